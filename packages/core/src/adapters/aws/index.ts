@@ -1,0 +1,1 @@
+export { EventBridgePublisher, type EventBridgePublisherOptions } from './eventbridge-publisher';

@@ -1,0 +1,1 @@
+export { connectRedis, RedisVoterCache, type RedisVoterCacheOptions } from './redis-voter-cache';

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { ConfigError } from './errors';
+
+/** Settings every handler shares; read from the environment once, at cold start. */
+export const configSchema = z.object({
+  stage: z.string().min(1).default('local'),
+  electionId: z.string().min(1).default('demo-2026'),
+  /** Votes keep their time only to this bucket, for ballot secrecy. */
+  bucketMs: z.coerce.number().int().positive().default(60_000),
+  /** Tallies are materialised per window of this length. */
+  tallyWindowMs: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(15 * 60_000),
+  /** How long a ballot token stays usable after verification. */
+  ballotTokenTtlMs: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 60_000),
+  /** How long a voter claim in the cache lives if the attempt dies half-way. */
+  claimTtlMs: z.coerce.number().int().positive().default(30_000),
+  redisUrl: z.string().url().optional(),
+});
+export type Config = z.infer<typeof configSchema>;
+
+/** Reads the configuration from environment variables, failing loudly on a bad value. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  const parsed = configSchema.safeParse({
+    stage: env.BALLOTSTREAM_STAGE,
+    electionId: env.BALLOTSTREAM_ELECTION_ID,
+    bucketMs: env.BALLOTSTREAM_BUCKET_MS,
+    tallyWindowMs: env.BALLOTSTREAM_TALLY_WINDOW_MS,
+    ballotTokenTtlMs: env.BALLOTSTREAM_BALLOT_TOKEN_TTL_MS,
+    claimTtlMs: env.BALLOTSTREAM_CLAIM_TTL_MS,
+    redisUrl: env.REDIS_URL || undefined,
+  });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${problems}`);
+  }
+  return parsed.data;
+}
+
+/** Reads one required environment variable, failing loudly when it is missing. */
+export function requireEnv(
+  name: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
+  const value = env[name];
+  if (value === undefined || value === '') throw new ConfigError(`environment variable ${name} is not set`);
+  return value;
+}

@@ -1,0 +1,47 @@
+/** The tables of durable records; `tables.ts` defines their keys for DynamoDB and the local store. */
+export type TableName = 'voters' | 'tickets' | 'ballots' | 'ledger' | 'tallies' | 'registry';
+
+/** Every record has a partition key and a sort key, as in a DynamoDB table with a composite key. */
+export interface RecordKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+export type StoredRecord = RecordKey & { readonly [field: string]: unknown };
+
+/** A write condition, as a DynamoDB `ConditionExpression` would state it. */
+export type WriteCondition =
+  | { readonly kind: 'absent' }
+  | { readonly kind: 'present' }
+  | { readonly kind: 'field-absent'; readonly field: string }
+  | { readonly kind: 'field-equals'; readonly field: string; readonly value: string | number | boolean };
+
+export interface QueryOptions {
+  readonly skPrefix?: string;
+  readonly limit?: number;
+  /** The last sort key of the previous page. */
+  readonly after?: string;
+}
+
+export interface QueryPage {
+  readonly records: readonly StoredRecord[];
+  readonly next?: string;
+}
+
+/** Durable records (DynamoDB in AWS); conditional writes are atomic per record. */
+export interface RecordStore {
+  get(table: TableName, key: RecordKey): Promise<StoredRecord | undefined>;
+  /** Writes a whole record; false when the condition did not hold and nothing was written. */
+  put(table: TableName, record: StoredRecord, condition?: WriteCondition): Promise<boolean>;
+  /** Sets fields of a record (creating it if absent); false when the condition did not hold. */
+  update(
+    table: TableName,
+    key: RecordKey,
+    fields: Readonly<Record<string, unknown>>,
+    condition?: WriteCondition,
+  ): Promise<boolean>;
+  delete(table: TableName, key: RecordKey): Promise<void>;
+  /** Records of one partition in sort-key order, a page at a time. */
+  query(table: TableName, pk: string, options?: QueryOptions): Promise<QueryPage>;
+  close(): Promise<void>;
+}

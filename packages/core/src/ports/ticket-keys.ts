@@ -1,0 +1,12 @@
+/** Signing keys for tickets (KMS in AWS, key files locally); every ticket names its key id. */
+export interface TicketKeys {
+  readonly currentKeyId: string;
+  sign(message: Uint8Array): Promise<{ keyId: string; signature: Uint8Array }>;
+  /** Verifies with a known key; false for an unknown key id or a bad signature. */
+  verify(keyId: string, message: Uint8Array, signature: Uint8Array): boolean;
+}
+
+/** The keyed hash that stands for a voter everywhere outside the registry. */
+export interface VoterPseudonyms {
+  voterKey(voterId: string): string;
+}

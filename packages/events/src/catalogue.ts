@@ -1,0 +1,33 @@
+import { voteAccepted, voteRecorded, voteRejected } from './casting';
+import type { EventDefinition } from './define';
+import { tallyDiverged, tallyMaterialised } from './tally';
+import { ticketIssued, ticketRevoked, voterRejected, voterVerified } from './verification';
+
+/** Every event the platform publishes or consumes, in the order of the flow. */
+export const catalogue = [
+  ticketIssued,
+  ticketRevoked,
+  voterVerified,
+  voterRejected,
+  voteAccepted,
+  voteRejected,
+  voteRecorded,
+  tallyMaterialised,
+  tallyDiverged,
+] as const satisfies readonly EventDefinition[];
+
+export type CatalogueEvent = (typeof catalogue)[number];
+export type EventType = CatalogueEvent['type'];
+
+const byType = new Map<string, EventDefinition>(catalogue.map((definition) => [definition.type, definition]));
+
+/** Finds a catalogue event by its detail-type, or undefined when the catalogue has none. */
+export function findEvent(type: string): EventDefinition | undefined {
+  return byType.get(type);
+}
+
+/** Prints the catalogue as a Markdown table, for the docs and `ballotstream events`. */
+export function describeCatalogue(): string {
+  const rows = catalogue.map((e) => `| \`${e.type}\` | \`${e.source}\` | ${e.version} | ${e.description} |`);
+  return ['| detail-type | source | version | description |', '|---|---|---|---|', ...rows].join('\n');
+}

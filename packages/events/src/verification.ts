@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { base64urlSchema, idSchema, isoTimeSchema } from './common';
+import { defineEvent } from './define';
+
+const source = 'ballotstream.verification';
+
+/** Why a booth refused a voter; each reason has its own HTTP status. */
+export const verificationRefusalSchema = z.enum([
+  'malformed',
+  'forged',
+  'revoked',
+  'expired',
+  'wrong-election',
+  'unknown-voter',
+  'biometric-mismatch',
+  'already-voted',
+  'unknown-machine',
+  'machine-blocked',
+]);
+export type VerificationRefusal = z.infer<typeof verificationRefusalSchema>;
+
+export const ticketIssued = defineEvent({
+  type: 'ticket.issued',
+  source,
+  version: 1,
+  description: 'An issue centre minted a signed ticket for a voter (the voter appears only as a keyed hash).',
+  schema: z.object({
+    ticketId: idSchema,
+    electionId: idSchema,
+    voterKey: base64urlSchema,
+    issuedAt: isoTimeSchema,
+    expiresAt: isoTimeSchema,
+    replaces: idSchema.optional(),
+  }),
+});
+
+export const ticketRevoked = defineEvent({
+  type: 'ticket.revoked',
+  source,
+  version: 1,
+  description: 'A ticket was revoked (lost, reissued or withdrawn) and no booth will accept it again.',
+  schema: z.object({
+    ticketId: idSchema,
+    electionId: idSchema,
+    reason: z.string().min(1).max(200),
+    revokedAt: isoTimeSchema,
+  }),
+});
+
+export const voterVerified = defineEvent({
+  type: 'voter.verified',
+  source,
+  version: 1,
+  description: 'A booth verified a voter and bound a one-time ballot token to one machine.',
+  schema: z.object({
+    electionId: idSchema,
+    boothId: idSchema,
+    machineId: idSchema,
+    verifiedAt: isoTimeSchema,
+  }),
+});
+
+export const voterRejected = defineEvent({
+  type: 'voter.rejected',
+  source,
+  version: 1,
+  description: 'A booth refused a verification; the reason says why, the voter is never named.',
+  schema: z.object({
+    electionId: idSchema.optional(),
+    boothId: idSchema.optional(),
+    machineId: idSchema.optional(),
+    reason: verificationRefusalSchema,
+    rejectedAt: isoTimeSchema,
+  }),
+});
