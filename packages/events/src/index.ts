@@ -1,4 +1,5 @@
 export * from './api';
+export * from './canonical';
 export * from './casting';
 export * from './catalogue';
 export * from './common';
@@ -6,4 +7,5 @@ export * from './define';
 export * from './envelope';
 export * from './messages';
 export * from './tally';
+export * from './topics';
 export * from './verification';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { canonicalJson } from './canonical';
 import { base64urlSchema, epochMsSchema, idSchema } from './common';
 
 /** The part of a vote message the machine signs; it holds no voter, and time only to the bucket. */
@@ -21,15 +22,22 @@ export const voteMessageSchema = signedVoteFieldsSchema.extend({
 });
 export type VoteMessage = z.infer<typeof voteMessageSchema>;
 
-/** What a topic rule adds to the payload, as IoT Core's `topic(n)`, `clientid()` and `timestamp()` would. */
-export const ruleContextSchema = z.object({
+/**
+ * What an IoT topic rule hands its target: the raw payload (base64, so malformed JSON still
+ * reaches the handler and is refused with a reason) and what IoT Core knows of the message.
+ */
+export const topicRuleEventSchema = z.object({
+  payload: z.string(),
   topicMachineId: z.string(),
   clientId: z.string(),
   receivedAt: epochMsSchema,
 });
+export type TopicRuleEvent = z.infer<typeof topicRuleEventSchema>;
 
-/** The event an IoT rule hands to the vote ingest handler. */
-export const voteRuleEventSchema = z.object({
-  payload: z.unknown(),
-  context: ruleContextSchema,
-});
+/** The largest message payload a handler reads; IoT Core's own limit is 128 KB. */
+export const MAX_MESSAGE_BYTES = 8 * 1024;
+
+/** The bytes a machine signs: every field of the vote but the signature, canonically ordered. */
+export function voteSigningBytes(vote: SignedVoteFields): Buffer {
+  return Buffer.from(canonicalJson(vote));
+}

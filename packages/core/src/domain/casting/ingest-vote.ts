@@ -1,9 +1,14 @@
-import type { AcceptedVote, VoteMessage, VoteRefusal } from '@ballotstream/events';
+import {
+  type AcceptedVote,
+  type VoteMessage,
+  type VoteRefusal,
+  voteSigningBytes,
+} from '@ballotstream/events';
 import type { Clock } from '../../ports/clock';
 import type { RecordStore } from '../../ports/record-store';
 import { err, ok, type Result } from '../../result';
 import { verifyEd25519 } from '../crypto/ed25519';
-import { canonicalJson, fromBase64url, sha256 } from '../crypto/encoding';
+import { fromBase64url, sha256 } from '../crypto/encoding';
 import { recordKeys } from '../shared/keys';
 import { findMachine } from '../shared/registry';
 
@@ -16,11 +21,6 @@ export interface IngestVoteDeps {
 export interface VoteRefused {
   readonly reason: VoteRefusal;
   readonly detail: string;
-}
-
-/** The bytes a machine signs: every field of the vote but the signature, canonically ordered. */
-export function voteSigningBytes(vote: Omit<VoteMessage, 'signature'>): Buffer {
-  return Buffer.from(canonicalJson(vote));
 }
 
 /**

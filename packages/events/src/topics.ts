@@ -1,0 +1,26 @@
+/** The MQTT topics of a stage; a machine may publish and subscribe only under its own id. */
+export const topics = {
+  root: (stage: string): string => `ballotstream/${stage}`,
+  machineRoot: (stage: string, machineId: string): string => `ballotstream/${stage}/machines/${machineId}`,
+  votes: (stage: string, machineId: string): string => `ballotstream/${stage}/machines/${machineId}/votes`,
+} as const;
+
+/** A topic a rule listens on, with `+` standing for one level (the machine id at `machineLevel`). */
+export interface TopicDefinition {
+  /** The filter under the stage root, e.g. `machines/+/votes`. */
+  readonly suffix: string;
+  readonly description: string;
+}
+
+/** The full topic filter of a definition within a stage. */
+export function topicFilter(stage: string, topic: TopicDefinition): string {
+  return `${topics.root(stage)}/${topic.suffix}`;
+}
+
+/** The 1-based level of the machine id in every machine topic (`topic(4)` in IoT SQL). */
+export const MACHINE_TOPIC_LEVEL = 4;
+
+export const voteTopic: TopicDefinition = {
+  suffix: 'machines/+/votes',
+  description: 'Signed votes from booth gateways (QoS 1).',
+};

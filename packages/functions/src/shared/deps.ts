@@ -1,0 +1,47 @@
+import type { Config } from '@ballotstream/core';
+import type {
+  Biometrics,
+  Clock,
+  EventPublisher,
+  RecordStore,
+  TicketKeys,
+  VoterCache,
+  VoterPseudonyms,
+  VoteStore,
+} from '@ballotstream/core/ports';
+
+/** Everything a handler may reach; built once per cold start (or once by the local runtime). */
+export interface Deps {
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly publisher: EventPublisher;
+  readonly records: RecordStore;
+  readonly cache: VoterCache;
+  readonly voteStores: { readonly primary: VoteStore; readonly secondary: VoteStore };
+  readonly ticketKeys: TicketKeys;
+  readonly pseudonyms: VoterPseudonyms;
+  readonly biometrics: Biometrics;
+}
+
+let installed: Deps | undefined;
+let building: Promise<Deps> | undefined;
+
+/** Installs the dependencies handlers use; the local runtime and tests call this at start-up. */
+export function installDeps(deps: Deps): void {
+  installed = deps;
+  building = undefined;
+}
+
+/** Forgets the installed dependencies, so a test or a restarted runtime starts clean. */
+export function uninstallDeps(): void {
+  installed = undefined;
+  building = undefined;
+}
+
+/** The dependencies of this process; in Lambda they are built from the AWS adapters on first use. */
+export async function deps(): Promise<Deps> {
+  if (installed !== undefined) return installed;
+  building ??= import('./aws-deps').then(({ buildAwsDeps }) => buildAwsDeps());
+  installed = await building;
+  return installed;
+}

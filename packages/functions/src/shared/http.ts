@@ -1,0 +1,98 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { type Deps, deps } from './deps';
+import { describeIssues, InvalidInputError } from './errors';
+import { countRejection, logger } from './observability';
+
+export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number };
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** A JSON response with the headers every route shares. */
+export function json(statusCode: number, body: unknown): HttpResponse {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    body: JSON.stringify(body),
+  };
+}
+
+export interface HttpInput<B, Q> {
+  readonly body: B;
+  readonly query: Q;
+  readonly params: Readonly<Record<string, string | undefined>>;
+  readonly event: APIGatewayProxyEventV2;
+  readonly deps: Deps;
+}
+
+export interface HttpRouteSpec<B, Q> {
+  readonly name: string;
+  readonly body?: z.ZodType<B>;
+  readonly query?: z.ZodType<Q>;
+}
+
+/**
+ * Wraps an API route: parses the body and query against their schemas (400 naming each bad
+ * field), runs the route, and maps unexpected errors to a 500 that echoes nothing internal.
+ */
+export function httpRoute<B = undefined, Q = undefined>(
+  spec: HttpRouteSpec<B, Q>,
+  route: (input: HttpInput<B, Q>) => Promise<HttpResponse>,
+) {
+  return middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>(
+    async (event: APIGatewayProxyEventV2) => {
+      const input = {
+        body: parseBody(event, spec),
+        query: parseQuery(event, spec),
+        params: event.pathParameters ?? {},
+        event,
+        deps: await deps(),
+      };
+      return route(input);
+    },
+  ).use({
+    onError: async (request) => {
+      const error = request.error;
+      if (error instanceof InvalidInputError) {
+        countRejection(spec.name, 'invalid-input');
+        request.response = json(400, {
+          error: 'invalid-input',
+          where: error.where,
+          problems: error.problems,
+        });
+        return;
+      }
+      logger.error('route failed', { route: spec.name, error });
+      request.response = json(500, { error: 'internal', message: 'the request could not be completed' });
+    },
+  });
+}
+
+function parseBody<B, Q>(event: APIGatewayProxyEventV2, spec: HttpRouteSpec<B, Q>): B {
+  if (spec.body === undefined) return undefined as B;
+  const raw =
+    event.body === undefined
+      ? ''
+      : event.isBase64Encoded
+        ? Buffer.from(event.body, 'base64').toString('utf8')
+        : event.body;
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES)
+    throw new InvalidInputError('body', [`is larger than ${MAX_BODY_BYTES} bytes`]);
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new InvalidInputError('body', ['is not valid JSON']);
+  }
+  const parsed = spec.body.safeParse(value);
+  if (!parsed.success) throw new InvalidInputError('body', describeIssues(parsed.error));
+  return parsed.data;
+}
+
+function parseQuery<B, Q>(event: APIGatewayProxyEventV2, spec: HttpRouteSpec<B, Q>): Q {
+  if (spec.query === undefined) return undefined as Q;
+  const parsed = spec.query.safeParse(event.queryStringParameters ?? {});
+  if (!parsed.success) throw new InvalidInputError('query', describeIssues(parsed.error));
+  return parsed.data;
+}

@@ -1,0 +1,167 @@
+import { assertNever } from '@ballotstream/core';
+import { type EventType, MACHINE_TOPIC_LEVEL, type TopicDefinition, voteTopic } from '@ballotstream/events';
+
+/** Who may call a route; checked by the API's authorizer in AWS and by the local server alike. */
+export type Role = 'public' | 'citizen' | 'booth' | 'clerk' | 'officer' | 'admin';
+
+/** A handler: a module under `packages/functions/src` and the export that is the Lambda entry. */
+export interface HandlerRef {
+  readonly file: string;
+  readonly export: string;
+}
+
+interface TriggerBase {
+  readonly name: string;
+  readonly description: string;
+  readonly handler: HandlerRef;
+  /** Every event this step may publish; the integrity test holds the table to it. */
+  readonly publishes: readonly EventType[];
+}
+
+export interface HttpTrigger extends TriggerBase {
+  readonly kind: 'http';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly path: string;
+  readonly roles: readonly Role[];
+}
+
+export interface EventTrigger extends TriggerBase {
+  readonly kind: 'event';
+  /** An EventBridge pattern: the same object becomes the rule in AWS and the local bus filter. */
+  readonly pattern: {
+    readonly source: readonly string[];
+    readonly 'detail-type': readonly string[];
+  } & Readonly<Record<string, unknown>>;
+  /** Which region's bus runs this subscriber. */
+  readonly region: 'primary' | 'secondary';
+  readonly retries: number;
+}
+
+export interface ScheduleTrigger extends TriggerBase {
+  readonly kind: 'schedule';
+  readonly schedule: string;
+}
+
+/** One field of a topic rule's SELECT, as the IoT SQL function that fills it. */
+export type SelectField =
+  | { readonly as: string; readonly fn: 'payload-base64' }
+  | { readonly as: string; readonly fn: 'topic'; readonly level: number }
+  | { readonly as: string; readonly fn: 'clientid' }
+  | { readonly as: string; readonly fn: 'timestamp' };
+
+export interface TopicRuleTrigger extends TriggerBase {
+  readonly kind: 'topic-rule';
+  readonly topic: TopicDefinition;
+  readonly select: readonly SelectField[];
+}
+
+export type Trigger = HttpTrigger | EventTrigger | ScheduleTrigger | TopicRuleTrigger;
+
+/** The SELECT every machine-message rule uses: the raw payload and what IoT Core knows of it. */
+const machineMessageSelect: readonly SelectField[] = [
+  { as: 'payload', fn: 'payload-base64' },
+  { as: 'topicMachineId', fn: 'topic', level: MACHINE_TOPIC_LEVEL },
+  { as: 'clientId', fn: 'clientid' },
+  { as: 'receivedAt', fn: 'timestamp' },
+];
+
+const on = (source: string, type: EventType) => ({ source: [source], 'detail-type': [type] });
+
+/** What runs when: the one table both `stacks/` and the local runtime read. */
+export const triggers = [
+  {
+    kind: 'http',
+    name: 'health',
+    description: 'Liveness and the counts of refused inputs.',
+    method: 'GET',
+    path: '/health',
+    roles: ['public'],
+    handler: { file: 'system/health', export: 'handler' },
+    publishes: [],
+  },
+  {
+    kind: 'http',
+    name: 'verifyVoter',
+    description: 'A booth verifies a voter and receives a one-time ballot token for one machine.',
+    method: 'POST',
+    path: '/verifications',
+    roles: ['booth'],
+    handler: { file: 'verification/verify-voter', export: 'handler' },
+    publishes: ['voter.verified', 'voter.rejected'],
+  },
+  {
+    kind: 'topic-rule',
+    name: 'ingestVote',
+    description: 'Each signed vote from a machine is accepted once or refused with a reason.',
+    topic: voteTopic,
+    select: machineMessageSelect,
+    handler: { file: 'casting/ingest-vote', export: 'handler' },
+    publishes: ['vote.accepted', 'vote.rejected'],
+  },
+  {
+    kind: 'event',
+    name: 'recordVotePrimary',
+    description: "Writes accepted votes to the primary region's vote store.",
+    pattern: on('ballotstream.casting', 'vote.accepted'),
+    region: 'primary',
+    retries: 2,
+    handler: { file: 'casting/record-votes', export: 'primary' },
+    publishes: [],
+  },
+  {
+    kind: 'event',
+    name: 'recordVoteSecondary',
+    description: "Writes accepted votes to the secondary region's vote store.",
+    pattern: on('ballotstream.casting', 'vote.accepted'),
+    region: 'secondary',
+    retries: 2,
+    handler: { file: 'casting/record-votes', export: 'secondary' },
+    publishes: [],
+  },
+  {
+    kind: 'schedule',
+    name: 'materialiseTallies',
+    description: 'Materialises the tally of every window that received votes, comparing both regions.',
+    schedule: 'rate(1 minute)',
+    handler: { file: 'tallies/materialise', export: 'handler' },
+    publishes: ['tally.materialised', 'tally.diverged'],
+  },
+  {
+    kind: 'http',
+    name: 'getTallies',
+    description: 'The materialised tallies by constituency, region or country.',
+    method: 'GET',
+    path: '/tallies',
+    roles: ['public'],
+    handler: { file: 'tallies/get-tallies', export: 'handler' },
+    publishes: [],
+  },
+] as const satisfies readonly Trigger[];
+
+/** Events published by some step but consumed by no subscriber in the table; fine, but visible. */
+export function eventsConsumed(): Set<string> {
+  const consumed = new Set<string>();
+  for (const t of triggers as readonly Trigger[]) {
+    if (t.kind === 'event') for (const type of t.pattern['detail-type']) consumed.add(type);
+  }
+  return consumed;
+}
+
+/** Renders a topic rule's SELECT as IoT SQL (version 2016-03-23) for the topic filter given. */
+export function topicRuleSql(select: readonly SelectField[], filter: string): string {
+  const fields = select.map((field) => {
+    switch (field.fn) {
+      case 'payload-base64':
+        return `encode(*, 'base64') AS ${field.as}`;
+      case 'topic':
+        return `topic(${field.level}) AS ${field.as}`;
+      case 'clientid':
+        return `clientid() AS ${field.as}`;
+      case 'timestamp':
+        return `timestamp() AS ${field.as}`;
+      default:
+        return assertNever(field);
+    }
+  });
+  return `SELECT ${fields.join(', ')} FROM '${filter}'`;
+}

@@ -1,0 +1,24 @@
+import { verifyVoter } from '@ballotstream/core';
+import { eventOf } from '@ballotstream/core/ports';
+import { verificationRequestSchema, voterRejected, voterVerified } from '@ballotstream/events';
+import { httpRoute, json } from '../shared/http';
+import { countRejection } from '../shared/observability';
+import { statusOfRefusal } from '../shared/refusals';
+
+/** `POST /verifications`: verifies a voter at a booth and grants a one-time ballot token. */
+export const handler = httpRoute(
+  { name: 'verifyVoter', body: verificationRequestSchema },
+  async ({ body, deps }) => {
+    const { config, clock, publisher } = deps;
+    const result = await verifyVoter({ ...deps, keys: deps.ticketKeys, ...config }, body);
+    const at = new Date(clock.now()).toISOString();
+    const where = { electionId: config.electionId, boothId: body.boothId, machineId: body.machineId };
+    if (!result.ok) {
+      countRejection('verifyVoter', result.error);
+      await publisher.publish([eventOf(voterRejected, { ...where, reason: result.error, rejectedAt: at })]);
+      return json(statusOfRefusal(result.error), { error: result.error });
+    }
+    await publisher.publish([eventOf(voterVerified, { ...where, verifiedAt: at })]);
+    return json(201, result.value);
+  },
+);

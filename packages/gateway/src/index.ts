@@ -1,0 +1,1 @@
+export { BoothGateway, type BoothGatewayOptions, type CastReceipt } from './booth-gateway';

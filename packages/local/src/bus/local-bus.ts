@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import type { EventPublisher, OutgoingEvent } from '@ballotstream/core/ports';
+import type { EventBridgeEnvelope } from '@ballotstream/events';
+import { type EventPattern, matchesPattern } from './pattern';
+
+/** A bus target: the handler a trigger names, invoked with an EventBridge envelope. */
+export interface Subscription {
+  readonly name: string;
+  readonly pattern: EventPattern;
+  /** Attempts after the first, as a Lambda target's async retries. */
+  readonly retries: number;
+  readonly invoke: (envelope: EventBridgeEnvelope) => Promise<unknown>;
+}
+
+/** An event a target could not handle after every retry; kept so nothing is lost silently. */
+export interface DeadLetter {
+  readonly subscription: string;
+  readonly envelope: EventBridgeEnvelope;
+  readonly error: string;
+  readonly attempts: number;
+}
+
+export interface LocalBusOptions {
+  readonly region?: string;
+  readonly account?: string;
+  /** Base of the exponential backoff between attempts. */
+  readonly backoffMs?: number;
+  /** Sees every envelope put on the bus (the dashboard feed, tests). */
+  readonly onEvent?: (envelope: EventBridgeEnvelope) => void;
+}
+
+/**
+ * The in-process EventBridge: publishing wraps each event in the envelope AWS delivers, and
+ * every subscription whose pattern matches receives it asynchronously, with retries and a
+ * readable dead-letter list.
+ */
+export class LocalBus implements EventPublisher {
+  private readonly subscriptions: Subscription[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly dead: DeadLetter[] = [];
+  private readonly listeners: ((envelope: EventBridgeEnvelope) => void)[] = [];
+  private delivered = 0;
+
+  constructor(private readonly options: LocalBusOptions = {}) {
+    if (options.onEvent) this.listeners.push(options.onEvent);
+  }
+
+  subscribe(subscription: Subscription): void {
+    this.subscriptions.push(subscription);
+  }
+
+  /** Adds a listener that sees every envelope; returns a function that removes it. */
+  listen(listener: (envelope: EventBridgeEnvelope) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  async publish(events: readonly OutgoingEvent[]): Promise<void> {
+    for (const event of events) this.put(this.envelopeOf(event));
+  }
+
+  /** Puts a ready-made envelope on the bus, as AWS services (`aws.geo`) do on the default bus. */
+  put(envelope: EventBridgeEnvelope): void {
+    for (const listener of this.listeners) listener(envelope);
+    for (const subscription of this.subscriptions) {
+      if (!matchesPattern(subscription.pattern, envelope)) continue;
+      const delivery = this.deliver(subscription, envelope).finally(() => this.inFlight.delete(delivery));
+      this.inFlight.add(delivery);
+    }
+  }
+
+  /** Resolves once every delivery started so far, and those they caused, has finished. */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  deadLetters(): readonly DeadLetter[] {
+    return this.dead;
+  }
+
+  deliveredCount(): number {
+    return this.delivered;
+  }
+
+  private async deliver(subscription: Subscription, envelope: EventBridgeEnvelope): Promise<void> {
+    // Delivery is asynchronous, as EventBridge's is: the publisher never waits for targets.
+    await new Promise((resolve) => setImmediate(resolve));
+    const attempts = subscription.retries + 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await subscription.invoke(envelope);
+        this.delivered++;
+        return;
+      } catch (error) {
+        if (attempt >= attempts) {
+          this.dead.push({
+            subscription: subscription.name,
+            envelope,
+            error: error instanceof Error ? error.message : String(error),
+            attempts: attempt,
+          });
+          return;
+        }
+        const backoff = (this.options.backoffMs ?? 100) * 2 ** (attempt - 1);
+        await new Promise((resolve) => setTimeout(resolve, backoff * (0.5 + Math.random() / 2)));
+      }
+    }
+  }
+
+  private envelopeOf(event: OutgoingEvent): EventBridgeEnvelope {
+    return {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': event.detailType,
+      source: event.source,
+      account: this.options.account ?? '000000000000',
+      time: new Date().toISOString(),
+      region: this.options.region ?? 'local',
+      resources: [],
+      // A real bus carries JSON: subscribers never share the publisher's objects.
+      detail: JSON.parse(JSON.stringify(event.detail)),
+    };
+  }
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+import { parseArgs } from './cli/args';
+import { up } from './cli/up';
+
+const commands: Record<
+  string,
+  { summary: string; run: (args: ReturnType<typeof parseArgs>) => Promise<void> }
+> = {
+  up: { summary: 'start the embedded runtime (--demo seeds and plays a demo election)', run: up },
+};
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return ['usage: ballotstream <command> [flags]', '', 'commands:', ...lines].join('\n');
+}
+
+const args = parseArgs(process.argv.slice(2));
+const name = args.positional[0];
+const command = name === undefined ? undefined : commands[name];
+if (command === undefined) {
+  process.stderr.write(`${name === undefined ? '' : `unknown command: ${name}\n\n`}${usage()}\n`);
+  process.exit(name === undefined || name === 'help' ? 0 : 2);
+} else {
+  try {
+    await command.run(args);
+  } catch (error) {
+    process.stderr.write(`ballotstream ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}

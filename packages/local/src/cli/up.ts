@@ -1,0 +1,98 @@
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type DriveProgress, driveBooths } from '../demo/booth-driver';
+import { seedDemoElection, smallDemo } from '../demo/seed';
+import { startRuntime } from '../runtime/runtime';
+import { numberFlag, type ParsedArgs, stringFlag } from './args';
+
+/** `ballotstream up --demo`: starts the runtime, seeds a demo election and plays booths through it. */
+export async function up(args: ParsedArgs): Promise<void> {
+  const demo = args.flags.has('demo');
+  const dataDir = resolve(stringFlag(args, 'data-dir', demo ? '.data/demo' : '.data/local')!);
+  if (demo) rmSync(dataDir, { recursive: true, force: true });
+  const voters = numberFlag(args, 'voters', smallDemo.voters);
+  const redisUrl = stringFlag(args, 'redis-url', process.env.REDIS_URL || undefined);
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+
+  const runtime = await startRuntime({
+    dataDir,
+    ...(redisUrl === undefined ? {} : { redisUrl }),
+    httpPort: numberFlag(args, 'http-port', 0),
+    mqttPort: numberFlag(args, 'mqtt-port', 0),
+    // A demo shows a one-minute tally schedule every five seconds.
+    scheduleSpeedup: demo ? 12 : 1,
+  });
+  const out = process.stdout;
+  out.write(`ballotstream is running (data in ${dataDir})\n`);
+  out.write(`  API         ${runtime.httpUrl}   (try ${runtime.httpUrl}/tallies?level=region)\n`);
+  out.write(`  MQTT        ${runtime.mqttUrl}\n`);
+  out.write(`  voter cache ${redisUrl === undefined ? 'in-process' : `Redis at ${redisUrl}`}\n`);
+
+  const stopping = new AbortController();
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= (async () => {
+      out.write('\nstopping…\n');
+      stopping.abort();
+      await driving?.catch(() => undefined);
+      await runtime.stop();
+      out.write('stopped cleanly\n');
+    })();
+    return stopped;
+  };
+  process.once('SIGINT', () => void stop().then(() => process.exit(0)));
+  process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
+
+  let accepted = 0;
+  let rejected = 0;
+  runtime.bus.listen((e) => {
+    if (e['detail-type'] === 'vote.accepted') accepted++;
+    if (e['detail-type'] === 'vote.rejected') rejected++;
+  });
+
+  let driving: Promise<void> | undefined;
+  const progress: DriveProgress = { sent: 0, verified: 0, refused: 0, failed: 0 };
+  if (demo) {
+    out.write(`seeding a demo election with ${voters} voters…\n`);
+    const election = await seedDemoElection(runtime.deps, { ...smallDemo, voters });
+    out.write(
+      `  ${election.machines.length} booths, ${election.candidates.size} constituencies; Ctrl-C stops everything\n`,
+    );
+    driving = driveBooths(
+      {
+        httpUrl: runtime.httpUrl,
+        mqttUrl: runtime.mqttUrl,
+        stage: runtime.deps.config.stage,
+        bucketMs: runtime.deps.config.bucketMs,
+        election,
+        signal: stopping.signal,
+      },
+      progress,
+    );
+  }
+
+  const started = Date.now();
+  while (!stopping.signal.aborted) {
+    const tallied = await tallyTotal(runtime.httpUrl);
+    const seconds = ((Date.now() - started) / 1000).toFixed(0).padStart(4);
+    const line = `[${seconds}s] verified ${progress.verified}  sent ${progress.sent}  accepted ${accepted}  rejected ${rejected}  tallied ${tallied}  ${bar(tallied, voters)}`;
+    out.write(out.isTTY ? `\r${line}` : `${line}\n`);
+    await new Promise((r) => setTimeout(r, out.isTTY ? 500 : 2000));
+  }
+  await stopped;
+}
+
+async function tallyTotal(httpUrl: string): Promise<number> {
+  try {
+    const response = await fetch(`${httpUrl}/tallies?level=country`);
+    return ((await response.json()) as { totalVotes?: number }).totalVotes ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+function bar(done: number, total: number): string {
+  const width = 20;
+  const filled = Math.min(width, Math.round((done / Math.max(1, total)) * width));
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+}

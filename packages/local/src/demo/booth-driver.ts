@@ -1,0 +1,97 @@
+import { BoothGateway } from '@ballotstream/gateway';
+import type { DemoElection, DemoMachine, DemoVoter } from './seed';
+
+export interface DriveProgress {
+  sent: number;
+  verified: number;
+  refused: number;
+  failed: number;
+}
+
+export interface BoothDriverOptions {
+  readonly httpUrl: string;
+  readonly mqttUrl: string;
+  readonly stage: string;
+  readonly bucketMs: number;
+  readonly election: DemoElection;
+  /** Voters each booth processes at once. */
+  readonly perBooth?: number;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Plays booths: each voter is verified over HTTP at a booth, then votes on that booth's
+ * machine through its gateway over MQTT, for a random candidate of the constituency.
+ */
+export async function driveBooths(options: BoothDriverOptions, progress: DriveProgress): Promise<void> {
+  const { election } = options;
+  const gateways = new Map<string, BoothGateway>();
+  for (const machine of election.machines) {
+    const gateway = new BoothGateway({
+      stage: options.stage,
+      machineId: machine.machineId,
+      boothId: machine.boothId,
+      electionId: election.electionId,
+      constituencyId: machine.constituencyId,
+      privateKey: machine.privateKey,
+      mqttUrl: options.mqttUrl,
+      bucketMs: options.bucketMs,
+    });
+    await gateway.start();
+    gateways.set(machine.machineId, gateway);
+  }
+  try {
+    const queues = new Map<string, DemoVoter[]>();
+    election.voters.forEach((voter, i) => {
+      // Voters may vote anywhere: spread them over every booth in the country.
+      const machine = election.machines[i % election.machines.length]!;
+      const queue = queues.get(machine.machineId) ?? [];
+      queue.push(voter);
+      queues.set(machine.machineId, queue);
+    });
+    await Promise.all(
+      election.machines.map(async (machine) => {
+        const queue = queues.get(machine.machineId) ?? [];
+        for (const voter of queue) {
+          if (options.signal?.aborted) return;
+          await voteOnce(options, gateways.get(machine.machineId)!, machine, voter, progress);
+        }
+      }),
+    );
+  } finally {
+    await Promise.allSettled([...gateways.values()].map((g) => g.stop()));
+  }
+}
+
+async function voteOnce(
+  options: BoothDriverOptions,
+  gateway: BoothGateway,
+  machine: DemoMachine,
+  voter: DemoVoter,
+  progress: DriveProgress,
+): Promise<void> {
+  try {
+    const response = await fetch(`${options.httpUrl}/verifications`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        ticket: voter.ticket,
+        fingerprint: voter.fingerprint,
+        boothId: machine.boothId,
+        machineId: machine.machineId,
+      }),
+    });
+    const body = (await response.json()) as { ballotToken?: string };
+    if (response.status !== 201 || body.ballotToken === undefined) {
+      progress.refused++;
+      return;
+    }
+    progress.verified++;
+    const candidates = options.election.candidates.get(machine.constituencyId) ?? [];
+    const candidate = candidates[Math.floor(Math.random() * candidates.length)]!;
+    await gateway.cast(body.ballotToken, candidate);
+    progress.sent++;
+  } catch {
+    progress.failed++;
+  }
+}

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+
+/** A route of the HTTP API: `METHOD /path/{param}` and the handler API Gateway would invoke. */
+export interface ApiRoute {
+  readonly method: string;
+  readonly path: string;
+  readonly invoke: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+}
+
+/** Serves other paths (static web apps, live feeds) before the API gives a 404. */
+export type FallbackHandler = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+
+// API Gateway refuses bodies over 10 MB; the local server stops reading well before that.
+const MAX_BODY_BYTES = 1024 * 1024;
+
+interface CompiledRoute extends ApiRoute {
+  readonly regex: RegExp;
+  readonly params: readonly string[];
+}
+
+/** The local stand-in for API Gateway's HTTP API: builds the same v2 event and writes back the result. */
+export class ApiServer {
+  private readonly routes: CompiledRoute[] = [];
+  private readonly fallbacks: FallbackHandler[] = [];
+  private server: Server | undefined;
+
+  add(route: ApiRoute): void {
+    const params: string[] = [];
+    const source = route.path
+      .split('/')
+      .map((part) => {
+        const m = /^\{([A-Za-z0-9_]+)\+?\}$/.exec(part);
+        if (!m) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        params.push(m[1]!);
+        return part.endsWith('+}') ? '(.+)' : '([^/]+)';
+      })
+      .join('/');
+    this.routes.push({ ...route, regex: new RegExp(`^${source}$`), params });
+  }
+
+  fallback(handler: FallbackHandler): void {
+    this.fallbacks.push(handler);
+  }
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    const server = createServer((req, res) => {
+      void this.handle(req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: 'internal' }));
+      });
+    });
+    // Booth traffic is many short requests; keep-alive spares a handshake per verification.
+    server.keepAliveTimeout = 30_000;
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(port, host, resolve));
+    const address = server.address() as AddressInfo;
+    return `http://${host}:${address.port}`;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://local');
+    const method = req.method ?? 'GET';
+    const match = this.match(method, url.pathname);
+    if (match === undefined) {
+      for (const fallback of this.fallbacks) if (await fallback(req, res)) return;
+      return this.write(res, { statusCode: 404, body: JSON.stringify({ error: 'not-found' }) });
+    }
+    const body = await readBody(req);
+    if (body === undefined) {
+      return this.write(res, { statusCode: 413, body: JSON.stringify({ error: 'body-too-large' }) });
+    }
+    const event = toEvent(req, url, method, match, body);
+    this.write(res, await match.route.invoke(event));
+  }
+
+  private match(
+    method: string,
+    path: string,
+  ): { route: CompiledRoute; params: Record<string, string> } | undefined {
+    for (const route of this.routes) {
+      if (route.method !== method) continue;
+      const m = route.regex.exec(path);
+      if (!m) continue;
+      const params: Record<string, string> = {};
+      route.params.forEach((name, i) => {
+        params[name] = decodeURIComponent(m[i + 1]!);
+      });
+      return { route, params };
+    }
+    return undefined;
+  }
+
+  private write(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
+    res.writeHead(result.statusCode ?? 200, headers);
+    res.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  method: string,
+  match: { route: CompiledRoute; params: Record<string, string> },
+  body: Buffer,
+): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
+  const text = body.toString('utf8');
+  // Bodies that are not valid UTF-8 arrive base64-encoded, as API Gateway sends binary ones.
+  const binary = !Buffer.from(text, 'utf8').equals(body);
+  const now = Date.now();
+  return {
+    version: '2.0',
+    routeKey: `${method} ${match.route.path}`,
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    headers,
+    ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+    ...(Object.keys(match.params).length > 0 ? { pathParameters: match.params } : {}),
+    ...(body.length > 0 ? { body: binary ? body.toString('base64') : text } : {}),
+    isBase64Encoded: binary,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: url.host,
+      domainPrefix: 'local',
+      http: {
+        method,
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: `${method} ${match.route.path}`,
+      stage: '$default',
+      time: new Date(now).toUTCString(),
+      timeEpoch: now,
+    },
+  };
+}

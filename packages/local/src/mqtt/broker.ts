@@ -1,0 +1,147 @@
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:net';
+import { Aedes, type AuthorizePublishHandler, type Client, type PublishPacket } from 'aedes';
+import { type IncomingMessage, type LocalTopicRule, rulesFor, selectFields } from './rule-engine';
+
+/** What the broker saw a client do; the fleet monitor counts these. */
+export type BrokerActivity =
+  | { readonly kind: 'connected'; readonly clientId: string; readonly address: string; readonly at: number }
+  | { readonly kind: 'disconnected'; readonly clientId: string; readonly at: number }
+  | {
+      readonly kind: 'publish-denied';
+      readonly clientId: string;
+      readonly topic: string;
+      readonly at: number;
+    }
+  | { readonly kind: 'published'; readonly clientId: string; readonly topic: string; readonly at: number };
+
+/** A rule invocation that failed after every retry; IoT Core would hand it to the rule's error action. */
+export interface RuleFailure {
+  readonly rule: string;
+  readonly topic: string;
+  readonly clientId: string;
+  readonly error: string;
+}
+
+export interface LocalBrokerOptions {
+  readonly rules: readonly LocalTopicRule[];
+  /** Decides whether a client may publish on a topic (the IoT policy); default allows. */
+  readonly mayPublish?: (clientId: string, topic: string) => boolean;
+  readonly onActivity?: (activity: BrokerActivity) => void;
+  readonly ruleRetries?: number;
+  readonly clock?: () => number;
+}
+
+/**
+ * The embedded MQTT broker (aedes) with a local rules engine. A QoS 1 publish is acknowledged
+ * only after every matching rule has handled it, so a message the engine lost is one the
+ * gateway still holds and sends again.
+ */
+export class LocalBroker {
+  private readonly failures: RuleFailure[] = [];
+  private aedes: Aedes | undefined;
+  private server: Server | undefined;
+
+  constructor(private readonly options: LocalBrokerOptions) {}
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    const now = this.options.clock ?? Date.now;
+    const activity = this.options.onActivity ?? (() => undefined);
+    const mayPublish = this.options.mayPublish ?? (() => true);
+    const authorizePublish: AuthorizePublishHandler = (client, packet, callback) => {
+      const clientId = client?.id ?? '';
+      if (packet.topic.startsWith('$SYS') || !mayPublish(clientId, packet.topic)) {
+        activity({ kind: 'publish-denied', clientId, topic: packet.topic, at: now() });
+        return callback(new Error('publish not authorised'));
+      }
+      callback(null);
+    };
+    const aedes = await Aedes.createBroker({
+      authorizePublish,
+      published: (packet: PublishPacket, client: Client | null, done: (error?: Error) => void) => {
+        if (client === null || packet.topic.startsWith('$SYS')) return done();
+        const message: IncomingMessage = {
+          topic: packet.topic,
+          payload: Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload),
+          clientId: client.id,
+          receivedAt: now(),
+        };
+        activity({ kind: 'published', clientId: client.id, topic: packet.topic, at: message.receivedAt });
+        void this.runRules(message).then(() => done());
+      },
+    });
+    aedes.on('client', (client) => {
+      const address = (client.conn as { remoteAddress?: string }).remoteAddress ?? 'unknown';
+      activity({ kind: 'connected', clientId: client.id, address, at: now() });
+    });
+    aedes.on('clientDisconnect', (client) =>
+      activity({ kind: 'disconnected', clientId: client.id, at: now() }),
+    );
+    const server = createServer(aedes.handle);
+    await new Promise<void>((resolve) => server.listen(port, host, resolve));
+    this.aedes = aedes;
+    this.server = server;
+    return `mqtt://${host}:${(server.address() as AddressInfo).port}`;
+  }
+
+  /** Publishes from the cloud side (control messages to machines), retained when asked. */
+  async publish(
+    topic: string,
+    payload: string | Buffer,
+    options: { retain?: boolean; qos?: 0 | 1 } = {},
+  ): Promise<void> {
+    const aedes = this.aedes;
+    if (!aedes) throw new Error('broker is not listening');
+    await new Promise<void>((resolve, reject) =>
+      aedes.publish(
+        {
+          cmd: 'publish',
+          topic,
+          payload: Buffer.isBuffer(payload) ? payload : Buffer.from(payload),
+          qos: options.qos ?? 1,
+          retain: options.retain ?? false,
+          dup: false,
+        },
+        (error) => (error ? reject(error) : resolve()),
+      ),
+    );
+  }
+
+  ruleFailures(): readonly RuleFailure[] {
+    return this.failures;
+  }
+
+  async close(): Promise<void> {
+    const { aedes, server } = this;
+    this.aedes = undefined;
+    this.server = undefined;
+    if (aedes) await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async runRules(message: IncomingMessage): Promise<void> {
+    const retries = this.options.ruleRetries ?? 2;
+    await Promise.all(
+      rulesFor(this.options.rules, message.topic).map(async (rule) => {
+        const event = selectFields(rule.select, message);
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await rule.invoke(event);
+            return;
+          } catch (error) {
+            if (attempt >= retries) {
+              this.failures.push({
+                rule: rule.name,
+                topic: message.topic,
+                clientId: message.clientId,
+                error: error instanceof Error ? error.message : String(error),
+              });
+              return;
+            }
+            await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+          }
+        }
+      }),
+    );
+  }
+}

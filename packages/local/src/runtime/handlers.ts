@@ -1,0 +1,31 @@
+import type { HandlerRef } from '@ballotstream/functions/triggers';
+import type { Context } from 'aws-lambda';
+
+type LambdaEntry = (event: unknown, context: Context) => Promise<unknown>;
+
+/** Loads the Lambda entry a trigger names, exactly as the deployed function would export it. */
+export async function loadHandler(ref: HandlerRef): Promise<LambdaEntry> {
+  const module = (await import(`../../../functions/src/${ref.file}.ts`)) as Record<string, unknown>;
+  const entry = module[ref.export];
+  if (typeof entry !== 'function')
+    throw new Error(`${ref.file}.ts does not export a function named ${ref.export}`);
+  return entry as LambdaEntry;
+}
+
+/** A Lambda context for a local invocation. */
+export function lambdaContext(functionName: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: crypto.randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

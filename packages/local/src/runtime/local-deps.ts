@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Config, configSchema } from '@ballotstream/core';
+import {
+  DuckDbVoteStore,
+  HmacVoterPseudonyms,
+  LmdbRecordStore,
+  loadFileTicketKeys,
+  loadFileVoterPseudonyms,
+  MemoryRecordStore,
+  MemoryTicketKeys,
+  MemoryVoterCache,
+  SimulatedBiometrics,
+} from '@ballotstream/core/adapters/local';
+import { connectRedis, RedisVoterCache } from '@ballotstream/core/adapters/redis';
+import type { EventPublisher } from '@ballotstream/core/ports';
+import { systemClock } from '@ballotstream/core/ports';
+import type { Deps } from '@ballotstream/functions/shared/deps';
+
+export interface LocalDepsOptions {
+  /** Where durable state lives; without one, everything is kept in memory and lost on exit. */
+  readonly dataDir?: string;
+  /** Use real Redis for the voter cache; without one, an in-process store with the same contract. */
+  readonly redisUrl?: string;
+  readonly config?: Partial<Config>;
+  readonly publisher: EventPublisher;
+}
+
+/** Builds every adapter of the local runtime: the one start-up point where stand-ins are chosen. */
+export async function buildLocalDeps(options: LocalDepsOptions): Promise<Deps> {
+  const config = configSchema.parse({ ...options.config, redisUrl: options.redisUrl });
+  const dir = options.dataDir;
+  if (dir !== undefined) mkdirSync(dir, { recursive: true });
+  const records = dir === undefined ? new MemoryRecordStore() : new LmdbRecordStore(join(dir, 'records'));
+  const cache =
+    options.redisUrl === undefined
+      ? new MemoryVoterCache()
+      : new RedisVoterCache(connectRedis({ url: options.redisUrl }));
+  const [primary, secondary] = await Promise.all([
+    DuckDbVoteStore.open('primary', dir === undefined ? ':memory:' : join(dir, 'votes-primary.duckdb')),
+    DuckDbVoteStore.open('secondary', dir === undefined ? ':memory:' : join(dir, 'votes-secondary.duckdb')),
+  ]);
+  return {
+    config,
+    clock: systemClock,
+    publisher: options.publisher,
+    records,
+    cache,
+    voteStores: { primary, secondary },
+    ticketKeys: dir === undefined ? new MemoryTicketKeys() : loadFileTicketKeys(join(dir, 'keys')),
+    pseudonyms:
+      dir === undefined
+        ? new HmacVoterPseudonyms(randomBytes(32))
+        : loadFileVoterPseudonyms(join(dir, 'keys')),
+    biometrics: new SimulatedBiometrics(),
+  };
+}
+
+/** Closes every adapter that holds a connection or a file. */
+export async function closeLocalDeps(deps: Deps): Promise<void> {
+  await Promise.allSettled([
+    deps.cache.close(),
+    deps.records.close(),
+    deps.voteStores.primary.close(),
+    deps.voteStores.secondary.close(),
+  ]);
+}

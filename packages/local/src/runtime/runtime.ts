@@ -1,0 +1,109 @@
+import type { Config } from '@ballotstream/core';
+import { topicFilter } from '@ballotstream/events';
+import { type Deps, installDeps, uninstallDeps } from '@ballotstream/functions/shared/deps';
+import { type Trigger, triggers } from '@ballotstream/functions/triggers';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { LocalBus } from '../bus/local-bus';
+import { ApiServer } from '../http/api-server';
+import { LocalBroker } from '../mqtt/broker';
+import type { LocalTopicRule } from '../mqtt/rule-engine';
+import { LocalScheduler } from '../scheduler/local-scheduler';
+import { lambdaContext, loadHandler } from './handlers';
+import { buildLocalDeps, closeLocalDeps } from './local-deps';
+
+export interface RuntimeOptions {
+  readonly dataDir?: string;
+  readonly redisUrl?: string;
+  readonly httpPort?: number;
+  readonly mqttPort?: number;
+  readonly config?: Partial<Config>;
+  /** Run schedules this many times faster than AWS would (demo); 1 by default. */
+  readonly scheduleSpeedup?: number;
+  /** Start the scheduler's timers; tests usually run jobs by hand instead. */
+  readonly runSchedules?: boolean;
+  /** Retry backoff of bus deliveries. */
+  readonly busBackoffMs?: number;
+}
+
+/** The whole platform on one machine, wired from the trigger table. */
+export interface Runtime {
+  readonly httpUrl: string;
+  readonly mqttUrl: string;
+  readonly deps: Deps;
+  readonly bus: LocalBus;
+  readonly broker: LocalBroker;
+  readonly scheduler: LocalScheduler;
+  readonly api: ApiServer;
+  stop(): Promise<void>;
+}
+
+/** Starts the embedded runtime: bus, scheduler, HTTP API and MQTT broker, every handler wired. */
+export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  const bus = new LocalBus({ backoffMs: options.busBackoffMs ?? 100 });
+  const deps = await buildLocalDeps({
+    publisher: bus,
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...(options.redisUrl === undefined ? {} : { redisUrl: options.redisUrl }),
+    ...(options.config === undefined ? {} : { config: options.config }),
+  });
+  installDeps(deps);
+
+  const api = new ApiServer();
+  const scheduler = new LocalScheduler({ speedup: options.scheduleSpeedup ?? 1 });
+  const rules: LocalTopicRule[] = [];
+  for (const trigger of triggers as readonly Trigger[]) {
+    const entry = await loadHandler(trigger.handler);
+    const invoke = (event: unknown) => entry(event, lambdaContext(trigger.name));
+    switch (trigger.kind) {
+      case 'http':
+        api.add({
+          method: trigger.method,
+          path: trigger.path,
+          invoke: async (event) => (await invoke(event)) as APIGatewayProxyStructuredResultV2,
+        });
+        break;
+      case 'event':
+        bus.subscribe({ name: trigger.name, pattern: trigger.pattern, retries: trigger.retries, invoke });
+        break;
+      case 'schedule':
+        scheduler.add({ name: trigger.name, expression: trigger.schedule, run: invoke });
+        break;
+      case 'topic-rule':
+        rules.push({
+          name: trigger.name,
+          filter: topicFilter(deps.config.stage, trigger.topic),
+          select: trigger.select,
+          invoke,
+        });
+        break;
+    }
+  }
+
+  const broker = new LocalBroker({ rules });
+  const [httpUrl, mqttUrl] = await Promise.all([
+    api.listen(options.httpPort ?? 0),
+    broker.listen(options.mqttPort ?? 0),
+  ]);
+  if (options.runSchedules ?? true) scheduler.start();
+
+  let stopped = false;
+  return {
+    httpUrl,
+    mqttUrl,
+    deps,
+    bus,
+    broker,
+    scheduler,
+    api,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await scheduler.stop();
+      await broker.close();
+      await api.close();
+      await bus.drain();
+      await closeLocalDeps(deps);
+      uninstallDeps();
+    },
+  };
+}
