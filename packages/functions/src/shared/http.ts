@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { type Deps, deps } from './deps';
 import { describeIssues, InvalidInputError } from './errors';
 import { countRejection, logger } from './observability';
+import { type Principal, principalOf } from './principal';
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number };
 
@@ -24,6 +25,8 @@ export interface HttpInput<B, Q> {
   readonly params: Readonly<Record<string, string | undefined>>;
   readonly event: APIGatewayProxyEventV2;
   readonly deps: Deps;
+  /** The caller, when the request carried a verified token. */
+  readonly principal: Principal | undefined;
 }
 
 export interface HttpRouteSpec<B, Q> {
