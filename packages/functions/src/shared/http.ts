@@ -51,6 +51,7 @@ export function httpRoute<B = undefined, Q = undefined>(
         params: event.pathParameters ?? {},
         event,
         deps: await deps(),
+        principal: principalOf(event),
       };
       return route(input);
     },
