@@ -41,15 +41,21 @@ export interface RedisVoterCacheOptions {
   readonly commandTimeoutMs?: number;
 }
 
-/** Creates the Redis client the way both runtimes use it: auto-pipelined, failing fast when down. */
+/**
+ * Creates the Redis client the way both runtimes use it: auto-pipelined, and failing fast once
+ * Redis is lost (commands wait for the first connection, never for a reconnection).
+ */
 export function connectRedis(options: RedisVoterCacheOptions): Redis {
-  return new Redis(options.url, {
+  const redis = new Redis(options.url, {
     enableAutoPipelining: true,
     maxRetriesPerRequest: 1,
     commandTimeout: options.commandTimeoutMs ?? 1000,
-    enableOfflineQueue: false,
-    lazyConnect: false,
+    enableOfflineQueue: true,
   });
+  redis.once('ready', () => {
+    redis.options.enableOfflineQueue = false;
+  });
+  return redis;
 }
 
 /** The voter cache on Redis: each operation is one Lua script, so one round trip and atomic. */

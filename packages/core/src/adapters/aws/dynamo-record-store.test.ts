@@ -1,0 +1,70 @@
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TableName } from '../../ports/record-store';
+import { tables } from '../../tables';
+import { recordStoreContract } from '../../testing/record-store-contract';
+import { conditionExpression, DynamoRecordStore } from './dynamo-record-store';
+
+// dynalite is a DynamoDB-compatible server on LevelDB: the real adapter's requests, run for real.
+let server: {
+  listen: (port: number, cb: () => void) => void;
+  close: (cb: () => void) => void;
+  address: () => AddressInfo;
+};
+let client: DynamoDBClient;
+const tableNames = Object.fromEntries(tables.map((t) => [t.name, `test-${t.name}`])) as Record<
+  TableName,
+  string
+>;
+
+beforeAll(async () => {
+  const { default: dynalite } = (await import('dynalite')) as { default: (o: object) => typeof server };
+  server = dynalite({ createTableMs: 0, deleteTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, resolve));
+  client = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${server.address().port}`,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  for (const table of tables) {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableNames[table.name],
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+      }),
+    );
+  }
+});
+
+afterAll(async () => {
+  client?.destroy();
+  await new Promise<void>((resolve) => server?.close(() => resolve()));
+});
+
+recordStoreContract(
+  'DynamoDB adapter against dynalite',
+  async () => new DynamoRecordStore({ client, tableNames }),
+);
+
+describe('DynamoDB condition expressions', () => {
+  it('states each write condition the way DynamoDB reads it', () => {
+    expect(conditionExpression({ kind: 'absent' })).toEqual({
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    expect(conditionExpression({ kind: 'field-equals', field: 'usedBy', value: 'v' })).toEqual({
+      ConditionExpression: '#c = :c',
+      ExpressionAttributeNames: { '#c': 'usedBy' },
+      ExpressionAttributeValues: { ':c': 'v' },
+    });
+    expect(conditionExpression(undefined)).toEqual({});
+  });
+});

@@ -1,0 +1,2 @@
+export { recordStoreContract } from './record-store-contract';
+export { voterCacheContract } from './voter-cache-contract';
