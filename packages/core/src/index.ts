@@ -1,4 +1,6 @@
 export * from './config';
+export * from './domain/audit/audit-chain';
+export * from './domain/audit/record-audit-log';
 export * from './domain/casting/ingest-vote';
 export * from './domain/crypto/ed25519';
 export * from './domain/crypto/encoding';

@@ -60,4 +60,12 @@ export const tables: readonly TableDefinition[] = [
     sortKey: 'sk',
     multiRegionStrong: false,
   },
+  {
+    name: 'audit',
+    description: 'The hash-chained audit log of administrative actions (one record per position).',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    // Positions are claimed by conditional writes; both regions must agree on who got each one.
+    multiRegionStrong: true,
+  },
 ];

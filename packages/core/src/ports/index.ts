@@ -1,3 +1,4 @@
+export * from './audit-log';
 export * from './biometrics';
 export * from './clock';
 export * from './event-publisher';
@@ -5,3 +6,4 @@ export * from './record-store';
 export * from './ticket-keys';
 export * from './vote-store';
 export * from './voter-cache';
+export * from './voter-registry';

@@ -3,6 +3,16 @@ import type { RecordKey } from '../../ports/record-store';
 // Sort keys that hold numbers are zero-padded so that text order is numeric order.
 const pad = (n: number): string => n.toString().padStart(15, '0');
 
+/** Registry entities of one kind are spread over this many partitions, so none runs hot. */
+export const REGISTRY_SHARDS = 16;
+
+/** The shard of a registry id (FNV-1a), stable across processes and runtimes. */
+export function registryShard(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % REGISTRY_SHARDS;
+}
+
 /** Where each kind of durable record lives; one place, so no two callers disagree. */
 export const recordKeys = {
   voterStatus: (voterKey: string, electionId: string): RecordKey => ({
@@ -12,13 +22,29 @@ export const recordKeys = {
   ticket: (ticketId: string): RecordKey => ({ pk: `ticket#${ticketId}`, sk: 'ticket' }),
   ballotToken: (tokenHash: string): RecordKey => ({ pk: `ballot#${tokenHash}`, sk: 'token' }),
   ledgerVote: (voteId: string): RecordKey => ({ pk: `vote#${voteId}`, sk: 'vote' }),
-  machine: (machineId: string): RecordKey => ({ pk: `machine#${machineId}`, sk: 'machine' }),
-  booth: (boothId: string): RecordKey => ({ pk: `booth#${boothId}`, sk: 'booth' }),
-  constituency: (constituencyId: string): RecordKey => ({
-    pk: `constituency#${constituencyId}`,
-    sk: 'constituency',
+  machine: (machineId: string): RecordKey => recordKeys.registryEntity('machine', machineId),
+  booth: (boothId: string): RecordKey => recordKeys.registryEntity('booth', boothId),
+  constituency: (constituencyId: string): RecordKey =>
+    recordKeys.registryEntity('constituency', constituencyId),
+  /** Every registry entity of a kind lives in that kind's shards, so a kind can be listed. */
+  registryEntity: (kind: string, id: string): RecordKey => ({
+    pk: recordKeys.registryPartition(kind, registryShard(id)),
+    sk: id,
   }),
+  registryPartition: (kind: string, shard: number): string => `reg#${kind}#${shard}`,
+  auditPartition: (): string => 'audit#chain',
+  auditEntry: (seq: number): RecordKey => ({ pk: 'audit#chain', sk: pad(seq) }),
+  auditHead: (): RecordKey => ({ pk: 'audit#head', sk: 'head' }),
   voterProfile: (voterKey: string): RecordKey => ({ pk: `voter#${voterKey}`, sk: 'profile' }),
+  /** The voter's live ticket in one election; its conditional writes serialise issue and reissue. */
+  voterTicket: (voterKey: string, electionId: string): RecordKey => ({
+    pk: `voter#${voterKey}`,
+    sk: `ticket#${electionId}`,
+  }),
+  /** Enrolled fingerprint templates (the local biometric simulator's own store). */
+  voterFingerprints: (voterKey: string): RecordKey => ({ pk: `voter#${voterKey}`, sk: 'fingerprints' }),
+  /** A person in the local stand-in of the national voter registry, by their national voter id. */
+  registeredVoter: (voterId: string): RecordKey => ({ pk: `citizen#${voterId}`, sk: 'citizen' }),
   tallyPartition: (electionId: string): string => `tally#${electionId}`,
   tallyWindowPrefix: (windowStart: number): string => `w#${pad(windowStart)}#`,
   tallyRow: (
