@@ -1,5 +1,6 @@
 import { assertNever } from '@ballotstream/core';
 import { type EventType, MACHINE_TOPIC_LEVEL, type TopicDefinition, voteTopic } from '@ballotstream/events';
+import type { Reaches } from './reaches';
 
 /** Who may call a route; checked by the API's authorizer in AWS and by the local server alike. */
 export type Role = 'public' | 'citizen' | 'booth' | 'clerk' | 'officer' | 'admin';
@@ -16,6 +17,8 @@ interface TriggerBase {
   readonly handler: HandlerRef;
   /** Every event this step may publish; the integrity test holds the table to it. */
   readonly publishes: readonly EventType[];
+  /** What the step touches besides publishing; stacks/ grants exactly this (see `reaches.ts`). */
+  readonly reaches?: Reaches;
 }
 
 export interface HttpTrigger extends TriggerBase {
@@ -78,6 +81,7 @@ export const triggers = [
     roles: ['public'],
     handler: { file: 'system/health', export: 'handler' },
     publishes: [],
+    reaches: { cache: true },
   },
   {
     kind: 'http',
@@ -88,6 +92,13 @@ export const triggers = [
     roles: ['booth'],
     handler: { file: 'verification/verify-voter', export: 'handler' },
     publishes: ['voter.verified', 'voter.rejected'],
+    reaches: {
+      tables: { tickets: 'read', registry: 'read', ballots: 'write', voters: 'write' },
+      cache: true,
+      ticketKeys: 'verify',
+      pseudonyms: true,
+      biometrics: true,
+    },
   },
   {
     kind: 'topic-rule',
@@ -97,6 +108,7 @@ export const triggers = [
     select: machineMessageSelect,
     handler: { file: 'casting/ingest-vote', export: 'handler' },
     publishes: ['vote.accepted', 'vote.rejected'],
+    reaches: { tables: { registry: 'read', ballots: 'write' } },
   },
   {
     kind: 'event',
@@ -107,6 +119,7 @@ export const triggers = [
     retries: 2,
     handler: { file: 'casting/record-votes', export: 'primary' },
     publishes: [],
+    reaches: { tables: { tallies: 'write' }, voteStores: { primary: 'write' } },
   },
   {
     kind: 'event',
@@ -117,6 +130,7 @@ export const triggers = [
     retries: 2,
     handler: { file: 'casting/record-votes', export: 'secondary' },
     publishes: [],
+    reaches: { tables: { tallies: 'write' }, voteStores: { secondary: 'write' } },
   },
   {
     kind: 'schedule',
@@ -125,6 +139,7 @@ export const triggers = [
     schedule: 'rate(1 minute)',
     handler: { file: 'tallies/materialise', export: 'handler' },
     publishes: ['tally.materialised', 'tally.diverged'],
+    reaches: { tables: { tallies: 'write' }, voteStores: { primary: 'read', secondary: 'read' } },
   },
   {
     kind: 'http',
@@ -135,6 +150,7 @@ export const triggers = [
     roles: ['public'],
     handler: { file: 'tallies/get-tallies', export: 'handler' },
     publishes: [],
+    reaches: { tables: { tallies: 'read', registry: 'read' } },
   },
 ] as const satisfies readonly Trigger[];
 
