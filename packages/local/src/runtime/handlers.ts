@@ -5,7 +5,8 @@ type LambdaEntry = (event: unknown, context: Context) => Promise<unknown>;
 
 /** Loads the Lambda entry a trigger names, exactly as the deployed function would export it. */
 export async function loadHandler(ref: HandlerRef): Promise<LambdaEntry> {
-  const module = (await import(`../../../functions/src/${ref.file}.ts`)) as Record<string, unknown>;
+  const url = new URL(`../../../functions/src/${ref.file}.ts`, import.meta.url).href;
+  const module = (await import(/* @vite-ignore */ url)) as Record<string, unknown>;
   const entry = module[ref.export];
   if (typeof entry !== 'function')
     throw new Error(`${ref.file}.ts does not export a function named ${ref.export}`);

@@ -52,7 +52,8 @@ export class DuckDbVoteStore implements VoteStore {
           v.boothId,
           v.machineId,
           v.candidateId,
-          v.bucketStart,
+          // DuckDB binds a JS number as a 32-bit INTEGER; epoch milliseconds need BIGINT.
+          BigInt(v.bucketStart),
           v.receipt ?? null,
         ]);
         const reader = await this.connection.runAndReadAll(
@@ -71,7 +72,7 @@ export class DuckDbVoteStore implements VoteStore {
         `SELECT constituency_id, candidate_id, count(*)::BIGINT AS votes FROM votes
          WHERE election_id = ? AND bucket_start >= ? AND bucket_start < ?
          GROUP BY constituency_id, candidate_id ORDER BY constituency_id, candidate_id`,
-        [electionId, fromMs, toMs],
+        [electionId, BigInt(fromMs), BigInt(toMs)],
       );
       return reader.getRows().map(([constituencyId, candidateId, votes]) => ({
         constituencyId: String(constituencyId),
