@@ -6,6 +6,7 @@ export * from './common';
 export * from './define';
 export * from './envelope';
 export * from './messages';
+export * from './receipts';
 export * from './tally';
 export * from './topics';
 export * from './verification';

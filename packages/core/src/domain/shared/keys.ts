@@ -61,4 +61,15 @@ export const recordKeys = {
     pk: `dirty#${electionId}`,
     sk: pad(windowStart),
   }),
+  /** A printed receipt that a vote was recorded: the code alone, never the vote it came from. */
+  receipt: (electionId: string, code: string): RecordKey => ({
+    pk: `receipt#${electionId}#${code}`,
+    sk: 'receipt',
+  }),
+  /** The agreement of the two regions on one tally window, as the last run found it. */
+  windowStatus: (electionId: string, windowStart: number): RecordKey => ({
+    pk: `windows#${electionId}`,
+    sk: pad(windowStart),
+  }),
+  windowStatusPartition: (electionId: string): string => `windows#${electionId}`,
 } as const;

@@ -1,0 +1,102 @@
+import type { RecordStore } from '../../ports/record-store';
+import { recordKeys } from '../shared/keys';
+import { constituencyRecordSchema } from '../shared/registry';
+import type { Agreement } from '../tally/materialise-tallies';
+
+/** Votes counted in one tally window, and the running total up to its end. */
+export interface TurnoutPoint {
+  readonly windowStart: number;
+  readonly votes: number;
+  readonly cumulative: number;
+}
+
+export interface TurnoutReport {
+  readonly electionId: string;
+  readonly regionId?: string;
+  readonly totalVotes: number;
+  readonly points: readonly TurnoutPoint[];
+}
+
+/**
+ * Turnout over time from the materialised tally rows (never the vote stores), for the whole
+ * country or one region.
+ */
+export async function readTurnout(
+  records: RecordStore,
+  electionId: string,
+  regionId?: string,
+): Promise<TurnoutReport> {
+  const regionOf = new Map<string, string>();
+  const perWindow = new Map<number, number>();
+  let after: string | undefined;
+  do {
+    const page = await records.query('tallies', recordKeys.tallyPartition(electionId), {
+      limit: 1000,
+      ...(after === undefined ? {} : { after }),
+    });
+    for (const row of page.records) {
+      if (regionId !== undefined) {
+        const constituencyId = String(row.constituencyId);
+        let region = regionOf.get(constituencyId);
+        if (region === undefined) {
+          const record = await records.get('registry', recordKeys.constituency(constituencyId));
+          region = record === undefined ? 'unknown' : constituencyRecordSchema.parse(record).regionId;
+          regionOf.set(constituencyId, region);
+        }
+        if (region !== regionId) continue;
+      }
+      const windowStart = Number(row.windowStart);
+      perWindow.set(windowStart, (perWindow.get(windowStart) ?? 0) + Number(row.votes));
+    }
+    after = page.next;
+  } while (after !== undefined);
+  let cumulative = 0;
+  const points = [...perWindow.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([windowStart, votes]) => {
+      cumulative += votes;
+      return { windowStart, votes, cumulative };
+    });
+  return { electionId, ...(regionId === undefined ? {} : { regionId }), totalVotes: cumulative, points };
+}
+
+/** What the last tally run found for one window: its votes and whether the two regions agreed. */
+export interface WindowStatus {
+  readonly windowStart: number;
+  readonly windowEnd: number;
+  readonly votes: number;
+  readonly agreement: Agreement;
+  readonly materialisedAt: string;
+}
+
+/** Keeps the latest agreement status of a window; a re-run of the window replaces it. */
+export async function recordWindowStatus(
+  records: RecordStore,
+  electionId: string,
+  status: WindowStatus,
+): Promise<void> {
+  await records.put('tallies', { ...recordKeys.windowStatus(electionId, status.windowStart), ...status });
+}
+
+/** The agreement status of every materialised window, oldest first. */
+export async function readWindowStatuses(records: RecordStore, electionId: string): Promise<WindowStatus[]> {
+  const statuses: WindowStatus[] = [];
+  let after: string | undefined;
+  do {
+    const page = await records.query('tallies', recordKeys.windowStatusPartition(electionId), {
+      limit: 1000,
+      ...(after === undefined ? {} : { after }),
+    });
+    for (const row of page.records) {
+      statuses.push({
+        windowStart: Number(row.windowStart),
+        windowEnd: Number(row.windowEnd),
+        votes: Number(row.votes),
+        agreement: row.agreement as Agreement,
+        materialisedAt: String(row.materialisedAt),
+      });
+    }
+    after = page.next;
+  } while (after !== undefined);
+  return statuses;
+}

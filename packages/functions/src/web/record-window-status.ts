@@ -1,0 +1,9 @@
+import { recordWindowStatus } from '@ballotstream/core';
+import { tallyMaterialised } from '@ballotstream/events';
+import { eventHandler } from '../shared/events';
+
+/** On `tally.materialised`: keeps each window's region agreement for the monitoring centre. */
+export const handler = eventHandler('recordWindowStatus', tallyMaterialised, async (detail, deps) => {
+  const { electionId, ...status } = detail;
+  await recordWindowStatus(deps.records, electionId, status);
+});

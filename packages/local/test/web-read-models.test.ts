@@ -1,0 +1,117 @@
+import { recordKeys } from '@ballotstream/core';
+import { eventOf } from '@ballotstream/core/ports';
+import { formatReceipt, tallyMaterialised, voteAccepted } from '@ballotstream/events';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoElection } from '../src/demo/seed';
+import { type Runtime, startRuntime } from '../src/runtime/runtime';
+
+let runtime: Runtime;
+
+beforeAll(async () => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+  runtime = await startRuntime({ runSchedules: false });
+  await seedDemoElection(runtime.deps, {
+    regions: 2,
+    constituenciesPerRegion: 1,
+    candidatesPerConstituency: 2,
+    boothsPerConstituency: 1,
+    voters: 1,
+  });
+});
+
+afterAll(async () => {
+  await runtime?.stop();
+});
+
+async function get(path: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${runtime.httpUrl}${path}`);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe('the read models behind the citizen app and the monitoring centre', () => {
+  it('says a receipt was recorded once its vote is accepted, and not before', async () => {
+    const code = 'K7M2Q9ZD4TWX';
+    expect((await get(`/receipts/${formatReceipt(code)}`)).body).toEqual({
+      receipt: formatReceipt(code),
+      recorded: false,
+    });
+    await runtime.deps.publisher.publish([
+      eventOf(voteAccepted, {
+        voteId: 'v-1',
+        electionId: runtime.deps.config.electionId,
+        constituencyId: 'c-1-1',
+        boothId: 'booth-1-1-1',
+        machineId: 'm-1-1-1',
+        candidateId: 'cand-1-1-1',
+        bucketStart: 0,
+        receipt: code,
+      }),
+    ]);
+    await runtime.bus.drain();
+    const answer = await get(`/receipts/${code.toLowerCase()}`);
+    expect(answer).toEqual({ status: 200, body: { receipt: formatReceipt(code), recorded: true } });
+  });
+
+  it('keeps nothing but the code in the receipt record', async () => {
+    const record = await runtime.deps.records.get(
+      'ledger',
+      recordKeys.receipt(runtime.deps.config.electionId, 'K7M2Q9ZD4TWX'),
+    );
+    const { pk: _pk, sk: _sk, ...fields } = record ?? { pk: '', sk: '' };
+    expect(fields).toEqual({ recorded: true });
+  });
+
+  it('refuses a malformed receipt with a 400 naming the code', async () => {
+    const answer = await get('/receipts/ABC');
+    expect(answer.status).toBe(400);
+    expect(answer.body.problems).toEqual(['code: must be 12 symbols']);
+  });
+
+  it('sums turnout per window, for the country and for one region', async () => {
+    const electionId = runtime.deps.config.electionId;
+    const rows = [
+      { windowStart: 0, constituencyId: 'c-1-1', candidateId: 'cand-1-1-1', votes: 3 },
+      { windowStart: 0, constituencyId: 'c-2-1', candidateId: 'cand-2-1-1', votes: 4 },
+      { windowStart: 900_000, constituencyId: 'c-1-1', candidateId: 'cand-1-1-2', votes: 5 },
+    ];
+    for (const row of rows) {
+      await runtime.deps.records.put('tallies', {
+        ...recordKeys.tallyRow(electionId, row.windowStart, row.constituencyId, row.candidateId),
+        ...row,
+      });
+    }
+    const country = await get('/turnout');
+    expect(country.body.points).toEqual([
+      { windowStart: 0, votes: 7, cumulative: 7 },
+      { windowStart: 900_000, votes: 5, cumulative: 12 },
+    ]);
+    const region = await get('/turnout?regionId=region-2');
+    expect(region.body).toMatchObject({ regionId: 'region-2', totalVotes: 4 });
+  });
+
+  it('shows the latest region agreement of each window', async () => {
+    const electionId = runtime.deps.config.electionId;
+    const base = { electionId, windowStart: 0, windowEnd: 900_000, votes: 7 };
+    await runtime.deps.publisher.publish([
+      eventOf(tallyMaterialised, {
+        ...base,
+        agreement: 'primary-only',
+        materialisedAt: '2026-11-27T08:00:00Z',
+      }),
+    ]);
+    await runtime.deps.publisher.publish([
+      eventOf(tallyMaterialised, { ...base, agreement: 'agree', materialisedAt: '2026-11-27T08:01:00Z' }),
+    ]);
+    await runtime.bus.drain();
+    const windows = await get('/tallies/windows');
+    expect(windows.body.windows).toEqual([
+      {
+        windowStart: 0,
+        windowEnd: 900_000,
+        votes: 7,
+        agreement: 'agree',
+        materialisedAt: '2026-11-27T08:01:00Z',
+      },
+    ]);
+  });
+});
