@@ -1,10 +1,50 @@
+import { alertAcknowledged, alertEscalated, alertRaised, anomalyDetected } from './alerts';
 import { voteAccepted, voteRecorded, voteRejected } from './casting';
 import type { EventDefinition } from './define';
+import {
+  defenderViolation,
+  locationGeofenceEvent,
+  machineBlocked,
+  machineUnblocked,
+  sosRaised,
+} from './fleet';
+import {
+  boothCreated,
+  boothUpdated,
+  candidateCreated,
+  candidateUpdated,
+  constituencyCreated,
+  constituencyUpdated,
+  electionCreated,
+  electionUpdated,
+  machineCreated,
+  machineUpdated,
+  officerCreated,
+  officerUpdated,
+  regionCreated,
+  regionUpdated,
+  registryImported,
+} from './registry';
 import { tallyDiverged, tallyMaterialised } from './tally';
 import { ticketIssued, ticketRevoked, voterRejected, voterVerified } from './verification';
 
 /** Every event the platform publishes or consumes, in the order of the flow. */
 export const catalogue = [
+  electionCreated,
+  electionUpdated,
+  regionCreated,
+  regionUpdated,
+  constituencyCreated,
+  constituencyUpdated,
+  candidateCreated,
+  candidateUpdated,
+  boothCreated,
+  boothUpdated,
+  machineCreated,
+  machineUpdated,
+  officerCreated,
+  officerUpdated,
+  registryImported,
   ticketIssued,
   ticketRevoked,
   voterVerified,
@@ -14,6 +54,15 @@ export const catalogue = [
   voteRecorded,
   tallyMaterialised,
   tallyDiverged,
+  locationGeofenceEvent,
+  defenderViolation,
+  sosRaised,
+  machineBlocked,
+  machineUnblocked,
+  anomalyDetected,
+  alertRaised,
+  alertEscalated,
+  alertAcknowledged,
 ] as const satisfies readonly EventDefinition[];
 
 export type CatalogueEvent = (typeof catalogue)[number];

@@ -1,3 +1,4 @@
+export * from './alerts';
 export * from './api';
 export * from './canonical';
 export * from './casting';
@@ -5,8 +6,12 @@ export * from './catalogue';
 export * from './common';
 export * from './define';
 export * from './envelope';
+export * from './fleet';
+export * from './machine-messages';
 export * from './messages';
 export * from './receipts';
+export * from './registry';
+export * from './results';
 export * from './tally';
 export * from './topics';
 export * from './verification';
