@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { monitoringSchema } from './domain/anomaly/thresholds';
 import { ConfigError } from './errors';
 
 /** Settings every handler shares; read from the environment once, at cold start. */
@@ -21,7 +22,29 @@ export const configSchema = z.object({
     .default(10 * 60_000),
   /** How long a voter claim in the cache lives if the attempt dies half-way. */
   claimTtlMs: z.coerce.number().int().positive().default(30_000),
+  /** How long an issued ticket stays valid. */
+  ticketTtlMs: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(90 * 24 * 3600_000),
+  /** How far in the future a vote's bucket may start (booth clocks drift) before ingest refuses it. */
+  clockSkewMs: z.coerce
+    .number()
+    .int()
+    .nonnegative()
+    .default(2 * 60_000),
+  /** Votes by which the regions may differ on a young window while recorders are still writing. */
+  inFlightToleranceVotes: z.coerce.number().int().nonnegative().default(50),
+  /** A window whose newest vote is younger than this may still have votes in flight. */
+  settleMs: z.coerce
+    .number()
+    .int()
+    .nonnegative()
+    .default(2 * 60_000),
   redisUrl: z.string().url().optional(),
+  /** Poll hours and the thresholds of anomaly rules, the fleet monitor and alerting. */
+  monitoring: monitoringSchema.prefault({}),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -34,13 +57,28 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     tallyWindowMs: env.BALLOTSTREAM_TALLY_WINDOW_MS,
     ballotTokenTtlMs: env.BALLOTSTREAM_BALLOT_TOKEN_TTL_MS,
     claimTtlMs: env.BALLOTSTREAM_CLAIM_TTL_MS,
+    ticketTtlMs: env.BALLOTSTREAM_TICKET_TTL_MS,
+    clockSkewMs: env.BALLOTSTREAM_CLOCK_SKEW_MS,
+    inFlightToleranceVotes: env.BALLOTSTREAM_IN_FLIGHT_TOLERANCE_VOTES,
+    settleMs: env.BALLOTSTREAM_SETTLE_MS,
     redisUrl: env.REDIS_URL || undefined,
+    monitoring: jsonSetting(env.BALLOTSTREAM_MONITORING),
   });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new ConfigError(`invalid configuration: ${problems}`);
   }
   return parsed.data;
+}
+
+/** Parses a JSON-valued setting; an unparsable one is kept as text so the schema names it. */
+function jsonSetting(value: string | undefined): unknown {
+  if (value === undefined || value === '') return undefined;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
 }
 
 /** Reads one required environment variable, failing loudly when it is missing. */

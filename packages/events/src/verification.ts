@@ -19,6 +19,21 @@ export const verificationRefusalSchema = z.enum([
 ]);
 export type VerificationRefusal = z.infer<typeof verificationRefusalSchema>;
 
+/** Why the issue centre refused to issue, reissue or revoke a ticket. */
+export const issueRefusalSchema = z.enum([
+  'not-registered',
+  'not-eligible',
+  'already-issued',
+  'unknown-ticket',
+  'ticket-revoked',
+  'already-voted',
+]);
+export type IssueRefusal = z.infer<typeof issueRefusalSchema>;
+
+/** What the citizen app shows for a ticket; it says nothing of the voter. */
+export const ticketStatusSchema = z.enum(['valid', 'revoked', 'used', 'expired']);
+export type TicketStatus = z.infer<typeof ticketStatusSchema>;
+
 export const ticketIssued = defineEvent({
   type: 'ticket.issued',
   source,

@@ -19,6 +19,8 @@ export interface Reaches {
   readonly pseudonyms?: true;
   /** The external biometric API (a secret, no IAM). */
   readonly biometrics?: true;
+  /** The external national voter registry API (a secret, no IAM). */
+  readonly voterRegistry?: true;
   /** Officer notifications: publish to the SNS topic. */
   readonly notifications?: true;
   /** Machine positions: update the Location tracker. */

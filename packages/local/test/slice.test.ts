@@ -77,7 +77,7 @@ describe('one vote end to end through the embedded runtime', () => {
       boothId: otherMachine.boothId,
       machineId: otherMachine.machineId,
     });
-    expect(again).toEqual({ status: 409, body: { error: 'already-voted' } });
+    expect(again).toEqual({ status: 409, body: { error: 'already-voted', message: expect.any(String) } });
 
     const candidate = election.candidates.get(machine.constituencyId)![1]!;
     const gateway = gatewayFor(machine);

@@ -7,6 +7,7 @@ import type {
   TicketKeys,
   VoterCache,
   VoterPseudonyms,
+  VoterRegistry,
   VoteStore,
 } from '@ballotstream/core/ports';
 
@@ -21,6 +22,8 @@ export interface Deps {
   readonly ticketKeys: TicketKeys;
   readonly pseudonyms: VoterPseudonyms;
   readonly biometrics: Biometrics;
+  /** The national voter registry the issue centre looks voters up in. */
+  readonly voterRegistry: VoterRegistry;
 }
 
 let installed: Deps | undefined;

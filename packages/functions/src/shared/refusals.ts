@@ -1,5 +1,5 @@
 import { assertNever } from '@ballotstream/core';
-import type { VerificationRefusal } from '@ballotstream/events';
+import type { IssueRefusal, VerificationRefusal } from '@ballotstream/events';
 
 /** The one place a verification refusal becomes an HTTP status. */
 export function statusOfRefusal(reason: VerificationRefusal): number {
@@ -20,6 +20,72 @@ export function statusOfRefusal(reason: VerificationRefusal): number {
     case 'revoked':
     case 'expired':
       return 410;
+    default:
+      return assertNever(reason);
+  }
+}
+
+/** What a booth is told with each refusal: what was wrong, in words, never the voter. */
+export function describeRefusal(reason: VerificationRefusal): string {
+  switch (reason) {
+    case 'malformed':
+      return 'ticket: is not a BT1 ticket of four dot-separated parts';
+    case 'forged':
+      return 'ticket: signature does not verify with any trusted key';
+    case 'revoked':
+      return 'ticket: has been revoked or was never issued';
+    case 'expired':
+      return 'ticket: has expired';
+    case 'wrong-election':
+      return 'ticket: belongs to another election';
+    case 'unknown-voter':
+      return 'fingerprint: no enrolment exists for the ticket holder';
+    case 'biometric-mismatch':
+      return 'fingerprint: does not match the ticket holder';
+    case 'already-voted':
+      return 'voter: has already been verified in this election';
+    case 'unknown-machine':
+      return 'machineId: is not a registered machine of this booth';
+    case 'machine-blocked':
+      return 'machineId: is blocked';
+    default:
+      return assertNever(reason);
+  }
+}
+
+/** The one place an issue-centre refusal becomes an HTTP status. */
+export function statusOfIssueRefusal(reason: IssueRefusal): number {
+  switch (reason) {
+    case 'not-registered':
+    case 'unknown-ticket':
+      return 404;
+    case 'not-eligible':
+      return 403;
+    case 'already-issued':
+    case 'already-voted':
+      return 409;
+    case 'ticket-revoked':
+      return 410;
+    default:
+      return assertNever(reason);
+  }
+}
+
+/** What a clerk is told with each issue-centre refusal. */
+export function describeIssueRefusal(reason: IssueRefusal): string {
+  switch (reason) {
+    case 'not-registered':
+      return 'voterId: is not in the voter registry';
+    case 'not-eligible':
+      return 'voterId: the registry says this person may not vote';
+    case 'already-issued':
+      return 'voterId: already holds a ticket for this election; reissue it instead';
+    case 'unknown-ticket':
+      return 'ticketId: no ticket of this election has this id';
+    case 'ticket-revoked':
+      return 'ticketId: is no longer the voter’s live ticket';
+    case 'already-voted':
+      return 'voter: has already voted in this election';
     default:
       return assertNever(reason);
   }

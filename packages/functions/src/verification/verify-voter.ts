@@ -1,9 +1,9 @@
-import { verifyVoter } from '@ballotstream/core';
+import { roundDownToBucket, verifyVoter } from '@ballotstream/core';
 import { eventOf } from '@ballotstream/core/ports';
 import { verificationRequestSchema, voterRejected, voterVerified } from '@ballotstream/events';
 import { httpRoute, json } from '../shared/http';
 import { countRejection } from '../shared/observability';
-import { statusOfRefusal } from '../shared/refusals';
+import { describeRefusal, statusOfRefusal } from '../shared/refusals';
 
 /** `POST /verifications`: verifies a voter at a booth and grants a one-time ballot token. */
 export const handler = httpRoute(
@@ -11,12 +11,17 @@ export const handler = httpRoute(
   async ({ body, deps }) => {
     const { config, clock, publisher } = deps;
     const result = await verifyVoter({ ...deps, keys: deps.ticketKeys, ...config }, body);
-    const at = new Date(clock.now()).toISOString();
+    // Events keep time only to the secrecy bucket, like votes, so a verification and the vote
+    // that follows it at the same machine cannot be paired by their times.
+    const at = new Date(roundDownToBucket(clock.now(), config.bucketMs)).toISOString();
     const where = { electionId: config.electionId, boothId: body.boothId, machineId: body.machineId };
     if (!result.ok) {
       countRejection('verifyVoter', result.error);
       await publisher.publish([eventOf(voterRejected, { ...where, reason: result.error, rejectedAt: at })]);
-      return json(statusOfRefusal(result.error), { error: result.error });
+      return json(statusOfRefusal(result.error), {
+        error: result.error,
+        message: describeRefusal(result.error),
+      });
     }
     await publisher.publish([eventOf(voterVerified, { ...where, verifiedAt: at })]);
     return json(201, result.value);

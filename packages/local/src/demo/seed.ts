@@ -95,14 +95,11 @@ export async function seedDemoElection(deps: Deps, size: DemoSize = smallDemo): 
     const fingerprint = demoFingerprint(voterId);
     await deps.biometrics.enrol(voterKey, Buffer.from(fingerprint, 'base64url'));
     const ticketId = `t-${v}`;
-    const ticket = await mintTicket(deps.ticketKeys, {
-      ticketId,
-      electionId,
-      voterKey,
-      issuedAt: now,
-      expiresAt: now + 7 * 24 * 3600_000,
-    });
-    await records.put('tickets', { ...recordKeys.ticket(ticketId), electionId, status: 'issued' });
+    const claims = { ticketId, electionId, voterKey, issuedAt: now, expiresAt: now + 7 * 24 * 3600_000 };
+    const ticket = await mintTicket(deps.ticketKeys, claims);
+    // The same records the issue centre writes, so status reads and reissue work on demo voters.
+    await records.put('tickets', { ...recordKeys.ticket(ticketId), ...claims, status: 'issued' });
+    await records.put('voters', { ...recordKeys.voterTicket(voterKey, electionId), ticketId });
     voters.push({ voterId, ticket, fingerprint });
   }
   return { electionId, machines, voters, candidates };

@@ -11,6 +11,7 @@ import {
   MemoryRecordStore,
   MemoryTicketKeys,
   MemoryVoterCache,
+  SeededVoterRegistry,
   SimulatedBiometrics,
 } from '@ballotstream/core/adapters/local';
 import { connectRedis, RedisVoterCache } from '@ballotstream/core/adapters/redis';
@@ -53,7 +54,9 @@ export async function buildLocalDeps(options: LocalDepsOptions): Promise<Deps> {
       dir === undefined
         ? new HmacVoterPseudonyms(randomBytes(32))
         : loadFileVoterPseudonyms(join(dir, 'keys')),
-    biometrics: new SimulatedBiometrics(),
+    // Enrolments live in the record store, so they survive a restart like the tickets do.
+    biometrics: new SimulatedBiometrics(records),
+    voterRegistry: new SeededVoterRegistry(records),
   };
 }
 

@@ -12,20 +12,51 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import type { TicketKeys, VoterPseudonyms } from '../../ports/ticket-keys';
 
-/** Ed25519 ticket keys held in memory; the newest signs, every known key verifies. */
+/** The signature schemes a ticket key may use; KMS offers both (ECC_NIST_EDWARDS25519, ECC_NIST_P256). */
+export type TicketKeyAlgorithm = 'ed25519' | 'ecdsa-p256';
+
+/** Generates a new private ticket key of the given scheme. */
+export function generateTicketKey(algorithm: TicketKeyAlgorithm = 'ed25519'): KeyObject {
+  return algorithm === 'ed25519'
+    ? generateKeyPairSync('ed25519').privateKey
+    : generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+}
+
+/** Verifies a 64-byte ticket signature with a public key, whichever of the two schemes it uses. */
+export function verifyTicketSignature(key: KeyObject, message: Uint8Array, signature: Uint8Array): boolean {
+  if (signature.length !== 64) return false;
+  try {
+    if (key.asymmetricKeyType === 'ed25519') return verify(null, message, key, signature);
+    if (key.asymmetricKeyType === 'ec') {
+      // Raw r||s (IEEE P1363) keeps ECDSA signatures as short as Ed25519's for the QR code.
+      return verify('sha256', message, { key, dsaEncoding: 'ieee-p1363' }, signature);
+    }
+    return false;
+  } catch {
+    return false;
+  }
+}
+
+function signTicket(key: KeyObject, message: Uint8Array): Uint8Array {
+  return key.asymmetricKeyType === 'ed25519'
+    ? sign(null, message, key)
+    : sign('sha256', message, { key, dsaEncoding: 'ieee-p1363' });
+}
+
+/** Ticket keys held in memory (Ed25519 or ECDSA P-256); the newest signs, every known key verifies. */
 export class MemoryTicketKeys implements TicketKeys {
   private readonly publicKeys = new Map<string, KeyObject>();
   private privateKey: KeyObject;
   currentKeyId: string;
 
   constructor(keyId = 'k1', privateKey?: KeyObject) {
-    this.privateKey = privateKey ?? generateKeyPairSync('ed25519').privateKey;
+    this.privateKey = privateKey ?? generateTicketKey();
     this.currentKeyId = keyId;
     this.publicKeys.set(keyId, createPublicKey(this.privateKey));
   }
 
   /** Starts signing with a new key while still accepting tickets signed by the old ones. */
-  rotate(keyId: string, privateKey: KeyObject = generateKeyPairSync('ed25519').privateKey): void {
+  rotate(keyId: string, privateKey: KeyObject = generateTicketKey()): void {
     this.privateKey = privateKey;
     this.currentKeyId = keyId;
     this.publicKeys.set(keyId, createPublicKey(privateKey));
@@ -36,38 +67,75 @@ export class MemoryTicketKeys implements TicketKeys {
     this.publicKeys.set(keyId, publicKey);
   }
 
+  /** Stops accepting tickets signed by a key (a compromised one); the signing key cannot be withdrawn. */
+  withdraw(keyId: string): void {
+    if (keyId === this.currentKeyId)
+      throw new Error('rotate to a new key before withdrawing the current one');
+    this.publicKeys.delete(keyId);
+  }
+
+  /** The public keys as PEM, for booths that verify tickets offline. */
+  exportPublicKeys(): { keyId: string; publicKeyPem: string }[] {
+    return [...this.publicKeys].map(([keyId, key]) => ({
+      keyId,
+      publicKeyPem: key.export({ type: 'spki', format: 'pem' }).toString(),
+    }));
+  }
+
   async sign(message: Uint8Array): Promise<{ keyId: string; signature: Uint8Array }> {
-    return { keyId: this.currentKeyId, signature: sign(null, message, this.privateKey) };
+    return { keyId: this.currentKeyId, signature: signTicket(this.privateKey, message) };
   }
 
   verify(keyId: string, message: Uint8Array, signature: Uint8Array): boolean {
     const key = this.publicKeys.get(keyId);
-    if (key === undefined || signature.length !== 64) return false;
-    return verify(null, message, key, signature);
+    return key !== undefined && verifyTicketSignature(key, message, signature);
   }
+}
+
+const KEY_FILE = /^ticket-key-([A-Za-z0-9]+)\.pem$/;
+
+function keyFiles(dir: string): { keyId: string; file: string }[] {
+  return (
+    readdirSync(dir)
+      .map((file) => ({ file, m: KEY_FILE.exec(file) }))
+      .filter((f): f is { file: string; m: RegExpExecArray } => f.m !== null)
+      .map(({ file, m }) => ({ keyId: m[1]!, file }))
+      // Natural order, so k10 comes after k9: the last file is the key that signs.
+      .sort((a, b) => a.keyId.localeCompare(b.keyId, 'en', { numeric: true }))
+  );
 }
 
 /** Loads the ticket keys from `<dir>/ticket-key-<id>.pem`, creating the first one on first run. */
 export function loadFileTicketKeys(dir: string): MemoryTicketKeys {
   mkdirSync(dir, { recursive: true });
-  const files = readdirSync(dir)
-    .filter((f) => /^ticket-key-[A-Za-z0-9]+\.pem$/.test(f))
-    .sort();
-  if (files.length === 0) {
-    const { privateKey } = generateKeyPairSync('ed25519');
-    writeFileSync(join(dir, 'ticket-key-k1.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }), {
-      mode: 0o600,
-    });
-    files.push('ticket-key-k1.pem');
-  }
+  if (keyFiles(dir).length === 0) rotateFileTicketKeys(dir, 'ed25519', 'k1');
   let keys: MemoryTicketKeys | undefined;
-  for (const file of files) {
-    const keyId = file.slice('ticket-key-'.length, -'.pem'.length);
+  for (const { keyId, file } of keyFiles(dir)) {
     const privateKey = createPrivateKey(readFileSync(join(dir, file)));
     if (keys === undefined) keys = new MemoryTicketKeys(keyId, privateKey);
     else keys.rotate(keyId, privateKey);
   }
   return keys!;
+}
+
+/**
+ * Writes a new ticket key file that signs from the next start on; older key files stay, so
+ * tickets they signed keep verifying. Returns the new key id.
+ */
+export function rotateFileTicketKeys(
+  dir: string,
+  algorithm: TicketKeyAlgorithm = 'ed25519',
+  keyId?: string,
+): string {
+  mkdirSync(dir, { recursive: true });
+  const existing = keyFiles(dir);
+  const id = keyId ?? `k${existing.length + 1}`;
+  if (existing.some((k) => k.keyId === id)) throw new Error(`ticket key ${id} already exists`);
+  const privateKey = generateTicketKey(algorithm);
+  writeFileSync(join(dir, `ticket-key-${id}.pem`), privateKey.export({ type: 'pkcs8', format: 'pem' }), {
+    mode: 0o600,
+  });
+  return id;
 }
 
 /** The voter pseudonym: HMAC-SHA256 of the voter id under a secret that never leaves the cloud. */

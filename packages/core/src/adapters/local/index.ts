@@ -1,11 +1,19 @@
 export { DuckDbVoteStore } from './duckdb-vote-store';
 export {
+  generateTicketKey,
   HmacVoterPseudonyms,
   loadFileTicketKeys,
   loadFileVoterPseudonyms,
   MemoryTicketKeys,
+  rotateFileTicketKeys,
+  type TicketKeyAlgorithm,
+  verifyTicketSignature,
 } from './file-ticket-keys';
 export { LmdbRecordStore } from './lmdb-record-store';
+export { LocalMachineCommands, type MachineChannel } from './local-machine-commands';
+export { LocalDeviceTracker, type LocalTrackerOptions } from './local-tracker';
 export { MemoryRecordStore } from './memory-record-store';
 export { MemoryVoterCache } from './memory-voter-cache';
+export { type MailSender, type OutboxEntry, OutboxNotifier, readOutbox } from './outbox-notifier';
+export { SeededVoterRegistry } from './seeded-voter-registry';
 export { SimulatedBiometrics } from './simulated-biometrics';

@@ -2,6 +2,8 @@ import type { RecordKey } from '../../ports/record-store';
 
 // Sort keys that hold numbers are zero-padded so that text order is numeric order.
 const pad = (n: number): string => n.toString().padStart(15, '0');
+// Year 2286 in epoch ms: sort keys made from it minus a time list the newest first.
+const FAR_FUTURE_MS = 9_999_999_999_999;
 
 /** Registry entities of one kind are spread over this many partitions, so none runs hot. */
 export const REGISTRY_SHARDS = 16;
@@ -72,4 +74,45 @@ export const recordKeys = {
     sk: pad(windowStart),
   }),
   windowStatusPartition: (electionId: string): string => `windows#${electionId}`,
+  /** A booth's machine, so an SOS can block every machine of the booth. */
+  boothMachine: (boothId: string, machineId: string): RecordKey => ({
+    pk: `booth#${boothId}`,
+    sk: `machine#${machineId}`,
+  }),
+  officer: (officerId: string): RecordKey => ({ pk: `officer#${officerId}`, sk: 'officer' }),
+  /** An officer listed under their region, so alerts find whom to tell without a scan. */
+  regionOfficer: (regionId: string, officerId: string): RecordKey => ({
+    pk: `officers#${regionId}`,
+    sk: officerId,
+  }),
+  regionOfficersPartition: (regionId: string): string => `officers#${regionId}`,
+  positionPartition: (machineId: string): string => `position#${machineId}`,
+  position: (machineId: string, sampleTime: number): RecordKey => ({
+    pk: `position#${machineId}`,
+    sk: pad(sampleTime),
+  }),
+  /** The geofences a tracked machine is inside, as the local tracker last evaluated them. */
+  trackerState: (machineId: string): RecordKey => ({ pk: `tracker#${machineId}`, sk: 'geofences' }),
+  alert: (alertId: string): RecordKey => ({ pk: `alert#${alertId}`, sk: 'alert' }),
+  /** The open alert of a subject (kind + machine/booth/region), for de-duplication. */
+  alertSubject: (subjectKey: string): RecordKey => ({ pk: `subject#${subjectKey}`, sk: 'open' }),
+  /** Alerts listed per region (and `all`) in the order they were raised. */
+  regionAlertsPartition: (regionId: string): string => `alerts#${regionId}`,
+  /** Newest first: the sort key counts down from the far future. */
+  regionAlert: (regionId: string, firstSeen: number, alertId: string): RecordKey => ({
+    pk: `alerts#${regionId}`,
+    sk: `${pad(FAR_FUTURE_MS - firstSeen)}#${alertId}`,
+  }),
+  /** Alerts not yet acknowledged, for the escalation schedule. */
+  openAlertsPartition: (): string => 'open-alerts',
+  openAlert: (firstSeen: number, alertId: string): RecordKey => ({
+    pk: 'open-alerts',
+    sk: `${pad(firstSeen)}#${alertId}`,
+  }),
+  officerThrottle: (officerId: string): RecordKey => ({ pk: `throttle#${officerId}`, sk: 'throttle' }),
+  outboxPartition: (): string => 'outbox',
+  outboxEntry: (at: number, messageId: string, recipient: string): RecordKey => ({
+    pk: 'outbox',
+    sk: `${pad(at)}#${messageId}#${recipient}`,
+  }),
 } as const;

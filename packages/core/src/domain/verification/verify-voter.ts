@@ -1,9 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { VerificationRefusal, VerificationRequest } from '@ballotstream/events';
 import { DependencyError } from '../../errors';
 import type { Biometrics } from '../../ports/biometrics';
 import type { Clock } from '../../ports/clock';
-import type { RecordStore } from '../../ports/record-store';
+import type { RecordStore, StoredRecord } from '../../ports/record-store';
 import type { TicketKeys } from '../../ports/ticket-keys';
 import type { VoterCache } from '../../ports/voter-cache';
 import { err, ok, type Result } from '../../result';
@@ -21,24 +21,33 @@ export interface VerifyVoterDeps {
   readonly electionId: string;
   readonly ballotTokenTtlMs: number;
   readonly claimTtlMs: number;
+  /** The secrecy bucket: no time stored by a verification is finer than this. */
+  readonly bucketMs: number;
 }
 
 export interface BallotGrant {
   readonly ballotToken: string;
   readonly machineId: string;
+  /** When the token stops being accepted, rounded up to the secrecy bucket. */
   readonly expiresAt: number;
 }
 
-export interface VerificationContext {
-  readonly electionId: string;
-  readonly boothId: string;
-  readonly machineId: string;
+/** Rounds a time up to the end of its secrecy bucket, so it cannot be told apart within it. */
+export function roundUpToBucket(time: number, bucketMs: number): number {
+  return Math.ceil(time / bucketMs) * bucketMs;
+}
+
+/** Rounds a time down to the start of its secrecy bucket. */
+export function roundDownToBucket(time: number, bucketMs: number): number {
+  return time - (time % bucketMs);
 }
 
 /**
  * Verifies a voter at a booth and grants one ballot token bound to one machine.
- * Exactly one of any number of concurrent attempts for a voter wins: the cache claim
- * turns most losers away in one round trip, and the durable conditional write decides.
+ * Exactly one of any number of concurrent attempts for a voter wins: the cache claim turns
+ * most losers away in one round trip, and the durable conditional write decides. An attempt
+ * that carries the booth's `attemptId` can be retried after a lost answer or a crash and gets
+ * the same token again (the claim protocol in ARCHITECTURE.md).
  */
 export async function verifyVoter(
   deps: VerifyVoterDeps,
@@ -51,8 +60,9 @@ export async function verifyVoter(
   if (claims.electionId !== deps.electionId) return err('wrong-election');
   if (claims.expiresAt <= now) return err('expired');
 
+  // A ticket the issue centre has no live record of (revoked, or never handed out) is refused.
   const ticket = await deps.records.get('tickets', recordKeys.ticket(claims.ticketId));
-  if (ticket?.status === 'revoked') return err('revoked');
+  if (ticket?.status !== 'issued') return err('revoked');
 
   const machine = await findMachine(deps.records, request.machineId);
   if (machine === undefined || machine.boothId !== request.boothId) return err('unknown-machine');
@@ -64,23 +74,40 @@ export async function verifyVoter(
   if (match === 'not-enrolled') return err('unknown-voter');
   if (match === 'mismatch') return err('biometric-mismatch');
 
-  const claimed = await claimVoter(deps, claims.voterKey, claims.ticketId, request.boothId, now);
+  const attempt = attemptOf(request);
+  const claimed = await claimVoter(deps, claims.voterKey, claims.ticketId, request.boothId, attempt, now);
   if (!claimed.ok) return claimed;
 
-  const ballotToken = randomBytes(24).toString('base64url');
-  const expiresAt = now + deps.ballotTokenTtlMs;
-  await deps.records.put(
-    'ballots',
-    {
-      ...recordKeys.ballotToken(sha256(ballotToken)),
-      electionId: deps.electionId,
-      boothId: request.boothId,
-      machineId: request.machineId,
-      expiresAt,
-    },
-    { kind: 'absent' },
-  );
-  return ok({ ballotToken, machineId: request.machineId, expiresAt });
+  const granted = await grantBallot(deps, request.machineId, attempt, now);
+  if (claimed.value.cacheHeld) {
+    await bestEffort(() => deps.cache.confirm(deps.electionId, claims.voterKey, claims.ticketId, attempt.id));
+  }
+  return granted;
+}
+
+/** One verification attempt: the secret the booth holds, and what may be stored of it. */
+interface Attempt {
+  /** The booth's attempt id, or a fresh random one when the booth sent none. */
+  readonly secret: string;
+  /** Whether the booth can retry this attempt (it sent the id and keeps it). */
+  readonly resumable: boolean;
+  /** A hash of the secret: stored in the voter's status and the cache, never the secret itself. */
+  readonly id: string;
+}
+
+function attemptOf(request: VerificationRequest): Attempt {
+  const secret = request.attemptId ?? randomBytes(18).toString('base64url');
+  return { secret, resumable: request.attemptId !== undefined, id: sha256(`attempt:${secret}`) };
+}
+
+/**
+ * The ballot token of an attempt. For a resumable attempt it is derived from the attempt id,
+ * so a retry writes the same token instead of minting a second one; the stored attempt hash
+ * cannot be turned back into the id, so nothing stored leads from the voter to the token.
+ */
+function ballotTokenOf(attempt: Attempt): string {
+  if (!attempt.resumable) return randomBytes(24).toString('base64url');
+  return createHmac('sha256', attempt.secret).update('ballotstream ballot token').digest('base64url');
 }
 
 /** The claim protocol of ARCHITECTURE.md: cache first when it answers, the durable write always. */
@@ -89,47 +116,84 @@ async function claimVoter(
   voterKey: string,
   ticketId: string,
   boothId: string,
+  attempt: Attempt,
   now: number,
-): Promise<Result<void, 'already-voted'>> {
-  const claimId = randomUUID();
+): Promise<Result<{ cacheHeld: boolean }, 'already-voted'>> {
   let cacheHeld = false;
   try {
-    if (
-      (await deps.cache.claim(deps.electionId, voterKey, ticketId, claimId, deps.claimTtlMs)) ===
-      'already-claimed'
-    ) {
-      return err('already-voted');
-    }
-    cacheHeld = true;
+    const outcome = await deps.cache.claim(deps.electionId, voterKey, ticketId, attempt.id, deps.claimTtlMs);
+    // A resumable attempt may find its own earlier claim (or its own vote) there: the durable
+    // record tells whose it is. Everyone else is turned away here, in one round trip.
+    if (outcome === 'already-claimed' && !attempt.resumable) return err('already-voted');
+    cacheHeld = outcome === 'claimed';
   } catch (error) {
     // An unreachable cache slows verification down; the durable write alone still decides.
     if (!(error instanceof DependencyError)) throw error;
   }
 
+  const statusKey = recordKeys.voterStatus(voterKey, deps.electionId);
   let won: boolean;
   try {
     won = await deps.records.put(
       'voters',
       {
-        ...recordKeys.voterStatus(voterKey, deps.electionId),
+        ...statusKey,
         status: 'voted',
         boothId,
         day: new Date(now).toISOString().slice(0, 10),
+        attempt: attempt.id,
       },
       { kind: 'absent' },
     );
   } catch (error) {
-    if (cacheHeld) await bestEffort(() => deps.cache.release(deps.electionId, voterKey, ticketId, claimId));
+    if (cacheHeld)
+      await bestEffort(() => deps.cache.release(deps.electionId, voterKey, ticketId, attempt.id));
     throw error;
   }
+  if (won) return ok({ cacheHeld });
 
-  if (!won) {
-    // The cache had forgotten this voter (flushed or failed over): tell it again.
-    await bestEffort(() => deps.cache.markVoted(deps.electionId, voterKey, ticketId));
+  const existing = await deps.records.get('voters', statusKey);
+  if (attempt.resumable && isSameAttempt(existing, attempt, boothId)) return ok({ cacheHeld });
+  // The cache had forgotten this voter (flushed or failed over): tell it again.
+  await bestEffort(() => deps.cache.markVoted(deps.electionId, voterKey, ticketId));
+  return err('already-voted');
+}
+
+function isSameAttempt(record: StoredRecord | undefined, attempt: Attempt, boothId: string): boolean {
+  return record !== undefined && record.attempt === attempt.id && record.boothId === boothId;
+}
+
+/**
+ * Stores the token's hash bound to the machine. A retried attempt finds its token already
+ * there: it gets it again unless the ballot was cast or the token went to another machine.
+ */
+async function grantBallot(
+  deps: VerifyVoterDeps,
+  machineId: string,
+  attempt: Attempt,
+  now: number,
+): Promise<Result<BallotGrant, VerificationRefusal>> {
+  const ballotToken = ballotTokenOf(attempt);
+  const expiresAt = roundUpToBucket(now + deps.ballotTokenTtlMs, deps.bucketMs);
+  const key = recordKeys.ballotToken(sha256(ballotToken));
+  const written = await deps.records.put(
+    'ballots',
+    {
+      ...key,
+      electionId: deps.electionId,
+      machineId,
+      expiresAt,
+      expiresAtSeconds: Math.floor(expiresAt / 1000),
+    },
+    { kind: 'absent' },
+  );
+  if (written) return ok({ ballotToken, machineId, expiresAt });
+
+  const existing = await deps.records.get('ballots', key);
+  if (existing === undefined || existing.usedBy !== undefined || existing.machineId !== machineId) {
     return err('already-voted');
   }
-  if (cacheHeld) await bestEffort(() => deps.cache.confirm(deps.electionId, voterKey, ticketId, claimId));
-  return ok(undefined);
+  return ok({ ballotToken, machineId, expiresAt: Number(existing.expiresAt) });
 }
 
 async function bestEffort(work: () => Promise<void>): Promise<void> {

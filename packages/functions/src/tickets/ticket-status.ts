@@ -1,0 +1,19 @@
+import { ticketStatus } from '@ballotstream/core';
+import { ticketPathSchema } from '@ballotstream/events';
+import { httpRoute, json } from '../shared/http';
+import { countRejection } from '../shared/observability';
+import { parseTicketPath } from './ticket-path';
+
+/** `GET /tickets/{ticketId}/status`: valid, revoked, used or expired, for the citizen app; no voter data. */
+export const handler = httpRoute({ name: 'ticketStatus' }, async ({ params, deps }) => {
+  const { ticketId } = parseTicketPath(ticketPathSchema, params);
+  const result = await ticketStatus(
+    { records: deps.records, clock: deps.clock, electionId: deps.config.electionId },
+    ticketId,
+  );
+  if (!result.ok) {
+    countRejection('ticketStatus', result.error);
+    return json(404, { error: result.error, message: 'ticketId: no ticket has this id' });
+  }
+  return json(200, { ticketId, status: result.value });
+});
