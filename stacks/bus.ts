@@ -1,0 +1,100 @@
+import { allTriggers, inRegion } from './context';
+import { dataKey, dataKeySecondary } from './keys';
+import { forwardedPatterns } from './lib/event-rules';
+import type { Region } from './lib/permissions';
+
+/** The application's event bus in each region; every publisher writes to the primary one. */
+export const buses: Record<Region, aws.cloudwatch.EventBus> = {
+  primary: new aws.cloudwatch.EventBus('Bus', { name: `ballotstream-${$app.stage}` }),
+  secondary: new aws.cloudwatch.EventBus(
+    'BusSecondary',
+    { name: `ballotstream-${$app.stage}` },
+    inRegion('secondary'),
+  ),
+};
+
+/** The default bus of each region, where AWS services (Location geofence events) deliver. */
+export const defaultBuses: Record<Region, $util.Output<aws.cloudwatch.GetEventBusResult>> = {
+  primary: aws.cloudwatch.getEventBusOutput({ name: 'default' }),
+  secondary: aws.cloudwatch.getEventBusOutput({ name: 'default' }, inRegion('secondary')),
+};
+
+/** A dead-letter queue per region for events no target could take, and for failed IoT rule actions. */
+export const deadLetters: Record<Region, aws.sqs.Queue> = {
+  primary: new aws.sqs.Queue('DeadLetters', {
+    messageRetentionSeconds: 14 * 24 * 3600,
+    kmsMasterKeyId: dataKey.arn,
+  }),
+  secondary: new aws.sqs.Queue(
+    'DeadLettersSecondary',
+    { messageRetentionSeconds: 14 * 24 * 3600, kmsMasterKeyId: dataKeySecondary.arn },
+    inRegion('secondary'),
+  ),
+};
+
+for (const region of ['primary', 'secondary'] as const) {
+  // EventBridge and IoT Core put what they could not deliver here; nothing else may.
+  new aws.sqs.QueuePolicy(
+    region === 'primary' ? 'DeadLettersPolicy' : 'DeadLettersPolicySecondary',
+    {
+      queueUrl: deadLetters[region].url,
+      policy: $jsonStringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: ['events.amazonaws.com', 'iot.amazonaws.com'] },
+            Action: 'sqs:SendMessage',
+            Resource: deadLetters[region].arn,
+          },
+        ],
+      }),
+    },
+    inRegion(region),
+  );
+}
+
+const forwardRole = new aws.iam.Role('BusForwardRole', {
+  assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: 'events.amazonaws.com' }),
+  inlinePolicies: [
+    {
+      name: 'put-to-secondary-bus',
+      policy: $jsonStringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: buses.secondary.arn }],
+      }),
+    },
+  ],
+});
+
+/**
+ * Cross-region rules: what a secondary-region subscriber listens for (accepted votes) goes
+ * from the primary bus to the secondary bus, so each region records votes itself.
+ */
+export const forwardRules = forwardedPatterns(allTriggers).map((eventPattern, i) => {
+  const rule = new aws.cloudwatch.EventRule(`BusForward${i}`, {
+    eventBusName: buses.primary.name,
+    description: 'Forward to the secondary region',
+    eventPattern,
+  });
+  new aws.cloudwatch.EventTarget(`BusForward${i}Target`, {
+    rule: rule.name,
+    eventBusName: buses.primary.name,
+    arn: buses.secondary.arn,
+    roleArn: forwardRole.arn,
+    deadLetterConfig: { arn: deadLetters.primary.arn },
+    retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86_400 },
+  });
+  return rule;
+});
+
+/** Links carrying each bus's name and ARN to the handlers that publish. */
+export const busLinks: Record<
+  Region,
+  sst.Linkable<{ name: $util.Output<string>; arn: $util.Output<string> }>
+> = {
+  primary: new sst.Linkable('EventBus', { properties: { name: buses.primary.name, arn: buses.primary.arn } }),
+  secondary: new sst.Linkable('EventBusSecondary', {
+    properties: { name: buses.secondary.name, arn: buses.secondary.arn },
+  }),
+};

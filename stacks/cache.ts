@@ -1,0 +1,14 @@
+/**
+ * The VPC of the primary region and the voter cache in it. Only Lambdas that reach the cache
+ * (verification, health) run in the VPC; a managed NAT lets them reach EventBridge, DynamoDB
+ * and KMS.
+ */
+export const vpc = new sst.aws.Vpc('Vpc', { az: 2, nat: 'managed' });
+
+/** ElastiCache Redis for the voter claims; `sst dev` uses the local Redis instead. */
+export const cache = new sst.aws.Redis('VoterCache', {
+  vpc,
+  engine: 'redis',
+  cluster: false,
+  dev: { host: '127.0.0.1', port: 6379 },
+});

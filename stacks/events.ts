@@ -1,0 +1,43 @@
+import { buses, deadLetters, defaultBuses } from './bus';
+import { allTriggers, inRegion } from './context';
+import { functions } from './functions';
+import { DELIVERY_RETRY_POLICY, eventRulePlans } from './lib/event-rules';
+
+/**
+ * Every event trigger of the table as an EventBridge rule on its region's bus (or the default
+ * bus for AWS service events), with the trigger's own pattern, a retry policy and a
+ * dead-letter queue. SST's `bus.subscribe` is not used: it passes on only three pattern keys.
+ */
+export const eventRules = eventRulePlans(allTriggers).map((plan) => {
+  const name = plan.trigger.name.charAt(0).toUpperCase() + plan.trigger.name.slice(1);
+  const opts = inRegion(plan.region);
+  const busName = plan.bus === 'app' ? buses[plan.region].name : defaultBuses[plan.region].name;
+  const fn = functions[plan.trigger.name]!;
+  const rule = new aws.cloudwatch.EventRule(
+    `Rule${name}`,
+    { eventBusName: busName, description: plan.trigger.description, eventPattern: plan.eventPattern },
+    opts,
+  );
+  new aws.cloudwatch.EventTarget(
+    `Rule${name}Target`,
+    {
+      rule: rule.name,
+      eventBusName: busName,
+      arn: fn.arn,
+      retryPolicy: DELIVERY_RETRY_POLICY,
+      deadLetterConfig: { arn: deadLetters[plan.region].arn },
+    },
+    opts,
+  );
+  new aws.lambda.Permission(
+    `Rule${name}Invoke`,
+    {
+      action: 'lambda:InvokeFunction',
+      function: fn.name,
+      principal: 'events.amazonaws.com',
+      sourceArn: rule.arn,
+    },
+    opts,
+  );
+  return rule;
+});

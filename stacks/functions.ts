@@ -1,0 +1,99 @@
+import type { TableName } from '@ballotstream/core/ports';
+import type { Trigger } from '@ballotstream/functions/triggers';
+import { buses, busLinks, deadLetters } from './bus';
+import { cache, vpc } from './cache';
+import { account, allTriggers, blueprint, inRegion, regions } from './context';
+import { keyLinks, pseudonymKey, ticketKey } from './keys';
+import { FUNCTION_SETTINGS, functionName, handlerPath } from './lib/functions';
+import { needsVpc, type Region, type ResourceArns, statementsFor } from './lib/permissions';
+import { tracking } from './location';
+import { notificationsTopic } from './notifications';
+import { tableLinks, tables } from './tables';
+import { voteStores } from './vote-stores';
+
+function regionOf(trigger: Trigger): Region {
+  return trigger.kind === 'event' ? trigger.region : 'primary';
+}
+
+/** ARNs as the IAM generator asks for them, spelled for the region the function runs in. */
+function arnsIn(region: Region): ResourceArns<$util.Input<string>> {
+  const tableArn = (name: TableName) =>
+    $interpolate`arn:aws:dynamodb:${regions[region]}:${account}:table/${tables[name].name}`;
+  return {
+    table: tableArn,
+    tableIndexes: (name) => $interpolate`${tableArn(name)}/index/*`,
+    bus: (r) => buses[r].arn,
+    voteStore: (r) => voteStores[r].arns,
+    ticketKey: ticketKey.arn,
+    pseudonymKey: pseudonymKey.arn,
+    notificationsTopic: notificationsTopic.arn,
+    tracker: tracking.tracker.trackerArn,
+    geofenceCollection: tracking.geofences.collectionArn,
+    machineCertificates: $interpolate`arn:aws:iot:${regions[region]}:${account}:cert/*`,
+  };
+}
+
+/** The links of a step: names of exactly what it reaches (links carry no permissions here). */
+function linksOf(trigger: Trigger): unknown[] {
+  const reaches = trigger.reaches ?? {};
+  const links: unknown[] = [];
+  for (const name of Object.keys(reaches.tables ?? {}) as TableName[]) links.push(tableLinks[name]);
+  if (trigger.publishes.length > 0) links.push(busLinks[regionOf(trigger)]);
+  for (const region of Object.keys(reaches.voteStores ?? {}) as Region[]) links.push(voteStores[region].link);
+  if (reaches.cache) links.push(cache);
+  if (reaches.ticketKeys) links.push(keyLinks.ticket);
+  if (reaches.pseudonyms) links.push(keyLinks.pseudonym);
+  if (reaches.notifications) links.push(notificationsTopic);
+  return links;
+}
+
+/**
+ * One Lambda per trigger of the table, in the region whose bus runs it, with the links and the
+ * IAM statements its `reaches` and `publishes` declare, and nothing more. SST's linking of a
+ * component (the cache) also grants that component's own actions, which carry no data access.
+ */
+export const functions = Object.fromEntries(
+  allTriggers.map((trigger) => {
+    const region = regionOf(trigger);
+    const permissions = statementsFor(trigger, arnsIn(region)).map((s) => ({
+      actions: [...s.actions],
+      resources: [...s.resources],
+    }));
+    if (trigger.kind === 'event') {
+      // Lambda's on-failure destination for events that failed every retry.
+      permissions.push({ actions: ['sqs:SendMessage'], resources: [deadLetters[region].arn] });
+    }
+    const fn = new sst.aws.Function(
+      functionName(trigger),
+      {
+        handler: handlerPath(trigger),
+        description: trigger.description,
+        runtime: 'nodejs22.x',
+        architecture: 'arm64',
+        ...FUNCTION_SETTINGS[trigger.kind],
+        link: linksOf(trigger),
+        permissions,
+        environment: {
+          BALLOTSTREAM_STAGE: $app.stage,
+          BALLOTSTREAM_REGION_ROLE: region,
+          ...(blueprint.electionId === undefined ? {} : { BALLOTSTREAM_ELECTION_ID: blueprint.electionId }),
+          POWERTOOLS_SERVICE_NAME: 'ballotstream',
+          POWERTOOLS_METRICS_NAMESPACE: `ballotstream-${$app.stage}`,
+        },
+        ...(needsVpc(trigger) ? { vpc } : {}),
+        ...(trigger.kind === 'event'
+          ? {
+              retries: trigger.retries,
+              transform: {
+                eventInvokeConfig: (args: aws.lambda.FunctionEventInvokeConfigArgs) => {
+                  args.destinationConfig = { onFailure: { destination: deadLetters[region].arn } };
+                },
+              },
+            }
+          : {}),
+      },
+      inRegion(region),
+    );
+    return [trigger.name, fn];
+  }),
+) as Record<string, sst.aws.Function>;

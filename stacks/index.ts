@@ -1,0 +1,33 @@
+/**
+ * Deploys one stage: each capability is a module of its own, created from the trigger table and
+ * the table definitions when imported. Imported here, inside `run()`, once SST's globals exist.
+ */
+export async function deployStage() {
+  const { regions, stage } = await import('./context');
+  const { buses } = await import('./bus');
+  await import('./tables');
+  const { voteStores } = await import('./vote-stores');
+  await import('./functions');
+  await import('./events');
+  const { api, users } = await import('./api');
+  const { machinePolicy, machineGroup } = await import('./iot');
+  await import('./schedules');
+  await import('./alarms');
+  const { tracking } = await import('./location');
+  const { notificationsTopic } = await import('./notifications');
+  const { web } = await import('./web');
+  return {
+    stage,
+    primaryRegion: regions.primary,
+    secondaryRegion: regions.secondary,
+    api: api.url,
+    web: web.url,
+    userPool: users.id,
+    bus: buses.primary.name,
+    voteStore: voteStores.primary.arns.kind,
+    machinePolicy: machinePolicy.name,
+    machineGroup: machineGroup.name,
+    tracker: tracking.tracker.trackerName,
+    officerAlerts: notificationsTopic.arn,
+  };
+}

@@ -1,0 +1,49 @@
+import { inRegion, keepsData } from './context';
+
+const deletionWindowInDays = keepsData ? 30 : 7;
+
+/**
+ * The key at-rest encryption uses (tables, queues, topics, vote stores): one multi-region key
+ * with a replica in the secondary region, so a replica table there decrypts with a local key.
+ */
+export const dataKey = new aws.kms.Key('DataKey', {
+  description: `ballotstream ${$app.stage}: at-rest encryption`,
+  multiRegion: true,
+  enableKeyRotation: true,
+  deletionWindowInDays,
+});
+export const dataKeySecondary = new aws.kms.ReplicaKey(
+  'DataKeySecondary',
+  { primaryKeyArn: dataKey.arn, deletionWindowInDays },
+  inRegion('secondary'),
+);
+
+/**
+ * The ticket-signing key: Ed25519, as the local key files, so a ticket verifies the same way
+ * offline. The issue centre signs; booths' verification only verifies. Multi-region, so the
+ * secondary region verifies tickets with its replica if the primary is impaired.
+ */
+export const ticketKey = new aws.kms.Key('TicketKey', {
+  description: `ballotstream ${$app.stage}: ticket signing (Ed25519)`,
+  customerMasterKeySpec: 'ECC_NIST_EDWARDS25519',
+  keyUsage: 'SIGN_VERIFY',
+  multiRegion: true,
+  deletionWindowInDays,
+});
+
+/** The HMAC key that turns a voter id into the pseudonym tickets and claims carry. */
+export const pseudonymKey = new aws.kms.Key('PseudonymKey', {
+  description: `ballotstream ${$app.stage}: voter pseudonyms (HMAC)`,
+  customerMasterKeySpec: 'HMAC_256',
+  keyUsage: 'GENERATE_VERIFY_MAC',
+  multiRegion: true,
+  deletionWindowInDays,
+});
+
+/** Links that carry key ids to handlers; permissions come from the trigger table, not from the link. */
+export const keyLinks = {
+  ticket: new sst.Linkable('TicketKey', { properties: { arn: ticketKey.arn, id: ticketKey.keyId } }),
+  pseudonym: new sst.Linkable('PseudonymKey', {
+    properties: { arn: pseudonymKey.arn, id: pseudonymKey.keyId },
+  }),
+};

@@ -1,0 +1,38 @@
+import type { Trigger } from '@ballotstream/functions/triggers';
+
+/** Where handlers live, relative to the repository root (SST resolves handlers from there). */
+export const FUNCTIONS_DIR = 'packages/functions/src';
+
+/** The handler string SST takes: `<path>.<export>`. */
+export function handlerPath(trigger: Trigger): string {
+  return `${FUNCTIONS_DIR}/${trigger.handler.file}.${trigger.handler.export}`;
+}
+
+/** The entry module of a handler, for bundling. */
+export function handlerModule(trigger: Trigger): string {
+  return `${FUNCTIONS_DIR}/${trigger.handler.file}.ts`;
+}
+
+/** A CloudFormation-safe logical name for a trigger's Lambda: `Fn` + its name in PascalCase. */
+export function functionName(trigger: Trigger): string {
+  return `Fn${trigger.name.charAt(0).toUpperCase()}${trigger.name.slice(1).replace(/[^A-Za-z0-9]/g, '')}`;
+}
+
+/** The AWS resource that starts each kind of trigger; the mapping test holds every trigger to one. */
+export const TRIGGER_RESOURCE = {
+  http: 'API Gateway HTTP API route',
+  event: 'EventBridge rule with a Lambda target, retry policy and dead-letter queue',
+  schedule: 'EventBridge Scheduler schedule (sst.aws.CronV2)',
+  'topic-rule': 'IoT topic rule with a Lambda action and an error action',
+} as const satisfies Record<Trigger['kind'], string>;
+
+/** Lambda settings per kind of trigger: API calls wait for an answer, so they are short. */
+export const FUNCTION_SETTINGS: Record<
+  Trigger['kind'],
+  { timeout: `${number} seconds`; memory: `${number} MB` }
+> = {
+  http: { timeout: '10 seconds', memory: '1024 MB' },
+  'topic-rule': { timeout: '10 seconds', memory: '1024 MB' },
+  event: { timeout: '30 seconds', memory: '1024 MB' },
+  schedule: { timeout: '300 seconds', memory: '2048 MB' },
+};

@@ -1,0 +1,29 @@
+import { topicFilter } from '@ballotstream/events';
+import { type TopicRuleTrigger, type Trigger, topicRuleSql } from '@ballotstream/functions/triggers';
+
+/** IoT SQL version of every rule: it keeps `encode(*, 'base64')` and the SQL functions the rules use. */
+export const SQL_VERSION = '2016-03-23';
+
+export interface TopicRulePlan {
+  readonly trigger: TopicRuleTrigger;
+  /** IoT rule names allow only letters, digits and underscores. */
+  readonly ruleName: string;
+  readonly filter: string;
+  readonly sql: string;
+}
+
+/** The IoT rule of every topic-rule trigger: the SQL comes from the same topic the local rule engine reads. */
+export function topicRulePlans(stage: string, triggers: readonly Trigger[]): TopicRulePlan[] {
+  return triggers.flatMap((trigger) => {
+    if (trigger.kind !== 'topic-rule') return [];
+    const filter = topicFilter(stage, trigger.topic);
+    return [
+      {
+        trigger,
+        ruleName: `ballotstream_${stage}_${trigger.name}`.replace(/[^A-Za-z0-9_]/g, '_'),
+        filter,
+        sql: topicRuleSql(trigger.select, filter),
+      },
+    ];
+  });
+}

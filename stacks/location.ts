@@ -1,0 +1,28 @@
+import { dataKey } from './keys';
+
+/**
+ * Machine positions and booth geofences. Amazon Location delivers geofence ENTER / EXIT events
+ * to the region's *default* bus (`source: aws.geo`); event triggers with an `aws.*` source are
+ * subscribed there (see `lib/event-rules.ts`). Device position events additionally need
+ * `update-tracker --event-bridge-enabled`, which the Pulumi tracker cannot set (docs/deploy.md).
+ */
+const geofences = new aws.location.GeofenceCollection('BoothGeofences', {
+  collectionName: `ballotstream-${$app.stage}-booths`,
+  description: 'One geofence per polling booth, from the booth polygons of the registry.',
+  kmsKeyId: dataKey.arn,
+});
+
+const tracker = new aws.location.Tracker('MachineTracker', {
+  trackerName: `ballotstream-${$app.stage}-machines`,
+  description: 'GPS positions of voting machines.',
+  // A position is stored and evaluated only after the machine moved more than 30 m.
+  positionFiltering: 'DistanceBased',
+  kmsKeyId: dataKey.arn,
+});
+
+new aws.location.TrackerAssociation('MachineTrackerGeofences', {
+  trackerName: tracker.trackerName,
+  consumerArn: geofences.collectionArn,
+});
+
+export const tracking = { tracker, geofences };

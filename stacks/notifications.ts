@@ -1,0 +1,30 @@
+import { blueprint } from './context';
+import { dataKey } from './keys';
+import { officerSubscriptions } from './lib/notifications';
+
+/**
+ * Alerts for regional officers: one topic; each alert carries `region` and `severity` message
+ * attributes, and each officer's email / SMS subscription filters on their region and severity.
+ */
+export const notificationsTopic = new sst.aws.SnsTopic('OfficerAlerts', {
+  transform: {
+    topic: (args) => {
+      args.kmsMasterKeyId = dataKey.arn;
+    },
+  },
+});
+
+/** The officers of the blueprint, subscribed; an email subscription waits for the officer to confirm it. */
+export const officerSubscriptionResources = officerSubscriptions(blueprint.officers).map(
+  (plan) =>
+    new aws.sns.TopicSubscription(plan.name, {
+      topic: notificationsTopic.arn,
+      protocol: plan.protocol,
+      endpoint: plan.endpoint,
+      filterPolicy: plan.filterPolicy,
+      filterPolicyScope: 'MessageAttributes',
+    }),
+);
+
+/** Operators' alarms (dead letters, throttles, errors); subscribed by hand, see docs/deploy.md. */
+export const operationsTopic = new sst.aws.SnsTopic('OperationsAlarms');
