@@ -1,0 +1,92 @@
+import type { Trigger } from '@ballotstream/functions/triggers';
+import { triggers } from '@ballotstream/functions/triggers';
+import { describe, expect, it } from 'vitest';
+import { exampleArns } from './example-arns';
+import { needsVpc, statementsFor, UNSCOPED_ACTIONS } from './permissions';
+
+const all = triggers as readonly Trigger[];
+const byName = (name: string) => all.find((t) => t.name === name)!;
+
+describe('per-function IAM statements', () => {
+  for (const store of ['timestream', 'postgres'] as const) {
+    it(`use no wildcard action and no wildcard resource a specific one could replace (${store} vote store)`, () => {
+      for (const trigger of all) {
+        for (const statement of statementsFor(trigger, exampleArns(store))) {
+          for (const action of statement.actions) expect(action, trigger.name).not.toContain('*');
+          if (statement.resources.includes('*')) {
+            expect(
+              statement.actions.every((a) => UNSCOPED_ACTIONS.has(a)),
+              trigger.name,
+            ).toBe(true);
+          }
+          // A trailing `/*` is allowed only where it scopes to one table's indexes or this account's certificates.
+          for (const resource of statement.resources.filter((r) => r !== '*' && r.endsWith('*'))) {
+            expect(resource, trigger.name).toMatch(/\/index\/\*$|:cert\/\*$/);
+          }
+        }
+      }
+    });
+  }
+
+  it('grant every table a step declares, with writes only where it writes', () => {
+    for (const trigger of all) {
+      const statements = statementsFor(trigger, exampleArns('timestream'));
+      for (const [table, use] of Object.entries(trigger.reaches?.tables ?? {})) {
+        const granted = statements.filter((s) => s.resources.some((r) => r.endsWith(`-${table}`)));
+        const actions = granted.flatMap((s) => s.actions);
+        expect(actions, `${trigger.name} on ${table}`).toContain('dynamodb:GetItem');
+        expect(actions.includes('dynamodb:PutItem'), `${trigger.name} on ${table}`).toBe(use === 'write');
+      }
+      const tablesGranted = statements
+        .flatMap((s) => s.resources)
+        .filter((r) => r.includes(':table/') && !r.includes('/index/'))
+        .map((r) => r.replace(/^.*-/, ''));
+      expect(new Set(tablesGranted), trigger.name).toEqual(
+        new Set(Object.keys(trigger.reaches?.tables ?? {})),
+      );
+    }
+  });
+
+  it('let a step put events only when it publishes, on the bus of its own region', () => {
+    for (const trigger of all) {
+      const put = statementsFor(trigger, exampleArns('timestream')).filter((s) =>
+        s.actions.includes('events:PutEvents'),
+      );
+      if (trigger.publishes.length === 0) expect(put, trigger.name).toEqual([]);
+      else {
+        const region =
+          trigger.kind === 'event' && trigger.region === 'secondary' ? 'ap-south-2' : 'ap-south-1';
+        expect(
+          put.flatMap((s) => s.resources),
+          trigger.name,
+        ).toEqual([`arn:aws:events:${region}:123456789012:event-bus/ballotstream-test`]);
+      }
+    }
+  });
+
+  it('give the secondary recorder the secondary vote store only', () => {
+    const resources = statementsFor(byName('recordVoteSecondary'), exampleArns('postgres')).flatMap(
+      (s) => s.resources,
+    );
+    expect(resources.some((r) => r.includes('bs-votes-secondary'))).toBe(true);
+    expect(resources.some((r) => r.includes('bs-votes-primary'))).toBe(false);
+  });
+
+  it('let only verification verify tickets, with no right to sign them', () => {
+    const actions = statementsFor(byName('verifyVoter'), exampleArns('timestream')).flatMap((s) => s.actions);
+    expect(actions).toContain('kms:Verify');
+    expect(actions).not.toContain('kms:Sign');
+    const ingest = statementsFor(byName('ingestVote'), exampleArns('timestream')).flatMap((s) => s.actions);
+    expect(ingest.filter((a) => a.startsWith('kms:'))).toEqual([]);
+  });
+
+  it('put in the VPC exactly the steps that reach the voter cache', () => {
+    expect(needsVpc(byName('verifyVoter'))).toBe(true);
+    expect(needsVpc(byName('ingestVote'))).toBe(false);
+  });
+
+  it('require every trigger to declare what it reaches', () => {
+    const undeclared = all.filter((t) => t.reaches === undefined).map((t) => t.name);
+    expect(undeclared, 'add `reaches` to these rows of triggers.ts').toEqual([]);
+  });
+});

@@ -1,0 +1,129 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tables } from '@ballotstream/core';
+import { type Trigger, triggers } from '@ballotstream/functions/triggers';
+import { describe, expect, it } from 'vitest';
+import { loadInfraBlueprint } from './blueprint';
+import { eventRulePlans } from './event-rules';
+import { FUNCTION_SETTINGS, functionName, handlerPath, TRIGGER_RESOURCE } from './functions';
+import { officerFilterPolicy, officerSubscriptions } from './notifications';
+import { routePlans } from './routes';
+import { tablePlans } from './tables';
+import { topicRulePlans } from './topic-rules';
+
+const all = triggers as readonly Trigger[];
+const stacksDir = join(import.meta.dirname, '..');
+const root = join(stacksDir, '..');
+const stackSources = readdirSync(stacksDir)
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => ({ file: f, text: readFileSync(join(stacksDir, f), 'utf8') }));
+
+describe('stacks/ from the trigger table', () => {
+  it('maps every trigger to exactly one starting resource and one Lambda', () => {
+    const started = [
+      ...routePlans(all).map((p) => p.trigger.name),
+      ...eventRulePlans(all).map((p) => p.trigger.name),
+      ...topicRulePlans('s', all).map((p) => p.trigger.name),
+      ...all.filter((t) => t.kind === 'schedule').map((t) => t.name),
+    ].sort();
+    expect(started).toEqual(all.map((t) => t.name).sort());
+    const names = all.map(functionName);
+    expect(new Set(names).size).toBe(names.length);
+    for (const trigger of all) {
+      expect(TRIGGER_RESOURCE[trigger.kind]).toBeDefined();
+      expect(FUNCTION_SETTINGS[trigger.kind]).toBeDefined();
+      expect(handlerPath(trigger)).toBe(
+        `packages/functions/src/${trigger.handler.file}.${trigger.handler.export}`,
+      );
+    }
+  });
+
+  it('names no trigger, handler, route or topic by hand', () => {
+    for (const { file, text } of stackSources) {
+      for (const trigger of all) {
+        expect(text.includes(`'${trigger.name}'`), `${file} names ${trigger.name}`).toBe(false);
+        expect(text.includes(trigger.handler.file), `${file} names ${trigger.handler.file}`).toBe(false);
+        if (trigger.kind === 'http')
+          expect(text.includes(`'${trigger.path}'`), `${file} names ${trigger.path}`).toBe(false);
+      }
+      for (const table of tables)
+        expect(text.includes(`'${table.name}'`), `${file} names table ${table.name}`).toBe(false);
+      expect(text.includes('machines/+'), `${file} spells a topic`).toBe(false);
+    }
+  });
+
+  it('makes every table of tables.ts a global table, strongly consistent where the definition asks', () => {
+    const plans = tablePlans(tables, 'ap-southeast-1');
+    expect(plans.map((p) => p.definition.name)).toEqual(tables.map((t) => t.name));
+    const voters = plans.find((p) => p.definition.name === 'voters')!;
+    expect(voters.replica.consistencyMode).toBe('STRONG');
+    expect(voters.witnessRegion).toBe('ap-southeast-1');
+    for (const plan of plans) {
+      expect(plan.replica.consistencyMode).toBe(plan.definition.multiRegionStrong ? 'STRONG' : 'EVENTUAL');
+    }
+  });
+
+  it('falls back to eventual consistency when the blueprint names no witness region', () => {
+    for (const plan of tablePlans(tables, undefined)) {
+      expect(plan.replica.consistencyMode).toBe('EVENTUAL');
+      expect(plan.witnessRegion).toBeUndefined();
+      expect(plan.ttlAttribute).toBe(plan.definition.ttlAttribute);
+    }
+  });
+
+  it('opens public routes and puts the role scopes on every other route', () => {
+    for (const plan of routePlans(all)) {
+      if (plan.trigger.roles.includes('public')) expect(plan.scopes).toBeUndefined();
+      else expect(plan.scopes).toEqual(plan.trigger.roles.map((r) => `ballotstream/${r}`));
+      expect(plan.route).toMatch(/^(GET|POST|PUT|PATCH|DELETE) \/\S*$/);
+    }
+  });
+});
+
+describe('officer subscriptions', () => {
+  const blueprint = loadInfraBlueprint('ci', root, {
+    BALLOTSTREAM_BLUEPRINT: join(stacksDir, 'fixtures/ci-blueprint.json'),
+  });
+
+  it('filter on the officer region and every severity from their minimum up', () => {
+    const [north, south] = blueprint.officers;
+    expect(officerFilterPolicy(north!)).toEqual({ region: ['north'], severity: ['warning', 'critical'] });
+    expect(officerFilterPolicy(south!)).toEqual({ region: ['south'], severity: ['critical'] });
+  });
+
+  it('create one subscription per contact, each within SNS filter-policy limits', () => {
+    const plans = officerSubscriptions(blueprint.officers);
+    expect(plans.map((p) => [p.protocol, p.endpoint])).toEqual([
+      ['email', 'north.officer@example.org'],
+      ['sms', '+919800000001'],
+    ]);
+    for (const plan of plans) {
+      const policy = JSON.parse(plan.filterPolicy) as Record<string, string[]>;
+      expect(Object.keys(policy).length).toBeLessThanOrEqual(5);
+      expect(Object.values(policy).reduce((n, values) => n * values.length, 1)).toBeLessThanOrEqual(150);
+    }
+  });
+});
+
+describe('the blueprint the SST app reads', () => {
+  it('names the file and the field when a region is wrong', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'blueprint-'));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ aws: { primaryRegion: 'Mumbai', secondaryRegion: 'ap-south-2' } }));
+    expect(() => loadInfraBlueprint('x', root, { BALLOTSTREAM_BLUEPRINT: bad })).toThrow(
+      /bad\.json is invalid: aws\.primaryRegion: an AWS region/,
+    );
+    rmSync(dir, { recursive: true });
+  });
+
+  it('says which blueprint it could not read', () => {
+    expect(() =>
+      loadInfraBlueprint('x', root, { BALLOTSTREAM_BLUEPRINT: join(root, 'missing.json') }),
+    ).toThrow(/stage x: cannot read the election blueprint .*missing\.json/);
+  });
+
+  it('reads elections/<stage>.json when no file is named', () => {
+    expect(() => loadInfraBlueprint('no-such-stage', root, {})).toThrow(/elections\/no-such-stage\.json/);
+  });
+});
