@@ -1,6 +1,7 @@
 export * from './config';
 export * from './domain/audit/audit-chain';
 export * from './domain/audit/record-audit-log';
+export * from './domain/casting/check-result';
 export * from './domain/casting/ingest-vote';
 export * from './domain/citizen/receipts';
 export * from './domain/crypto/ed25519';

@@ -17,6 +17,7 @@ export const voteRefusalSchema = z.enum([
   'machine-blocked',
   'topic-mismatch',
   'outside-poll-hours',
+  'future-bucket',
 ]);
 export type VoteRefusal = z.infer<typeof voteRefusalSchema>;
 

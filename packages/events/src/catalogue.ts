@@ -25,6 +25,7 @@ import {
   regionUpdated,
   registryImported,
 } from './registry';
+import { resultMismatched, resultVerified } from './results';
 import { tallyDiverged, tallyMaterialised } from './tally';
 import { ticketIssued, ticketRevoked, voterRejected, voterVerified } from './verification';
 
@@ -54,6 +55,8 @@ export const catalogue = [
   voteRecorded,
   tallyMaterialised,
   tallyDiverged,
+  resultVerified,
+  resultMismatched,
   locationGeofenceEvent,
   defenderViolation,
   sosRaised,

@@ -15,6 +15,8 @@ export const tallyMaterialised = defineEvent({
     windowEnd: epochMsSchema,
     votes: z.number().int().nonnegative(),
     agreement: z.enum(['agree', 'diverged', 'primary-only', 'secondary-only']),
+    /** Votes copied from one region into the other before this tally (a region that was down). */
+    backfilled: z.number().int().nonnegative().optional(),
     materialisedAt: isoTimeSchema,
   }),
 });

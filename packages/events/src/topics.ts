@@ -3,6 +3,10 @@ export const topics = {
   root: (stage: string): string => `ballotstream/${stage}`,
   machineRoot: (stage: string, machineId: string): string => `ballotstream/${stage}/machines/${machineId}`,
   votes: (stage: string, machineId: string): string => `ballotstream/${stage}/machines/${machineId}/votes`,
+  /** The machine's signed result record at poll close. */
+  results: (stage: string, machineId: string): string => `ballotstream/${stage}/machines/${machineId}/results`,
+  /** Cloud → machine commands, published retained (the block state). */
+  control: (stage: string, machineId: string): string => `ballotstream/${stage}/machines/${machineId}/control`,
 } as const;
 
 /** A topic a rule listens on, with `+` standing for one level (the machine id at `machineLevel`). */
@@ -23,4 +27,9 @@ export const MACHINE_TOPIC_LEVEL = 4;
 export const voteTopic: TopicDefinition = {
   suffix: 'machines/+/votes',
   description: 'Signed votes from booth gateways (QoS 1).',
+};
+
+export const resultTopic: TopicDefinition = {
+  suffix: 'machines/+/results',
+  description: "A gateway's signed result record at poll close (QoS 1).",
 };

@@ -1,5 +1,11 @@
 import { assertNever } from '@ballotstream/core';
-import { type EventType, MACHINE_TOPIC_LEVEL, type TopicDefinition, voteTopic } from '@ballotstream/events';
+import {
+  type EventType,
+  MACHINE_TOPIC_LEVEL,
+  resultTopic,
+  type TopicDefinition,
+  voteTopic,
+} from '@ballotstream/events';
 import type { Reaches } from './reaches';
 
 /** Who may call a route; checked by the API's authorizer in AWS and by the local server alike. */
@@ -168,7 +174,7 @@ export const triggers = [
     region: 'primary',
     retries: 2,
     handler: { file: 'casting/record-votes', export: 'primary' },
-    publishes: [],
+    publishes: ['vote.recorded'],
     reaches: { tables: { tallies: 'write' }, voteStores: { primary: 'write' } },
   },
   {
@@ -179,17 +185,38 @@ export const triggers = [
     region: 'secondary',
     retries: 2,
     handler: { file: 'casting/record-votes', export: 'secondary' },
-    publishes: [],
+    publishes: ['vote.recorded'],
     reaches: { tables: { tallies: 'write' }, voteStores: { secondary: 'write' } },
   },
   {
     kind: 'schedule',
     name: 'materialiseTallies',
-    description: 'Materialises the tally of every window that received votes, comparing both regions.',
+    description:
+      'Materialises the tally of every window that received votes, comparing both regions and backfilling one from the other.',
     schedule: 'rate(1 minute)',
     handler: { file: 'tallies/materialise', export: 'handler' },
     publishes: ['tally.materialised', 'tally.diverged'],
-    reaches: { tables: { tallies: 'write' }, voteStores: { primary: 'read', secondary: 'read' } },
+    reaches: { tables: { tallies: 'write' }, voteStores: { primary: 'write', secondary: 'write' } },
+  },
+  {
+    kind: 'schedule',
+    name: 'concealVoteOrder',
+    description:
+      'Rewrites recently stored votes in vote-id order, so no store keeps the order voters came in.',
+    schedule: 'rate(5 minutes)',
+    handler: { file: 'tallies/conceal-order', export: 'handler' },
+    publishes: [],
+    reaches: { voteStores: { primary: 'write', secondary: 'write' } },
+  },
+  {
+    kind: 'topic-rule',
+    name: 'checkResultRecord',
+    description: "Checks a machine's signed result record at poll close against the votes stored for it.",
+    topic: resultTopic,
+    select: machineMessageSelect,
+    handler: { file: 'casting/check-result', export: 'handler' },
+    publishes: ['result.verified', 'result.mismatched'],
+    reaches: { tables: { registry: 'read' }, voteStores: { primary: 'read', secondary: 'read' } },
   },
   {
     kind: 'http',

@@ -1,6 +1,29 @@
-import { createPrivateKey, type KeyObject, randomBytes, randomUUID, sign } from 'node:crypto';
-import { type SignedVoteFields, topics, type VoteMessage, voteSigningBytes } from '@ballotstream/events';
+import { createHash, createPrivateKey, type KeyObject, randomUUID, sign } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type ControlMessage,
+  controlMessageSchema,
+  type ResultRecord,
+  resultSigningBytes,
+  type SignedResultFields,
+  type SignedVoteFields,
+  topics,
+  type VoteMessage,
+  voteIdsDigestInput,
+  voteSigningBytes,
+} from '@ballotstream/events';
 import mqtt, { type MqttClient } from 'mqtt';
+import { DurableQueue } from './durable-queue';
+import { receiptCode, receiptKeyOf } from './receipt';
+
+/** The machine's client certificate for MQTT over TLS, with the election CA that signed the broker's. */
+export interface MachineTls {
+  readonly certPem: string;
+  readonly keyPem: string;
+  readonly caPem: string;
+}
 
 export interface BoothGatewayOptions {
   readonly stage: string;
@@ -11,7 +34,20 @@ export interface BoothGatewayOptions {
   /** The machine's Ed25519 private key (PKCS#8 PEM or a key object). */
   readonly privateKey: string | KeyObject;
   readonly mqttUrl: string;
+  /** Client certificate authentication; required by a broker on `mqtts://`. */
+  readonly tls?: MachineTls;
   readonly bucketMs: number;
+  /**
+   * Where the durable queue lives; a vote is on disk here before the voter is told it was cast.
+   * Without one, a fresh directory under the system's temporary directory (no resume across runs).
+   */
+  readonly queueDir?: string;
+  /** Votes published and not yet acknowledged at once. */
+  readonly window?: number;
+  /** Backoff between delivery attempts after a failure: first and longest wait. */
+  readonly retry?: { readonly initialMs: number; readonly maxMs: number };
+  /** Pause between publishes (paces a booth's uplink; tests use it to stop a gateway mid-queue). */
+  readonly paceMs?: number;
   readonly clock?: () => number;
 }
 
@@ -20,33 +56,91 @@ export interface CastReceipt {
   readonly receipt: string;
 }
 
+/** Why the gateway refused a button press. */
+export type PressRefusal = 'no-token' | 'token-already-used' | 'machine-blocked';
+
+/** A button press the gateway refused; nothing was signed or kept. */
+export class PressRefusedError extends Error {
+  override readonly name = 'PressRefusedError';
+  constructor(readonly reason: PressRefusal) {
+    super(`press refused: ${reason}`);
+  }
+}
+
+const tokenShape = /^[A-Za-z0-9_-]{16,128}$/;
+
 /**
- * The booth edge gateway: turns a button press with a ballot token into a signed vote and
- * delivers it over MQTT QoS 1, keeping it queued until the cloud acknowledges it.
+ * The booth edge gateway: turns a button press with a ballot token into a signed vote, keeps it
+ * in a durable queue before acknowledging the voter, and delivers the queue over MQTT QoS 1 with
+ * retries until the cloud acknowledges each vote, across crashes and restarts.
  */
 export class BoothGateway {
   private client: MqttClient | undefined;
   private readonly key: KeyObject;
-  private readonly queue = new Map<string, VoteMessage>();
+  private queue: DurableQueue | undefined;
+  private control: ControlMessage | undefined;
+  private readonly inFlight = new Set<string>();
+  private failures = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly idleWaiters: (() => void)[] = [];
+  private lastPublish = 0;
+  private readonly queueDir: string;
 
   constructor(private readonly options: BoothGatewayOptions) {
     this.key =
       typeof options.privateKey === 'string' ? createPrivateKey(options.privateKey) : options.privateKey;
+    this.queueDir = options.queueDir ?? mkdtempSync(join(tmpdir(), `ballotstream-${options.machineId}-`));
   }
 
+  /** Opens the queue (resuming what a previous run left) and starts connecting; never waits for the broker. */
   async start(): Promise<void> {
-    this.client = await mqtt.connectAsync(this.options.mqttUrl, {
+    this.queue = await DurableQueue.open(this.queueDir);
+    this.control = this.queue.readControl();
+    this.stopped = false;
+    const { tls } = this.options;
+    const client = mqtt.connect(this.options.mqttUrl, {
       clientId: this.options.machineId,
       clean: false,
-      reconnectPeriod: 500,
+      reconnectPeriod: this.options.retry?.initialMs ?? 500,
+      connectTimeout: 5_000,
+      ...(tls === undefined
+        ? {}
+        : { key: tls.keyPem, cert: tls.certPem, ca: tls.caPem, rejectUnauthorized: true }),
     });
+    client.on('connect', () => {
+      void client
+        .subscribeAsync(topics.control(this.options.stage, this.options.machineId), { qos: 1 })
+        .catch(() => undefined);
+      this.failures = 0;
+      this.fill();
+    });
+    client.on('message', (topic, payload) => this.onMessage(topic, payload));
+    // Connection errors are retried by the client itself; they must not crash the booth.
+    client.on('error', () => undefined);
+    this.client = client;
   }
 
-  /** Casts a vote: signs it, queues it, then publishes; resolves once the broker acknowledged it. */
+  /** Resolves once the gateway is connected to the broker. */
+  async connected(): Promise<void> {
+    const client = this.requireClient();
+    if (client.connected) return;
+    await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+  }
+
+  /**
+   * Casts a vote for a voter holding a ballot token: signs it and resolves once it is on disk;
+   * delivery to the cloud follows in the background and survives a crash.
+   */
   async cast(ballotToken: string, candidateId: string): Promise<CastReceipt> {
+    const queue = this.requireQueue();
+    if (this.control?.blocked === true) throw new PressRefusedError('machine-blocked');
+    if (!tokenShape.test(ballotToken)) throw new PressRefusedError('no-token');
+    if (queue.hasUsedToken(ballotToken)) throw new PressRefusedError('token-already-used');
     const now = (this.options.clock ?? Date.now)();
+    const voteId = randomUUID();
     const fields: SignedVoteFields = {
-      voteId: randomUUID(),
+      voteId,
       electionId: this.options.electionId,
       constituencyId: this.options.constituencyId,
       boothId: this.options.boothId,
@@ -54,37 +148,163 @@ export class BoothGateway {
       candidateId,
       bucketStart: now - (now % this.options.bucketMs),
       ballotToken,
-      receipt: randomBytes(6).toString('base64url'),
+      // ARCHITECTURE.md, "Vote receipts": a keyed hash of the random vote id, nothing more.
+      receipt: receiptCode(receiptKeyOf(this.key), voteId),
     };
     const message: VoteMessage = {
       ...fields,
       signature: sign(null, voteSigningBytes(fields), this.key).toString('base64url'),
     };
-    this.queue.set(message.voteId, message);
-    await this.deliver(message);
+    await queue.append(message);
+    this.fill();
     return { voteId: message.voteId, receipt: fields.receipt! };
   }
 
-  /** Votes signed and kept but not yet acknowledged by the cloud. */
+  /** Votes cast and kept but not yet acknowledged by the cloud. */
   pending(): number {
-    return this.queue.size;
+    return this.queue?.pendingCount() ?? 0;
   }
 
-  async stop(): Promise<void> {
-    await this.client?.endAsync();
-    this.client = undefined;
+  /** Whether the cloud has blocked this machine. */
+  isBlocked(): boolean {
+    return this.control?.blocked === true;
   }
 
-  private async deliver(message: VoteMessage): Promise<void> {
-    const client = this.client;
-    if (!client) throw new Error('gateway is not started');
-    await client.publishAsync(
-      topics.votes(this.options.stage, this.options.machineId),
-      JSON.stringify(message),
-      {
-        qos: 1,
-      },
+  /** Resolves once every queued vote has been acknowledged by the cloud. */
+  async drained(): Promise<void> {
+    if (this.pending() === 0) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Builds and signs this machine's result record from every vote it cast, keeps it as
+   * `result.json` beside the queue, publishes it, and resolves once the cloud acknowledged it.
+   */
+  async closePoll(): Promise<ResultRecord> {
+    const record = this.resultRecord();
+    writeFileSync(join(this.queueDir, 'result.json'), `${JSON.stringify(record, null, 2)}\n`);
+    await this.requireClient().publishAsync(
+      topics.results(this.options.stage, this.options.machineId),
+      JSON.stringify(record),
+      { qos: 1 },
     );
-    this.queue.delete(message.voteId);
+    return record;
+  }
+
+  /** This machine's signed result record as of now. */
+  resultRecord(): ResultRecord {
+    const votes = this.requireQueue()
+      .allVotes()
+      .filter((v) => v.electionId === this.options.electionId);
+    const counts: Record<string, number> = {};
+    for (const v of votes) counts[v.candidateId] = (counts[v.candidateId] ?? 0) + 1;
+    const buckets = votes.map((v) => v.bucketStart);
+    const fields: SignedResultFields = {
+      electionId: this.options.electionId,
+      machineId: this.options.machineId,
+      boothId: this.options.boothId,
+      constituencyId: this.options.constituencyId,
+      counts,
+      voteCount: votes.length,
+      firstBucket: buckets.length === 0 ? null : Math.min(...buckets),
+      lastBucket: buckets.length === 0 ? null : Math.max(...buckets),
+      voteIdsHash: createHash('sha256')
+        .update(voteIdsDigestInput(votes.map((v) => v.voteId)))
+        .digest('hex'),
+      closedAt: (this.options.clock ?? Date.now)(),
+    };
+    return { ...fields, signature: sign(null, resultSigningBytes(fields), this.key).toString('base64url') };
+  }
+
+  /** Stops delivering and disconnects; undelivered votes stay in the queue for the next start. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    await this.client?.endAsync(true).catch(() => undefined);
+    this.client = undefined;
+    await this.queue?.close();
+    this.queue = undefined;
+    this.inFlight.clear();
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    if (topic !== topics.control(this.options.stage, this.options.machineId)) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(payload.toString('utf8'));
+    } catch {
+      return;
+    }
+    const parsed = controlMessageSchema.safeParse(value);
+    if (!parsed.success || parsed.data.machineId !== this.options.machineId) return;
+    // The message states the whole state; an older one never undoes a newer one.
+    if (this.control !== undefined && parsed.data.at < this.control.at) return;
+    this.queue?.writeControl(parsed.data);
+    this.control = parsed.data;
+  }
+
+  /**
+   * Publishes queued votes up to the window. Votes cast before a block are still delivered: the
+   * cloud counts them because they were cast before it; a blocked machine casts nothing new.
+   */
+  private fill(): void {
+    const client = this.client;
+    const queue = this.queue;
+    if (this.stopped || client === undefined || queue === undefined || !client.connected) return;
+    if (this.retryTimer !== undefined) return;
+    const window = this.options.window ?? 16;
+    for (const message of queue.pending()) {
+      if (this.inFlight.size >= window) break;
+      if (this.inFlight.has(message.voteId)) continue;
+      const pace = this.options.paceMs ?? 0;
+      const wait = this.lastPublish + pace - Date.now();
+      if (pace > 0 && wait > 0) {
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = undefined;
+          this.fill();
+        }, wait);
+        return;
+      }
+      this.lastPublish = Date.now();
+      this.send(client, queue, message);
+    }
+  }
+
+  private send(client: MqttClient, queue: DurableQueue, message: VoteMessage): void {
+    this.inFlight.add(message.voteId);
+    client
+      .publishAsync(topics.votes(this.options.stage, message.machineId), JSON.stringify(message), { qos: 1 })
+      .then(async () => {
+        this.inFlight.delete(message.voteId);
+        this.failures = 0;
+        if (this.queue === queue) await queue.acknowledge(message.voteId);
+        if (queue.pendingCount() === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+        this.fill();
+      })
+      .catch(() => {
+        this.inFlight.delete(message.voteId);
+        this.backOff();
+      });
+  }
+
+  private backOff(): void {
+    if (this.stopped || this.retryTimer !== undefined) return;
+    const { initialMs, maxMs } = this.options.retry ?? { initialMs: 200, maxMs: 30_000 };
+    const delay = Math.min(maxMs, initialMs * 2 ** this.failures) * (0.5 + Math.random() / 2);
+    this.failures++;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.fill();
+    }, delay);
+  }
+
+  private requireQueue(): DurableQueue {
+    if (this.queue === undefined) throw new Error('gateway is not started');
+    return this.queue;
+  }
+
+  private requireClient(): MqttClient {
+    if (this.client === undefined) throw new Error('gateway is not started');
+    return this.client;
   }
 }

@@ -1,1 +1,11 @@
-export { BoothGateway, type BoothGatewayOptions, type CastReceipt } from './booth-gateway';
+export {
+  BoothGateway,
+  type BoothGatewayOptions,
+  type CastReceipt,
+  type MachineTls,
+  type PressRefusal,
+  PressRefusedError,
+} from './booth-gateway';
+export { DurableQueue } from './durable-queue';
+export { type GatewayProcessConfig, gatewayProcessConfigSchema } from './process-config';
+export { receiptCode, receiptKeyOf } from './receipt';

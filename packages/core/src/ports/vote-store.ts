@@ -7,6 +7,13 @@ export interface TallyRow {
   readonly votes: number;
 }
 
+/** Which stored votes to read: buckets in [fromMs, toMs), one machine, or both. */
+export interface VoteQuery {
+  readonly fromMs?: number;
+  readonly toMs?: number;
+  readonly machineId?: string;
+}
+
 export interface RecordOutcome {
   readonly written: number;
   readonly duplicates: number;
@@ -21,5 +28,15 @@ export interface VoteStore {
   record(votes: readonly AcceptedVote[]): Promise<RecordOutcome>;
   /** Counts votes of an election whose bucket starts in [fromMs, toMs). */
   tally(electionId: string, fromMs: number, toMs: number): Promise<readonly TallyRow[]>;
+  /**
+   * The stored votes of an election, narrowed to a bucket range and/or a machine: the regions
+   * are reconciled and a machine's result record is checked with these.
+   */
+  votesOf(electionId: string, query: VoteQuery): Promise<readonly AcceptedVote[]>;
+  /**
+   * Rewrites votes stored since the last call so that their stored order follows the random
+   * vote id, not arrival (a store with no visible order, such as Timestream, does nothing).
+   */
+  concealOrder(): Promise<number>;
   close(): Promise<void>;
 }

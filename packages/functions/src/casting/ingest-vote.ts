@@ -10,19 +10,26 @@ export const handler = topicRuleHandler('ingestVote', async (event, deps) => {
   const rejectedAt = new Date(clock.now()).toISOString();
   const checked = checkPayload(voteMessageSchema, event);
   if (!checked.ok) {
-    countRejection('ingestVote', 'malformed');
+    // A vote that is well formed but for its missing token is refused as such, not as noise.
+    const reason = checked.problems.every((p) => p.startsWith('ballotToken')) ? 'no-token' : 'malformed';
+    countRejection('ingestVote', reason);
     await publisher.publish([
       eventOf(voteRejected, {
         machineId: event.topicMachineId.slice(0, 200),
-        reason: 'malformed',
+        reason,
         detail: checked.problems.join('; ').slice(0, 500),
         rejectedAt,
       }),
     ]);
-    return { accepted: false, reason: 'malformed', problems: checked.problems };
+    return { accepted: false, reason, problems: checked.problems };
   }
   const result = await ingestVote(
-    { ...deps, bucketMs: config.bucketMs },
+    {
+      ...deps,
+      bucketMs: config.bucketMs,
+      clockSkewMs: config.clockSkewMs,
+      ballotTokenTtlMs: config.ballotTokenTtlMs,
+    },
     checked.message,
     event.topicMachineId,
   );

@@ -1,13 +1,20 @@
 import { recordVotes } from '@ballotstream/core';
-import { voteAccepted } from '@ballotstream/events';
+import { eventOf } from '@ballotstream/core/ports';
+import { voteAccepted, voteRecorded } from '@ballotstream/events';
 import type { Deps } from '../shared/deps';
 import { eventHandler } from '../shared/events';
 
 function recorderFor(region: 'primary' | 'secondary') {
   return eventHandler(`recordVote.${region}`, voteAccepted, async (vote, deps: Deps) => {
-    const { records, clock, config } = deps;
+    const { records, clock, config, publisher } = deps;
     const store = deps.voteStores[region];
-    return recordVotes({ store, records, clock, tallyWindowMs: config.tallyWindowMs }, [vote]);
+    // A failed write throws: the bus retries, then dead-letters it, and the tally run's
+    // reconciliation backfills the region from the other one by vote id.
+    const outcome = await recordVotes({ store, records, clock, tallyWindowMs: config.tallyWindowMs }, [vote]);
+    await publisher.publish([
+      eventOf(voteRecorded, { region, ...outcome, bucketStarts: [vote.bucketStart] }),
+    ]);
+    return outcome;
   });
 }
 

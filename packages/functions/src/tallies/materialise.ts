@@ -8,7 +8,14 @@ export const handler = scheduledHandler(async (deps, firedAt) => {
   const { records, clock, config, publisher, voteStores } = deps;
   const electionId = config.electionId;
   const windows = await materialiseTallies(
-    { ...voteStores, records, clock, tallyWindowMs: config.tallyWindowMs },
+    {
+      ...voteStores,
+      records,
+      clock,
+      tallyWindowMs: config.tallyWindowMs,
+      inFlightToleranceVotes: config.inFlightToleranceVotes,
+      settleMs: config.settleMs,
+    },
     electionId,
   );
   const at = new Date(firedAt).toISOString();
@@ -21,10 +28,11 @@ export const handler = scheduledHandler(async (deps, firedAt) => {
         windowEnd: w.windowEnd,
         votes: w.votes,
         agreement: w.agreement,
+        backfilled: w.backfilled.primary + w.backfilled.secondary,
         materialisedAt: at,
       }),
     );
-    if (w.agreement !== 'agree') {
+    if (w.alert) {
       events.push(
         eventOf(tallyDiverged, {
           electionId,

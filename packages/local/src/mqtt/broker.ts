@@ -1,6 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:net';
-import { Aedes, type AuthorizePublishHandler, type Client, type PublishPacket } from 'aedes';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import {
+  Aedes,
+  type AuthenticateHandler,
+  type AuthorizePublishHandler,
+  type AuthorizeSubscribeHandler,
+  type Client,
+  type PublishPacket,
+} from 'aedes';
 import { type IncomingMessage, type LocalTopicRule, rulesFor, selectFields } from './rule-engine';
 
 /** What the broker saw a client do; the fleet monitor counts these. */
@@ -27,6 +35,13 @@ export interface LocalBrokerOptions {
   readonly rules: readonly LocalTopicRule[];
   /** Decides whether a client may publish on a topic (the IoT policy); default allows. */
   readonly mayPublish?: (clientId: string, topic: string) => boolean;
+  /** Decides whether a client may subscribe to a topic filter; default allows. */
+  readonly maySubscribe?: (clientId: string, filter: string) => boolean;
+  /**
+   * Serve MQTT over TLS and require a client certificate signed by `caPem` whose common name
+   * is the client id (as IoT Core binds a connection to its thing); plain TCP without it.
+   */
+  readonly tls?: { readonly caPem: string; readonly certPem: string; readonly keyPem: string };
   readonly onActivity?: (activity: BrokerActivity) => void;
   readonly ruleRetries?: number;
   readonly clock?: () => number;
@@ -56,7 +71,30 @@ export class LocalBroker {
       }
       callback(null);
     };
+    const maySubscribe = this.options.maySubscribe ?? (() => true);
+    const authorizeSubscribe: AuthorizeSubscribeHandler = (client, subscription, callback) => {
+      if (!maySubscribe(client?.id ?? '', subscription.topic)) {
+        return callback(new Error('subscription not authorised'), null);
+      }
+      callback(null, subscription);
+    };
+    const tls = this.options.tls;
+    const authenticate: AuthenticateHandler = (client, _username, _password, callback) => {
+      if (tls === undefined) return callback(null, true);
+      const socket = client.conn as unknown as TLSSocket;
+      const commonName = socket.getPeerCertificate?.()?.subject?.CN;
+      if (!socket.authorized || commonName !== client.id) {
+        const reason = socket.authorized
+          ? `client id is not the certificate's name ${commonName}`
+          : 'no valid certificate';
+        const error = Object.assign(new Error(reason), { returnCode: 5 });
+        return callback(error, false);
+      }
+      callback(null, true);
+    };
     const aedes = await Aedes.createBroker({
+      authenticate,
+      authorizeSubscribe,
       authorizePublish,
       published: (packet: PublishPacket, client: Client | null, done: (error?: Error) => void) => {
         if (client === null || packet.topic.startsWith('$SYS')) return done();
@@ -77,11 +115,25 @@ export class LocalBroker {
     aedes.on('clientDisconnect', (client) =>
       activity({ kind: 'disconnected', clientId: client.id, at: now() }),
     );
-    const server = createServer(aedes.handle);
+    // With TLS the handshake itself refuses a client without a certificate from the election CA.
+    const server =
+      tls === undefined
+        ? createServer(aedes.handle)
+        : createTlsServer(
+            {
+              ca: tls.caPem,
+              cert: tls.certPem,
+              key: tls.keyPem,
+              requestCert: true,
+              rejectUnauthorized: true,
+            },
+            aedes.handle,
+          );
     await new Promise<void>((resolve) => server.listen(port, host, resolve));
     this.aedes = aedes;
     this.server = server;
-    return `mqtt://${host}:${(server.address() as AddressInfo).port}`;
+    const scheme = tls === undefined ? 'mqtt' : 'mqtts';
+    return `${scheme}://${host}:${(server.address() as AddressInfo).port}`;
   }
 
   /** Publishes from the cloud side (control messages to machines), retained when asked. */

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Config } from '@ballotstream/core';
 import { topicFilter } from '@ballotstream/events';
 import { type Deps, installDeps, uninstallDeps } from '@ballotstream/functions/shared/deps';
@@ -6,6 +9,8 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { LocalBus } from '../bus/local-bus';
 import { ApiServer } from '../http/api-server';
 import { LocalBroker } from '../mqtt/broker';
+import { machinePolicy } from '../mqtt/machine-policy';
+import { type ElectionCa, issueServerCertificate, loadOrCreateElectionCa } from '../pki/election-ca';
 import type { LocalTopicRule } from '../mqtt/rule-engine';
 import { LocalScheduler } from '../scheduler/local-scheduler';
 import { lambdaContext, loadHandler } from './handlers';
@@ -23,6 +28,11 @@ export interface RuntimeOptions {
   readonly runSchedules?: boolean;
   /** Retry backoff of bus deliveries. */
   readonly busBackoffMs?: number;
+  /**
+   * Serve MQTT over TLS with client certificates from the election CA (kept under `<dataDir>/pki`,
+   * or in memory without a data dir); `false` serves plain TCP for tests that do not test TLS.
+   */
+  readonly mqttTls?: boolean;
 }
 
 /** The whole platform on one machine, wired from the trigger table. */
@@ -34,6 +44,8 @@ export interface Runtime {
   readonly broker: LocalBroker;
   readonly scheduler: LocalScheduler;
   readonly api: ApiServer;
+  /** The election CA that issues machine certificates, when MQTT runs over TLS. */
+  readonly ca: ElectionCa | undefined;
   stop(): Promise<void>;
 }
 
@@ -79,7 +91,23 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     }
   }
 
-  const broker = new LocalBroker({ rules });
+  const ca =
+    options.mqttTls === true
+      ? await loadOrCreateElectionCa(
+          join(options.dataDir ?? mkdtempSync(join(tmpdir(), 'ballotstream-ca-')), 'pki'),
+        )
+      : undefined;
+  const serverCert = ca === undefined ? undefined : await issueServerCertificate(ca);
+  const broker = new LocalBroker({
+    rules,
+    // The machine policy binds topics to the identity a certificate proves, so it comes with TLS.
+    ...(serverCert === undefined
+      ? {}
+      : {
+          ...machinePolicy(deps.config.stage),
+          tls: { caPem: serverCert.caPem, certPem: serverCert.certPem, keyPem: serverCert.keyPem },
+        }),
+  });
   const [httpUrl, mqttUrl] = await Promise.all([
     api.listen(options.httpPort ?? 0),
     broker.listen(options.mqttPort ?? 0),
@@ -95,6 +123,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     broker,
     scheduler,
     api,
+    ca,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -1,18 +1,30 @@
 import type { AcceptedVote } from '@ballotstream/events';
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import type { RecordOutcome, TallyRow, VoteStore } from '../../ports/vote-store';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import type { RecordOutcome, TallyRow, VoteQuery, VoteStore } from '../../ports/vote-store';
 import { shuffled } from '../shared/shuffle';
 
-const COLUMNS = 8;
+const COLUMNS = 7;
 // DuckDB binds at most this many values in one statement comfortably; larger batches are split.
 const ROWS_PER_STATEMENT = 500;
 
+interface PendingWrite {
+  readonly votes: readonly AcceptedVote[];
+  readonly resolve: (outcome: RecordOutcome) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 /**
  * One region's vote store in an embedded DuckDB file. The vote id is the primary key and
- * inserts ignore conflicts, so a replay stores nothing twice.
+ * inserts ignore conflicts, so a replay stores nothing twice. Writes that arrive together are
+ * inserted as one shuffled batch (group commit), and `concealOrder` rewrites recent buckets in
+ * vote-id order, so the file's row order never follows the order voters came in. A stored vote
+ * holds no voter, ticket, token or receipt, and its time only as the bucket start.
  */
 export class DuckDbVoteStore implements VoteStore {
   private queue: Promise<unknown> = Promise.resolve();
+  private pending: PendingWrite[] = [];
+  private flushing = false;
+  private readonly touchedBuckets = new Set<number>();
 
   private constructor(
     readonly region: 'primary' | 'secondary',
@@ -31,38 +43,20 @@ export class DuckDbVoteStore implements VoteStore {
       booth_id VARCHAR NOT NULL,
       machine_id VARCHAR NOT NULL,
       candidate_id VARCHAR NOT NULL,
-      bucket_start BIGINT NOT NULL,
-      receipt VARCHAR
+      bucket_start BIGINT NOT NULL
     )`);
     return new DuckDbVoteStore(region, instance, connection);
   }
 
   record(votes: readonly AcceptedVote[]): Promise<RecordOutcome> {
-    return this.serialised(async () => {
-      let written = 0;
-      // Insertion order is the only order a file keeps; shuffling hides the order voters came in.
-      const batch = shuffled(votes);
-      for (let start = 0; start < batch.length; start += ROWS_PER_STATEMENT) {
-        const chunk = batch.slice(start, start + ROWS_PER_STATEMENT);
-        const placeholders = chunk.map(() => `(${Array(COLUMNS).fill('?').join(',')})`).join(',');
-        const values = chunk.flatMap((v) => [
-          v.voteId,
-          v.electionId,
-          v.constituencyId,
-          v.boothId,
-          v.machineId,
-          v.candidateId,
-          // DuckDB binds a JS number as a 32-bit INTEGER; epoch milliseconds need BIGINT.
-          BigInt(v.bucketStart),
-          v.receipt ?? null,
-        ]);
-        const reader = await this.connection.runAndReadAll(
-          `INSERT OR IGNORE INTO votes VALUES ${placeholders} RETURNING vote_id`,
-          values,
-        );
-        written += reader.currentRowCount;
+    if (votes.length === 0) return Promise.resolve({ written: 0, duplicates: 0 });
+    return new Promise<RecordOutcome>((resolve, reject) => {
+      this.pending.push({ votes, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        // Let the writes of this turn of the event loop gather into one batch.
+        setImmediate(() => void this.serialised(() => this.flush()));
       }
-      return { written, duplicates: votes.length - written };
     });
   }
 
@@ -82,10 +76,124 @@ export class DuckDbVoteStore implements VoteStore {
     });
   }
 
+  votesOf(electionId: string, query: VoteQuery): Promise<readonly AcceptedVote[]> {
+    return this.serialised(async () => {
+      const where = ['election_id = ?'];
+      const values: DuckDBValue[] = [electionId];
+      if (query.fromMs !== undefined) {
+        where.push('bucket_start >= ?');
+        values.push(BigInt(query.fromMs));
+      }
+      if (query.toMs !== undefined) {
+        where.push('bucket_start < ?');
+        values.push(BigInt(query.toMs));
+      }
+      if (query.machineId !== undefined) {
+        where.push('machine_id = ?');
+        values.push(query.machineId);
+      }
+      const reader = await this.connection.runAndReadAll(
+        `SELECT vote_id, election_id, constituency_id, booth_id, machine_id, candidate_id, bucket_start
+         FROM votes WHERE ${where.join(' AND ')} ORDER BY vote_id`,
+        values,
+      );
+      return reader.getRows().map((row) => ({
+        voteId: String(row[0]),
+        electionId: String(row[1]),
+        constituencyId: String(row[2]),
+        boothId: String(row[3]),
+        machineId: String(row[4]),
+        candidateId: String(row[5]),
+        bucketStart: Number(row[6]),
+      }));
+    });
+  }
+
+  concealOrder(): Promise<number> {
+    return this.serialised(async () => {
+      const buckets = [...this.touchedBuckets];
+      this.touchedBuckets.clear();
+      if (buckets.length === 0) return 0;
+      const list = buckets.map((b) => BigInt(b));
+      const placeholders = list.map(() => '?').join(',');
+      await this.connection.run('BEGIN TRANSACTION');
+      try {
+        await this.connection.run(
+          `CREATE OR REPLACE TEMP TABLE concealing AS
+           SELECT * FROM votes WHERE bucket_start IN (${placeholders}) ORDER BY vote_id`,
+          list,
+        );
+        await this.connection.run(`DELETE FROM votes WHERE bucket_start IN (${placeholders})`, list);
+        const reader = await this.connection.runAndReadAll(
+          'INSERT INTO votes SELECT * FROM concealing ORDER BY vote_id RETURNING vote_id',
+        );
+        await this.connection.run('DROP TABLE concealing');
+        await this.connection.run('COMMIT');
+        return reader.currentRowCount;
+      } catch (error) {
+        await this.connection.run('ROLLBACK');
+        for (const b of buckets) this.touchedBuckets.add(b);
+        throw error;
+      }
+    });
+  }
+
   async close(): Promise<void> {
+    while (this.flushing || this.pending.length > 0) await this.serialised(async () => undefined);
     await this.queue.catch(() => undefined);
     this.connection.closeSync();
     this.instance.closeSync();
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    this.flushing = false;
+    try {
+      // The first caller to present a vote id owns it; any later copy, in any call, is a duplicate.
+      const owner = new Map<string, PendingWrite>();
+      const unique: AcceptedVote[] = [];
+      for (const write of batch) {
+        for (const v of write.votes) {
+          if (owner.has(v.voteId)) continue;
+          owner.set(v.voteId, write);
+          unique.push(v);
+        }
+      }
+      const votes = shuffled(unique);
+      const written = new Set<string>();
+      for (let start = 0; start < votes.length; start += ROWS_PER_STATEMENT) {
+        const chunk = votes.slice(start, start + ROWS_PER_STATEMENT);
+        const placeholders = chunk.map(() => `(${Array(COLUMNS).fill('?').join(',')})`).join(',');
+        const values = chunk.flatMap((v) => [
+          v.voteId,
+          v.electionId,
+          v.constituencyId,
+          v.boothId,
+          v.machineId,
+          v.candidateId,
+          // DuckDB binds a JS number as a 32-bit INTEGER; epoch milliseconds need BIGINT.
+          BigInt(v.bucketStart),
+        ]);
+        const reader = await this.connection.runAndReadAll(
+          `INSERT OR IGNORE INTO votes VALUES ${placeholders} RETURNING vote_id`,
+          values,
+        );
+        for (const [id] of reader.getRows()) written.add(String(id));
+        for (const v of chunk) this.touchedBuckets.add(v.bucketStart);
+      }
+      const writtenBy = new Map<PendingWrite, number>();
+      for (const id of written) {
+        const who = owner.get(id)!;
+        writtenBy.set(who, (writtenBy.get(who) ?? 0) + 1);
+      }
+      for (const write of batch) {
+        const mine = writtenBy.get(write) ?? 0;
+        write.resolve({ written: mine, duplicates: write.votes.length - mine });
+      }
+    } catch (error) {
+      for (const write of batch) write.reject(error);
+    }
   }
 
   // One DuckDB connection runs one statement at a time; calls queue behind each other.

@@ -17,3 +17,4 @@ export { MemoryVoterCache } from './memory-voter-cache';
 export { type MailSender, type OutboxEntry, OutboxNotifier, readOutbox } from './outbox-notifier';
 export { SeededVoterRegistry } from './seeded-voter-registry';
 export { SimulatedBiometrics } from './simulated-biometrics';
+export { SwitchableVoteStore } from './switchable-vote-store';

@@ -16,6 +16,10 @@ export interface IngestVoteDeps {
   readonly records: RecordStore;
   readonly clock: Clock;
   readonly bucketMs: number;
+  /** How far ahead of the cloud's clock a booth's clock may run. */
+  readonly clockSkewMs: number;
+  /** How long a ballot token lives after it is granted (so its grant time is `expiresAt - ttl`). */
+  readonly ballotTokenTtlMs: number;
 }
 
 export interface VoteRefused {
@@ -26,6 +30,8 @@ export interface VoteRefused {
 /**
  * Accepts a signed vote exactly once. A redelivery of an accepted vote id is accepted again
  * (so a crash before publishing is repaired by the redelivery); the recorders dedupe on it.
+ * Times are judged by the bucket the machine signed, not by arrival, so a booth that was offline
+ * for hours delivers votes that were valid when cast.
  */
 export async function ingestVote(
   deps: IngestVoteDeps,
@@ -50,8 +56,21 @@ export async function ingestVote(
   ) {
     return err({ reason: 'bad-signature', detail: 'signature does not verify with the machine key' });
   }
-  if (machine.blocked)
-    return err({ reason: 'machine-blocked', detail: `machine ${machine.machineId} is blocked` });
+  const bucketStart = message.bucketStart - (message.bucketStart % deps.bucketMs);
+  const now = deps.clock.now();
+  if (bucketStart > now + deps.clockSkewMs) {
+    return err({
+      reason: 'future-bucket',
+      detail: `vote bucket starts ${bucketStart - now} ms ahead of the cloud clock`,
+    });
+  }
+  // A vote cast before the block still counts; only a bucket that began at or after it is refused.
+  if (machine.blocked && (machine.blockedAt === undefined || bucketStart >= machine.blockedAt)) {
+    return err({
+      reason: 'machine-blocked',
+      detail: `machine ${machine.machineId} was blocked before this vote`,
+    });
+  }
 
   const vote: AcceptedVote = {
     voteId: message.voteId,
@@ -60,13 +79,13 @@ export async function ingestVote(
     boothId: machine.boothId,
     machineId: machine.machineId,
     candidateId: message.candidateId,
-    bucketStart: message.bucketStart - (message.bucketStart % deps.bucketMs),
+    bucketStart,
     ...(message.receipt === undefined ? {} : { receipt: message.receipt }),
   };
 
   const tokenKey = recordKeys.ballotToken(sha256(message.ballotToken));
   const token = await deps.records.get('ballots', tokenKey);
-  if (token === undefined)
+  if (token === undefined || (token.electionId !== undefined && token.electionId !== message.electionId))
     return err({ reason: 'unknown-token', detail: 'no ballot token was granted with this value' });
   if (token.machineId !== machine.machineId) {
     return err({ reason: 'token-other-machine', detail: 'ballot token was granted to another machine' });
@@ -74,8 +93,12 @@ export async function ingestVote(
   if (token.usedBy === message.voteId) return ok(vote);
   if (token.usedBy !== undefined)
     return err({ reason: 'token-reused', detail: 'ballot token was already used' });
-  if (typeof token.expiresAt !== 'number' || token.expiresAt <= deps.clock.now()) {
-    return err({ reason: 'token-expired', detail: 'ballot token expired before the vote arrived' });
+  if (typeof token.expiresAt !== 'number' || token.expiresAt <= bucketStart) {
+    return err({ reason: 'token-expired', detail: 'ballot token expired before the vote was cast' });
+  }
+  const grantedAt = token.expiresAt - deps.ballotTokenTtlMs;
+  if (bucketStart + deps.bucketMs + deps.clockSkewMs <= grantedAt) {
+    return err({ reason: 'token-expired', detail: 'vote claims a time before its ballot token was granted' });
   }
 
   const consumed = await deps.records.update(

@@ -1,0 +1,172 @@
+import { randomBytes, randomUUID, sign } from 'node:crypto';
+import { recordKeys, sha256 } from '@ballotstream/core';
+import type { RecordStore } from '@ballotstream/core/ports';
+import { type SignedVoteFields, topics, type VoteMessage, voteSigningBytes } from '@ballotstream/events';
+import type { MachineTls } from '@ballotstream/gateway';
+import mqtt from 'mqtt';
+import type { DemoElection, DemoMachine } from '../demo/seed';
+import { issueMachineCertificate } from '../pki/election-ca';
+import type { Runtime } from '../runtime/runtime';
+
+/**
+ * Grants a ballot token for a machine exactly as a successful verification does (only its hash is
+ * stored, bound to the machine), without a voter: for load and fault scenarios.
+ */
+export async function grantBallotToken(
+  records: RecordStore,
+  electionId: string,
+  machine: Pick<DemoMachine, 'machineId' | 'boothId'>,
+  expiresAt: number,
+): Promise<string> {
+  const ballotToken = randomBytes(24).toString('base64url');
+  await records.put(
+    'ballots',
+    {
+      ...recordKeys.ballotToken(sha256(ballotToken)),
+      electionId,
+      boothId: machine.boothId,
+      machineId: machine.machineId,
+      expiresAt,
+    },
+    { kind: 'absent' },
+  );
+  return ballotToken;
+}
+
+/** The client certificate a machine needs to reach the runtime's broker, or undefined on plain TCP. */
+export async function machineTlsFor(runtime: Runtime, machineId: string): Promise<MachineTls | undefined> {
+  return runtime.ca === undefined ? undefined : issueMachineCertificate(runtime.ca, machineId);
+}
+
+/** A vote signed by a machine, as its gateway would publish it. */
+export function signedVote(
+  machine: DemoMachine,
+  electionId: string,
+  candidateId: string,
+  bucketStart: number,
+  ballotToken: string,
+): VoteMessage {
+  const fields: SignedVoteFields = {
+    voteId: randomUUID(),
+    electionId,
+    constituencyId: machine.constituencyId,
+    boothId: machine.boothId,
+    machineId: machine.machineId,
+    candidateId,
+    bucketStart,
+    ballotToken,
+  };
+  return {
+    ...fields,
+    signature: sign(null, voteSigningBytes(fields), machine.privateKey).toString('base64url'),
+  };
+}
+
+/**
+ * Publishes messages on a machine's vote topic over one connection, QoS 1, with at most `window`
+ * unacknowledged at once; resolves when the broker acknowledged all of them.
+ */
+export async function publishVotes(options: {
+  readonly mqttUrl: string;
+  readonly stage: string;
+  readonly machineId: string;
+  readonly tls?: MachineTls | undefined;
+  readonly messages: readonly (VoteMessage | string)[];
+  readonly window: number;
+}): Promise<void> {
+  const { tls } = options;
+  const client = await mqtt.connectAsync(options.mqttUrl, {
+    clientId: options.machineId,
+    clean: true,
+    reconnectPeriod: 200,
+    ...(tls === undefined
+      ? {}
+      : { key: tls.keyPem, cert: tls.certPem, ca: tls.caPem, rejectUnauthorized: true }),
+  });
+  const topic = topics.votes(options.stage, options.machineId);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < options.messages.length; i = next++) {
+      const m = options.messages[i]!;
+      await client.publishAsync(topic, typeof m === 'string' ? m : JSON.stringify(m), { qos: 1 });
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, options.window) }, worker));
+  } finally {
+    await client.endAsync();
+  }
+}
+
+/** What one measured ingest run saw. */
+export interface IngestMeasurement {
+  readonly votes: number;
+  readonly window: number;
+  readonly seconds: number;
+  /** Votes per second from the first publish until both regions had recorded every vote. */
+  readonly votesPerSecond: number;
+}
+
+/**
+ * Casts `votes` fresh votes spread over the election's machines through the runtime's broker
+ * (one connection per machine, `window` in flight on each) and measures publish → accept →
+ * both stores. For `npm run bench`; the caller seeds the election first.
+ */
+export async function measureIngest(options: {
+  readonly runtime: Runtime;
+  readonly election: DemoElection;
+  readonly votes: number;
+  readonly window: number;
+}): Promise<IngestMeasurement> {
+  const { runtime, election } = options;
+  const { records, config, clock } = runtime.deps;
+  const now = clock.now();
+  const bucketStart = now - (now % config.bucketMs);
+  const perMachine = new Map<string, VoteMessage[]>();
+  for (let i = 0; i < options.votes; i++) {
+    const machine = election.machines[i % election.machines.length]!;
+    const candidates = election.candidates.get(machine.constituencyId) ?? [];
+    const token = await grantBallotToken(
+      records,
+      election.electionId,
+      machine,
+      now + config.ballotTokenTtlMs,
+    );
+    const list = perMachine.get(machine.machineId) ?? [];
+    list.push(
+      signedVote(machine, election.electionId, candidates[i % candidates.length]!, bucketStart, token),
+    );
+    perMachine.set(machine.machineId, list);
+  }
+  let recorded = 0;
+  const target = options.votes * 2;
+  let done: () => void = () => undefined;
+  const allRecorded = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  const stopListening = runtime.bus.listen((e) => {
+    if (e['detail-type'] !== 'vote.recorded') return;
+    recorded += Number((e.detail as { written?: number }).written ?? 0);
+    if (recorded >= target) done();
+  });
+  const started = performance.now();
+  try {
+    await Promise.all(
+      election.machines.map(async (machine) =>
+        publishVotes({
+          mqttUrl: runtime.mqttUrl,
+          stage: config.stage,
+          machineId: machine.machineId,
+          tls: await machineTlsFor(runtime, machine.machineId),
+          messages: perMachine.get(machine.machineId) ?? [],
+          window: options.window,
+        }),
+      ),
+    );
+    await allRecorded;
+  } finally {
+    stopListening();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { votes: options.votes, window: options.window, seconds, votesPerSecond: options.votes / seconds };
+}
