@@ -1,6 +1,7 @@
-import { roundDownToBucket, verifyVoter } from '@ballotstream/core';
+import { fromBase64url, roundDownToBucket, verifyVoter } from '@ballotstream/core';
 import { eventOf } from '@ballotstream/core/ports';
 import { verificationRequestSchema, voterRejected, voterVerified } from '@ballotstream/events';
+import { InvalidInputError } from '../shared/errors';
 import { httpRoute, json } from '../shared/http';
 import { countRejection } from '../shared/observability';
 import { describeRefusal, statusOfRefusal } from '../shared/refusals';
@@ -9,6 +10,10 @@ import { describeRefusal, statusOfRefusal } from '../shared/refusals';
 export const handler = httpRoute(
   { name: 'verifyVoter', body: verificationRequestSchema },
   async ({ body, deps }) => {
+    // A sample that is base64url but not canonical would decode to bytes it does not spell.
+    if (fromBase64url(body.fingerprint) === undefined) {
+      throw new InvalidInputError('body', ['fingerprint: is not canonical base64url']);
+    }
     const { config, clock, publisher } = deps;
     const result = await verifyVoter({ ...deps, keys: deps.ticketKeys, ...config }, body);
     // Events keep time only to the secrecy bucket, like votes, so a verification and the vote
