@@ -68,4 +68,19 @@ export const tables: readonly TableDefinition[] = [
     // Positions are claimed by conditional writes; both regions must agree on who got each one.
     multiRegionStrong: true,
   },
+  {
+    name: 'fleet',
+    description: 'Machine positions and geofence state (the local tracker), rate limits of GPS fixes.',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    ttlAttribute: 'expiresAtSeconds',
+    multiRegionStrong: false,
+  },
+  {
+    name: 'alerts',
+    description: 'Alerts by id, by region and by open subject; officer throttles; the notification outbox.',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    multiRegionStrong: false,
+  },
 ];

@@ -3,10 +3,15 @@ export const topics = {
   root: (stage: string): string => `ballotstream/${stage}`,
   machineRoot: (stage: string, machineId: string): string => `ballotstream/${stage}/machines/${machineId}`,
   votes: (stage: string, machineId: string): string => `ballotstream/${stage}/machines/${machineId}/votes`,
-  /** The machine's signed result record at poll close. */
-  results: (stage: string, machineId: string): string => `ballotstream/${stage}/machines/${machineId}/results`,
+  position: (stage: string, machineId: string): string =>
+    `ballotstream/${stage}/machines/${machineId}/position`,
+  sos: (stage: string, machineId: string): string => `ballotstream/${stage}/machines/${machineId}/sos`,
   /** Cloud → machine commands, published retained (the block state). */
-  control: (stage: string, machineId: string): string => `ballotstream/${stage}/machines/${machineId}/control`,
+  control: (stage: string, machineId: string): string =>
+    `ballotstream/${stage}/machines/${machineId}/control`,
+  /** The machine's signed result record at poll close. */
+  results: (stage: string, machineId: string): string =>
+    `ballotstream/${stage}/machines/${machineId}/results`,
 } as const;
 
 /** A topic a rule listens on, with `+` standing for one level (the machine id at `machineLevel`). */
@@ -14,11 +19,13 @@ export interface TopicDefinition {
   /** The filter under the stage root, e.g. `machines/+/votes`. */
   readonly suffix: string;
   readonly description: string;
+  /** The filter is a whole topic outside the stage root (AWS reserved topics such as `$aws/events/...`). */
+  readonly absolute?: boolean;
 }
 
 /** The full topic filter of a definition within a stage. */
 export function topicFilter(stage: string, topic: TopicDefinition): string {
-  return `${topics.root(stage)}/${topic.suffix}`;
+  return topic.absolute === true ? topic.suffix : `${topics.root(stage)}/${topic.suffix}`;
 }
 
 /** The 1-based level of the machine id in every machine topic (`topic(4)` in IoT SQL). */
@@ -32,4 +39,26 @@ export const voteTopic: TopicDefinition = {
 export const resultTopic: TopicDefinition = {
   suffix: 'machines/+/results',
   description: "A gateway's signed result record at poll close (QoS 1).",
+};
+
+export const positionTopic: TopicDefinition = {
+  suffix: 'machines/+/position',
+  description: 'GPS fixes from booth gateways (QoS 0, at most one every few seconds per machine).',
+};
+
+export const sosTopic: TopicDefinition = {
+  suffix: 'machines/+/sos',
+  description: "The booth staff's SOS (QoS 1).",
+};
+
+export const controlTopic: TopicDefinition = {
+  suffix: 'machines/+/control',
+  description: 'Cloud to machine: the block state, retained.',
+};
+
+/** AWS IoT lifecycle events; the local broker reports the same activity through `onActivity`. */
+export const presenceTopic: TopicDefinition = {
+  suffix: '$aws/events/presence/+/+',
+  description: 'IoT Core lifecycle events: a client connected or disconnected (AWS only).',
+  absolute: true,
 };

@@ -29,4 +29,6 @@ export interface Reaches {
   readonly geofences?: 'write' | 'evaluate';
   /** Machine certificates: set one INACTIVE (hard block) or ACTIVE again. */
   readonly machineCertificates?: true;
+  /** Machine control: a retained publish on `machines/<id>/control` (IoT data plane `iot:Publish`, `iot:RetainPublish`). */
+  readonly machineControl?: true;
 }

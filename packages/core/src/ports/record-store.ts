@@ -1,5 +1,14 @@
 /** The tables of durable records; `tables.ts` defines their keys for DynamoDB and the local store. */
-export type TableName = 'voters' | 'tickets' | 'ballots' | 'ledger' | 'tallies' | 'registry' | 'audit';
+export type TableName =
+  | 'voters'
+  | 'tickets'
+  | 'ballots'
+  | 'ledger'
+  | 'tallies'
+  | 'registry'
+  | 'audit'
+  | 'fleet'
+  | 'alerts';
 
 /** Every record has a partition key and a sort key, as in a DynamoDB table with a composite key. */
 export interface RecordKey {

@@ -2,7 +2,10 @@ import type { Config } from '@ballotstream/core';
 import type {
   Biometrics,
   Clock,
+  DeviceTracker,
   EventPublisher,
+  MachineCommands,
+  Notifier,
   RecordStore,
   TicketKeys,
   VoterCache,
@@ -24,6 +27,12 @@ export interface Deps {
   readonly biometrics: Biometrics;
   /** The national voter registry the issue centre looks voters up in. */
   readonly voterRegistry: VoterRegistry;
+  /** Machine positions (Amazon Location tracker; a local tracker that announces geofence events). */
+  readonly tracker: DeviceTracker;
+  /** Officer notifications (SNS; a local outbox). */
+  readonly notifier: Notifier;
+  /** Retained control messages to machines (IoT Core; the embedded broker). */
+  readonly machineCommands: MachineCommands;
 }
 
 let installed: Deps | undefined;

@@ -6,17 +6,22 @@ import {
   DuckDbVoteStore,
   HmacVoterPseudonyms,
   LmdbRecordStore,
+  LocalDeviceTracker,
+  LocalMachineCommands,
   loadFileTicketKeys,
   loadFileVoterPseudonyms,
+  type MachineChannel,
   MemoryRecordStore,
   MemoryTicketKeys,
   MemoryVoterCache,
+  OutboxNotifier,
   SeededVoterRegistry,
   SimulatedBiometrics,
 } from '@ballotstream/core/adapters/local';
 import { connectRedis, RedisVoterCache } from '@ballotstream/core/adapters/redis';
 import type { EventPublisher } from '@ballotstream/core/ports';
 import { systemClock } from '@ballotstream/core/ports';
+import type { EventBridgeEnvelope } from '@ballotstream/events';
 import type { Deps } from '@ballotstream/functions/shared/deps';
 
 export interface LocalDepsOptions {
@@ -26,7 +31,17 @@ export interface LocalDepsOptions {
   readonly redisUrl?: string;
   readonly config?: Partial<Config>;
   readonly publisher: EventPublisher;
+  /** Puts AWS service events (`aws.geo`) on the bus; the local tracker's geofence events go here. */
+  readonly putAwsEvent?: (envelope: EventBridgeEnvelope) => void;
+  /** The broker control messages go out through; without one, sending a control message fails. */
+  readonly machineChannel?: MachineChannel;
 }
+
+const noChannel: MachineChannel = {
+  publish: async () => {
+    throw new Error('no MQTT broker is attached to send control messages');
+  },
+};
 
 /** Builds every adapter of the local runtime: the one start-up point where stand-ins are chosen. */
 export async function buildLocalDeps(options: LocalDepsOptions): Promise<Deps> {
@@ -57,6 +72,17 @@ export async function buildLocalDeps(options: LocalDepsOptions): Promise<Deps> {
     // Enrolments live in the record store, so they survive a restart like the tickets do.
     biometrics: new SimulatedBiometrics(records),
     voterRegistry: new SeededVoterRegistry(records),
+    tracker: new LocalDeviceTracker({
+      records,
+      stage: config.stage,
+      putEvent: options.putAwsEvent ?? (() => undefined),
+    }),
+    notifier: new OutboxNotifier({
+      records,
+      clock: systemClock,
+      ...(dir === undefined ? {} : { file: join(dir, 'outbox.jsonl') }),
+    }),
+    machineCommands: new LocalMachineCommands(config.stage, options.machineChannel ?? noChannel),
   };
 }
 

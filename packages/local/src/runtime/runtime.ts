@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import type { Config } from '@ballotstream/core';
 import { topicFilter } from '@ballotstream/events';
 import { type Deps, installDeps, uninstallDeps } from '@ballotstream/functions/shared/deps';
+import { observeBrokerActivity } from '@ballotstream/functions/fleet/observe-activity';
 import { type Trigger, triggers } from '@ballotstream/functions/triggers';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { LocalBus } from '../bus/local-bus';
+import { alertStream } from '../http/alert-stream';
 import { ApiServer } from '../http/api-server';
 import { LocalBroker } from '../mqtt/broker';
 import { machinePolicy } from '../mqtt/machine-policy';
@@ -54,6 +56,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const bus = new LocalBus({ backoffMs: options.busBackoffMs ?? 100 });
   const deps = await buildLocalDeps({
     publisher: bus,
+    putAwsEvent: (envelope) => bus.put(envelope),
+    // Control messages are sent only once the broker below is listening.
+    machineChannel: { publish: (topic, payload, o) => broker.publish(topic, payload, o) },
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     ...(options.redisUrl === undefined ? {} : { redisUrl: options.redisUrl }),
     ...(options.config === undefined ? {} : { config: options.config }),
@@ -100,6 +105,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const serverCert = ca === undefined ? undefined : await issueServerCertificate(ca);
   const broker = new LocalBroker({
     rules,
+    onActivity: observeBrokerActivity,
     // The machine policy binds topics to the identity a certificate proves, so it comes with TLS.
     ...(serverCert === undefined
       ? {}
@@ -112,6 +118,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     api.listen(options.httpPort ?? 0),
     broker.listen(options.mqttPort ?? 0),
   ]);
+  api.fallback(alertStream(bus));
   if (options.runSchedules ?? true) scheduler.start();
 
   let stopped = false;

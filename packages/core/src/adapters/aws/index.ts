@@ -1,2 +1,5 @@
 export { conditionExpression, DynamoRecordStore, type DynamoRecordStoreOptions } from './dynamo-record-store';
 export { EventBridgePublisher, type EventBridgePublisherOptions } from './eventbridge-publisher';
+export { controlPublishOf, IotMachineCommands } from './iot-machine-commands';
+export { geofenceEntriesOf, LocationTracker, positionUpdateOf, putBoothGeofences } from './location-tracker';
+export { publishInputOf, SnsNotifier } from './sns-notifier';

@@ -74,18 +74,12 @@ export const recordKeys = {
     sk: pad(windowStart),
   }),
   windowStatusPartition: (electionId: string): string => `windows#${electionId}`,
-  /** A booth's machine, so an SOS can block every machine of the booth. */
+  /** A booth's machine, so an SOS can block every machine of the booth without a scan. */
   boothMachine: (boothId: string, machineId: string): RecordKey => ({
-    pk: `booth#${boothId}`,
-    sk: `machine#${machineId}`,
+    pk: `booth-machines#${boothId}`,
+    sk: machineId,
   }),
-  officer: (officerId: string): RecordKey => ({ pk: `officer#${officerId}`, sk: 'officer' }),
-  /** An officer listed under their region, so alerts find whom to tell without a scan. */
-  regionOfficer: (regionId: string, officerId: string): RecordKey => ({
-    pk: `officers#${regionId}`,
-    sk: officerId,
-  }),
-  regionOfficersPartition: (regionId: string): string => `officers#${regionId}`,
+  boothMachinesPartition: (boothId: string): string => `booth-machines#${boothId}`,
   positionPartition: (machineId: string): string => `position#${machineId}`,
   position: (machineId: string, sampleTime: number): RecordKey => ({
     pk: `position#${machineId}`,

@@ -1,0 +1,21 @@
+import { listAlerts } from '@ballotstream/core';
+import { alertsQuerySchema } from '@ballotstream/events';
+import { actorOf } from '../shared/actor';
+import { httpRoute, json } from '../shared/http';
+
+/** `GET /alerts`: alerts newest first; an officer sees their own region only; `?severity=critical,warning`. */
+export const handler = httpRoute(
+  { name: 'getAlerts', query: alertsQuerySchema },
+  async ({ principal, deps, query }) => {
+    if (principal === undefined) return json(401, { error: 'unauthorized' });
+    const result = await listAlerts(deps.records, actorOf(principal), {
+      ...(query.region === undefined ? {} : { region: query.region }),
+      ...(query.severity === undefined ? {} : { severities: query.severity }),
+      status: query.status,
+      limit: query.limit,
+    });
+    if (!result.ok)
+      return json(403, { error: result.error, message: 'an officer may list only their own region' });
+    return json(200, { alerts: result.value });
+  },
+);

@@ -1,0 +1,44 @@
+import { positionMessageSchema } from '@ballotstream/events';
+import { checkPayload, topicRuleHandler } from '../shared/iot';
+import { monitorsOf } from '../shared/monitors';
+import { countRejection } from '../shared/observability';
+
+/**
+ * IoT rule target for `machines/+/position`: forwards a machine's GPS fix to the tracker, at
+ * most one per `positionMinIntervalMs` per machine (a chattering GPS costs tracker writes and
+ * tells nothing new). The tracker evaluates the booth geofences.
+ */
+export const handler = topicRuleHandler('trackPosition', async (event, deps) => {
+  const checked = checkPayload(positionMessageSchema, event);
+  if (!checked.ok) {
+    countRejection('trackPosition', 'malformed');
+    return { tracked: false, reason: 'malformed', problems: checked.problems };
+  }
+  const monitors = monitorsOf(deps);
+  const machine = await monitors.machines.find(event.topicMachineId);
+  if (machine === undefined) {
+    countRejection('trackPosition', 'unknown-machine');
+    return { tracked: false, reason: 'unknown-machine' };
+  }
+  monitors.detector.seen(machine, event.receivedAt);
+  const fix = checked.message;
+  const last = monitors.lastFix.get(machine.machineId);
+  if (
+    last !== undefined &&
+    fix.sampledAt - last < deps.config.monitoring.fleet.positionMinIntervalMs &&
+    fix.sampledAt >= last
+  ) {
+    countRejection('trackPosition', 'rate-limited');
+    return { tracked: false, reason: 'rate-limited' };
+  }
+  monitors.lastFix.set(machine.machineId, Math.max(last ?? 0, fix.sampledAt));
+  await deps.tracker.update([
+    {
+      deviceId: machine.machineId,
+      position: [fix.lon, fix.lat],
+      sampleTime: fix.sampledAt,
+      ...(fix.accuracyM === undefined ? {} : { accuracyM: fix.accuracyM }),
+    },
+  ]);
+  return { tracked: true };
+});
