@@ -29,7 +29,11 @@ afterAll(async () => {
 async function post(path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${runtime.httpUrl}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      // Booth routes admit only a booth's token, as the API's JWT authorizer does.
+      authorization: `Bearer ${runtime.tokens.mint({ role: 'booth', subject: 'slice-booth' })}`,
+    },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -104,7 +108,9 @@ describe('one vote end to end through the embedded runtime', () => {
       totalVotes: 1,
       lines: [{ scope: machine.constituencyId, candidateId: candidate, votes: 1 }],
     });
-    const byRegion = await (await fetch(`${runtime.httpUrl}/tallies?level=region`)).json();
+    const byRegion = (await (await fetch(`${runtime.httpUrl}/tallies?level=region`)).json()) as {
+      lines: unknown[];
+    };
     expect(byRegion.lines).toEqual([{ scope: machine.regionId, candidateId: candidate, votes: 1 }]);
     expect(
       seen.some(

@@ -1,5 +1,7 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TableName } from '../../ports/record-store';
 import { tables } from '../../tables';
@@ -7,11 +9,7 @@ import { recordStoreContract } from '../../testing/record-store-contract';
 import { conditionExpression, DynamoRecordStore } from './dynamo-record-store';
 
 // dynalite is a DynamoDB-compatible server on LevelDB: the real adapter's requests, run for real.
-let server: {
-  listen: (port: number, cb: () => void) => void;
-  close: (cb: () => void) => void;
-  address: () => AddressInfo;
-};
+let server: Server;
 let client: DynamoDBClient;
 const tableNames = Object.fromEntries(tables.map((t) => [t.name, `test-${t.name}`])) as Record<
   TableName,
@@ -19,11 +17,10 @@ const tableNames = Object.fromEntries(tables.map((t) => [t.name, `test-${t.name}
 >;
 
 beforeAll(async () => {
-  const { default: dynalite } = (await import('dynalite')) as { default: (o: object) => typeof server };
   server = dynalite({ createTableMs: 0, deleteTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, resolve));
   client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${server.address().port}`,
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
