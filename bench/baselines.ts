@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { type AddressInfo, createServer } from 'node:net';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { Aedes } from 'aedes';
+import { Redis } from 'ioredis';
+import mqtt from 'mqtt';
+import { atConcurrency, type Rate, rateOf, timed } from './measure';
+
+// The same shape of claim the voter cache runs: check two keys, set both with a TTL.
+const claimScript = `
+if redis.call('EXISTS', KEYS[1], KEYS[2]) > 0 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+return 1`;
+
+function rawRedis(url: string): Redis {
+  return new Redis(url, { enableAutoPipelining: true, maxRetriesPerRequest: 1 });
+}
+
+/** Raw `SET key value NX PX` from ioredis with auto-pipelining at a fixed number in flight. */
+export async function redisSetNx(url: string, total: number, concurrency: number): Promise<Rate> {
+  const redis = rawRedis(url);
+  const run = randomUUID().slice(0, 8);
+  try {
+    return await atConcurrency(total, concurrency, (i) =>
+      redis.set(`bench:${run}:setnx:${i}`, '1', 'PX', 60_000, 'NX'),
+    );
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Raw EVALSHA of a small two-key claim script, the cache's own round trip without the rest. */
+export async function redisLuaClaim(url: string, total: number, concurrency: number): Promise<Rate> {
+  const redis = rawRedis(url) as Redis & {
+    benchClaim(a: string, b: string, c: string, t: number): Promise<number>;
+  };
+  redis.defineCommand('benchClaim', { numberOfKeys: 2, lua: claimScript });
+  const run = randomUUID().slice(0, 8);
+  try {
+    await redis.benchClaim(`bench:${run}:warm:a`, `bench:${run}:warm:b`, 'x', 60_000);
+    return await atConcurrency(total, concurrency, (i) => {
+      const tag = `{bench:${run}:${i}}`;
+      return redis.benchClaim(`${tag}:voter`, `${tag}:ticket`, `claim:${i}`, 60_000);
+    });
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/**
+ * The broker's own QoS 1 rate: aedes (the broker the runtime embeds) in this process, one
+ * publisher with a bounded window of unacknowledged messages, one QoS 1 subscriber; a
+ * message counts when the subscriber has it.
+ */
+export async function aedesQos1(total: number, window: number): Promise<Rate> {
+  const aedes = await Aedes.createBroker();
+  const server = createServer(aedes.handle);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const subscriber = await mqtt.connectAsync(url, { clientId: `bench-sub-${randomUUID()}` });
+  const publisher = await mqtt.connectAsync(url, { clientId: `bench-pub-${randomUUID()}` });
+  try {
+    await subscriber.subscribeAsync('bench/qos1', { qos: 1 });
+    const sentAt = new Float64Array(total);
+    const latencies: number[] = [];
+    let received = 0;
+    const allReceived = new Promise<void>((resolve) => {
+      subscriber.on('message', (_topic, payload) => {
+        const i = payload.readUInt32BE(0);
+        latencies.push(performance.now() - sentAt[i]!);
+        if (++received === total) resolve();
+      });
+    });
+    // Payloads the size of a signed vote (~400 bytes), numbered so the receiver can time each.
+    const body = Buffer.alloc(400, 120);
+    const started = performance.now();
+    await atConcurrency(total, window, (i) => {
+      const payload = Buffer.from(body);
+      payload.writeUInt32BE(i, 0);
+      sentAt[i] = performance.now();
+      return publisher.publishAsync('bench/qos1', payload, { qos: 1 });
+    });
+    await allReceived;
+    return rateOf(total, (performance.now() - started) / 1000, latencies);
+  } finally {
+    await Promise.allSettled([publisher.endAsync(), subscriber.endAsync()]);
+    await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/** A bare `GROUP BY constituency, candidate` over every row of a vote store file: best of `runs`. */
+export async function duckdbGroupBy(path: string, runs = 3): Promise<{ ms: number; groups: number }> {
+  const instance = await DuckDBInstance.create(path);
+  const connection = await instance.connect();
+  try {
+    let best = Number.POSITIVE_INFINITY;
+    let groups = 0;
+    for (let r = 0; r < runs; r++) {
+      const { ms, value } = await timed(() =>
+        connection.runAndReadAll(
+          'SELECT constituency_id, candidate_id, count(*) AS votes FROM votes GROUP BY constituency_id, candidate_id',
+        ),
+      );
+      best = Math.min(best, ms);
+      groups = value.currentRowCount;
+    }
+    return { ms: best, groups };
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
