@@ -75,13 +75,11 @@ export type FilterPolicy = Readonly<Record<string, readonly string[]>>;
 /**
  * The filter policy of an officer's subscription: their region, the severities they take, and
  * their own id, so the per-officer throttle decides who of the region is told. The national desk
- * takes every region's escalations.
+ * (region `national`) gets escalations, which carry its region too.
  */
 export function officerFilterPolicy(officer: OfficerContact): FilterPolicy {
   const severities = SEVERITIES.filter((s) => rank[s] >= rank[officer.minSeverity]);
-  return officer.regionId === NATIONAL
-    ? { officers: [officer.officerId] }
-    : { region: [officer.regionId], severity: severities, officers: [officer.officerId] };
+  return { region: [officer.regionId], severity: severities, officers: [officer.officerId] };
 }
 
 /** Whether a message's attributes pass a filter policy, as SNS decides it (a `String.Array` matches on any element). */
@@ -228,7 +226,8 @@ export async function notifyOfficers(
     sms: smsText(alert, escalated),
     email: email.body,
     attributes: {
-      region: alert.region,
+      // An escalation also carries the national desk's region, so its subscriptions match it.
+      region: escalated && alert.region !== NATIONAL ? [alert.region, NATIONAL] : alert.region,
       severity: alert.severity,
       kind: alert.kind,
       alertId: alert.alertId,

@@ -1,0 +1,127 @@
+import { IoTDataPlaneClient, PublishCommand as IotPublishCommand } from '@aws-sdk/client-iot-data-plane';
+import { BatchUpdateDevicePositionCommand, LocationClient } from '@aws-sdk/client-location';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { describe, expect, it } from 'vitest';
+import { controlPublishOf, IotMachineCommands } from './iot-machine-commands';
+import { geofenceEntriesOf, LocationTracker } from './location-tracker';
+import { publishInputOf, SnsNotifier } from './sns-notifier';
+
+const credentials = { accessKeyId: 'x', secretAccessKey: 'y' };
+
+describe('the SNS notifier', () => {
+  const notification = {
+    subject: '[CRITICAL] SOS: booth-1',
+    sms: 'CRITICAL: SOS at booth-1. Call booth. Ack a-1',
+    email: 'full text',
+    attributes: { region: 'north', severity: 'critical', officers: ['o-1', 'o-2'] },
+  };
+
+  it('publishes one JSON-structured message with the region and severity attributes', async () => {
+    const sns = mockClient(SNSClient);
+    sns.on(PublishCommand).resolves({ MessageId: 'mid-1' });
+    const id = await new SnsNotifier(
+      new SNSClient({ region: 'ap-south-1', credentials }),
+      'arn:aws:sns:ap-south-1:1:alerts',
+    ).publish(notification);
+    expect(id).toBe('mid-1');
+    const input = sns.commandCalls(PublishCommand)[0]!.args[0].input;
+    expect(input).toEqual({
+      TopicArn: 'arn:aws:sns:ap-south-1:1:alerts',
+      Subject: '[CRITICAL] SOS: booth-1',
+      MessageStructure: 'json',
+      Message: JSON.stringify({
+        default: notification.sms,
+        sms: notification.sms,
+        email: 'full text',
+        'email-json': 'full text',
+      }),
+      MessageAttributes: {
+        region: { DataType: 'String', StringValue: 'north' },
+        severity: { DataType: 'String', StringValue: 'critical' },
+        officers: { DataType: 'String.Array', StringValue: '["o-1","o-2"]' },
+        'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
+      },
+    });
+    sns.restore();
+  });
+
+  it('keeps the SMS body within what the officer reads', () => {
+    const body = JSON.parse(publishInputOf('arn', notification).Message!) as { sms: string };
+    expect(body.sms.length).toBeLessThanOrEqual(160);
+  });
+});
+
+describe('the Amazon Location tracker', () => {
+  it('sends fixes as [lon, lat] with sample time and accuracy, ten per call', async () => {
+    const location = mockClient(LocationClient);
+    location.on(BatchUpdateDevicePositionCommand).resolves({ Errors: [] });
+    const tracker = new LocationTracker(
+      new LocationClient({ region: 'ap-south-1', credentials }),
+      'machines',
+    );
+    const fixes = Array.from({ length: 12 }, (_, i) => ({
+      deviceId: `m${i}`,
+      position: [77.2, 28.6] as [number, number],
+      sampleTime: 1_800_000_000_000,
+      accuracyM: 8,
+    }));
+    await tracker.update(fixes);
+    const calls = location.commandCalls(BatchUpdateDevicePositionCommand);
+    expect(calls.map((c) => c.args[0].input.Updates?.length)).toEqual([10, 2]);
+    expect(calls[0]!.args[0].input.TrackerName).toBe('machines');
+    expect(calls[0]!.args[0].input.Updates?.[0]).toEqual({
+      DeviceId: 'm0',
+      Position: [77.2, 28.6],
+      SampleTime: new Date(1_800_000_000_000),
+      Accuracy: { Horizontal: 8 },
+    });
+    location.restore();
+  });
+
+  it('fails naming the error codes when Location refuses updates', async () => {
+    const location = mockClient(LocationClient);
+    location.on(BatchUpdateDevicePositionCommand).resolves({
+      Errors: [
+        { DeviceId: 'm0', SampleTime: new Date(), Error: { Code: 'ValidationError', Message: 'bad' } },
+      ],
+    });
+    const tracker = new LocationTracker(
+      new LocationClient({ region: 'ap-south-1', credentials }),
+      'machines',
+    );
+    await expect(tracker.update([{ deviceId: 'm0', position: [0, 0], sampleTime: 0 }])).rejects.toThrow(
+      /ValidationError/,
+    );
+    location.restore();
+  });
+
+  it('puts a booth polygon as the geofence of the booth id', () => {
+    const ring: [number, number][] = [
+      [1, 1],
+      [2, 1],
+      [2, 2],
+      [1, 1],
+    ];
+    expect(geofenceEntriesOf([{ boothId: 'b1', geofence: ring }])).toEqual([
+      { GeofenceId: 'b1', Geometry: { Polygon: [ring] }, GeofenceProperties: { boothId: 'b1' } },
+    ]);
+  });
+});
+
+describe('machine control through IoT Core', () => {
+  it('publishes the block state retained at QoS 1 on the machine control topic', async () => {
+    const iot = mockClient(IoTDataPlaneClient);
+    iot.on(IotPublishCommand).resolves({});
+    const message = { machineId: 'm-1', blocked: true, reason: 'SOS', at: 5 };
+    await new IotMachineCommands(
+      new IoTDataPlaneClient({ region: 'ap-south-1', credentials }),
+      'prod',
+    ).sendControl(message);
+    const input = iot.commandCalls(IotPublishCommand)[0]!.args[0].input;
+    expect(input).toMatchObject({ topic: 'ballotstream/prod/machines/m-1/control', qos: 1, retain: true });
+    expect(JSON.parse(new TextDecoder().decode(input.payload as Uint8Array))).toEqual(message);
+    expect(controlPublishOf('prod', message).retain).toBe(true);
+    iot.restore();
+  });
+});
