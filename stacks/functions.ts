@@ -1,4 +1,5 @@
 import type { TableName } from '@ballotstream/core/ports';
+import { topics } from '@ballotstream/events';
 import type { Trigger } from '@ballotstream/functions/triggers';
 import { buses, busLinks, deadLetters } from './bus';
 import { cache, vpc } from './cache';
@@ -30,6 +31,7 @@ function arnsIn(region: Region): ResourceArns<$util.Input<string>> {
     tracker: tracking.tracker.trackerArn,
     geofenceCollection: tracking.geofences.collectionArn,
     machineCertificates: $interpolate`arn:aws:iot:${regions[region]}:${account}:cert/*`,
+    machineControlTopics: $interpolate`arn:aws:iot:${regions[region]}:${account}:topic/${topics.root($app.stage)}/machines/*/control`,
   };
 }
 

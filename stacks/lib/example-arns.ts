@@ -29,5 +29,6 @@ export function exampleArns(
     tracker: `arn:aws:geo:${region}:${account}:tracker/machines`,
     geofenceCollection: `arn:aws:geo:${region}:${account}:geofence-collection/booths`,
     machineCertificates: `arn:aws:iot:${region}:${account}:cert/*`,
+    machineControlTopics: `arn:aws:iot:${region}:${account}:topic/ballotstream/test/machines/*/control`,
   };
 }

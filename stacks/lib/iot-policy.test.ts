@@ -23,7 +23,7 @@ describe('the machine IoT policy', () => {
 
   it('lets a machine publish on every rule topic under its own id', () => {
     for (const trigger of all) {
-      if (trigger.kind !== 'topic-rule') continue;
+      if (trigger.kind !== 'topic-rule' || trigger.topic.absolute === true) continue;
       const own = topicFilter(stage, trigger.topic).replace('+', 'm1');
       expect(isAllowed(policy, 'iot:Publish', arn('topic', own), m1), own).toBe(true);
     }
@@ -51,6 +51,12 @@ describe('the machine IoT policy', () => {
     expect(isAllowed(policy, 'iot:Receive', arn('topic', own), m1)).toBe(true);
     expect(isAllowed(policy, 'iot:Subscribe', arn('topicfilter', other), m1)).toBe(false);
     expect(isAllowed(policy, 'iot:Subscribe', arn('topicfilter', `ballotstream/${stage}/#`), m1)).toBe(false);
+  });
+
+  it('lets no machine publish on AWS reserved topics, which rules may read', () => {
+    expect(isAllowed(policy, 'iot:Publish', arn('topic', '$aws/events/presence/connected/m1'), m1)).toBe(
+      false,
+    );
   });
 
   it('grants nothing it does not name', () => {

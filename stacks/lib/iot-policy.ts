@@ -42,8 +42,13 @@ export function machinePolicyDocument(
   triggers: readonly Trigger[],
 ): PolicyDocument {
   const arn = (kind: string, rest: string) => `arn:aws:iot:${region}:${account}:${kind}/${rest}`;
+  // Rules on AWS reserved topics (`$aws/events/...`) read what IoT Core publishes, not machines.
   const publishTopics = [
-    ...new Set(triggers.flatMap((t) => (t.kind === 'topic-rule' ? [ownTopic(stage, t.topic)] : []))),
+    ...new Set(
+      triggers.flatMap((t) =>
+        t.kind === 'topic-rule' && t.topic.absolute !== true ? [ownTopic(stage, t.topic)] : [],
+      ),
+    ),
   ];
   const ownRoot = topics.machineRoot(stage, THING_NAME);
   return {

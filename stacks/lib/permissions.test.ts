@@ -21,7 +21,7 @@ describe('per-function IAM statements', () => {
           }
           // A trailing `/*` is allowed only where it scopes to one table's indexes or this account's certificates.
           for (const resource of statement.resources.filter((r) => r !== '*' && r.endsWith('*'))) {
-            expect(resource, trigger.name).toMatch(/\/index\/\*$|:cert\/\*$/);
+            expect(resource, trigger.name).toMatch(/\/index\/\*$|:cert\/\*$|\/machines\/\*\/control$/);
           }
         }
       }

@@ -25,6 +25,8 @@ export interface ResourceArns<R> {
   geofenceCollection: R;
   /** Certificates of this account and region (`arn:aws:iot:<region>:<account>:cert/*`). */
   machineCertificates: R;
+  /** The control topics of the stage's machines: every machine id, the `control` leaf. */
+  machineControlTopics: R;
 }
 
 /** A region's vote store: a Timestream table, or an Aurora PostgreSQL cluster reached by the Data API. */
@@ -120,6 +122,12 @@ export function statementsFor<R>(trigger: Trigger, arns: ResourceArns<R>): State
     statements.push({
       actions: ['iot:UpdateCertificate', 'iot:DescribeCertificate'],
       resources: [arns.machineCertificates],
+    });
+  }
+  if (reaches.machineControl) {
+    statements.push({
+      actions: ['iot:Publish', 'iot:RetainPublish'],
+      resources: [arns.machineControlTopics],
     });
   }
   return statements;

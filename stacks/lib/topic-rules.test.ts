@@ -52,7 +52,7 @@ describe('IoT topic rules', () => {
   it('select for a message exactly what the local rule engine hands the handler', () => {
     for (const plan of plans) {
       if (plan.trigger.kind !== 'topic-rule') continue;
-      const topic = topicFilter(stage, plan.trigger.topic).replace('+', 'machine-7');
+      const topic = topicFilter(stage, plan.trigger.topic).replaceAll('+', 'machine-7');
       const message = {
         topic,
         payload: Buffer.from('{"not":"checked here"}'),
