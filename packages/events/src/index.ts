@@ -12,6 +12,8 @@ export * from './messages';
 export * from './receipts';
 export * from './registry';
 export * from './results';
+export * from './roles';
 export * from './tally';
 export * from './topics';
 export * from './verification';
+export * from './web';

@@ -98,12 +98,14 @@ export const officerSchema = z.object({
   minSeverity: alertSeveritySchema.default('warning'),
 });
 
-/** A voter of the national roll as imported; the id is kept only as a keyed pseudonym. */
+/** A person of the national voter roll as imported into the local stand-in of the voter registry. */
 export const voterRowSchema = z.object({
   voterId: idSchema,
   name: z.string().min(1).max(200),
   constituencyId: idSchema,
-  birthYear: z.number().int().min(1900).max(2100),
+  /** Where the issue centre finds the person's photograph; empty when there is none. */
+  photoRef: z.string().max(500).default(''),
+  eligible: z.boolean().default(true),
 });
 
 /** Every kind of registry entity, its id field and its schema. */
@@ -288,3 +290,18 @@ export const registryChangeEvents = {
   machine: { created: machineCreated, updated: machineUpdated },
   officer: { created: officerCreated, updated: officerUpdated },
 } as const;
+
+/** The path of an admin route: the entity's plural and, for one entity, its id. */
+export const registryPathSchema = z.object({
+  entities: z.enum(
+    ['elections', 'regions', 'constituencies', 'candidates', 'booths', 'machines', 'officers'],
+    'must be one of elections, regions, constituencies, candidates, booths, machines, officers',
+  ),
+  id: idSchema.optional(),
+});
+
+/** `GET /audit`: a page of the audit chain from a position. */
+export const auditListQuerySchema = z.object({
+  from: z.coerce.number().int().min(1).default(1),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});

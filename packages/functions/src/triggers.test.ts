@@ -10,19 +10,18 @@ const here = dirname(fileURLToPath(import.meta.url));
 const table = triggers as readonly Trigger[];
 const catalogueTypes = new Set<string>(catalogue.map((e) => e.type));
 
-// Maps each exported event definition's identifier to its detail-type, to read handler sources.
-const typeOfIdentifier = new Map<string, string>();
-for (const [name, value] of Object.entries(events)) {
+// Maps each exported event definition's identifier to its detail-type, to read handler sources;
+// an exported map of definitions (`registryChangeEvents[entity].created`) stands for all it holds.
+const typesOfIdentifier = new Map<string, string[]>();
+function definitionTypes(value: unknown, depth = 0): string[] {
   const v = value as { type?: unknown; schema?: unknown; source?: unknown };
-  if (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof v.type === 'string' &&
-    v.schema &&
-    typeof v.source === 'string'
-  ) {
-    typeOfIdentifier.set(name, v.type);
-  }
+  if (typeof v !== 'object' || v === null || depth > 2) return [];
+  if (typeof v.type === 'string' && v.schema && typeof v.source === 'string') return [v.type];
+  return Object.values(v).flatMap((inner) => definitionTypes(inner, depth + 1));
+}
+for (const [name, value] of Object.entries(events)) {
+  const types = definitionTypes(value);
+  if (types.length > 0) typesOfIdentifier.set(name, types);
 }
 
 /** The events a handler module publishes, read from its `eventOf(<definition>, …)` calls. */
@@ -30,8 +29,8 @@ function publishedBy(file: string): Set<string> {
   const source = readFileSync(join(here, `${file}.ts`), 'utf8');
   const published = new Set<string>();
   for (const match of source.matchAll(/eventOf\(\s*([A-Za-z0-9_]+)/g)) {
-    const type = typeOfIdentifier.get(match[1]!);
-    published.add(type ?? `unknown identifier ${match[1]}`);
+    const types = typesOfIdentifier.get(match[1]!) ?? [`unknown identifier ${match[1]}`];
+    for (const type of types) published.add(type);
   }
   return published;
 }

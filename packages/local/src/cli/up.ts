@@ -62,6 +62,7 @@ export async function up(args: ParsedArgs): Promise<void> {
       {
         httpUrl: runtime.httpUrl,
         mqttUrl: runtime.mqttUrl,
+        boothToken: runtime.tokens.mint({ role: 'booth', subject: 'demo-booths' }),
         stage: runtime.deps.config.stage,
         bucketMs: runtime.deps.config.bucketMs,
         election,

@@ -17,6 +17,8 @@ export interface BoothDriverOptions {
   /** Voters each booth processes at once. */
   readonly perBooth?: number;
   readonly signal?: AbortSignal;
+  /** The booth's bearer token (role `booth`), as the API admits only booths to `/verifications`. */
+  readonly boothToken: string;
 }
 
 /**
@@ -73,7 +75,7 @@ async function voteOnce(
   try {
     const response = await fetch(`${options.httpUrl}/verifications`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${options.boothToken}` },
       body: JSON.stringify({
         ticket: voter.ticket,
         fingerprint: voter.fingerprint,

@@ -8,7 +8,17 @@ export interface ApiRoute {
   readonly method: string;
   readonly path: string;
   readonly invoke: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+  /** The roles the route admits (from the trigger table); `public` needs no token. None: open. */
+  readonly roles?: readonly string[];
 }
+
+/**
+ * Checks a bearer token as API Gateway's JWT authorizer would: the claims it passes on, or why
+ * the token is refused.
+ */
+export type TokenVerifier = (
+  token: string,
+) => { ok: true; claims: Readonly<Record<string, unknown>> } | { ok: false; reason: string };
 
 /** Serves other paths (static web apps, live feeds) before the API gives a 404. */
 export type FallbackHandler = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
@@ -26,6 +36,9 @@ export class ApiServer {
   private readonly routes: CompiledRoute[] = [];
   private readonly fallbacks: FallbackHandler[] = [];
   private server: Server | undefined;
+
+  /** Without a verifier every route is open, as before routes declared roles. */
+  constructor(private readonly verifier?: TokenVerifier) {}
 
   add(route: ApiRoute): void {
     const params: string[] = [];
@@ -80,7 +93,40 @@ export class ApiServer {
       return this.write(res, { statusCode: 413, body: JSON.stringify({ error: 'body-too-large' }) });
     }
     const event = toEvent(req, url, method, match, body);
+    const denied = this.authorize(match.route, event);
+    if (denied !== undefined) return this.write(res, denied);
     this.write(res, await match.route.invoke(event));
+  }
+
+  /**
+   * The authorizer step: 401 without a valid token, 403 when the token's role is not one the
+   * route admits; on success the claims go where API Gateway puts them.
+   */
+  private authorize(
+    route: CompiledRoute,
+    event: APIGatewayProxyEventV2,
+  ): APIGatewayProxyStructuredResultV2 | undefined {
+    if (this.verifier === undefined || route.roles === undefined || route.roles.includes('public'))
+      return undefined;
+    const header = event.headers.authorization ?? '';
+    const match = /^Bearer ([A-Za-z0-9_.-]+)$/i.exec(header.trim());
+    if (match === null) return unauthorized('missing');
+    const verified = this.verifier(match[1]!);
+    if (!verified.ok) return unauthorized(verified.reason);
+    const role = verified.claims['custom:role'];
+    if (typeof role !== 'string' || !route.roles.includes(role)) {
+      return {
+        statusCode: 403,
+        body: JSON.stringify({
+          error: 'forbidden',
+          message: `role ${String(role)} may not call ${event.routeKey}`,
+        }),
+      };
+    }
+    // API Gateway hands claims on as strings.
+    const claims = Object.fromEntries(Object.entries(verified.claims).map(([k, v]) => [k, String(v)]));
+    (event.requestContext as { authorizer?: unknown }).authorizer = { jwt: { claims, scopes: null } };
+    return undefined;
   }
 
   private match(
@@ -106,6 +152,14 @@ export class ApiServer {
     res.writeHead(result.statusCode ?? 200, headers);
     res.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
   }
+}
+
+function unauthorized(reason: string): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: 401,
+    headers: { 'www-authenticate': 'Bearer' },
+    body: JSON.stringify({ error: 'unauthorized', message: `a valid bearer token is required (${reason})` }),
+  };
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {

@@ -3,17 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '@ballotstream/core';
 import { topicFilter } from '@ballotstream/events';
-import { type Deps, installDeps, uninstallDeps } from '@ballotstream/functions/shared/deps';
 import { observeBrokerActivity } from '@ballotstream/functions/fleet/observe-activity';
+import { type Deps, installDeps, uninstallDeps } from '@ballotstream/functions/shared/deps';
 import { type Trigger, triggers } from '@ballotstream/functions/triggers';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { LocalTokenIssuer } from '../auth/jwt';
 import { LocalBus } from '../bus/local-bus';
 import { alertStream } from '../http/alert-stream';
 import { ApiServer } from '../http/api-server';
 import { LocalBroker } from '../mqtt/broker';
 import { machinePolicy } from '../mqtt/machine-policy';
-import { type ElectionCa, issueServerCertificate, loadOrCreateElectionCa } from '../pki/election-ca';
 import type { LocalTopicRule } from '../mqtt/rule-engine';
+import { type ElectionCa, issueServerCertificate, loadOrCreateElectionCa } from '../pki/election-ca';
 import { LocalScheduler } from '../scheduler/local-scheduler';
 import { lambdaContext, loadHandler } from './handlers';
 import { buildLocalDeps, closeLocalDeps } from './local-deps';
@@ -46,6 +47,8 @@ export interface Runtime {
   readonly broker: LocalBroker;
   readonly scheduler: LocalScheduler;
   readonly api: ApiServer;
+  /** Mints and verifies the bearer tokens the API checks (key under `<dataDir>/keys`). */
+  readonly tokens: LocalTokenIssuer;
   /** The election CA that issues machine certificates, when MQTT runs over TLS. */
   readonly ca: ElectionCa | undefined;
   stop(): Promise<void>;
@@ -65,7 +68,12 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   });
   installDeps(deps);
 
-  const api = new ApiServer();
+  // The signing key is generated on first run, like the other local keys; the API verifies every token with it.
+  const tokens =
+    options.dataDir === undefined
+      ? LocalTokenIssuer.ephemeral()
+      : LocalTokenIssuer.fromKeyDir(join(options.dataDir, 'keys'));
+  const api = new ApiServer((token) => tokens.verify(token));
   const scheduler = new LocalScheduler({ speedup: options.scheduleSpeedup ?? 1 });
   const rules: LocalTopicRule[] = [];
   for (const trigger of triggers as readonly Trigger[]) {
@@ -76,6 +84,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         api.add({
           method: trigger.method,
           path: trigger.path,
+          roles: trigger.roles,
           invoke: async (event) => (await invoke(event)) as APIGatewayProxyStructuredResultV2,
         });
         break;
@@ -130,6 +139,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     broker,
     scheduler,
     api,
+    tokens,
     ca,
     async stop() {
       if (stopped) return;

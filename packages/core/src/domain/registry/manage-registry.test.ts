@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryRecordStore } from '../../adapters/local/memory-record-store';
-import type { OutgoingEvent } from '../../ports/event-publisher';
 import { verifyRecordedAudit } from '../audit/audit-chain';
 import { findMachine } from '../shared/registry';
 import {
+  changeEvent,
   createEntity,
   findEntities,
   getEntity,
@@ -30,15 +30,13 @@ const boothBody = (boothId: string, constituencyId = 'c-north-1') => ({
 });
 
 function setup(now = Date.parse('2026-05-01T00:00:00Z')) {
-  const events: OutgoingEvent[] = [];
   const clock = { now: () => now };
   const deps: RegistryDeps = {
     records: new MemoryRecordStore(),
     clock,
-    publisher: { publish: async (batch) => void events.push(...batch) },
     config: { electionId: 'general-2026' },
   };
-  return { deps, events, clock };
+  return { deps, clock };
 }
 
 async function seedRegions(deps: RegistryDeps) {
@@ -65,12 +63,16 @@ async function seedRegions(deps: RegistryDeps) {
 }
 
 describe('managing the registry', () => {
-  it('creates a booth, fills its region from the constituency and publishes booth.created', async () => {
-    const { deps, events } = setup();
+  it('creates a booth, fills its region from the constituency and describes its booth.created event', async () => {
+    const { deps } = setup();
     await seedRegions(deps);
     const result = await createEntity(deps, { entity: 'booth', body: boothBody('b-1'), actor: admin });
-    expect(result).toMatchObject({ ok: true, value: { boothId: 'b-1', regionId: 'north', version: 1 } });
-    expect(events.at(-1)).toMatchObject({
+    expect(result).toMatchObject({
+      ok: true,
+      value: { stored: { boothId: 'b-1', regionId: 'north', version: 1 } },
+    });
+    if (!result.ok) throw new Error('expected a booth');
+    expect(changeEvent(0, result.value)).toMatchObject({
       detailType: 'booth.created',
       detail: { id: 'b-1', actor: 'ada (admin)' },
     });
@@ -113,7 +115,7 @@ describe('managing the registry', () => {
   });
 
   it('updates a booth, bumping its version and naming the changed fields', async () => {
-    const { deps, events } = setup();
+    const { deps } = setup();
     await seedRegions(deps);
     await createEntity(deps, { entity: 'booth', body: boothBody('b-1'), actor: admin });
     const result = await updateEntity(deps, {
@@ -122,8 +124,12 @@ describe('managing the registry', () => {
       patch: { electorate: 1500 },
       actor: admin,
     });
-    expect(result).toMatchObject({ ok: true, value: { electorate: 1500, version: 2 } });
-    expect(events.at(-1)).toMatchObject({ detailType: 'booth.updated', detail: { fields: ['electorate'] } });
+    expect(result).toMatchObject({ ok: true, value: { stored: { electorate: 1500, version: 2 } } });
+    if (!result.ok) throw new Error('expected an update');
+    expect(changeEvent(0, result.value)).toMatchObject({
+      detailType: 'booth.updated',
+      detail: { fields: ['electorate'] },
+    });
   });
 
   it('freezes candidates and booths once polls open, with the reason', async () => {

@@ -1,7 +1,7 @@
 import { type RegistryEntity, registryChangeEvents, registryEntities } from '@ballotstream/events';
 import type { z } from 'zod';
 import type { Clock } from '../../ports/clock';
-import { type EventPublisher, eventOf } from '../../ports/event-publisher';
+import { eventOf, type OutgoingEvent } from '../../ports/event-publisher';
 import type { RecordStore } from '../../ports/record-store';
 import { err, ok, type Result } from '../../result';
 import { appendAudit } from '../audit/audit-chain';
@@ -19,7 +19,6 @@ import {
 export interface RegistryDeps {
   readonly records: RecordStore;
   readonly clock: Clock;
-  readonly publisher: EventPublisher;
   /** The election whose poll hours freeze candidates and booths. */
   readonly config: { readonly electionId: string };
 }
@@ -134,7 +133,7 @@ export async function resolveReferences(
 export async function freezeOf(
   deps: Pick<RegistryDeps, 'records' | 'clock' | 'config'>,
   entity: RegistryEntity,
-): Promise<RegistryRefusal | undefined> {
+): Promise<Extract<RegistryRefusal, { reason: 'frozen' }> | undefined> {
   if (!FROZEN_AT_POLL_OPEN.has(entity)) return undefined;
   const election = await readEntity(deps.records, 'election', deps.config.electionId);
   if (election === undefined) return undefined;
@@ -191,7 +190,7 @@ export async function createEntity(
     readonly body: Readonly<Record<string, unknown>>;
     readonly actor: RegistryActor;
   },
-): Promise<Result<StoredEntity, RegistryRefusal>> {
+): Promise<Result<RegistryChange, RegistryRefusal>> {
   const { entity, actor } = input;
   const frozen = await freezeOf(deps, entity);
   if (frozen) return err(frozen);
@@ -215,15 +214,17 @@ export async function createEntity(
     { kind: 'absent' },
   );
   if (!written) return err({ reason: 'already-exists', message: `${entity} "${id}" is already registered` });
-  await recordChange(deps, {
+  const change: RegistryChange = {
     entity,
     id,
     verb: 'created',
     record,
     actor: actor.name,
     fields: Object.keys(record),
-  });
-  return ok(stored);
+    stored,
+  };
+  await auditChange(deps, change);
+  return ok(change);
 }
 
 /** Changes some fields of an entity, conditional on the version read, so no concurrent edit is lost. */
@@ -235,7 +236,7 @@ export async function updateEntity(
     readonly patch: Readonly<Record<string, unknown>>;
     readonly actor: RegistryActor;
   },
-): Promise<Result<StoredEntity, RegistryRefusal>> {
+): Promise<Result<RegistryChange, RegistryRefusal>> {
   const { entity, id, actor } = input;
   const frozen = await freezeOf(deps, entity);
   if (frozen) return err(frozen);
@@ -275,8 +276,9 @@ export async function updateEntity(
   );
   if (!written)
     return err({ reason: 'conflict', message: `${entity} "${id}" changed meanwhile; read it again` });
-  await recordChange(deps, { entity, id, verb: 'updated', record: valid.value, actor: actor.name, fields });
-  return ok(stored);
+  const change = { entity, id, verb: 'updated', record: valid.value, actor: actor.name, fields } as const;
+  await auditChange(deps, change);
+  return ok({ ...change, stored });
 }
 
 /** Reads one entity within the actor's scope. */
@@ -325,48 +327,45 @@ function visibleTo(actor: RegistryActor, record: Readonly<Record<string, unknown
   return actor.role !== 'officer' || record.regionId === undefined || record.regionId === actor.regionId;
 }
 
-/** Appends the change to the audit log and publishes its event. */
-export async function recordChange(
-  deps: RegistryDeps,
-  change: {
-    readonly entity: RegistryEntity;
-    readonly id: string;
-    readonly verb: 'created' | 'updated';
-    readonly record: Record<string, unknown>;
-    readonly actor: string;
-    readonly fields: readonly string[];
-  },
-): Promise<void> {
-  const { entity, id, verb, actor, fields } = change;
-  await appendAudit(deps, {
-    actor,
-    action: `${entity}.${verb}`,
-    subject: `${entity}/${id}`,
-    details: { fields },
-  });
-  await deps.publisher.publish([changeEvent(deps, change)]);
+/** A change the registry made: what the audit log and the change event say about it. */
+export interface RegistryChange {
+  readonly entity: RegistryEntity;
+  readonly id: string;
+  readonly verb: 'created' | 'updated';
+  /** The entity's fields as validated. */
+  readonly record: Record<string, unknown>;
+  readonly actor: string;
+  readonly fields: readonly string[];
+  /** The record as stored, with its version. */
+  readonly stored?: StoredEntity;
 }
 
-/** The `<entity>.created|updated` event of a change. */
-export function changeEvent(
-  deps: Pick<RegistryDeps, 'clock'>,
-  change: {
-    readonly entity: RegistryEntity;
-    readonly id: string;
-    readonly verb: 'created' | 'updated';
-    readonly record: Record<string, unknown>;
-    readonly actor: string;
-    readonly fields: readonly string[];
-  },
-) {
-  const definition = registryChangeEvents[change.entity][change.verb];
-  const detail = {
+/** Appends a registry change to the audit log. */
+export async function auditChange(
+  deps: Pick<RegistryDeps, 'records' | 'clock'>,
+  change: RegistryChange,
+): Promise<void> {
+  await appendAudit(deps, {
+    actor: change.actor,
+    action: `${change.entity}.${change.verb}`,
+    subject: `${change.entity}/${change.id}`,
+    details: { fields: [...change.fields] },
+  });
+}
+
+/** The detail of a change's `<entity>.created|updated` event. */
+export function changeDetail(at: number, change: RegistryChange) {
+  return {
     entity: change.entity,
     id: change.id,
     record: change.record,
     actor: change.actor,
-    at: new Date(deps.clock.now()).toISOString(),
+    at: new Date(at).toISOString(),
     ...(change.verb === 'updated' ? { fields: [...change.fields] } : {}),
   };
-  return eventOf(definition, detail as never);
+}
+
+/** The `<entity>.created|updated` event of a change, for callers that are not handlers (import, seed). */
+export function changeEvent(at: number, change: RegistryChange): OutgoingEvent {
+  return eventOf(registryChangeEvents[change.entity][change.verb], changeDetail(at, change) as never);
 }

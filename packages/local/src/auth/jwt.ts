@@ -1,0 +1,125 @@
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  randomUUID,
+  sign,
+  verify,
+} from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { type PrincipalClaims, principalClaimsSchema, type Role } from '@ballotstream/events';
+
+/** The issuer and audience local tokens carry, checked as API Gateway's JWT authorizer checks Cognito's. */
+export const LOCAL_ISSUER = 'ballotstream-local';
+export const LOCAL_AUDIENCE = 'ballotstream';
+
+/** What a verified token grants: its claims as the authorizer passes them on. */
+export type VerifiedClaims = PrincipalClaims & {
+  readonly iss: string;
+  readonly aud: string;
+  readonly exp: number;
+};
+
+/** Why a token was not accepted (each one is a 401). */
+export type TokenRefusal =
+  | 'missing'
+  | 'malformed'
+  | 'bad-signature'
+  | 'wrong-issuer'
+  | 'expired'
+  | 'bad-claims';
+
+/** Signs and verifies the local runtime's tokens with one ES256 key (P-256), kept in a key file. */
+export class LocalTokenIssuer {
+  private readonly publicKey: KeyObject;
+
+  constructor(private readonly privateKey: KeyObject) {
+    this.publicKey = createPublicKey(privateKey);
+  }
+
+  /** The issuer of a fresh key held in memory only (tests, a runtime without a data directory). */
+  static ephemeral(): LocalTokenIssuer {
+    return new LocalTokenIssuer(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
+  }
+
+  /** The issuer whose key is in `<keysDir>/jwt-es256.pem`, generating the key on first use. */
+  static fromKeyDir(keysDir: string): LocalTokenIssuer {
+    const path = join(keysDir, 'jwt-es256.pem');
+    if (!existsSync(path)) {
+      mkdirSync(dirname(path), { recursive: true });
+      const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+    }
+    return new LocalTokenIssuer(createPrivateKey(readFileSync(path)));
+  }
+
+  /** Mints a token for a role (an officer's carries their region), valid for `ttlSeconds`. */
+  mint(input: {
+    role: Role;
+    subject?: string;
+    regionId?: string;
+    ttlSeconds?: number;
+    now?: number;
+  }): string {
+    const issuedAt = Math.floor((input.now ?? Date.now()) / 1000);
+    const claims = {
+      iss: LOCAL_ISSUER,
+      aud: LOCAL_AUDIENCE,
+      sub: input.subject ?? `${input.role}-${randomUUID().slice(0, 8)}`,
+      iat: issuedAt,
+      exp: issuedAt + (input.ttlSeconds ?? 12 * 3600),
+      jti: randomUUID(),
+      'custom:role': input.role,
+      ...(input.regionId === undefined ? {} : { 'custom:region': input.regionId }),
+    };
+    const head = b64json({ alg: 'ES256', typ: 'JWT' });
+    const body = b64json(claims);
+    const signature = sign('sha256', Buffer.from(`${head}.${body}`), {
+      key: this.privateKey,
+      dsaEncoding: 'ieee-p1363',
+    });
+    return `${head}.${body}.${signature.toString('base64url')}`;
+  }
+
+  /** Verifies signature, algorithm, issuer, audience and expiry, then the role claims. */
+  verify(
+    token: string,
+    now = Date.now(),
+  ): { ok: true; claims: VerifiedClaims } | { ok: false; reason: TokenRefusal } {
+    const parts = token.split('.');
+    if (parts.length !== 3) return { ok: false, reason: 'malformed' };
+    const [head, body, signature] = parts as [string, string, string];
+    let header: unknown;
+    let payload: Record<string, unknown>;
+    try {
+      header = JSON.parse(Buffer.from(head, 'base64url').toString('utf8'));
+      payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Record<string, unknown>;
+    } catch {
+      return { ok: false, reason: 'malformed' };
+    }
+    // Only ES256: a token naming `none` or an HMAC algorithm is never tried against this key.
+    if ((header as { alg?: unknown })?.alg !== 'ES256') return { ok: false, reason: 'malformed' };
+    const valid = verify(
+      'sha256',
+      Buffer.from(`${head}.${body}`),
+      { key: this.publicKey, dsaEncoding: 'ieee-p1363' },
+      Buffer.from(signature, 'base64url'),
+    );
+    if (!valid) return { ok: false, reason: 'bad-signature' };
+    if (payload.iss !== LOCAL_ISSUER || payload.aud !== LOCAL_AUDIENCE)
+      return { ok: false, reason: 'wrong-issuer' };
+    if (typeof payload.exp !== 'number' || payload.exp * 1000 <= now) return { ok: false, reason: 'expired' };
+    const claims = principalClaimsSchema.safeParse(payload);
+    if (!claims.success) return { ok: false, reason: 'bad-claims' };
+    // An officer's token is useless without a region: refuse it rather than treat it as national.
+    if (claims.data['custom:role'] === 'officer' && claims.data['custom:region'] === undefined)
+      return { ok: false, reason: 'bad-claims' };
+    return { ok: true, claims: payload as VerifiedClaims };
+  }
+}
+
+function b64json(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
