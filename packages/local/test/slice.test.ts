@@ -87,6 +87,7 @@ describe('one vote end to end through the embedded runtime', () => {
     const gateway = gatewayFor(machine);
     await gateway.start();
     const cast = await gateway.cast(String(verified.body.ballotToken), candidate);
+    await gateway.drained();
     await gateway.stop();
     expect(gateway.pending()).toBe(0);
 
@@ -178,6 +179,7 @@ describe('one vote end to end through the embedded runtime', () => {
       String(verified.body.ballotToken),
       election.candidates.get(machine.constituencyId)![0]!,
     );
+    await gateway.drained();
     await gateway.stop();
     await runtime.bus.drain();
     expect(

@@ -60,6 +60,12 @@ export async function driveBooths(options: BoothDriverOptions, progress: DrivePr
         }
       }),
     );
+    // Votes stay queued on disk until acknowledged; give the last ones time to arrive.
+    await Promise.all(
+      [...gateways.values()].map((g) =>
+        Promise.race([g.drained(), new Promise((r) => setTimeout(r, 10_000))]),
+      ),
+    );
   } finally {
     await Promise.allSettled([...gateways.values()].map((g) => g.stop()));
   }
