@@ -37,14 +37,3 @@ export const receiptParamsSchema = z.object({ code: receiptCodeSchema });
 /** Answer of `GET /receipts/{code}`: recorded or not, and nothing about the vote itself. */
 export const receiptAnswerSchema = z.object({ receipt: z.string(), recorded: z.boolean() });
 export type ReceiptAnswer = z.infer<typeof receiptAnswerSchema>;
-
-/** Query of `GET /turnout`: the whole country, or one region. */
-export const turnoutQuerySchema = z.object({
-  regionId: z
-    .string()
-    .min(1)
-    .max(64)
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'may hold only letters, digits, ".", "_" and "-"')
-    .optional(),
-});
-export type TurnoutQuery = z.infer<typeof turnoutQuerySchema>;

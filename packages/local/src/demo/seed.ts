@@ -1,6 +1,7 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mintTicket, rawPublicKey, recordKeys } from '@ballotstream/core';
 import type { Deps } from '@ballotstream/functions/shared/deps';
+import { demoBoothPlace, demoCandidate, demoConstituencyName, demoRegionName } from './geography';
 
 export interface DemoSize {
   readonly regions: number;
@@ -56,23 +57,47 @@ export async function seedDemoElection(deps: Deps, size: DemoSize = smallDemo): 
   const candidates = new Map<string, string[]>();
   for (let r = 1; r <= size.regions; r++) {
     const regionId = `region-${r}`;
+    await records.put('registry', {
+      ...recordKeys.registryEntity('region', regionId),
+      regionId,
+      name: demoRegionName(r),
+    });
     for (let c = 1; c <= size.constituenciesPerRegion; c++) {
       const constituencyId = `c-${r}-${c}`;
       await records.put('registry', {
         ...recordKeys.constituency(constituencyId),
         constituencyId,
         regionId,
-        name: `Constituency ${r}.${c}`,
+        name: demoConstituencyName(r, c),
       });
       candidates.set(
         constituencyId,
         Array.from({ length: size.candidatesPerConstituency }, (_, k) => `cand-${r}-${c}-${k + 1}`),
       );
+      for (const [k, candidateId] of candidates.get(constituencyId)!.entries()) {
+        await records.put('registry', {
+          ...recordKeys.registryEntity('candidate', candidateId),
+          candidateId,
+          constituencyId,
+          regionId,
+          ...demoCandidate(r, c, k + 1),
+        });
+      }
       for (let b = 1; b <= size.boothsPerConstituency; b++) {
         const boothId = `booth-${r}-${c}-${b}`;
         const machineId = `m-${r}-${c}-${b}`;
         const { privateKey } = generateKeyPairSync('ed25519');
-        await records.put('registry', { ...recordKeys.booth(boothId), boothId, constituencyId, regionId });
+        await records.put('registry', {
+          ...recordKeys.booth(boothId),
+          boothId,
+          constituencyId,
+          regionId,
+          // A booth's place and electorate, as the registry's booth schema holds them.
+          ...demoBoothPlace(r, c, b),
+          electorate: Math.ceil(
+            size.voters / (size.regions * size.constituenciesPerRegion * size.boothsPerConstituency),
+          ),
+        });
         await records.put('registry', {
           ...recordKeys.machine(machineId),
           machineId,

@@ -74,6 +74,8 @@ export const recordKeys = {
     sk: pad(windowStart),
   }),
   windowStatusPartition: (electionId: string): string => `windows#${electionId}`,
+  /** When a machine last had a vote accepted (the end of that vote's time bucket). */
+  machineActivity: (machineId: string): RecordKey => ({ pk: `activity#${machineId}`, sk: 'votes' }),
   /** A booth's machine, so an SOS can block every machine of the booth without a scan. */
   boothMachine: (boothId: string, machineId: string): RecordKey => ({
     pk: `booth-machines#${boothId}`,

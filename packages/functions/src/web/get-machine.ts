@@ -1,0 +1,27 @@
+import { machineDetail } from '@ballotstream/core';
+import { machinePathSchema } from '@ballotstream/events';
+import { describeIssues, InvalidInputError } from '../shared/errors';
+import { httpRoute, json } from '../shared/http';
+import { countRejection } from '../shared/observability';
+import { monitoringScope } from './scope';
+
+/** `GET /machines/{machineId}`: a machine's state, booth and position trail, in the caller's region. */
+export const handler = httpRoute({ name: 'getMachine' }, async ({ params, deps, principal }) => {
+  const parsed = machinePathSchema.safeParse(params);
+  if (!parsed.success) throw new InvalidInputError('path', describeIssues(parsed.error));
+  const scope = monitoringScope(principal, undefined);
+  if (!scope.ok) return json(scope.status, { error: 'forbidden', message: scope.message });
+  const detail = await machineDetail(
+    { records: deps.records, tracker: deps.tracker, now: deps.clock.now() },
+    parsed.data.machineId,
+  );
+  // Another region's machine reads as absent: its existence is not the officer's to learn.
+  if (detail === undefined || (scope.regionId !== undefined && detail.machine.regionId !== scope.regionId)) {
+    countRejection('getMachine', 'not-found');
+    return json(404, {
+      error: 'not-found',
+      message: `machineId: no machine "${parsed.data.machineId}" in your scope`,
+    });
+  }
+  return json(200, detail);
+});

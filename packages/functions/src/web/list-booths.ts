@@ -1,0 +1,18 @@
+import { findBooths } from '@ballotstream/core';
+import { boothSearchQuerySchema } from '@ballotstream/events';
+import { httpRoute, json } from '../shared/http';
+
+/** `GET /booths`: booths nearest a point or matching words, with their geofence, for anyone. */
+export const handler = httpRoute(
+  { name: 'listBooths', query: boothSearchQuerySchema },
+  async ({ query, deps }) => {
+    const booths = await findBooths(deps.records, {
+      limit: query.limit,
+      ...(query.near === undefined ? {} : { near: query.near }),
+      ...(query.q === undefined ? {} : { text: query.q }),
+      ...(query.regionId === undefined ? {} : { regionId: query.regionId }),
+      ...(query.constituencyId === undefined ? {} : { constituencyId: query.constituencyId }),
+    });
+    return json(200, { booths });
+  },
+);

@@ -1,0 +1,10 @@
+import { listConstituencies } from '@ballotstream/core';
+import { constituenciesQuerySchema } from '@ballotstream/events';
+import { httpRoute, json } from '../shared/http';
+
+/** `GET /constituencies`: every constituency's id, name and region, for anyone. */
+export const handler = httpRoute(
+  { name: 'listConstituencies', query: constituenciesQuerySchema },
+  async ({ query, deps }) =>
+    json(200, { constituencies: await listConstituencies(deps.records, query.regionId) }),
+);

@@ -1,0 +1,19 @@
+import type { Principal } from '../shared/principal';
+
+/**
+ * The region a monitoring read covers: an officer's own (asking for another is refused), any
+ * for an admin; `undefined` region means the whole country.
+ */
+export function monitoringScope(
+  principal: Principal | undefined,
+  asked: string | undefined,
+): { ok: true; regionId: string | undefined } | { ok: false; status: 401 | 403; message: string } {
+  if (principal === undefined) return { ok: false, status: 401, message: 'a signed-in officer is required' };
+  if (principal.role === 'admin') return { ok: true, regionId: asked };
+  if (principal.role === 'officer' && principal.regionId !== undefined) {
+    if (asked !== undefined && asked !== principal.regionId)
+      return { ok: false, status: 403, message: `an officer of ${principal.regionId} sees only that region` };
+    return { ok: true, regionId: principal.regionId };
+  }
+  return { ok: false, status: 403, message: 'only officers and admins see the fleet' };
+}

@@ -1,0 +1,527 @@
+import './citizen.css';
+import { ApiError, getJson } from '../shared/api';
+import { type SeriesPoint, stepChart } from '../shared/chart';
+import { count, h, replace } from '../shared/dom';
+import { findPlace } from '../shared/places';
+import { type Language, languages, type MessageKey, translate } from './i18n';
+
+interface Booth {
+  readonly boothId: string;
+  readonly name: string;
+  readonly address: string;
+  readonly constituencyId: string;
+  readonly constituencyName?: string;
+  readonly distanceKm?: number;
+}
+interface Constituency {
+  readonly constituencyId: string;
+  readonly name: string;
+}
+interface Candidate {
+  readonly candidateId: string;
+  readonly name: string;
+  readonly party: string;
+  readonly ballotOrder: number;
+}
+interface Turnout {
+  readonly totalVotes: number;
+  readonly points: readonly { windowStart: number; cumulative: number }[];
+  readonly closesAt?: string;
+}
+interface Tallies {
+  readonly lines: readonly { scope: string; candidateId: string; votes: number }[];
+}
+type Tone = 'good' | 'bad' | 'neutral';
+interface Answer {
+  readonly key: MessageKey;
+  readonly tone: Tone;
+}
+
+const stored = localStorage.getItem('ballotstream.lang');
+const state = {
+  lang: (stored === 'hi' || stored === 'en'
+    ? stored
+    : navigator.language.startsWith('hi')
+      ? 'hi'
+      : 'en') as Language,
+  place: '',
+  booths: undefined as readonly Booth[] | undefined,
+  boothsAnswer: undefined as Answer | undefined,
+  constituencies: [] as readonly Constituency[],
+  constituencyId: '',
+  candidates: undefined as readonly Candidate[] | undefined,
+  candidateNames: new Map<string, string>(),
+  ticketId: '',
+  ticketAnswer: undefined as Answer | undefined,
+  receipt: '',
+  receiptAnswer: undefined as Answer | undefined,
+  turnout: undefined as Turnout | undefined,
+  results: undefined as Tallies | undefined,
+  offline: !navigator.onLine,
+};
+
+const t = (key: MessageKey) => translate(state.lang, key);
+const root = document.getElementById('app')!;
+
+/** A form's submit listener that stays on the page and runs the action. */
+function submit(action: () => Promise<void>): EventListener {
+  return (e: Event) => {
+    e.preventDefault();
+    void action();
+  };
+}
+
+function answerView(id: string, answer: Answer | undefined): HTMLElement {
+  // A live region reads each new answer aloud without moving the focus.
+  return h(
+    'p',
+    { id, class: `answer ${answer?.tone ?? ''}`, role: 'status', 'aria-live': 'polite' },
+    answer && t(answer.key),
+  );
+}
+
+function render(): void {
+  document.documentElement.lang = state.lang;
+  document.title = t('title');
+  const focusedId = document.activeElement?.id;
+  replace(
+    root,
+    h('a', { class: 'skip', href: '#main' }, t('skip')),
+    h(
+      'header',
+      { class: 'top' },
+      h('h1', {}, t('title')),
+      h(
+        'label',
+        {},
+        t('language'),
+        h(
+          'select',
+          {
+            id: 'language',
+            onchange: (e: Event) => {
+              state.lang = (e.target as HTMLSelectElement).value as Language;
+              localStorage.setItem('ballotstream.lang', state.lang);
+              render();
+            },
+          },
+          Object.entries(languages).map(([code, name]) =>
+            h('option', { value: code, lang: code, selected: code === state.lang }, name),
+          ),
+        ),
+      ),
+    ),
+    state.offline && h('p', { class: 'offline', role: 'status' }, t('offline')),
+    h(
+      'nav',
+      { class: 'sections', 'aria-label': t('title') },
+      h('a', { href: '#booths' }, t('boothsTitle')),
+      h('a', { href: '#candidates' }, t('candidatesTitle')),
+      h('a', { href: '#ticket' }, t('ticketTitle')),
+      h('a', { href: '#receipt' }, t('receiptTitle')),
+      h('a', { href: '#turnout' }, t('turnoutTitle')),
+      h('a', { href: '#results' }, t('resultsTitle')),
+    ),
+    h(
+      'main',
+      { id: 'main', tabindex: '-1' },
+      boothsSection(),
+      candidatesSection(),
+      ticketSection(),
+      receiptSection(),
+      turnoutSection(),
+      resultsSection(),
+    ),
+  );
+  if (focusedId) document.getElementById(focusedId)?.focus();
+}
+
+function boothsSection(): HTMLElement {
+  return h(
+    'section',
+    { class: 'card', id: 'booths', 'aria-labelledby': 'booths-title' },
+    h('h2', { id: 'booths-title' }, t('boothsTitle')),
+    h('p', { class: 'help' }, t('boothsHelp')),
+    h(
+      'form',
+      { class: 'row', onsubmit: submit(findBooths) },
+      h(
+        'label',
+        { for: 'place' },
+        t('place'),
+        h('input', {
+          id: 'place',
+          name: 'place',
+          autocomplete: 'address-level2',
+          value: state.place,
+          oninput: (e: Event) => {
+            state.place = (e.target as HTMLInputElement).value;
+          },
+        }),
+      ),
+      h('button', { type: 'submit', id: 'find-booths' }, t('find')),
+      h(
+        'button',
+        { type: 'button', class: 'secondary', id: 'use-location', onclick: () => locate() },
+        t('useLocation'),
+      ),
+    ),
+    answerView('booths-answer', state.boothsAnswer),
+    state.booths !== undefined &&
+      h(
+        'ul',
+        { class: 'booths', 'aria-label': t('boothsTitle') },
+        state.booths.map((b) =>
+          h(
+            'li',
+            { 'data-booth': b.boothId },
+            h('div', { class: 'booth-name' }, b.name),
+            h('div', { class: 'muted' }, b.address),
+            h(
+              'div',
+              {},
+              `${t('constituency')}: ${b.constituencyName ?? b.constituencyId}`,
+              b.distanceKm !== undefined && ` · ${b.distanceKm.toFixed(1)} ${t('km')}`,
+            ),
+          ),
+        ),
+      ),
+  );
+}
+
+async function findBooths(near?: { lat: number; lon: number }): Promise<void> {
+  const place = near ?? findPlace(state.place);
+  const query =
+    place !== undefined ? `near=${place.lat},${place.lon}` : `q=${encodeURIComponent(state.place.trim())}`;
+  try {
+    const answer = await getJson<{ booths: Booth[] }>(`/booths?${query}&limit=10`);
+    state.booths = answer.booths;
+    state.boothsAnswer =
+      answer.booths.length === 0 ? { key: place ? 'noBooths' : 'unknownPlace', tone: 'neutral' } : undefined;
+    const first = answer.booths[0];
+    if (first !== undefined && state.constituencyId === '') {
+      state.constituencyId = first.constituencyId;
+      void loadCandidates();
+    }
+  } catch {
+    state.boothsAnswer = { key: 'error', tone: 'bad' };
+  }
+  render();
+}
+
+function locate(): void {
+  if (!('geolocation' in navigator)) {
+    state.boothsAnswer = { key: 'noLocation', tone: 'bad' };
+    render();
+    return;
+  }
+  state.boothsAnswer = { key: 'locating', tone: 'neutral' };
+  render();
+  navigator.geolocation.getCurrentPosition(
+    (position) => void findBooths({ lat: position.coords.latitude, lon: position.coords.longitude }),
+    () => {
+      state.boothsAnswer = { key: 'noLocation', tone: 'bad' };
+      render();
+    },
+    { timeout: 10_000, maximumAge: 300_000 },
+  );
+}
+
+function candidatesSection(): HTMLElement {
+  return h(
+    'section',
+    { class: 'card', id: 'candidates', 'aria-labelledby': 'candidates-title' },
+    h('h2', { id: 'candidates-title' }, t('candidatesTitle')),
+    h(
+      'form',
+      { class: 'row', onsubmit: submit(loadCandidates) },
+      h(
+        'label',
+        { for: 'constituency' },
+        t('chooseConstituency'),
+        h(
+          'select',
+          {
+            id: 'constituency',
+            onchange: (e: Event) => {
+              state.constituencyId = (e.target as HTMLSelectElement).value;
+              void loadCandidates();
+            },
+          },
+          h('option', { value: '' }, '—'),
+          state.constituencies.map((c) =>
+            h(
+              'option',
+              { value: c.constituencyId, selected: c.constituencyId === state.constituencyId },
+              c.name,
+            ),
+          ),
+        ),
+      ),
+      h('button', { type: 'submit', id: 'show-candidates' }, t('showCandidates')),
+    ),
+    state.candidates !== undefined &&
+      (state.candidates.length === 0
+        ? h('p', { class: 'answer neutral', role: 'status' }, t('noCandidates'))
+        : h(
+            'ul',
+            { class: 'candidates', 'aria-label': t('candidatesTitle') },
+            state.candidates.map((c) =>
+              h(
+                'li',
+                {},
+                h('span', { class: 'booth-name' }, `${c.ballotOrder}. ${c.name}`),
+                ' ',
+                h('span', { class: 'muted' }, `${t('party')}: ${c.party}`),
+              ),
+            ),
+          )),
+  );
+}
+
+async function loadCandidates(): Promise<void> {
+  if (state.constituencyId === '') return;
+  try {
+    const answer = await getJson<{ candidates: Candidate[] }>(
+      `/candidates?constituencyId=${encodeURIComponent(state.constituencyId)}`,
+    );
+    state.candidates = answer.candidates;
+    for (const c of answer.candidates) state.candidateNames.set(c.candidateId, c.name);
+  } catch {
+    state.candidates = [];
+  }
+  render();
+}
+
+function ticketSection(): HTMLElement {
+  return h(
+    'section',
+    { class: 'card', id: 'ticket', 'aria-labelledby': 'ticket-title' },
+    h('h2', { id: 'ticket-title' }, t('ticketTitle')),
+    h('p', { class: 'help', id: 'ticket-help' }, t('ticketHelp')),
+    h(
+      'form',
+      { class: 'row', onsubmit: submit(checkTicket) },
+      h(
+        'label',
+        { for: 'ticket-id' },
+        t('ticketId'),
+        h('input', {
+          id: 'ticket-id',
+          name: 'ticket',
+          required: true,
+          autocomplete: 'off',
+          'aria-describedby': 'ticket-help',
+          value: state.ticketId,
+          oninput: (e: Event) => {
+            state.ticketId = (e.target as HTMLInputElement).value;
+          },
+        }),
+      ),
+      h('button', { type: 'submit', id: 'check-ticket' }, t('check')),
+    ),
+    answerView('ticket-answer', state.ticketAnswer),
+  );
+}
+
+async function checkTicket(): Promise<void> {
+  const id = state.ticketId.trim();
+  if (id === '') return;
+  try {
+    const answer = await getJson<{ status: string }>(`/tickets/${encodeURIComponent(id)}/status`);
+    state.ticketAnswer = ticketAnswerOf(answer.status);
+  } catch (error) {
+    state.ticketAnswer =
+      error instanceof ApiError && (error.status === 404 || error.status === 400)
+        ? { key: 'ticketUnknown', tone: 'bad' }
+        : { key: 'error', tone: 'bad' };
+  }
+  render();
+}
+
+function ticketAnswerOf(status: string): Answer {
+  switch (status) {
+    case 'valid':
+    case 'issued':
+      return { key: 'ticketValid', tone: 'good' };
+    case 'used':
+    case 'voted':
+      return { key: 'ticketUsed', tone: 'neutral' };
+    case 'revoked':
+      return { key: 'ticketRevoked', tone: 'bad' };
+    case 'expired':
+      return { key: 'ticketExpired', tone: 'bad' };
+    default:
+      return { key: 'ticketUnknown', tone: 'bad' };
+  }
+}
+
+function receiptSection(): HTMLElement {
+  return h(
+    'section',
+    { class: 'card', id: 'receipt', 'aria-labelledby': 'receipt-title' },
+    h('h2', { id: 'receipt-title' }, t('receiptTitle')),
+    h('p', { class: 'help', id: 'receipt-help' }, t('receiptHelp')),
+    h(
+      'form',
+      { class: 'row', onsubmit: submit(checkReceipt) },
+      h(
+        'label',
+        { for: 'receipt-code' },
+        t('receiptCode'),
+        h('input', {
+          id: 'receipt-code',
+          name: 'receipt',
+          required: true,
+          autocomplete: 'off',
+          autocapitalize: 'characters',
+          spellcheck: 'false',
+          placeholder: '7K3M-Q0ZD-9TWX',
+          'aria-describedby': 'receipt-help',
+          value: state.receipt,
+          oninput: (e: Event) => {
+            state.receipt = (e.target as HTMLInputElement).value;
+          },
+        }),
+      ),
+      h('button', { type: 'submit', id: 'check-receipt' }, t('check')),
+    ),
+    answerView('receipt-answer', state.receiptAnswer),
+  );
+}
+
+async function checkReceipt(): Promise<void> {
+  const code = state.receipt.trim();
+  if (code === '') return;
+  try {
+    const answer = await getJson<{ recorded: boolean }>(`/receipts/${encodeURIComponent(code)}`);
+    state.receiptAnswer = answer.recorded
+      ? { key: 'receiptYes', tone: 'good' }
+      : { key: 'receiptNo', tone: 'neutral' };
+  } catch (error) {
+    state.receiptAnswer =
+      error instanceof ApiError && error.status === 400
+        ? { key: 'receiptMalformed', tone: 'bad' }
+        : { key: 'error', tone: 'bad' };
+  }
+  render();
+}
+
+function turnoutSection(): HTMLElement {
+  const turnout = state.turnout;
+  const points: SeriesPoint[] = (turnout?.points ?? []).map((p) => ({ t: p.windowStart, v: p.cumulative }));
+  return h(
+    'section',
+    { class: 'card', id: 'turnout', 'aria-labelledby': 'turnout-title' },
+    h('h2', { id: 'turnout-title' }, t('turnoutTitle')),
+    h(
+      'p',
+      {},
+      h(
+        'span',
+        { class: 'big', id: 'turnout-total' },
+        count(turnout?.totalVotes ?? 0, state.lang === 'hi' ? 'hi-IN' : 'en-IN'),
+      ),
+      ' ',
+      t('votesCounted'),
+    ),
+    points.length > 1 && stepChart(points, `${t('turnoutChart')}: ${count(turnout?.totalVotes ?? 0)}`),
+  );
+}
+
+function pollsClosed(): boolean {
+  const closesAt = state.turnout?.closesAt;
+  return closesAt !== undefined && Date.parse(closesAt) <= Date.now();
+}
+
+function resultsSection(): HTMLElement {
+  const closesAt = state.turnout?.closesAt;
+  const body =
+    !pollsClosed() || state.results === undefined
+      ? h(
+          'p',
+          { class: 'muted' },
+          t('resultsAfterClose'),
+          closesAt &&
+            ` ${t('pollsClose')} ${new Date(closesAt).toLocaleString(state.lang === 'hi' ? 'hi-IN' : 'en-IN')}.`,
+        )
+      : resultsTable(state.results);
+  return h(
+    'section',
+    { class: 'card', id: 'results', 'aria-labelledby': 'results-title' },
+    h('h2', { id: 'results-title' }, t('resultsTitle')),
+    body,
+  );
+}
+
+function resultsTable(results: Tallies): HTMLElement {
+  const lines =
+    state.constituencyId === ''
+      ? results.lines
+      : results.lines.filter((l) => l.scope === state.constituencyId);
+  return h(
+    'table',
+    {},
+    h('caption', { class: 'muted' }, t('resultsTitle')),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, t('constituency')),
+        h('th', { scope: 'col' }, t('candidate')),
+        h('th', { scope: 'col', class: 'num' }, t('votes')),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      lines.map((l) =>
+        h(
+          'tr',
+          {},
+          h('td', {}, l.scope),
+          h('td', {}, state.candidateNames.get(l.candidateId) ?? l.candidateId),
+          h('td', { class: 'num' }, count(l.votes)),
+        ),
+      ),
+    ),
+  );
+}
+
+async function refresh(): Promise<void> {
+  try {
+    state.turnout = await getJson<Turnout>('/turnout');
+    if (pollsClosed()) state.results = await getJson<Tallies>('/tallies?level=constituency');
+  } catch {
+    // Offline or the API is down: the service worker answered from its copy, or nothing shows.
+  }
+  render();
+}
+
+async function start(): Promise<void> {
+  render();
+  try {
+    state.constituencies = (
+      await getJson<{ constituencies: Constituency[] }>('/constituencies')
+    ).constituencies;
+  } catch {
+    state.constituencies = [];
+  }
+  await refresh();
+  setInterval(() => void refresh(), 15_000);
+  window.addEventListener('online', () => {
+    state.offline = false;
+    void refresh();
+  });
+  window.addEventListener('offline', () => {
+    state.offline = true;
+    render();
+  });
+  if ('serviceWorker' in navigator && location.protocol !== 'file:') {
+    navigator.serviceWorker.register('/citizen/sw.js', { scope: '/citizen/' }).catch(() => undefined);
+  }
+}
+
+void start();

@@ -1,0 +1,186 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Demo, haveChromium, screenshot, startDemo } from './harness';
+
+const BLOCKED_RED = '#cf222e';
+
+describe.skipIf(!haveChromium)('the monitoring centre in Chromium, on a running demo', () => {
+  let demo: Demo;
+  let booth: MqttClient;
+  let officer: Page;
+  let otherOfficer: Page;
+  const stage = () => demo.runtime.deps.config.stage;
+
+  beforeAll(async () => {
+    demo = await startDemo();
+    // The booth of m-1-1-1 speaks MQTT as the machine itself.
+    booth = await mqtt.connectAsync(demo.runtime.mqttUrl, { clientId: 'm-1-1-1' });
+  });
+
+  afterAll(async () => {
+    await booth?.endAsync();
+    await demo?.stop();
+  });
+
+  async function signIn(page: Page, token: string): Promise<void> {
+    await page.goto(`${demo.runtime.httpUrl}/monitor/`);
+    await page.fill('#token', token);
+    await page.click('#sign-in');
+    await page.locator('#who').waitFor();
+  }
+
+  const marker = (page: Page, machineId: string) => page.locator(`path.machine-${machineId}`);
+
+  // The cloud keeps one fix per machine per 5 s of GPS time; these fixes are 6 s apart, all past.
+  const firstFixAt = Date.now() - 30_000;
+  let fixes = 0;
+  async function publishFix(lat: number, lon: number): Promise<void> {
+    const sampledAt = firstFixAt + 6_000 * fixes++;
+    await booth.publishAsync(
+      `ballotstream/${stage()}/machines/m-1-1-1/position`,
+      JSON.stringify({ lat, lon, sampledAt }),
+      { qos: 1 },
+    );
+  }
+
+  it("signs an officer in and draws their region's machines on the country map", async () => {
+    officer = await demo.browser.newPage();
+    await signIn(
+      officer,
+      demo.runtime.tokens.mint({ role: 'officer', regionId: 'region-1', subject: 'officer-r1' }),
+    );
+    await expect.poll(() => officer.locator('path.machine').count(), { timeout: 10_000 }).toBe(2);
+    expect(await marker(officer, 'm-1-1-1').count()).toBe(1);
+    expect(await marker(officer, 'm-2-1-1').count()).toBe(0);
+    expect(await officer.locator('path.geofence').count()).toBe(2);
+    // The country is drawn from shipped boundaries: no tile was requested from anywhere.
+    expect(await officer.locator('img.leaflet-tile').count()).toBe(0);
+    await screenshot(officer, 'monitor-signed-in');
+  });
+
+  it('moves a machine as its GPS fixes arrive and colours it off-geofence when it leaves its booth', async () => {
+    const home = demo.election.machines.find((m) => m.machineId === 'm-1-1-1')!;
+    expect(home.regionId).toBe('region-1');
+    const booth111 = (await (await fetch(`${demo.runtime.httpUrl}/booths?q=booth-1-1-1`)).json()) as {
+      booths: { location: { lat: number; lon: number } }[];
+    };
+    const at = booth111.booths[0]!.location;
+    await publishFix(at.lat, at.lon);
+    await expect
+      .poll(() => marker(officer, 'm-1-1-1').getAttribute('data-state'), { timeout: 10_000 })
+      .toBe('idle');
+    await publishFix(at.lat + 0.05, at.lon + 0.05);
+    await expect
+      .poll(() => marker(officer, 'm-1-1-1').getAttribute('data-state'), { timeout: 10_000 })
+      .toBe('off-geofence');
+    await screenshot(officer, 'monitor-off-geofence');
+    await publishFix(at.lat, at.lon);
+    await expect
+      .poll(() => marker(officer, 'm-1-1-1').getAttribute('data-state'), { timeout: 10_000 })
+      .toBe('idle');
+  });
+
+  it('shows an SOS in the live feed within 5 s, and the machine blocked', async () => {
+    otherOfficer = await demo.browser.newPage();
+    await signIn(
+      otherOfficer,
+      demo.runtime.tokens.mint({ role: 'officer', regionId: 'region-2', subject: 'officer-r2' }),
+    );
+    await officer.locator('#feed-state', { hasText: 'live' }).waitFor({ timeout: 10_000 });
+    await otherOfficer.locator('#feed-state', { hasText: 'live' }).waitFor({ timeout: 10_000 });
+
+    const sent = Date.now();
+    await booth.publishAsync(
+      `ballotstream/${stage()}/machines/m-1-1-1/sos`,
+      JSON.stringify({ note: 'crowd at the door' }),
+      { qos: 1 },
+    );
+    const sos = officer.locator('li[data-kind="sos"][data-machine="m-1-1-1"]');
+    await sos.waitFor({ timeout: 5000 });
+    process.stdout.write(`SOS reached the officer's feed ${Date.now() - sent} ms after the booth sent it\n`);
+    await expect
+      .poll(() => marker(officer, 'm-1-1-1').getAttribute('data-state'), { timeout: 10_000 })
+      .toBe('blocked');
+    expect(await marker(officer, 'm-1-1-1').getAttribute('fill')).toBe(BLOCKED_RED);
+    await screenshot(officer, 'monitor-sos');
+  });
+
+  it('acknowledges the alert through the API', async () => {
+    const sos = officer.locator('li[data-kind="sos"][data-machine="m-1-1-1"]');
+    await sos.locator('button.ack').click();
+    await expect.poll(() => sos.getAttribute('class')).toContain('acknowledged');
+    const token = demo.runtime.tokens.mint({ role: 'officer', regionId: 'region-1' });
+    const listed = (await (
+      await fetch(`${demo.runtime.httpUrl}/alerts?region=region-1`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).json()) as { alerts: { kind: string; acknowledgedAt?: number; acknowledgedBy?: string }[] };
+    const stored = listed.alerts.find((a) => a.kind === 'sos');
+    expect(stored?.acknowledgedBy).toBe('officer-r1');
+  });
+
+  it('unblocks and blocks the machine with a reason, and its colour follows', async () => {
+    const sos = officer.locator('li[data-kind="sos"][data-machine="m-1-1-1"]');
+    await sos.locator('button.unblock').click();
+    await sos.locator('form.reason input').fill('police on site, booth calm');
+    await sos.locator('form.reason button').click();
+    await expect
+      .poll(() => marker(officer, 'm-1-1-1').getAttribute('data-state'), { timeout: 10_000 })
+      .not.toBe('blocked');
+    expect(await marker(officer, 'm-1-1-1').getAttribute('fill')).not.toBe(BLOCKED_RED);
+    await screenshot(officer, 'monitor-unblocked');
+
+    await sos.locator('button.block').click();
+    await sos.locator('form.reason input').last().fill('seal broken on the machine');
+    await sos.locator('form.reason button').last().click();
+    await expect
+      .poll(() => marker(officer, 'm-1-1-1').getAttribute('data-state'), { timeout: 10_000 })
+      .toBe('blocked');
+    expect(await marker(officer, 'm-1-1-1').getAttribute('fill')).toBe(BLOCKED_RED);
+    await screenshot(officer, 'monitor-blocked');
+  });
+
+  it('shows an officer of another region neither the alert nor the machine, and refuses them the block', async () => {
+    await expect.poll(() => otherOfficer.locator('path.machine').count(), { timeout: 10_000 }).toBe(2);
+    expect(await marker(otherOfficer, 'm-1-1-1').count()).toBe(0);
+    expect(await otherOfficer.locator('li[data-machine="m-1-1-1"]').count()).toBe(0);
+    await screenshot(otherOfficer, 'monitor-other-region');
+    const token = demo.runtime.tokens.mint({ role: 'officer', regionId: 'region-2' });
+    const attempt = await fetch(`${demo.runtime.httpUrl}/machines/m-1-1-1/unblock`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'not my region' }),
+    });
+    expect([403, 404]).toContain(attempt.status);
+    const page = await fetch(`${demo.runtime.httpUrl}/machines/m-1-1-1`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(page.status).toBe(404);
+  });
+
+  it("opens a machine's page with its trail, events and result record", async () => {
+    const errors: string[] = [];
+    officer.on('pageerror', (e) => errors.push(e.message));
+    await officer.goto(`${demo.runtime.httpUrl}/monitor/#/machines/m-1-1-1`);
+    await officer
+      .getByRole('heading', { name: /Machine m-1-1-1/ })
+      .waitFor({ timeout: 10_000 })
+      .catch(async () => {
+        await screenshot(officer, 'debug-machine-page');
+        process.stdout.write(`${officer.url()}\n${await officer.locator('body').innerText()}\n`);
+        throw new Error(`the machine page did not open: ${errors.join('; ') || 'no page error'}`);
+      });
+    expect(await officer.locator('.trail-map path.leaflet-interactive').count()).toBeGreaterThan(0);
+    await officer.getByRole('heading', { name: 'Result record' }).waitFor();
+    await screenshot(officer, 'monitor-machine-page');
+  });
+
+  it('gives the national view every region', async () => {
+    const admin = await demo.browser.newPage();
+    await signIn(admin, demo.runtime.tokens.mint({ role: 'admin', subject: 'national-desk' }));
+    await expect.poll(() => admin.locator('path.machine').count(), { timeout: 10_000 }).toBe(4);
+    await admin.locator('li[data-kind="sos"][data-machine="m-1-1-1"]').waitFor({ timeout: 10_000 });
+    await screenshot(admin, 'monitor-national');
+  });
+});
