@@ -3,3 +3,11 @@ export { EventBridgePublisher, type EventBridgePublisherOptions } from './eventb
 export { controlPublishOf, IotMachineCommands } from './iot-machine-commands';
 export { geofenceEntriesOf, LocationTracker, positionUpdateOf, putBoothGeofences } from './location-tracker';
 export { publishInputOf, SnsNotifier } from './sns-notifier';
+export {
+  TIMESTREAM_BATCH,
+  TimestreamVoteStore,
+  type TimestreamVoteStoreOptions,
+  tallyQueryOf,
+  votesQueryOf,
+  writeRequestsOf,
+} from './timestream-vote-store';
