@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from './cli/args';
+import { issueCert, verifyResult } from './cli/casting';
 import { up } from './cli/up';
 
 const commands: Record<
@@ -7,6 +8,8 @@ const commands: Record<
   { summary: string; run: (args: ReturnType<typeof parseArgs>) => Promise<void> }
 > = {
   up: { summary: 'start the embedded runtime (--demo seeds and plays a demo election)', run: up },
+  'issue-cert': { summary: "issue a machine's client certificate from the election CA", run: issueCert },
+  'verify-result': { summary: "verify a machine's signed result record (--public-key or --data-dir)", run: verifyResult },
 };
 
 function usage(): string {

@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { sign } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { recordKeys } from '@ballotstream/core';
-import { type EventBridgeEnvelope, topics } from '@ballotstream/events';
+import { join, resolve } from 'node:path';
+import { rawPublicKey, recordKeys } from '@ballotstream/core';
+import { type EventBridgeEnvelope, resultSigningBytes, topics } from '@ballotstream/events';
 import { BoothGateway, PressRefusedError } from '@ballotstream/gateway';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +17,7 @@ let runtime: Runtime;
 let election: DemoElection;
 let dir: string;
 const seen: EventBridgeEnvelope[] = [];
+const cli = resolve(import.meta.dirname, '../../src/cli.ts');
 
 beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
@@ -306,3 +309,70 @@ describe('ingest refuses every vote it cannot prove', () => {
     expect(stored.map((v) => v.voteId)).toEqual(expect.arrayContaining([good.voteId, before.voteId]));
   });
 });
+
+describe('signed result records at poll close', () => {
+  it('verifies a record that matches the stored votes and flags one that does not', async () => {
+    const m = machine(1);
+    const gateway = await gatewayFor(m, join(dir, 'press'));
+    await gateway.start();
+    await gateway.connected();
+    await runtime.bus.drain();
+    const results = () => seen.filter((e) => e['detail-type'].startsWith('result.'));
+    const honest = await gateway.closePoll();
+    expect(honest.voteCount).toBe(1);
+    const verified = await eventually(() => results()[0]);
+    expect(verified['detail-type']).toBe('result.verified');
+
+    // A record signed by the machine's key that claims one more vote than the cloud stored.
+    const fields = { ...honest, voteCount: 2, counts: { ...honest.counts, 'cand-1-1-2': 1 } };
+    const { signature: _old, ...unsigned } = fields;
+    const forged = {
+      ...unsigned,
+      signature: sign(null, resultSigningBytes(unsigned), m.privateKey).toString('base64url'),
+    };
+    await publishResult(m, forged);
+    const mismatched = await eventually(() => results()[1]);
+    expect(mismatched['detail-type']).toBe('result.mismatched');
+    expect((mismatched.detail as { problems: string[] }).problems).toEqual(
+      expect.arrayContaining(['record counts 2 votes, the cloud stored 1']),
+    );
+    await gateway.stop();
+  });
+
+  it('lets anyone verify a record file with the machine key, and refuses an altered one', async () => {
+    const m = machine(1);
+    const gateway = await gatewayFor(m, join(dir, 'press'), 'mqtts://127.0.0.1:1');
+    await gateway.start();
+    const record = gateway.resultRecord();
+    await gateway.stop();
+    const good = join(dir, 'result.json');
+    const altered = join(dir, 'altered.json');
+    writeFileSync(good, JSON.stringify(record));
+    writeFileSync(altered, JSON.stringify({ ...record, counts: { 'cand-1-1-1': 0, 'cand-1-1-2': 1 } }));
+    const key = rawPublicKey(m.privateKey);
+    const run = (file: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', cli, 'verify-result', file, '--public-key', key], {
+        encoding: 'utf8',
+      });
+    const ok = run(good);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain(`valid: signed by machine ${m.machineId}`);
+    const bad = run(altered);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('does NOT verify');
+  });
+});
+
+async function publishResult(m: DemoMachine, record: object): Promise<void> {
+  const tls = (await machineTlsFor(runtime, m.machineId))!;
+  const client = await mqtt.connectAsync(runtime.mqttUrl, {
+    clientId: m.machineId,
+    key: tls.keyPem,
+    cert: tls.certPem,
+    ca: tls.caPem,
+  });
+  await client.publishAsync(topics.results(runtime.deps.config.stage, m.machineId), JSON.stringify(record), {
+    qos: 1,
+  });
+  await client.endAsync();
+}
