@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { parseArgs } from './cli/args';
+import { audit } from './cli/audit';
 import { issueCert, verifyResult } from './cli/casting';
+import { exportCommand, importCommand } from './cli/registry-files';
+import { token } from './cli/token';
 import { up } from './cli/up';
 
 const commands: Record<
@@ -8,8 +11,21 @@ const commands: Record<
   { summary: string; run: (args: ReturnType<typeof parseArgs>) => Promise<void> }
 > = {
   up: { summary: 'start the embedded runtime (--demo seeds and plays a demo election)', run: up },
+  import: {
+    summary: 'import a CSV file of one entity (booths.csv, voters.csv; --per-row)',
+    run: importCommand,
+  },
+  export: {
+    summary: 'export one entity as CSV (ballotstream export booths --out booths.csv)',
+    run: exportCommand,
+  },
+  token: { summary: 'print a bearer token (--role officer --region <r>)', run: token },
+  audit: { summary: 'verify (or list) the hash-chained audit log', run: audit },
   'issue-cert': { summary: "issue a machine's client certificate from the election CA", run: issueCert },
-  'verify-result': { summary: "verify a machine's signed result record (--public-key or --data-dir)", run: verifyResult },
+  'verify-result': {
+    summary: "verify a machine's signed result record (--public-key or --data-dir)",
+    run: verifyResult,
+  },
 };
 
 function usage(): string {

@@ -100,7 +100,7 @@ export async function resolveReferences(
       ? err({
           reason: 'unknown-reference' as const,
           field,
-          message: `${field}: no ${target} "${id}" is registered`,
+          message: `no ${target} "${id}" is registered`,
         })
       : ok(found);
   };
