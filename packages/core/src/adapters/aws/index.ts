@@ -2,6 +2,7 @@ export { conditionExpression, DynamoRecordStore, type DynamoRecordStoreOptions }
 export { EventBridgePublisher, type EventBridgePublisherOptions } from './eventbridge-publisher';
 export { controlPublishOf, IotMachineCommands } from './iot-machine-commands';
 export { geofenceEntriesOf, LocationTracker, positionUpdateOf, putBoothGeofences } from './location-tracker';
+export { namedStatementOf, RdsDataSqlClient, type RdsDataSqlClientOptions } from './rds-data-sql-client';
 export { publishInputOf, SnsNotifier } from './sns-notifier';
 export {
   TIMESTREAM_BATCH,

@@ -16,13 +16,15 @@ export interface PostgresVoteStoreOptions {
   readonly client: SqlClient;
   /** The schema holding this store's tables; created if missing. */
   readonly schema?: string;
+  /** Rows per INSERT; the RDS Data API's request size limit wants fewer than a direct connection. */
+  readonly rowsPerStatement?: number;
   /** Called by `close()`, e.g. to end the pool the caller opened. */
   readonly onClose?: () => Promise<void>;
 }
 
 const COLUMNS = 7;
 // Postgres takes at most 65535 bind parameters per statement; far fewer keep statements small.
-const ROWS_PER_STATEMENT = 500;
+const DEFAULT_ROWS_PER_STATEMENT = 500;
 
 /**
  * One region's vote store in PostgreSQL (Aurora PostgreSQL / RDS in AWS): the option for
@@ -85,13 +87,15 @@ export class PostgresVoteStore implements VoteStore {
     // hides the order voters came in, and gives concurrent writers of the same votes one lock
     // order, so two replays of a batch wait for each other instead of deadlocking.
     const batch = [...votes].sort((a, b) => (a.voteId < b.voteId ? -1 : a.voteId > b.voteId ? 1 : 0));
-    for (let start = 0; start < batch.length; start += ROWS_PER_STATEMENT) {
-      const chunk = batch.slice(start, start + ROWS_PER_STATEMENT);
+    const rows = this.options.rowsPerStatement ?? DEFAULT_ROWS_PER_STATEMENT;
+    for (let start = 0; start < batch.length; start += rows) {
+      const chunk = batch.slice(start, start + rows);
+      // Explicit casts let typed parameters (the Data API sends text) and untyped ones (pg) both bind.
       const placeholders = chunk
-        .map(
-          (_, row) =>
-            `(${Array.from({ length: COLUMNS }, (_, col) => `$${row * COLUMNS + col + 1}`).join(',')})`,
-        )
+        .map((_, row) => {
+          const at = (col: number) => `$${row * COLUMNS + col + 1}`;
+          return `(${[0, 1, 2, 3, 4, 5].map(at).join(',')},${at(6)}::bigint)`;
+        })
         .join(',');
       const values = chunk.flatMap((v) => [
         v.voteId,
@@ -108,9 +112,11 @@ export class PostgresVoteStore implements VoteStore {
       );
       written += inserted.rows.length;
       const buckets = [...new Set(chunk.map((v) => v.bucketStart))].sort((a, b) => a - b).map(String);
+      // A VALUES list, not an array parameter: the RDS Data API takes no array parameters.
       await this.client.query(
-        `INSERT INTO ${this.touched} SELECT unnest($1::bigint[]) ON CONFLICT DO NOTHING`,
-        [buckets],
+        `INSERT INTO ${this.touched} VALUES ${buckets.map((_, i) => `($${i + 1}::bigint)`).join(',')}
+         ON CONFLICT DO NOTHING`,
+        buckets,
       );
     }
     return { written, duplicates: votes.length - written };
@@ -119,7 +125,7 @@ export class PostgresVoteStore implements VoteStore {
   async tally(electionId: string, fromMs: number, toMs: number): Promise<readonly TallyRow[]> {
     const result = await this.client.query<{ constituency_id: string; candidate_id: string; votes: string }>(
       `SELECT constituency_id, candidate_id, count(*) AS votes FROM ${this.votes}
-       WHERE election_id = $1 AND bucket_start >= $2 AND bucket_start < $3
+       WHERE election_id = $1 AND bucket_start >= $2::bigint AND bucket_start < $3::bigint
        GROUP BY constituency_id, candidate_id ORDER BY constituency_id, candidate_id`,
       [electionId, String(fromMs), String(toMs)],
     );
@@ -137,8 +143,8 @@ export class PostgresVoteStore implements VoteStore {
       values.push(value);
       where.push(clause.replace('?', `$${values.length}`));
     };
-    if (query.fromMs !== undefined) bind('bucket_start >= ?', String(query.fromMs));
-    if (query.toMs !== undefined) bind('bucket_start < ?', String(query.toMs));
+    if (query.fromMs !== undefined) bind('bucket_start >= ?::bigint', String(query.fromMs));
+    if (query.toMs !== undefined) bind('bucket_start < ?::bigint', String(query.toMs));
     if (query.machineId !== undefined) bind('machine_id = ?', query.machineId);
     const result = await this.client.query<{
       vote_id: string;
