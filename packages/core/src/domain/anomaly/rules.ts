@@ -52,7 +52,8 @@ export function voteRateRule(
 
 /**
  * Burst after silence: the machine cast nothing for `silenceMs`, then `burstVotes` or more in
- * `burstWindowMs` (stuffing after a booth was captured, or a dump of votes held back).
+ * `burstWindowMs` (stuffing after a booth was captured, or a dump of votes held back). The burst
+ * is the run of votes since the last gap of `silenceMs`, and it must have begun within the window.
  */
 export function burstAfterSilenceRule(
   subject: Subject,
@@ -60,20 +61,20 @@ export function burstAfterSilenceRule(
   now: number,
   t: Monitoring['votes'],
 ): Finding | undefined {
-  const recent = countWithin(voteTimes, now, t.burstWindowMs);
-  if (recent < t.burstVotes) return undefined;
-  const firstOfBurst = voteTimes.length - recent;
-  const before = voteTimes[firstOfBurst - 1];
-  const burstStart = voteTimes[firstOfBurst]!;
+  let start = voteTimes.length - 1;
+  while (start > 0 && voteTimes[start]! - voteTimes[start - 1]! < t.silenceMs) start--;
+  const before = voteTimes[start - 1];
+  const burstStart = voteTimes[start];
   // A machine never heard from before has no silence to measure; its first votes are no burst.
-  if (before === undefined) return undefined;
-  const silence = burstStart - before;
-  if (silence < t.silenceMs) return undefined;
+  if (before === undefined || burstStart === undefined || burstStart <= now - t.burstWindowMs)
+    return undefined;
+  const burstVotes = voteTimes.length - start;
+  if (burstVotes < t.burstVotes) return undefined;
   return {
     rule: 'burst-after-silence',
     severity: 'critical',
     subject,
-    evidence: { silenceMs: silence, burstVotes: recent, burstWindowMs: t.burstWindowMs },
+    evidence: { silenceMs: burstStart - before, burstVotes, burstWindowMs: t.burstWindowMs },
   };
 }
 
