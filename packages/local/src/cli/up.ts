@@ -1,14 +1,23 @@
 import { rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { blueprintSettings, loadBlueprint } from '@ballotstream/core/blueprint';
 import { type DriveProgress, driveBooths } from '../demo/booth-driver';
 import { seedDemoElection, smallDemo } from '../demo/seed';
 import { startRuntime } from '../runtime/runtime';
 import { numberFlag, type ParsedArgs, stringFlag } from './args';
+import { applyBlueprint } from './blueprint-up';
 
 /** `ballotstream up --demo`: starts the runtime, seeds a demo election and plays booths through it. */
 export async function up(args: ParsedArgs): Promise<void> {
   const demo = args.flags.has('demo');
-  const dataDir = resolve(stringFlag(args, 'data-dir', demo ? '.data/demo' : '.data/local')!);
+  const configPath = stringFlag(args, 'config');
+  const blueprint = configPath === undefined ? undefined : loadBlueprint(configPath);
+  const defaultDir = demo
+    ? '.data/demo'
+    : blueprint === undefined
+      ? '.data/local'
+      : `.data/${blueprint.stage}`;
+  const dataDir = resolve(stringFlag(args, 'data-dir', defaultDir)!);
   if (demo) rmSync(dataDir, { recursive: true, force: true });
   const voters = numberFlag(args, 'voters', smallDemo.voters);
   const redisUrl = stringFlag(args, 'redis-url', process.env.REDIS_URL || undefined);
@@ -17,8 +26,11 @@ export async function up(args: ParsedArgs): Promise<void> {
   const runtime = await startRuntime({
     dataDir,
     ...(redisUrl === undefined ? {} : { redisUrl }),
+    ...(blueprint === undefined ? {} : { config: blueprintSettings(blueprint) }),
     httpPort: numberFlag(args, 'http-port', 0),
     mqttPort: numberFlag(args, 'mqtt-port', 0),
+    // Machines connect over TLS with client certificates from the election CA (`<data-dir>/pki`).
+    mqttTls: !args.flags.has('plain-mqtt'),
     // A demo shows a one-minute tally schedule every five seconds.
     scheduleSpeedup: demo ? 12 : 1,
   });
@@ -27,6 +39,7 @@ export async function up(args: ParsedArgs): Promise<void> {
   out.write(`  API         ${runtime.httpUrl}   (try ${runtime.httpUrl}/tallies?level=region)\n`);
   out.write(`  MQTT        ${runtime.mqttUrl}\n`);
   out.write(`  voter cache ${redisUrl === undefined ? 'in-process' : `Redis at ${redisUrl}`}\n`);
+  if (blueprint !== undefined) await applyBlueprint(runtime.deps, blueprint, out);
 
   const stopping = new AbortController();
   let stopped: Promise<void> | undefined;
@@ -62,6 +75,8 @@ export async function up(args: ParsedArgs): Promise<void> {
       {
         httpUrl: runtime.httpUrl,
         mqttUrl: runtime.mqttUrl,
+        ca: runtime.ca,
+        queueRoot: join(dataDir, 'gateways'),
         boothToken: runtime.tokens.mint({ role: 'booth', subject: 'demo-booths' }),
         stage: runtime.deps.config.stage,
         bucketMs: runtime.deps.config.bucketMs,

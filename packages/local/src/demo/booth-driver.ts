@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { BoothGateway } from '@ballotstream/gateway';
+import { type ElectionCa, issueMachineCertificate } from '../pki/election-ca';
 import type { DemoElection, DemoMachine, DemoVoter } from './seed';
 
 export interface DriveProgress {
@@ -19,6 +21,10 @@ export interface BoothDriverOptions {
   readonly signal?: AbortSignal;
   /** The booth's bearer token (role `booth`), as the API admits only booths to `/verifications`. */
   readonly boothToken: string;
+  /** The election CA: each gateway gets a client certificate from it when the broker runs TLS. */
+  readonly ca?: ElectionCa | undefined;
+  /** Where each gateway keeps its durable queue (`<queueRoot>/<machineId>`). */
+  readonly queueRoot?: string;
 }
 
 /**
@@ -38,6 +44,10 @@ export async function driveBooths(options: BoothDriverOptions, progress: DrivePr
       privateKey: machine.privateKey,
       mqttUrl: options.mqttUrl,
       bucketMs: options.bucketMs,
+      ...(options.ca === undefined
+        ? {}
+        : { tls: await issueMachineCertificate(options.ca, machine.machineId) }),
+      ...(options.queueRoot === undefined ? {} : { queueDir: join(options.queueRoot, machine.machineId) }),
     });
     await gateway.start();
     gateways.set(machine.machineId, gateway);
@@ -66,6 +76,11 @@ export async function driveBooths(options: BoothDriverOptions, progress: DrivePr
         Promise.race([g.drained(), new Promise((r) => setTimeout(r, 10_000))]),
       ),
     );
+    if (!options.signal?.aborted) {
+      // Poll close: once the recorders have caught up, each machine publishes its signed result record.
+      await new Promise((r) => setTimeout(r, 2_000));
+      await Promise.allSettled([...gateways.values()].map((g) => g.closePoll()));
+    }
   } finally {
     await Promise.allSettled([...gateways.values()].map((g) => g.stop()));
   }
