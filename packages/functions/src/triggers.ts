@@ -354,6 +354,31 @@ export const triggers = [
     reaches: { tables: { fleet: 'write' } },
   },
   {
+    kind: 'event',
+    name: 'recordMachineEvent',
+    description:
+      "Adds blocks, SOS, Defender behaviours, refused votes, geofence crossings, alerts and result checks to a machine's history.",
+    pattern: {
+      source: ['ballotstream.fleet', 'ballotstream.casting', 'ballotstream.alerts', 'aws.geo'],
+      'detail-type': [
+        'machine.blocked',
+        'machine.unblocked',
+        'sos.raised',
+        'defender.violation',
+        'vote.rejected',
+        'Location Geofence Event',
+        'alert.raised',
+        'result.verified',
+        'result.mismatched',
+      ],
+    },
+    region: 'primary',
+    retries: 2,
+    handler: { file: 'web/record-machine-event', export: 'handler' },
+    publishes: [],
+    reaches: { tables: { fleet: 'write' } },
+  },
+  {
     kind: 'http',
     name: 'listRegistry',
     description: 'A page of elections, regions, constituencies, candidates, booths, machines or officers.',

@@ -1,11 +1,14 @@
-import { machineDetail } from '@ballotstream/core';
+import { machineDetail, recentMachineEvents, resultStatusOf } from '@ballotstream/core';
 import { machinePathSchema } from '@ballotstream/events';
 import { describeIssues, InvalidInputError } from '../shared/errors';
 import { httpRoute, json } from '../shared/http';
 import { countRejection } from '../shared/observability';
 import { monitoringScope } from './scope';
 
-/** `GET /machines/{machineId}`: a machine's state, booth and position trail, in the caller's region. */
+/**
+ * `GET /machines/{machineId}`: a machine's state, booth, position trail, recent events, Defender
+ * behaviours and result-record check, within the caller's region.
+ */
 export const handler = httpRoute({ name: 'getMachine' }, async ({ params, deps, principal }) => {
   const parsed = machinePathSchema.safeParse(params);
   if (!parsed.success) throw new InvalidInputError('path', describeIssues(parsed.error));
@@ -23,5 +26,10 @@ export const handler = httpRoute({ name: 'getMachine' }, async ({ params, deps, 
       message: `machineId: no machine "${parsed.data.machineId}" in your scope`,
     });
   }
-  return json(200, detail);
+  const [events, result] = await Promise.all([
+    recentMachineEvents(deps.records, parsed.data.machineId),
+    resultStatusOf(deps.records, parsed.data.machineId),
+  ]);
+  const defender = events.filter((e) => e.behaviour !== undefined);
+  return json(200, { ...detail, events, defender, ...(result === undefined ? {} : { result }) });
 });

@@ -304,6 +304,8 @@ function dashboard(s: Session): void {
         } else {
           marker.setLatLng(at).setStyle(style).setTooltipContent(`${m.machineId} · ${m.state}`);
         }
+        // A machine that needs attention is drawn above its quiet neighbours.
+        if (m.state === 'blocked' || m.state === 'off-geofence') marker.bringToFront();
         // Leaflet sets the class only when drawing; keep it current so the state can be read back.
         const path = marker.getElement();
         if (path !== undefined) {
@@ -602,7 +604,40 @@ interface MachineDetail {
     readonly metricValue: number;
     readonly threshold: number;
   }[];
-  readonly result?: Record<string, unknown>;
+  readonly result?: {
+    readonly verified: boolean;
+    readonly voteCount: number;
+    readonly storedVotes: number;
+    readonly problems: readonly string[];
+    readonly checkedAt: string;
+  };
+}
+
+function resultView(result: MachineDetail['result']): HTMLElement {
+  if (result === undefined)
+    return h(
+      'p',
+      { class: 'muted', id: 'result-record' },
+      'Not yet sent: machines send their signed result at poll close.',
+    );
+  return h(
+    'div',
+    { id: 'result-record' },
+    h(
+      'p',
+      { class: result.verified ? 'agree' : 'diverged' },
+      result.verified
+        ? `Verified: the signed record counts ${result.voteCount} votes, as the cloud stored.`
+        : `Mismatch: the record counts ${result.voteCount} votes, the cloud stored ${result.storedVotes}.`,
+    ),
+    result.problems.length > 0 &&
+      h(
+        'ul',
+        {},
+        result.problems.map((p) => h('li', {}, p)),
+      ),
+    h('p', { class: 'muted' }, `checked ${new Date(result.checkedAt).toLocaleString()}`),
+  );
 }
 
 function machinePage(s: Session, machineId: string): void {
@@ -636,22 +671,22 @@ function machinePage(s: Session, machineId: string): void {
           'section',
           { class: 'panel' },
           h('h2', {}, 'Recent events'),
-          detail.events.length === 0
+          (detail.events ?? []).length === 0
             ? h('p', { class: 'muted' }, 'None.')
             : h(
                 'ul',
                 { id: 'machine-events' },
-                detail.events.map((e) =>
+                (detail.events ?? []).map((e) =>
                   h('li', {}, `${new Date(e.at).toLocaleTimeString()} · ${e.type} · ${e.summary}`),
                 ),
               ),
           h('h2', {}, 'Defender behaviour'),
-          detail.defender.length === 0
+          (detail.defender ?? []).length === 0
             ? h('p', { class: 'muted' }, 'No violation of the security profile.')
             : h(
                 'ul',
                 {},
-                detail.defender.map((d) =>
+                (detail.defender ?? []).map((d) =>
                   h(
                     'li',
                     {},
@@ -660,9 +695,7 @@ function machinePage(s: Session, machineId: string): void {
                 ),
               ),
           h('h2', {}, 'Result record'),
-          detail.result === undefined
-            ? h('p', { class: 'muted' }, 'Not yet sent: machines send their signed result at poll close.')
-            : h('pre', {}, JSON.stringify(detail.result, null, 2)),
+          resultView(detail.result),
         ),
       );
       map = countryMap(mapEl);
@@ -687,9 +720,10 @@ function machinePage(s: Session, machineId: string): void {
         map.setView([booth.location.lat, booth.location.lon], 15);
       }
     })
-    .catch((error: unknown) =>
-      replace(body, h('p', { class: 'error', role: 'alert' }, describeError(error))),
-    );
+    .catch((error: unknown) => {
+      console.error(error);
+      replace(body, h('p', { class: 'error', role: 'alert' }, describeError(error)));
+    });
 }
 
 window.addEventListener('hashchange', route);

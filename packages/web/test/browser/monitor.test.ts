@@ -172,7 +172,12 @@ describe.skipIf(!haveChromium)('the monitoring centre in Chromium, on a running 
         throw new Error(`the machine page did not open: ${errors.join('; ') || 'no page error'}`);
       });
     expect(await officer.locator('.trail-map path.leaflet-interactive').count()).toBeGreaterThan(0);
+    const history = await officer.locator('#machine-events').innerText();
+    expect(history).toContain('SOS from the booth: crowd at the door');
+    expect(history).toContain('unblocked by');
+    expect(history).toContain('left geofence booth-1-1-1');
     await officer.getByRole('heading', { name: 'Result record' }).waitFor();
+    expect(await officer.locator('#result-record').innerText()).toContain('Not yet sent');
     await screenshot(officer, 'monitor-machine-page');
   });
 

@@ -76,6 +76,14 @@ export const recordKeys = {
   windowStatusPartition: (electionId: string): string => `windows#${electionId}`,
   /** When a machine last had a vote accepted (the end of that vote's time bucket). */
   machineActivity: (machineId: string): RecordKey => ({ pk: `activity#${machineId}`, sk: 'votes' }),
+  /** A machine's history for its page, newest first. */
+  machineEventsPartition: (machineId: string): string => `mevents#${machineId}`,
+  machineEvent: (machineId: string, at: number, eventId: string): RecordKey => ({
+    pk: `mevents#${machineId}`,
+    sk: `${pad(FAR_FUTURE_MS - at)}#${eventId}`,
+  }),
+  /** The latest check of a machine's signed result record. */
+  machineResult: (machineId: string): RecordKey => ({ pk: `activity#${machineId}`, sk: 'result' }),
   /** A booth's machine, so an SOS can block every machine of the booth without a scan. */
   boothMachine: (boothId: string, machineId: string): RecordKey => ({
     pk: `booth-machines#${boothId}`,
