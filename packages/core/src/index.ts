@@ -1,3 +1,4 @@
+export * from './blueprint';
 export * from './config';
 export * from './domain/alerts/alerts';
 export * from './domain/alerts/notify';

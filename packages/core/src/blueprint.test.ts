@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import {
+  blueprintElection,
+  blueprintEnvironment,
+  blueprintSettings,
+  loadBlueprint,
+  parseBlueprint,
+} from './blueprint';
+import { loadConfig } from './config';
+
+const elections = join(dirname(fileURLToPath(import.meta.url)), '../../../elections');
+
+describe('the election blueprint', () => {
+  it.each(['national-general', 'city-municipal'])(
+    'loads the shipped %s blueprint and finds its data files',
+    (name) => {
+      const blueprint = loadBlueprint(join(elections, `${name}.json`));
+      expect(blueprint.stage).toBe(name);
+      for (const path of Object.values(blueprint.data)) expect(existsSync(path!), path).toBe(true);
+    },
+  );
+
+  it('states poll hours in the election time zone', () => {
+    const blueprint = loadBlueprint(join(elections, 'national-general.json'));
+    expect(blueprintElection(blueprint)).toMatchObject({
+      opensAt: '2029-04-19T07:00:00+05:30',
+      closesAt: '2029-04-19T18:00:00+05:30',
+    });
+    expect(blueprintSettings(blueprint).monitoring.pollHours).toEqual({
+      opens: '07:00',
+      closes: '18:00',
+      utcOffsetMinutes: 330,
+    });
+  });
+
+  it('gives Lambda the same settings through the environment loadConfig reads', () => {
+    const blueprint = loadBlueprint(join(elections, 'city-municipal.json'));
+    const config = loadConfig(blueprintEnvironment(blueprint));
+    expect(config).toMatchObject({ stage: 'city-municipal', electionId: 'pune-mc-2027', bucketMs: 300_000 });
+    expect(config.monitoring.votes.maxPerWindow).toBe(6);
+    expect(config.monitoring.pollHours.utcOffsetMinutes).toBe(330);
+  });
+
+  it('names every bad field of a wrong blueprint', () => {
+    expect(() =>
+      parseBlueprint({
+        stage: 'Bad Stage',
+        electionId: 'x',
+        name: 'x',
+        aws: { primaryRegion: 'ap-south-1', secondaryRegion: 'ap-south-1' },
+        poll: { day: '2029-02-30', opens: '18:00', closes: '07:00', timeZone: 'Mars/Olympus' },
+        secrecy: { bucketSeconds: 1 },
+        scale: { voters: 10, turnout: 2, booths: 1, peakFactor: 2 },
+        surprise: true,
+      }),
+    ).toThrow(
+      /stage[\s\S]*aws[\s\S]*poll.day[\s\S]*poll.timeZone[\s\S]*secrecy.bucketSeconds[\s\S]*scale.turnout/,
+    );
+  });
+});

@@ -1,0 +1,60 @@
+import {
+  type Blueprint,
+  blueprintDataOrder,
+  blueprintElection,
+  createEntity,
+  type ImportDeps,
+  type ImportEntity,
+  updateEntity,
+} from '@ballotstream/core';
+import { importCsvFile } from '../registry/import-file';
+import { ProgressBar } from './progress';
+
+const entityOfData: Readonly<Record<(typeof blueprintDataOrder)[number], ImportEntity>> = {
+  regions: 'region',
+  constituencies: 'constituency',
+  candidates: 'candidate',
+  booths: 'booth',
+  machines: 'machine',
+  officers: 'officer',
+  voters: 'voter',
+};
+
+/**
+ * Registers a blueprint's election and imports its data files in reference order through the
+ * running runtime, so every change is audited and its events reach the runtime's bus. A file
+ * with a bad row stops the start-up, naming each row; nothing of that file is written.
+ */
+export async function applyBlueprint(
+  deps: ImportDeps,
+  blueprint: Blueprint,
+  out: NodeJS.WritableStream,
+): Promise<void> {
+  const actor = { name: `blueprint:${blueprint.stage}`, role: 'admin' } as const;
+  const election = blueprintElection(blueprint);
+  const created = await createEntity(deps, { entity: 'election', body: election, actor });
+  if (!created.ok && created.error.reason === 'already-exists') {
+    const { electionId: _id, ...patch } = election;
+    const updated = await updateEntity(deps, { entity: 'election', id: blueprint.electionId, patch, actor });
+    if (!updated.ok)
+      throw new Error(`cannot update election ${blueprint.electionId}: ${JSON.stringify(updated.error)}`);
+  } else if (!created.ok) {
+    throw new Error(`cannot register election ${blueprint.electionId}: ${JSON.stringify(created.error)}`);
+  }
+  out.write(`  election    ${blueprint.name} (${election.opensAt} – ${election.closesAt})\n`);
+  for (const key of blueprintDataOrder) {
+    const path = blueprint.data[key];
+    if (path === undefined) continue;
+    const bar = new ProgressBar(`  import ${key}`);
+    const problems: string[] = [];
+    const report = await importCsvFile(deps, path, {
+      entity: entityOfData[key],
+      actor: actor.name,
+      onProgress: ({ phase, bytes, size, rows }) => bar.update(bytes, size, rows, phase),
+      onProblem: (p) => problems.push(`${path}:${p.line}: ${p.field}: ${p.message}`),
+    });
+    bar.done();
+    if (problems.length > 0) throw new Error(`${key} not imported:\n${problems.join('\n')}`);
+    out.write(`  ${key.padEnd(11)} ${report.rows} rows (${report.created} new, ${report.updated} updated)\n`);
+  }
+}
