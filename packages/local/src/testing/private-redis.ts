@@ -29,6 +29,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `redis://127.0.0.1:${port}/0`;
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on('error', () => undefined);
   try {
     for (let tries = 0; ; tries++) {
       try {

@@ -3,6 +3,7 @@ import { DependencyError } from '../../errors';
 import type { ClaimOutcome, VoterCache } from '../../ports/voter-cache';
 
 const VOTED = 'voted';
+const UNREACHABLE = new Set(['reconnecting', 'close', 'end']);
 
 // Both keys share one hash tag so the claim stays a single-slot script on a Redis cluster.
 function keysOf(electionId: string, voterKey: string, ticketId: string): [string, string] {
@@ -55,6 +56,9 @@ export function connectRedis(options: RedisVoterCacheOptions): Redis {
   redis.once('ready', () => {
     redis.options.enableOfflineQueue = false;
   });
+  // While Redis is away every command fails as a DependencyError and the durable store decides;
+  // the client's own 'error' events would only print once per reconnect attempt.
+  redis.on('error', () => undefined);
   return redis;
 }
 
@@ -109,6 +113,11 @@ export class RedisVoterCache implements VoterCache {
   }
 
   private async call<T>(command: () => Promise<T>): Promise<T> {
+    // A client that lost its connection would hold each command until a reconnect attempt gives
+    // up; fail at once instead, so a verification goes straight to the durable store.
+    if (UNREACHABLE.has(this.redis.status)) {
+      throw new DependencyError('redis', `voter cache is unreachable (${this.redis.status})`);
+    }
     try {
       return await command();
     } catch (cause) {
