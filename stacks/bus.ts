@@ -1,5 +1,4 @@
 import { allTriggers, inRegion } from './context';
-import { dataKey, dataKeySecondary } from './keys';
 import { forwardedPatterns } from './lib/event-rules';
 import type { Region } from './lib/permissions';
 
@@ -19,15 +18,19 @@ export const defaultBuses: Record<Region, $util.Output<aws.cloudwatch.GetEventBu
   secondary: aws.cloudwatch.getEventBusOutput({ name: 'default' }, inRegion('secondary')),
 };
 
-/** A dead-letter queue per region for events no target could take, and for failed IoT rule actions. */
+/**
+ * A dead-letter queue per region for events no target could take, and for failed IoT rule actions.
+ * SQS-managed encryption: EventBridge, IoT Core and Scheduler could not write to a queue under
+ * the customer key without key-policy grants to each service.
+ */
 export const deadLetters: Record<Region, aws.sqs.Queue> = {
   primary: new aws.sqs.Queue('DeadLetters', {
     messageRetentionSeconds: 14 * 24 * 3600,
-    kmsMasterKeyId: dataKey.arn,
+    sqsManagedSseEnabled: true,
   }),
   secondary: new aws.sqs.Queue(
     'DeadLettersSecondary',
-    { messageRetentionSeconds: 14 * 24 * 3600, kmsMasterKeyId: dataKeySecondary.arn },
+    { messageRetentionSeconds: 14 * 24 * 3600, sqsManagedSseEnabled: true },
     inRegion('secondary'),
   ),
 };

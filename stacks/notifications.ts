@@ -1,5 +1,4 @@
 import { blueprint } from './context';
-import { dataKey } from './keys';
 import { officerSubscriptions } from './lib/notifications';
 
 /**
@@ -7,9 +6,10 @@ import { officerSubscriptions } from './lib/notifications';
  * attributes, and each officer's email / SMS subscription filters on their region and severity.
  */
 export const notificationsTopic = new sst.aws.SnsTopic('OfficerAlerts', {
+  // The AWS-managed SNS key: any publisher the account's IAM allows can use it, with no key grants.
   transform: {
     topic: (args) => {
-      args.kmsMasterKeyId = dataKey.arn;
+      args.kmsMasterKeyId = 'alias/aws/sns';
     },
   },
 });
