@@ -176,6 +176,8 @@ export async function votesIngested(
       const gateway = gateways.get(ballot.machine.machineId)!;
       return gateway.cast(ballot.ballotToken, candidateOf(bench.election, ballot.machine, i));
     });
+    // A cast resolves once the vote is on the gateway's disk; delivery follows in the background.
+    await Promise.all([...gateways.values()].map((g) => g.drained()));
     await bench.runtime.bus.drain();
     const seconds = (performance.now() - started) / 1000;
     const after = await storedVotes(bench);
@@ -226,6 +228,7 @@ export async function publishToTally(
         );
       }
       await Promise.all(inFlight);
+      await Promise.all([...gateways.values()].map((g) => g.drained()));
       sending = false;
     })();
     let counted = 0;

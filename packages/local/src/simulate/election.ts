@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { mintTicket, rawPublicKey, recordKeys } from '@ballotstream/core';
 import type { Deps } from '@ballotstream/functions/shared/deps';
+import { demoBoothPlace, demoCandidate, demoConstituencyName, demoRegionName } from '../demo/geography';
 import {
   type DemoElection,
   type DemoMachine,
@@ -30,43 +31,59 @@ export async function inPool(
 export async function seedElectionFast(deps: Deps, size: DemoSize, concurrency = 256): Promise<DemoElection> {
   const { records, config } = deps;
   const electionId = config.electionId;
-  const plan: Omit<DemoMachine, 'privateKey'>[] = [];
+  const plan: (Omit<DemoMachine, 'privateKey'> & { r: number; c: number; b: number })[] = [];
   const candidates = new Map<string, string[]>();
-  const constituencies: { constituencyId: string; regionId: string; name: string }[] = [];
+  // The same registry records `seedDemoElection` writes, so every read model and rule sees them.
+  const registry: Record<string, unknown>[] = [];
+  const electorate = Math.ceil(
+    size.voters / (size.regions * size.constituenciesPerRegion * size.boothsPerConstituency),
+  );
   for (let r = 1; r <= size.regions; r++) {
+    const regionId = `region-${r}`;
+    registry.push({ ...recordKeys.registryEntity('region', regionId), regionId, name: demoRegionName(r) });
     for (let c = 1; c <= size.constituenciesPerRegion; c++) {
       const constituencyId = `c-${r}-${c}`;
-      constituencies.push({ constituencyId, regionId: `region-${r}`, name: `Constituency ${r}.${c}` });
-      candidates.set(
+      registry.push({
+        ...recordKeys.constituency(constituencyId),
         constituencyId,
-        Array.from({ length: size.candidatesPerConstituency }, (_, k) => `cand-${r}-${c}-${k + 1}`),
-      );
-      for (let b = 1; b <= size.boothsPerConstituency; b++) {
-        plan.push({
-          machineId: `m-${r}-${c}-${b}`,
-          boothId: `booth-${r}-${c}-${b}`,
+        regionId,
+        name: demoConstituencyName(r, c),
+      });
+      const ids = Array.from({ length: size.candidatesPerConstituency }, (_, k) => `cand-${r}-${c}-${k + 1}`);
+      candidates.set(constituencyId, ids);
+      for (const [k, candidateId] of ids.entries()) {
+        registry.push({
+          ...recordKeys.registryEntity('candidate', candidateId),
+          candidateId,
           constituencyId,
-          regionId: `region-${r}`,
+          regionId,
+          ...demoCandidate(r, c, k + 1),
         });
+      }
+      for (let b = 1; b <= size.boothsPerConstituency; b++) {
+        const boothId = `booth-${r}-${c}-${b}`;
+        registry.push({
+          ...recordKeys.booth(boothId),
+          boothId,
+          constituencyId,
+          regionId,
+          ...demoBoothPlace(r, c, b),
+          electorate,
+        });
+        plan.push({ machineId: `m-${r}-${c}-${b}`, boothId, constituencyId, regionId, r, c, b });
       }
     }
   }
-  await inPool(constituencies.length, concurrency, (i) => {
-    const c = constituencies[i]!;
-    return records.put('registry', { ...recordKeys.constituency(c.constituencyId), ...c });
-  });
+  await inPool(registry.length, concurrency, (i) =>
+    records.put('registry', registry[i] as Parameters<typeof records.put>[1]),
+  );
   const machines: DemoMachine[] = new Array(plan.length);
   await inPool(plan.length, concurrency, async (i) => {
-    const m = plan[i]!;
+    const { r: _r, c: _c, b: _b, ...m } = plan[i]!;
     const { privateKey } = generateKeyPairSync('ed25519');
-    const { boothId, constituencyId, regionId, machineId } = m;
-    await records.put('registry', { ...recordKeys.booth(boothId), boothId, constituencyId, regionId });
     await records.put('registry', {
-      ...recordKeys.machine(machineId),
-      machineId,
-      boothId,
-      constituencyId,
-      regionId,
+      ...recordKeys.machine(m.machineId),
+      ...m,
       publicKey: rawPublicKey(privateKey),
       blocked: false,
     });
@@ -82,14 +99,10 @@ export async function seedElectionFast(deps: Deps, size: DemoSize, concurrency =
     const fingerprint = demoFingerprint(voterId);
     await deps.biometrics.enrol(voterKey, Buffer.from(fingerprint, 'base64url'));
     const ticketId = `t-${v}`;
-    const ticket = await mintTicket(deps.ticketKeys, {
-      ticketId,
-      electionId,
-      voterKey,
-      issuedAt: now,
-      expiresAt: now + 7 * 24 * 3600_000,
-    });
-    await records.put('tickets', { ...recordKeys.ticket(ticketId), electionId, status: 'issued' });
+    const claims = { ticketId, electionId, voterKey, issuedAt: now, expiresAt: now + 7 * 24 * 3600_000 };
+    const ticket = await mintTicket(deps.ticketKeys, claims);
+    await records.put('tickets', { ...recordKeys.ticket(ticketId), ...claims, status: 'issued' });
+    await records.put('voters', { ...recordKeys.voterTicket(voterKey, electionId), ticketId });
     voters[i] = { voterId, ticket, fingerprint };
   });
   return { electionId, machines, voters, candidates };
