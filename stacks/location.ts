@@ -1,15 +1,13 @@
-import { dataKey } from './keys';
-
 /**
  * Machine positions and booth geofences. Amazon Location delivers geofence ENTER / EXIT events
  * to the region's *default* bus (`source: aws.geo`); event triggers with an `aws.*` source are
  * subscribed there (see `lib/event-rules.ts`). Device position events additionally need
  * `update-tracker --event-bridge-enabled`, which the Pulumi tracker cannot set (docs/deploy.md).
+ * Both use AWS-owned encryption: a customer key would need grants for every caller.
  */
 const geofences = new aws.location.GeofenceCollection('BoothGeofences', {
   collectionName: `ballotstream-${$app.stage}-booths`,
   description: 'One geofence per polling booth, from the booth polygons of the registry.',
-  kmsKeyId: dataKey.arn,
 });
 
 const tracker = new aws.location.Tracker('MachineTracker', {
@@ -17,7 +15,6 @@ const tracker = new aws.location.Tracker('MachineTracker', {
   description: 'GPS positions of voting machines.',
   // A position is stored and evaluated only after the machine moved more than 30 m.
   positionFiltering: 'DistanceBased',
-  kmsKeyId: dataKey.arn,
 });
 
 new aws.location.TrackerAssociation('MachineTrackerGeofences', {
