@@ -31,8 +31,6 @@ export interface RuntimeOptions {
   readonly runSchedules?: boolean;
   /** Retry backoff of bus deliveries. */
   readonly busBackoffMs?: number;
-  /** The time every handler reads (the simulator's faster clock); system time by default. */
-  readonly clock?: Clock;
   /**
    * Serve MQTT over TLS with client certificates from the election CA (kept under `<dataDir>/pki`,
    * or in memory without a data dir); `false` serves plain TCP for tests that do not test TLS.
@@ -67,7 +65,6 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     ...(options.redisUrl === undefined ? {} : { redisUrl: options.redisUrl }),
     ...(options.config === undefined ? {} : { config: options.config }),
-    ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   installDeps(deps);
 
