@@ -6,11 +6,13 @@ import {
   type KeyObject,
   randomBytes,
   sign,
-  verify,
 } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { verifyTicketSignature } from '../../domain/crypto/ticket-signature';
 import type { TicketKeys, VoterPseudonyms } from '../../ports/ticket-keys';
+
+export { verifyTicketSignature };
 
 /** The signature schemes a ticket key may use; KMS offers both (ECC_NIST_EDWARDS25519, ECC_NIST_P256). */
 export type TicketKeyAlgorithm = 'ed25519' | 'ecdsa-p256';
@@ -20,21 +22,6 @@ export function generateTicketKey(algorithm: TicketKeyAlgorithm = 'ed25519'): Ke
   return algorithm === 'ed25519'
     ? generateKeyPairSync('ed25519').privateKey
     : generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-}
-
-/** Verifies a 64-byte ticket signature with a public key, whichever of the two schemes it uses. */
-export function verifyTicketSignature(key: KeyObject, message: Uint8Array, signature: Uint8Array): boolean {
-  if (signature.length !== 64) return false;
-  try {
-    if (key.asymmetricKeyType === 'ed25519') return verify(null, message, key, signature);
-    if (key.asymmetricKeyType === 'ec') {
-      // Raw r||s (IEEE P1363) keeps ECDSA signatures as short as Ed25519's for the QR code.
-      return verify('sha256', message, { key, dsaEncoding: 'ieee-p1363' }, signature);
-    }
-    return false;
-  } catch {
-    return false;
-  }
 }
 
 function signTicket(key: KeyObject, message: Uint8Array): Uint8Array {
