@@ -39,6 +39,17 @@ describe('stacks/ from the trigger table', () => {
     }
   });
 
+  it('builds every kind of trigger in stacks/ from these plans over the whole table', () => {
+    const source = (file: string) => stackSources.find((s) => s.file === file)?.text ?? '';
+    expect(source('functions.ts')).toContain('allTriggers.map(');
+    expect(source('api.ts')).toContain('routePlans(allTriggers)');
+    expect(source('events.ts')).toContain('eventRulePlans(allTriggers)');
+    expect(source('iot.ts')).toContain('topicRulePlans($app.stage, allTriggers)');
+    expect(source('schedules.ts')).toContain("trigger.kind === 'schedule'");
+    expect(source('bus.ts')).toContain('forwardedPatterns(allTriggers)');
+    expect(source('tables.ts')).toContain('tablePlans(definitions');
+  });
+
   it('names no trigger, handler, route or topic by hand', () => {
     for (const { file, text } of stackSources) {
       for (const trigger of all) {
