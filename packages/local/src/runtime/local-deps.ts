@@ -19,7 +19,7 @@ import {
   SimulatedBiometrics,
 } from '@ballotstream/core/adapters/local';
 import { connectRedis, RedisVoterCache } from '@ballotstream/core/adapters/redis';
-import type { EventPublisher } from '@ballotstream/core/ports';
+import type { Clock, EventPublisher } from '@ballotstream/core/ports';
 import { systemClock } from '@ballotstream/core/ports';
 import type { EventBridgeEnvelope } from '@ballotstream/events';
 import type { Deps } from '@ballotstream/functions/shared/deps';
@@ -35,6 +35,8 @@ export interface LocalDepsOptions {
   readonly putAwsEvent?: (envelope: EventBridgeEnvelope) => void;
   /** The broker control messages go out through; without one, sending a control message fails. */
   readonly machineChannel?: MachineChannel;
+  /** The time every handler reads; the simulator drives a faster one. System time by default. */
+  readonly clock?: Clock;
 }
 
 const noChannel: MachineChannel = {
@@ -59,7 +61,7 @@ export async function buildLocalDeps(options: LocalDepsOptions): Promise<Deps> {
   ]);
   return {
     config,
-    clock: systemClock,
+    clock: options.clock ?? systemClock,
     publisher: options.publisher,
     records,
     cache,
@@ -79,7 +81,7 @@ export async function buildLocalDeps(options: LocalDepsOptions): Promise<Deps> {
     }),
     notifier: new OutboxNotifier({
       records,
-      clock: systemClock,
+      clock: options.clock ?? systemClock,
       ...(dir === undefined ? {} : { file: join(dir, 'outbox.jsonl') }),
     }),
     machineCommands: new LocalMachineCommands(config.stage, options.machineChannel ?? noChannel),

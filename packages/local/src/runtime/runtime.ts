@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '@ballotstream/core';
+import type { Clock } from '@ballotstream/core/ports';
 import { topicFilter } from '@ballotstream/events';
 import { observeBrokerActivity } from '@ballotstream/functions/fleet/observe-activity';
 import { type Deps, installDeps, uninstallDeps } from '@ballotstream/functions/shared/deps';
@@ -31,6 +32,8 @@ export interface RuntimeOptions {
   readonly runSchedules?: boolean;
   /** Retry backoff of bus deliveries. */
   readonly busBackoffMs?: number;
+  /** The time every handler reads (the simulator's faster clock); system time by default. */
+  readonly clock?: Clock;
   /**
    * Serve MQTT over TLS with client certificates from the election CA (kept under `<dataDir>/pki`,
    * or in memory without a data dir); `false` serves plain TCP for tests that do not test TLS.
@@ -65,6 +68,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     ...(options.redisUrl === undefined ? {} : { redisUrl: options.redisUrl }),
     ...(options.config === undefined ? {} : { config: options.config }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   installDeps(deps);
 
