@@ -1,6 +1,8 @@
 #!/usr/bin/env node
+import { alerts } from './cli/alerts';
 import { parseArgs } from './cli/args';
 import { audit } from './cli/audit';
+import { capacity } from './cli/capacity';
 import { issueCert, verifyResult } from './cli/casting';
 import { exportCommand, importCommand } from './cli/registry-files';
 import { token } from './cli/token';
@@ -21,6 +23,11 @@ const commands: Record<
   },
   token: { summary: 'print a bearer token (--role officer --region <r>)', run: token },
   audit: { summary: 'verify (or list) the hash-chained audit log', run: audit },
+  capacity: {
+    summary: 'AWS capacity plan and cost of the day (--config <blueprint> or --voters --booths)',
+    run: capacity,
+  },
+  alerts: { summary: 'list alerts, or the officer notifications in the outbox (--follow)', run: alerts },
   'issue-cert': { summary: "issue a machine's client certificate from the election CA", run: issueCert },
   'verify-result': {
     summary: "verify a machine's signed result record (--public-key or --data-dir)",

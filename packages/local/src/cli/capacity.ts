@@ -1,0 +1,39 @@
+import { type CapacityInput, planCapacity, renderCapacityPlan } from '@ballotstream/core';
+import { loadBlueprint, pollHoursOf } from '@ballotstream/core/blueprint';
+import { numberFlag, type ParsedArgs, stringFlag } from './args';
+
+/**
+ * `ballotstream capacity --config <blueprint>` or `--voters N --booths N --hours H --peak-factor F
+ * [--turnout T] [--machines-per-booth M]`: prints peak rates, what each AWS service must be sized
+ * or raised to, the quotas that exceeds, and the day's cost, with every assumption.
+ */
+export async function capacity(args: ParsedArgs): Promise<void> {
+  const configPath = stringFlag(args, 'config');
+  let input: CapacityInput;
+  if (configPath !== undefined) {
+    const blueprint = loadBlueprint(configPath);
+    input = {
+      ...blueprint.scale,
+      hours: pollHoursOf(blueprint),
+      peakFactor: numberFlag(args, 'peak-factor', blueprint.scale.peakFactor),
+    };
+    process.stdout.write(`${blueprint.name} (${configPath})\n\n`);
+  } else {
+    if (!args.flags.has('voters') || !args.flags.has('booths'))
+      throw new Error(
+        'usage: ballotstream capacity --config <file> | --voters N --booths N [--hours 11] [--peak-factor 3] [--turnout 1]',
+      );
+    input = {
+      voters: numberFlag(args, 'voters', 0),
+      turnout: numberFlag(args, 'turnout', 1),
+      booths: numberFlag(args, 'booths', 0),
+      machinesPerBooth: numberFlag(args, 'machines-per-booth', 1),
+      hours: numberFlag(args, 'hours', 11),
+      peakFactor: numberFlag(args, 'peak-factor', 3),
+    };
+  }
+  for (const [name, value] of Object.entries(input))
+    if (!(value > 0)) throw new Error(`${name} must be a positive number`);
+  if (input.turnout > 1) throw new Error('turnout is a fraction between 0 and 1');
+  process.stdout.write(`${renderCapacityPlan(planCapacity(input))}\n`);
+}
