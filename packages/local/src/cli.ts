@@ -5,6 +5,7 @@ import { audit } from './cli/audit';
 import { capacity } from './cli/capacity';
 import { issueCert, verifyResult } from './cli/casting';
 import { exportCommand, importCommand } from './cli/registry-files';
+import { ticketKeys } from './cli/ticket-keys';
 import { token } from './cli/token';
 import { up } from './cli/up';
 
@@ -22,6 +23,10 @@ const commands: Record<
     run: exportCommand,
   },
   token: { summary: 'print a bearer token (--role officer --region <r>)', run: token },
+  'ticket-keys': {
+    summary: 'rotate the ticket-signing key (rotate [--algorithm ecdsa-p256]) or list public keys',
+    run: ticketKeys,
+  },
   audit: { summary: 'verify (or list) the hash-chained audit log', run: audit },
   capacity: {
     summary: 'AWS capacity plan and cost of the day (--config <blueprint> or --voters --booths)',

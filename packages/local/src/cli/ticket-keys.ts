@@ -1,0 +1,29 @@
+import { join, resolve } from 'node:path';
+import { loadFileTicketKeys, rotateFileTicketKeys } from '@ballotstream/core/adapters/local';
+import { type ParsedArgs, stringFlag } from './args';
+
+/**
+ * `ballotstream ticket-keys rotate [--algorithm ed25519|ecdsa-p256] [--data-dir d]` adds a ticket
+ * key that signs from the runtime's next start (older keys keep verifying); `ticket-keys list`
+ * prints the key ids and public keys booths need to verify tickets offline.
+ */
+export async function ticketKeys(args: ParsedArgs): Promise<void> {
+  const dir = join(resolve(stringFlag(args, 'data-dir', '.data/local')!), 'keys');
+  const action = args.positional[1] ?? 'list';
+  if (action === 'rotate') {
+    const algorithm = stringFlag(args, 'algorithm', 'ed25519');
+    if (algorithm !== 'ed25519' && algorithm !== 'ecdsa-p256')
+      throw new Error('--algorithm must be ed25519 or ecdsa-p256');
+    loadFileTicketKeys(dir); // creates the first key when there is none, so rotation adds a second
+    const keyId = rotateFileTicketKeys(dir, algorithm);
+    process.stdout.write(
+      `ticket key ${keyId} (${algorithm}) signs from the next start; older keys still verify\n`,
+    );
+    return;
+  }
+  if (action !== 'list') throw new Error(`unknown action ${action}: use rotate or list`);
+  const keys = loadFileTicketKeys(dir);
+  for (const { keyId, publicKeyPem } of keys.exportPublicKeys()) {
+    process.stdout.write(`${keyId}${keyId === keys.currentKeyId ? ' (signs)' : ''}\n${publicKeyPem}`);
+  }
+}
