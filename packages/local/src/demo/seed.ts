@@ -1,5 +1,12 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { mintTicket, rawPublicKey, recordKeys } from '@ballotstream/core';
+import {
+  changeEvent,
+  createEntity,
+  mintTicket,
+  type RegistryEntity,
+  rawPublicKey,
+  recordKeys,
+} from '@ballotstream/core';
 import type { Deps } from '@ballotstream/functions/shared/deps';
 import { demoBoothPlace, demoCandidate, demoConstituencyName, demoRegionName } from './geography';
 
@@ -55,58 +62,51 @@ export async function seedDemoElection(deps: Deps, size: DemoSize = smallDemo): 
   const electionId = config.electionId;
   const machines: DemoMachine[] = [];
   const candidates = new Map<string, string[]>();
+  // The registry is filled through its own use cases, as an administrator would: validated,
+  // audited, and each change published on the bus.
+  const register = async (entity: RegistryEntity, body: Record<string, unknown>) => {
+    const result = await createEntity(deps, { entity, body, actor: { name: 'demo-seed', role: 'admin' } });
+    if (!result.ok) throw new Error(`demo ${entity} refused: ${JSON.stringify(result.error)}`);
+    await deps.publisher.publish([changeEvent(deps.clock.now(), result.value)]);
+  };
   for (let r = 1; r <= size.regions; r++) {
     const regionId = `region-${r}`;
-    await records.put('registry', {
-      ...recordKeys.registryEntity('region', regionId),
+    await register('region', { regionId, name: demoRegionName(r) });
+    // One officer per region, so the demo's alerts reach someone (see `ballotstream alerts outbox`).
+    await register('officer', {
+      officerId: `officer-${r}`,
+      name: `Officer of ${demoRegionName(r)}`,
       regionId,
-      name: demoRegionName(r),
+      phone: `+9198000000${String(r).padStart(2, '0')}`,
+      email: `officer-${r}@example.org`,
+      notifyBy: ['sms', 'email'],
+      minSeverity: 'warning',
     });
     for (let c = 1; c <= size.constituenciesPerRegion; c++) {
       const constituencyId = `c-${r}-${c}`;
-      await records.put('registry', {
-        ...recordKeys.constituency(constituencyId),
-        constituencyId,
-        regionId,
-        name: demoConstituencyName(r, c),
-      });
+      await register('constituency', { constituencyId, regionId, name: demoConstituencyName(r, c) });
       candidates.set(
         constituencyId,
         Array.from({ length: size.candidatesPerConstituency }, (_, k) => `cand-${r}-${c}-${k + 1}`),
       );
       for (const [k, candidateId] of candidates.get(constituencyId)!.entries()) {
-        await records.put('registry', {
-          ...recordKeys.registryEntity('candidate', candidateId),
-          candidateId,
-          constituencyId,
-          regionId,
-          ...demoCandidate(r, c, k + 1),
-        });
+        await register('candidate', { candidateId, constituencyId, ballotOrder: k + 1, ...demoCandidate(r, c, k + 1) });
       }
       for (let b = 1; b <= size.boothsPerConstituency; b++) {
         const boothId = `booth-${r}-${c}-${b}`;
         const machineId = `m-${r}-${c}-${b}`;
         const { privateKey } = generateKeyPairSync('ed25519');
-        await records.put('registry', {
-          ...recordKeys.booth(boothId),
+        await register('booth', {
           boothId,
           constituencyId,
-          regionId,
-          // A booth's place and electorate, as the registry's booth schema holds them.
           ...demoBoothPlace(r, c, b),
           electorate: Math.ceil(
             size.voters / (size.regions * size.constituenciesPerRegion * size.boothsPerConstituency),
           ),
         });
-        await records.put('registry', {
-          ...recordKeys.machine(machineId),
-          machineId,
-          boothId,
-          constituencyId,
-          regionId,
-          publicKey: rawPublicKey(privateKey),
-          blocked: false,
-        });
+        await register('machine', { machineId, boothId, publicKey: rawPublicKey(privateKey) });
+        // An SOS blocks every machine of its booth; this index finds them without a scan.
+        await records.put('registry', { ...recordKeys.boothMachine(boothId, machineId), machineId });
         machines.push({ machineId, boothId, constituencyId, regionId, privateKey });
       }
     }
