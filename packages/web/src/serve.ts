@@ -40,6 +40,7 @@ export function webFallback(distDir: string = webDistDir) {
       res.end();
       return true;
     }
+    if (!(await exists(join(root, 'monitor', 'index.html')))) return notBuilt(res);
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
     // A path that climbs out of the build folder is not ours to serve.
     if (!file.startsWith(root + sep)) return false;
@@ -48,6 +49,20 @@ export function webFallback(distDir: string = webDistDir) {
     const app = path.startsWith('/citizen') ? 'citizen' : 'monitor';
     return extname(path) === '' ? send(res, req, join(root, app, 'index.html')) : false;
   };
+}
+
+async function exists(file: string): Promise<boolean> {
+  return (await stat(file).catch(() => undefined))?.isFile() === true;
+}
+
+// Says how to build rather than a bare 404, so whoever opens the page knows what to do.
+function notBuilt(res: ServerResponse): true {
+  res.writeHead(503, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(
+    '<!doctype html><title>Web apps not built</title><p>The web apps are not built yet. Run ' +
+      '<code>npm run build -w packages/web</code> (or start with <code>npm start</code>, which builds them).</p>',
+  );
+  return true;
 }
 
 async function send(res: ServerResponse, req: IncomingMessage, file: string): Promise<boolean> {

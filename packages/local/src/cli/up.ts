@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { blueprintSettings, loadBlueprint } from '@ballotstream/core/blueprint';
+import { ensureWebBuild } from '@ballotstream/web/build';
 import { type DriveProgress, driveBooths } from '../demo/booth-driver';
 import { seedDemoElection, smallDemo } from '../demo/seed';
 import { startRuntime } from '../runtime/runtime';
@@ -23,6 +24,12 @@ export async function up(args: ParsedArgs): Promise<void> {
   const redisUrl = stringFlag(args, 'redis-url', process.env.REDIS_URL || undefined);
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 
+  // The runtime serves the web apps from their Vite build; build it when missing or stale.
+  const webBuilt = await ensureWebBuild().then(
+    () => undefined,
+    (error: unknown) =>
+      `not built (${error instanceof Error ? error.message : String(error)}); run npm run build -w packages/web`,
+  );
   const runtime = await startRuntime({
     dataDir,
     ...(redisUrl === undefined ? {} : { redisUrl }),
@@ -38,6 +45,16 @@ export async function up(args: ParsedArgs): Promise<void> {
   out.write(`ballotstream is running (data in ${dataDir})\n`);
   out.write(`  API         ${runtime.httpUrl}   (try ${runtime.httpUrl}/tallies?level=region)\n`);
   out.write(`  MQTT        ${runtime.mqttUrl}\n`);
+  out.write(
+    `  monitoring  ${runtime.httpUrl}/monitor/   ${webBuilt ?? 'officers sign in with a token (below)'}\n`,
+  );
+  out.write(`  citizen app ${runtime.httpUrl}/citizen/\n`);
+  if (demo) {
+    out.write(`  national token   ${runtime.tokens.mint({ role: 'admin', subject: 'national-desk' })}\n`);
+    out.write(
+      `  region-1 officer ${runtime.tokens.mint({ role: 'officer', regionId: 'region-1', subject: 'officer-region-1' })}\n`,
+    );
+  }
   out.write(`  voter cache ${redisUrl === undefined ? 'in-process' : `Redis at ${redisUrl}`}\n`);
   if (blueprint !== undefined) await applyBlueprint(runtime.deps, blueprint, out);
 

@@ -7,6 +7,7 @@ import { topicFilter } from '@ballotstream/events';
 import { observeBrokerActivity } from '@ballotstream/functions/fleet/observe-activity';
 import { type Deps, installDeps, uninstallDeps } from '@ballotstream/functions/shared/deps';
 import { type Trigger, triggers } from '@ballotstream/functions/triggers';
+import { webFallback } from '@ballotstream/web/serve';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { LocalTokenIssuer } from '../auth/jwt';
 import { LocalBus } from '../bus/local-bus';
@@ -132,6 +133,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     broker.listen(options.mqttPort ?? 0),
   ]);
   api.fallback(alertStream(bus, (token) => tokens.verify(token)));
+  // The monitoring centre at /monitor/ and the citizen app at /citizen/, as the static site serves them in AWS.
+  api.fallback(webFallback());
   if (options.runSchedules ?? true) scheduler.start();
 
   let stopped = false;

@@ -83,10 +83,11 @@ function answerView(id: string, answer: Answer | undefined): HTMLElement {
 function render(): void {
   document.documentElement.lang = state.lang;
   document.title = t('title');
+  // Every control has an id, so the one with the focus keeps it across a re-render.
   const focusedId = document.activeElement?.id;
   replace(
     root,
-    h('a', { class: 'skip', href: '#main' }, t('skip')),
+    h('a', { class: 'skip', id: 'skip', href: '#main' }, t('skip')),
     h(
       'header',
       { class: 'top' },
@@ -115,12 +116,12 @@ function render(): void {
     h(
       'nav',
       { class: 'sections', 'aria-label': t('title') },
-      h('a', { href: '#booths' }, t('boothsTitle')),
-      h('a', { href: '#candidates' }, t('candidatesTitle')),
-      h('a', { href: '#ticket' }, t('ticketTitle')),
-      h('a', { href: '#receipt' }, t('receiptTitle')),
-      h('a', { href: '#turnout' }, t('turnoutTitle')),
-      h('a', { href: '#results' }, t('resultsTitle')),
+      h('a', { id: 'to-booths', href: '#booths' }, t('boothsTitle')),
+      h('a', { id: 'to-candidates', href: '#candidates' }, t('candidatesTitle')),
+      h('a', { id: 'to-ticket', href: '#ticket' }, t('ticketTitle')),
+      h('a', { id: 'to-receipt', href: '#receipt' }, t('receiptTitle')),
+      h('a', { id: 'to-turnout', href: '#turnout' }, t('turnoutTitle')),
+      h('a', { id: 'to-results', href: '#results' }, t('resultsTitle')),
     ),
     h(
       'main',

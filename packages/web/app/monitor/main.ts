@@ -148,7 +148,7 @@ function loginPage(): void {
         'p',
         { id: 'token-help' },
         'Paste your access token. Locally, print one with ',
-        h('code', {}, 'npm run ballotstream -- token --role officer --region region-1'),
+        h('code', {}, 'npm run ballotstream -- token --role officer --region region-1 --data-dir .data/demo'),
         ' (or ',
         h('code', {}, '--role admin'),
         ' for the national view).',

@@ -6,7 +6,6 @@ import { type DemoElection, seedDemoElection } from '@ballotstream/local/demo/se
 import { type Runtime, startRuntime } from '@ballotstream/local/runtime/runtime';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { ensureWebBuild } from '../../src/build';
-import { webFallback } from '../../src/serve';
 
 /** Debian's Chromium; the tests drive it and never download a browser of their own. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -54,7 +53,6 @@ export async function startDemo(): Promise<Demo> {
     ],
   });
   const runtime = await startRuntime({ runSchedules: false, mqttTls: false });
-  runtime.api.fallback(webFallback());
   const election = await seedDemoElection(runtime.deps, {
     regions: 2,
     constituenciesPerRegion: 1,

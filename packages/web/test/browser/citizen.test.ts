@@ -1,0 +1,210 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatReceipt } from '@ballotstream/events';
+import { BoothGateway } from '@ballotstream/gateway';
+import axe from 'axe-core';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Demo, haveChromium, screenshot, startDemo } from './harness';
+
+interface AxeViolation {
+  readonly id: string;
+  readonly impact: string | null;
+  readonly help: string;
+  readonly nodes: number;
+}
+
+/** Runs axe-core in the page against WCAG 2.1 A and AA; returns the violations it finds. */
+async function accessibilityViolations(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ content: axe.source });
+  const result = (await page.evaluate(`
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } })
+      .then((r) => ({
+        passed: r.passes.length,
+        violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length })),
+      }))
+  `)) as { passed: number; violations: AxeViolation[] };
+  // A check that checked nothing would pass anything.
+  expect(result.passed).toBeGreaterThan(10);
+  if (result.violations.length > 0)
+    process.stdout.write(`axe (not serious): ${JSON.stringify(result.violations)}\n`);
+  return result.violations;
+}
+
+const serious = (violations: readonly AxeViolation[]) =>
+  violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+
+describe.skipIf(!haveChromium)('the citizen app in Chromium, on a running demo', () => {
+  let demo: Demo;
+  let page: Page;
+  let receipt: string;
+  const queueDir = mkdtempSync(join(tmpdir(), 'ballotstream-citizen-gateway-'));
+
+  beforeAll(async () => {
+    demo = await startDemo();
+    page = await demo.browser.newPage();
+  });
+
+  afterAll(async () => {
+    await demo?.stop();
+    rmSync(queueDir, { recursive: true, force: true });
+  });
+
+  it('finds the booths nearest a typed town, with the candidates of their constituency', async () => {
+    await page.goto(`${demo.runtime.httpUrl}/citizen/`);
+    await page.fill('#place', 'Delhi');
+    await page.click('#find-booths');
+    const booths = page.locator('ul.booths li');
+    await booths.first().waitFor();
+    expect(await booths.first().getAttribute('data-booth')).toBe('booth-1-1-1');
+    expect(await booths.first().innerText()).toContain('Delhi North');
+    await expect.poll(() => page.locator('ul.candidates li').count()).toBe(3);
+    expect(await page.locator('#constituency').inputValue()).toBe('c-1-1');
+    await screenshot(page, 'citizen-booths');
+  });
+
+  it('tells a voter their ticket is valid, then used once they voted, and confirms their receipt', async () => {
+    await page.fill('#ticket-id', 't-1');
+    await page.click('#check-ticket');
+    await expect.poll(() => page.locator('#ticket-answer').innerText()).toContain('valid');
+
+    const machine = demo.election.machines.find((m) => m.machineId === 'm-1-1-1')!;
+    const voter = demo.election.voters[0]!;
+    const boothToken = demo.runtime.tokens.mint({ role: 'booth', subject: machine.boothId });
+    const verified = await fetch(`${demo.runtime.httpUrl}/verifications`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${boothToken}` },
+      body: JSON.stringify({
+        ticket: voter.ticket,
+        fingerprint: voter.fingerprint,
+        boothId: machine.boothId,
+        machineId: machine.machineId,
+      }),
+    });
+    expect(verified.status).toBe(201);
+    const { ballotToken } = (await verified.json()) as { ballotToken: string };
+    const gateway = new BoothGateway({
+      stage: demo.runtime.deps.config.stage,
+      machineId: machine.machineId,
+      boothId: machine.boothId,
+      electionId: demo.election.electionId,
+      constituencyId: machine.constituencyId,
+      privateKey: machine.privateKey,
+      mqttUrl: demo.runtime.mqttUrl,
+      bucketMs: demo.runtime.deps.config.bucketMs,
+      queueDir,
+    });
+    await gateway.start();
+    try {
+      receipt = (await gateway.cast(ballotToken, 'cand-1-1-2')).receipt;
+      await gateway.drained();
+    } finally {
+      await gateway.stop();
+    }
+    await expect
+      .poll(
+        async () =>
+          (
+            (await (await fetch(`${demo.runtime.httpUrl}/receipts/${receipt}`)).json()) as {
+              recorded: boolean;
+            }
+          ).recorded,
+      )
+      .toBe(true);
+
+    await page.click('#check-ticket');
+    await expect.poll(() => page.locator('#ticket-answer').innerText()).toContain('used');
+
+    // Typed the way a person copies it from the slip: grouped, in lower case.
+    await page.fill('#receipt-code', formatReceipt(receipt).toLowerCase());
+    await page.click('#check-receipt');
+    await expect.poll(() => page.locator('#receipt-answer').innerText()).toContain('Yes');
+    const answer = await page.locator('#receipt-answer').innerText();
+    expect(answer).not.toContain('cand-1-1-2');
+    await screenshot(page, 'citizen-receipt-yes');
+  });
+
+  it('says no for a receipt that was never printed, and explains a malformed one', async () => {
+    const other = receipt.startsWith('0') ? `1${receipt.slice(1)}` : `0${receipt.slice(1)}`;
+    await page.fill('#receipt-code', other);
+    await page.click('#check-receipt');
+    await expect
+      .poll(() => page.locator('#receipt-answer').innerText())
+      .toContain('No vote with this receipt');
+    await page.fill('#receipt-code', 'ABC');
+    await page.click('#check-receipt');
+    await expect.poll(() => page.locator('#receipt-answer').innerText()).toContain('12 letters and digits');
+    await page.fill('#ticket-id', 't-999');
+    await page.click('#check-ticket');
+    await expect.poll(() => page.locator('#ticket-answer').innerText()).toContain('No ticket');
+  });
+
+  it('switches to Hindi and back, answers included, and remembers the choice', async () => {
+    await page.selectOption('#language', 'hi');
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('hi');
+    expect(await page.locator('h1').innerText()).toBe('बैलटस्ट्रीम — मतदाताओं के लिए');
+    expect(await page.locator('#receipt-answer').innerText()).toContain('यह रसीद कोड नहीं है');
+    expect(await page.locator('#receipt-title').innerText()).toBe('क्या मेरा मत दर्ज हुआ?');
+    await screenshot(page, 'citizen-hindi');
+    expect(serious(await accessibilityViolations(page))).toEqual([]);
+    await page.reload();
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('hi');
+    await page.selectOption('#language', 'en');
+    await expect.poll(() => page.locator('h1').innerText()).toBe('Ballotstream — for voters');
+  });
+
+  it('has no serious accessibility violations, on a desktop and on a phone', async () => {
+    expect(serious(await accessibilityViolations(page))).toEqual([]);
+    const phone = await demo.browser.newPage();
+    await phone.setViewportSize({ width: 360, height: 740 });
+    await phone.goto(`${demo.runtime.httpUrl}/citizen/`);
+    await phone.locator('#turnout-total').waitFor();
+    expect(serious(await accessibilityViolations(phone))).toEqual([]);
+    // Nothing is wider than the phone's screen.
+    expect(await phone.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+    await screenshot(phone, 'citizen-phone');
+    await phone.close();
+  });
+
+  it('can be used from the keyboard alone', async () => {
+    await page.goto(`${demo.runtime.httpUrl}/citizen/`);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to content');
+    await page.focus('#receipt-code');
+    await page.keyboard.type(receipt);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#receipt-answer').innerText()).toContain('Yes');
+  });
+
+  it('is installable and keeps the last turnout readable offline', async () => {
+    const manifest = (await (await fetch(`${demo.runtime.httpUrl}/citizen/manifest.webmanifest`)).json()) as {
+      start_url: string;
+      display: string;
+      icons: unknown[];
+    };
+    expect(manifest).toMatchObject({ start_url: '/citizen/', display: 'standalone' });
+    expect(manifest.icons.length).toBeGreaterThan(0);
+    await page.evaluate('navigator.serviceWorker.ready.then(() => true)');
+    // The worker controls the page from its next load, and saves what that load reads.
+    await page.reload();
+    await page.locator('#turnout-total').waitFor();
+    await expect.poll(() => page.evaluate('caches.keys().then((k) => k.length)')).toBeGreaterThan(0);
+    await expect
+      .poll(() =>
+        page.evaluate(
+          "caches.open('ballotstream-citizen-data-v1').then((c) => c.keys()).then((k) => k.map((r) => new URL(r.url).pathname))",
+        ),
+      )
+      .toContain('/turnout');
+    await demo.browser.setOffline(true);
+    try {
+      await page.reload();
+      await page.locator('#turnout-total').waitFor();
+      await page.locator('.offline').waitFor();
+      await screenshot(page, 'citizen-offline');
+    } finally {
+      await demo.browser.setOffline(false);
+    }
+  });
+});
