@@ -1,3 +1,4 @@
+import { LINKS } from '@ballotstream/functions/links';
 import { allTriggers, inRegion } from './context';
 import { forwardedPatterns } from './lib/event-rules';
 import type { Region } from './lib/permissions';
@@ -96,8 +97,10 @@ export const busLinks: Record<
   Region,
   sst.Linkable<{ name: $util.Output<string>; arn: $util.Output<string> }>
 > = {
-  primary: new sst.Linkable('EventBus', { properties: { name: buses.primary.name, arn: buses.primary.arn } }),
-  secondary: new sst.Linkable('EventBusSecondary', {
+  primary: new sst.Linkable(LINKS.bus.primary, {
+    properties: { name: buses.primary.name, arn: buses.primary.arn },
+  }),
+  secondary: new sst.Linkable(LINKS.bus.secondary, {
     properties: { name: buses.secondary.name, arn: buses.secondary.arn },
   }),
 };

@@ -1,3 +1,5 @@
+import { LINKS } from '@ballotstream/functions/links';
+
 /**
  * The VPC of the primary region and the voter cache in it. Only Lambdas that reach the cache
  * (verification, health) run in the VPC; a managed NAT lets them reach EventBridge, DynamoDB
@@ -6,7 +8,7 @@
 export const vpc = new sst.aws.Vpc('Vpc', { az: 2, nat: 'managed' });
 
 /** ElastiCache Redis for the voter claims; `sst dev` uses the local Redis instead. */
-export const cache = new sst.aws.Redis('VoterCache', {
+export const cache = new sst.aws.Redis(LINKS.cache, {
   vpc,
   engine: 'redis',
   cluster: false,

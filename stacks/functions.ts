@@ -4,10 +4,11 @@ import type { Trigger } from '@ballotstream/functions/triggers';
 import { buses, busLinks, deadLetters } from './bus';
 import { cache, vpc } from './cache';
 import { account, allTriggers, blueprint, inRegion, regions } from './context';
+import { iotDataEndpoint } from './iot-endpoint';
 import { keyLinks, pseudonymKey, ticketKey } from './keys';
 import { FUNCTION_SETTINGS, functionName, handlerPath } from './lib/functions';
 import { needsVpc, type Region, type ResourceArns, statementsFor } from './lib/permissions';
-import { tracking } from './location';
+import { trackerLink, tracking } from './location';
 import { notificationsTopic } from './notifications';
 import { tableLinks, tables } from './tables';
 import { voteStores } from './vote-stores';
@@ -46,6 +47,8 @@ function linksOf(trigger: Trigger): unknown[] {
   if (reaches.ticketKeys) links.push(keyLinks.ticket);
   if (reaches.pseudonyms) links.push(keyLinks.pseudonym);
   if (reaches.notifications) links.push(notificationsTopic);
+  if (reaches.tracker) links.push(trackerLink);
+  if (reaches.machineControl) links.push(iotDataEndpoint);
   return links;
 }
 

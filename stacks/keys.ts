@@ -1,3 +1,4 @@
+import { LINKS } from '@ballotstream/functions/links';
 import { inRegion, keepsData } from './context';
 
 const deletionWindowInDays = keepsData ? 30 : 7;
@@ -42,8 +43,8 @@ export const pseudonymKey = new aws.kms.Key('PseudonymKey', {
 
 /** Links that carry key ids to handlers; permissions come from the trigger table, not from the link. */
 export const keyLinks = {
-  ticket: new sst.Linkable('TicketKey', { properties: { arn: ticketKey.arn, id: ticketKey.keyId } }),
-  pseudonym: new sst.Linkable('PseudonymKey', {
+  ticket: new sst.Linkable(LINKS.ticketKey, { properties: { arn: ticketKey.arn, id: ticketKey.keyId } }),
+  pseudonym: new sst.Linkable(LINKS.pseudonymKey, {
     properties: { arn: pseudonymKey.arn, id: pseudonymKey.keyId },
   }),
 };

@@ -1,3 +1,5 @@
+import { LINKS } from '@ballotstream/functions/links';
+
 /**
  * Machine positions and booth geofences. Amazon Location delivers geofence ENTER / EXIT events
  * to the region's *default* bus (`source: aws.geo`); event triggers with an `aws.*` source are
@@ -23,3 +25,6 @@ new aws.location.TrackerAssociation('MachineTrackerGeofences', {
 });
 
 export const tracking = { tracker, geofences };
+
+/** The tracker's name, for the steps that update positions. */
+export const trackerLink = new sst.Linkable(LINKS.tracker, { properties: { name: tracker.trackerName } });

@@ -1,3 +1,4 @@
+import { LINKS } from '@ballotstream/functions/links';
 import { blueprint } from './context';
 import { officerSubscriptions } from './lib/notifications';
 
@@ -5,7 +6,7 @@ import { officerSubscriptions } from './lib/notifications';
  * Alerts for regional officers: one topic; each alert carries `region` and `severity` message
  * attributes, and each officer's email / SMS subscription filters on their region and severity.
  */
-export const notificationsTopic = new sst.aws.SnsTopic('OfficerAlerts', {
+export const notificationsTopic = new sst.aws.SnsTopic(LINKS.notifications, {
   // The AWS-managed SNS key: any publisher the account's IAM allows can use it, with no key grants.
   transform: {
     topic: (args) => {

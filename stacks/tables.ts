@@ -1,5 +1,6 @@
 import { tables as definitions, type TableDefinition } from '@ballotstream/core';
 import type { TableName } from '@ballotstream/core/ports';
+import { LINKS } from '@ballotstream/functions/links';
 import { blueprint, keepsData, regions } from './context';
 import { dataKey, dataKeySecondary } from './keys';
 import { tablePlans } from './lib/tables';
@@ -52,6 +53,6 @@ export const tables = Object.fromEntries(
 export const tableLinks = Object.fromEntries(
   definitions.map((d: TableDefinition) => [
     d.name,
-    new sst.Linkable(`${pascal(d.name)}TableName`, { properties: { name: tables[d.name].name } }),
+    new sst.Linkable(LINKS.table(d.name), { properties: { name: tables[d.name].name } }),
   ]),
 ) as Record<TableName, sst.Linkable<{ name: $util.Output<string> }>>;

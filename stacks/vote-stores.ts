@@ -1,3 +1,4 @@
+import { LINKS } from '@ballotstream/functions/links';
 import { blueprint, inRegion, keepsData, regions } from './context';
 import { dataKey, dataKeySecondary } from './keys';
 import type { Region, VoteStoreArns } from './lib/permissions';
@@ -36,7 +37,7 @@ function timestreamStore(region: Region): VoteStore {
   );
   return {
     arns: { kind: 'timestream', table: table.arn },
-    link: new sst.Linkable(`VoteStore${suffix}`, {
+    link: new sst.Linkable(LINKS.voteStore[region], {
       properties: {
         kind: 'timestream',
         region: regions[region],
@@ -72,7 +73,7 @@ function postgresStore(region: Region): VoteStore {
   );
   return {
     arns: { kind: 'postgres', cluster: cluster.clusterArn, secret: cluster.secretArn },
-    link: new sst.Linkable(`VoteStore${suffix}`, {
+    link: new sst.Linkable(LINKS.voteStore[region], {
       properties: {
         kind: 'postgres',
         region: regions[region],
