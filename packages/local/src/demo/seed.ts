@@ -71,6 +71,15 @@ export async function seedDemoElection(deps: Deps, size: DemoSize = smallDemo): 
   };
   for (let r = 1; r <= size.regions; r++) {
     const regionId = `region-${r}`;
+    // One officer per region, so the demo's alerts reach someone (see `ballotstream alerts outbox`).
+    await registerOfficer(records, {
+      officerId: `officer-${r}`,
+      regionId,
+      phone: `+9198000000${String(r).padStart(2, '0')}`,
+      email: `officer-${r}@example.org`,
+      notifyBy: ['sms', 'email'],
+      minSeverity: 'warning',
+    });
     await register('region', { regionId, name: demoRegionName(r) });
     // One officer per region, so the demo's alerts reach someone (see `ballotstream alerts outbox`).
     await register('officer', {
@@ -105,6 +114,8 @@ export async function seedDemoElection(deps: Deps, size: DemoSize = smallDemo): 
           ),
         });
         await register('machine', { machineId, boothId, publicKey: rawPublicKey(privateKey) });
+        // An SOS blocks every machine of its booth; this index finds them without a scan.
+        await records.put('registry', { ...recordKeys.boothMachine(boothId, machineId), machineId });
         // An SOS blocks every machine of its booth; this index finds them without a scan.
         await records.put('registry', { ...recordKeys.boothMachine(boothId, machineId), machineId });
         machines.push({ machineId, boothId, constituencyId, regionId, privateKey });
