@@ -1,12 +1,6 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import {
-  changeEvent,
-  createEntity,
-  mintTicket,
-  type RegistryEntity,
-  rawPublicKey,
-  recordKeys,
-} from '@ballotstream/core';
+import { changeEvent, createEntity, mintTicket, rawPublicKey, recordKeys } from '@ballotstream/core';
+import type { RegistryEntity } from '@ballotstream/events';
 import type { Deps } from '@ballotstream/functions/shared/deps';
 import { demoBoothPlace, demoCandidate, demoConstituencyName, demoRegionName } from './geography';
 
@@ -71,15 +65,6 @@ export async function seedDemoElection(deps: Deps, size: DemoSize = smallDemo): 
   };
   for (let r = 1; r <= size.regions; r++) {
     const regionId = `region-${r}`;
-    // One officer per region, so the demo's alerts reach someone (see `ballotstream alerts outbox`).
-    await registerOfficer(records, {
-      officerId: `officer-${r}`,
-      regionId,
-      phone: `+9198000000${String(r).padStart(2, '0')}`,
-      email: `officer-${r}@example.org`,
-      notifyBy: ['sms', 'email'],
-      minSeverity: 'warning',
-    });
     await register('region', { regionId, name: demoRegionName(r) });
     // One officer per region, so the demo's alerts reach someone (see `ballotstream alerts outbox`).
     await register('officer', {
@@ -99,7 +84,7 @@ export async function seedDemoElection(deps: Deps, size: DemoSize = smallDemo): 
         Array.from({ length: size.candidatesPerConstituency }, (_, k) => `cand-${r}-${c}-${k + 1}`),
       );
       for (const [k, candidateId] of candidates.get(constituencyId)!.entries()) {
-        await register('candidate', { candidateId, constituencyId, ballotOrder: k + 1, ...demoCandidate(r, c, k + 1) });
+        await register('candidate', { candidateId, constituencyId, ...demoCandidate(r, c, k + 1) });
       }
       for (let b = 1; b <= size.boothsPerConstituency; b++) {
         const boothId = `booth-${r}-${c}-${b}`;
@@ -114,8 +99,6 @@ export async function seedDemoElection(deps: Deps, size: DemoSize = smallDemo): 
           ),
         });
         await register('machine', { machineId, boothId, publicKey: rawPublicKey(privateKey) });
-        // An SOS blocks every machine of its booth; this index finds them without a scan.
-        await records.put('registry', { ...recordKeys.boothMachine(boothId, machineId), machineId });
         // An SOS blocks every machine of its booth; this index finds them without a scan.
         await records.put('registry', { ...recordKeys.boothMachine(boothId, machineId), machineId });
         machines.push({ machineId, boothId, constituencyId, regionId, privateKey });
