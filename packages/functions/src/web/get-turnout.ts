@@ -1,8 +1,19 @@
-import { readTurnout } from '@ballotstream/core';
+import { readEntity, readTurnout } from '@ballotstream/core';
 import { turnoutQuerySchema } from '@ballotstream/events';
 import { httpRoute, json } from '../shared/http';
 
-/** `GET /turnout`: votes per tally window and their running total, for the country or a region. */
-export const handler = httpRoute({ name: 'getTurnout', query: turnoutQuerySchema }, async ({ query, deps }) =>
-  json(200, await readTurnout(deps.records, deps.config.electionId, query.regionId)),
+/**
+ * `GET /turnout`: votes per tally window and their running total, for the country or a region,
+ * with the poll's closing time so the citizen app knows when to show results.
+ */
+export const handler = httpRoute(
+  { name: 'getTurnout', query: turnoutQuerySchema },
+  async ({ query, deps }) => {
+    const electionId = deps.config.electionId;
+    const [turnout, election] = await Promise.all([
+      readTurnout(deps.records, electionId, query.regionId),
+      readEntity(deps.records, 'election', electionId),
+    ]);
+    return json(200, { ...turnout, ...(election === undefined ? {} : { closesAt: election.closesAt }) });
+  },
 );

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { recordKeys } from '@ballotstream/core';
 import { formatReceipt } from '@ballotstream/events';
 import { BoothGateway } from '@ballotstream/gateway';
 import axe from 'axe-core';
@@ -175,6 +176,28 @@ describe.skipIf(!haveChromium)('the citizen app in Chromium, on a running demo',
     await page.keyboard.type(receipt);
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('#receipt-answer').innerText()).toContain('Yes');
+  });
+
+  it('shows results only once polls have closed', async () => {
+    expect(await page.locator('#results').innerText()).toContain('Results are shown here after polls close.');
+    const { records, config } = demo.runtime.deps;
+    const closesAt = new Date(Date.now() - 60_000).toISOString();
+    await records.put('registry', {
+      ...recordKeys.registryEntity('election', config.electionId),
+      electionId: config.electionId,
+      name: 'Demo general election',
+      pollDay: closesAt.slice(0, 10),
+      opensAt: new Date(Date.now() - 11 * 3600_000).toISOString(),
+      closesAt,
+      timeZone: 'Asia/Kolkata',
+    });
+    await demo.runtime.scheduler.runNow('materialiseTallies');
+    await page.reload();
+    await page.selectOption('#constituency', 'c-1-1');
+    const row = page.locator('#results tbody tr', { hasText: 'Asha Sharma' });
+    await row.waitFor();
+    expect(await row.locator('td.num').innerText()).toBe('1');
+    await screenshot(page, 'citizen-results');
   });
 
   it('is installable and keeps the last turnout readable offline', async () => {
