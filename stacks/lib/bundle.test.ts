@@ -7,7 +7,7 @@ import { handlerModule } from './functions';
 const root = join(import.meta.dirname, '../..');
 const all = triggers as readonly Trigger[];
 
-/** Packages that serve the local runtime only; one in a Lambda bundle means a local adapter leaked in. */
+/** Packages a Lambda never needs; one in a bundle means a local or direct-connection adapter leaked in. */
 const LOCAL_ONLY = [
   'lmdb',
   '@duckdb',
@@ -17,6 +17,8 @@ const LOCAL_ONLY = [
   'mqtt',
   'better-sqlite3',
   'msgpackr-extract',
+  // The direct-connection PostgreSQL driver: Lambdas reach PostgreSQL through the RDS Data API.
+  'pg',
 ];
 
 describe('Lambda bundles', () => {
