@@ -80,7 +80,6 @@ export const functions = Object.fromEntries(
         permissions,
         environment: {
           BALLOTSTREAM_STAGE: $app.stage,
-          BALLOTSTREAM_REGION_ROLE: region,
           ...(blueprint.electionId === undefined ? {} : { BALLOTSTREAM_ELECTION_ID: blueprint.electionId }),
           POWERTOOLS_SERVICE_NAME: 'ballotstream',
           POWERTOOLS_METRICS_NAMESPACE: `ballotstream-${$app.stage}`,
