@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { issueTicket } from '@ballotstream/core';
+import { issueTicket, verifyVoter } from '@ballotstream/core';
 import { SeededVoterRegistry } from '@ballotstream/core/adapters/local';
 import type { VerificationRequest } from '@ballotstream/events';
 import type { Deps } from '@ballotstream/functions/shared/deps';
-import { type DemoMachine, seedDemoElection } from '../demo/seed';
+import { type DemoElection, type DemoMachine, seedDemoElection } from '../demo/seed';
 import type { Runtime } from '../runtime/runtime';
 
 /** A voter as a booth meets them: the ticket on their card and the finger they present. */
@@ -33,13 +33,7 @@ export async function prepareVerificationLoad(
   deps: Deps,
   options: { readonly voters: number; readonly booths?: number; readonly prefix?: string },
 ): Promise<VerificationLoad> {
-  const election = await seedDemoElection(deps, {
-    regions: 1,
-    constituenciesPerRegion: 1,
-    candidatesPerConstituency: 2,
-    boothsPerConstituency: options.booths ?? 8,
-    voters: 0,
-  });
+  const election = await boothsOf(deps, options.booths ?? 8);
   const prefix = options.prefix ?? `lv${randomBytes(3).toString('hex')}`;
   const ids = Array.from({ length: options.voters }, (_, i) => `${prefix}-${String(i).padStart(7, '0')}`);
   const registry = new SeededVoterRegistry(deps.records);
@@ -80,6 +74,24 @@ export async function prepareVerificationLoad(
     voters.push(...issued);
   }
   return { voters, machines: election.machines };
+}
+
+// A runtime's booths are seeded once; later loads on the same runtime reuse them.
+const seeded = new WeakMap<Deps, Promise<DemoElection>>();
+
+function boothsOf(deps: Deps, booths: number): Promise<DemoElection> {
+  let election = seeded.get(deps);
+  if (election === undefined) {
+    election = seedDemoElection(deps, {
+      regions: 1,
+      constituenciesPerRegion: 1,
+      candidatesPerConstituency: 2,
+      boothsPerConstituency: booths,
+      voters: 0,
+    });
+    seeded.set(deps, election);
+  }
+  return election;
 }
 
 /**
@@ -170,11 +182,13 @@ export function bearerFor(runtime: Runtime, role: string): Record<string, string
 
 /**
  * Runs `n` verifications, one per fresh voter, `concurrency` at a time against a runtime, and
- * reports how many succeeded and how fast (the benchmark's entry point).
+ * reports how many succeeded and how fast (the benchmark's entry point). `via: 'http'` (the
+ * default) goes through the API as a booth does; `via: 'use-case'` calls `verifyVoter` on the
+ * runtime's adapters directly, which separates the claim protocol's cost from the HTTP layer's.
  */
 export async function measureVerifications(
   runtime: Runtime,
-  options: { readonly n: number; readonly concurrency: number },
+  options: { readonly n: number; readonly concurrency: number; readonly via?: 'http' | 'use-case' },
 ): Promise<{
   readonly verified: number;
   readonly refused: number;
@@ -182,15 +196,29 @@ export async function measureVerifications(
   readonly elapsedMs: number;
 }> {
   const load = await prepareVerificationLoad(runtime.deps, { voters: options.n });
-  const run = await runVerifications(runtime.httpUrl, racingAttempts(load, 1), {
-    concurrency: options.concurrency,
-    headers: bearerFor(runtime, 'booth'),
-  });
-  const verified = run.byStatus[201] ?? 0;
-  return {
-    verified,
-    refused: options.n - verified,
-    perSecond: (options.n / run.elapsedMs) * 1000,
-    elapsedMs: run.elapsedMs,
-  };
+  const requests = racingAttempts(load, 1);
+  let verified = 0;
+  let elapsedMs: number;
+  if (options.via === 'use-case') {
+    const { deps } = runtime;
+    const useCaseDeps = { ...deps, keys: deps.ticketKeys, ...deps.config };
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: Math.max(1, options.concurrency) }, async () => {
+        while (next < requests.length) {
+          if ((await verifyVoter(useCaseDeps, requests[next++]!)).ok) verified++;
+        }
+      }),
+    );
+    elapsedMs = performance.now() - started;
+  } else {
+    const run = await runVerifications(runtime.httpUrl, requests, {
+      concurrency: options.concurrency,
+      headers: bearerFor(runtime, 'booth'),
+    });
+    verified = run.byStatus[201] ?? 0;
+    elapsedMs = run.elapsedMs;
+  }
+  return { verified, refused: options.n - verified, perSecond: (options.n / elapsedMs) * 1000, elapsedMs };
 }
