@@ -493,7 +493,17 @@ function dashboard(s: Session): void {
   // Positions move and states change continuously: poll them; alerts arrive pushed.
   timers.push(setInterval(() => void loadMachines(), 3000));
   timers.push(setInterval(() => void loadFigures(), 15_000));
-  timers.push(setInterval(() => void loadAlerts(), 30_000));
+  // Without the live feed (it drops, or a deployment has none) alerts are polled every 5 s instead.
+  let live = false;
+  let lastPoll = 0;
+  timers.push(
+    setInterval(() => {
+      if (!live || Date.now() - lastPoll > 30_000) {
+        lastPoll = Date.now();
+        void loadAlerts();
+      }
+    }, 5000),
+  );
   void followEvents(
     `/alerts/stream${scopeQuery(s, '?', 'region')}`,
     s.token,
@@ -521,6 +531,7 @@ function dashboard(s: Session): void {
     },
     stopping.signal,
     (connected) => {
+      live = connected;
       feedState.textContent = connected ? '● live' : '○ reconnecting…';
     },
   );

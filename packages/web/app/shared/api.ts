@@ -44,7 +44,7 @@ export async function postJson<T>(path: string, body: unknown, token?: string): 
 
 /**
  * Follows a server-sent-events feed over fetch, so the officer's token travels in the
- * Authorization header (EventSource cannot send one); reconnects until aborted.
+ * Authorization header (EventSource cannot send one); reconnects with backoff until aborted.
  */
 export async function followEvents(
   path: string,
@@ -53,6 +53,7 @@ export async function followEvents(
   signal: AbortSignal,
   onState: (connected: boolean) => void = () => undefined,
 ): Promise<void> {
+  let delay = 2000;
   while (!signal.aborted) {
     try {
       const response = await fetch(`${apiBase}${path}`, {
@@ -61,6 +62,7 @@ export async function followEvents(
       });
       if (!response.ok || response.body === null) throw new ApiError(response.status, {});
       onState(true);
+      delay = 2000;
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       let buffer = '';
       for (;;) {
@@ -85,6 +87,8 @@ export async function followEvents(
       // The feed dropped or is not there; the caller keeps polling meanwhile, so wait and retry.
     }
     onState(false);
-    if (!signal.aborted) await new Promise((r) => setTimeout(r, 2000));
+    if (!signal.aborted) await new Promise((r) => setTimeout(r, delay));
+    // A feed that is not there (a deployment without one) is asked for less and less often.
+    delay = Math.min(30_000, delay * 2);
   }
 }
