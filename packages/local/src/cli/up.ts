@@ -64,14 +64,18 @@ export async function up(args: ParsedArgs): Promise<void> {
     stopped ??= (async () => {
       out.write('\nstopping…\n');
       stopping.abort();
+      await seeding?.catch(() => undefined);
       await driving?.catch(() => undefined);
       await runtime.stop();
       out.write('stopped cleanly\n');
     })();
     return stopped;
   };
-  process.once('SIGINT', () => void stop().then(() => process.exit(0)));
-  process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
+  // A terminal's Ctrl-C reaches npm, tsx and this process alike: the first signal stops, the
+  // repeats must not kill the process half-way through stopping.
+  const onSignal = () => void stop().then(() => process.exit(0));
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   let accepted = 0;
   let rejected = 0;
@@ -81,10 +85,14 @@ export async function up(args: ParsedArgs): Promise<void> {
   });
 
   let driving: Promise<void> | undefined;
+  let seeding: Promise<unknown> | undefined;
   const progress: DriveProgress = { sent: 0, verified: 0, refused: 0, failed: 0 };
   if (demo) {
     out.write(`seeding a demo election with ${voters} voters…\n`);
-    const election = await seedDemoElection(runtime.deps, { ...smallDemo, voters });
+    const seeded = seedDemoElection(runtime.deps, { ...smallDemo, voters }, stopping.signal);
+    seeding = seeded;
+    const election = await seeded;
+    if (stopping.signal.aborted) return await stopped;
     out.write(
       `  ${election.machines.length} booths, ${election.candidates.size} constituencies; Ctrl-C stops everything\n`,
     );

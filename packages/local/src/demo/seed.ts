@@ -12,6 +12,8 @@ export interface DemoSize {
   readonly voters: number;
 }
 
+const SEED_BATCH = 250;
+
 export const smallDemo: DemoSize = {
   regions: 3,
   constituenciesPerRegion: 2,
@@ -51,7 +53,11 @@ export function demoFingerprint(voterId: string): string {
  * Seeds a generated election: regions, constituencies, candidates, booths with one machine
  * each, and voters enrolled with a fingerprint and a signed ticket.
  */
-export async function seedDemoElection(deps: Deps, size: DemoSize = smallDemo): Promise<DemoElection> {
+export async function seedDemoElection(
+  deps: Deps,
+  size: DemoSize = smallDemo,
+  signal?: AbortSignal,
+): Promise<DemoElection> {
   const { records, config } = deps;
   const electionId = config.electionId;
   const machines: DemoMachine[] = [];
@@ -106,9 +112,8 @@ export async function seedDemoElection(deps: Deps, size: DemoSize = smallDemo): 
     }
   }
 
-  const voters: DemoVoter[] = [];
   const now = deps.clock.now();
-  for (let v = 1; v <= size.voters; v++) {
+  const enrol = async (v: number): Promise<DemoVoter> => {
     const voterId = `voter-${String(v).padStart(7, '0')}`;
     const voterKey = deps.pseudonyms.voterKey(voterId);
     const fingerprint = demoFingerprint(voterId);
@@ -119,7 +124,15 @@ export async function seedDemoElection(deps: Deps, size: DemoSize = smallDemo): 
     // The same records the issue centre writes, so status reads and reissue work on demo voters.
     await records.put('tickets', { ...recordKeys.ticket(ticketId), ...claims, status: 'issued' });
     await records.put('voters', { ...recordKeys.voterTicket(voterKey, electionId), ticketId });
-    voters.push({ voterId, ticket, fingerprint });
+    return { voterId, ticket, fingerprint };
+  };
+  // Voters are enrolled a batch at a time so the store's group commit carries many writes at once.
+  const voters: DemoVoter[] = [];
+  for (let first = 1; first <= size.voters && !signal?.aborted; first += SEED_BATCH) {
+    const batch = Array.from({ length: Math.min(SEED_BATCH, size.voters - first + 1) }, (_, i) =>
+      enrol(first + i),
+    );
+    voters.push(...(await Promise.all(batch)));
   }
   return { electionId, machines, voters, candidates };
 }
