@@ -4,6 +4,7 @@ import { parseArgs } from './cli/args';
 import { audit } from './cli/audit';
 import { capacity } from './cli/capacity';
 import { issueCert, verifyResult } from './cli/casting';
+import { generate } from './cli/generate';
 import { exportCommand, importCommand } from './cli/registry-files';
 import { ticketKeys } from './cli/ticket-keys';
 import { token } from './cli/token';
@@ -14,9 +15,17 @@ const commands: Record<
   { summary: string; run: (args: ReturnType<typeof parseArgs>) => Promise<void> }
 > = {
   up: { summary: 'start the embedded runtime (--demo seeds and plays a demo election)', run: up },
+  simulate: {
+    summary: 'play an election day (--config <file>) and report tally vs ground truth, incidents vs alerts',
+    run: (a) => import('./cli/simulate').then((m) => m.simulateCommand(a)),
+  },
   import: {
     summary: 'import a CSV file of one entity (booths.csv, voters.csv; --per-row)',
     run: importCommand,
+  },
+  generate: {
+    summary: 'write the CSV files of a synthetic election (--booths N --voters N --machines)',
+    run: generate,
   },
   export: {
     summary: 'export one entity as CSV (ballotstream export booths --out booths.csv)',

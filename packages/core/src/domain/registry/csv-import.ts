@@ -68,7 +68,7 @@ export interface ImportReport {
 
 const KEPT_PROBLEMS = 100;
 // Writes in flight at once: enough for the store to group-commit, few enough to bound memory.
-const WRITE_WINDOW = 512;
+const WRITE_WINDOW = 4096;
 const EVENT_BATCH = 100;
 const PROGRESS_EVERY = 5000;
 
