@@ -1,21 +1,12 @@
 /// <reference path="./.sst/platform/config.d.ts" />
 
-// Stages whose data outlives a `sst remove`: their tables, vote stores and keys are retained and protected.
-const PROTECTED_STAGES = ['production'];
-
 export default $config({
   async app(input) {
+    // The primary region and the removal policy come from the stage's election blueprint.
     const { loadInfraBlueprint } = await import('./stacks/lib/blueprint');
+    const { appSettings } = await import('./stacks/lib/app');
     const stage = input?.stage ?? 'local';
-    const blueprint = loadInfraBlueprint(stage, process.cwd());
-    const isProtected = PROTECTED_STAGES.includes(stage) || stage.startsWith('election-');
-    return {
-      name: 'ballotstream',
-      home: 'aws',
-      removal: isProtected ? 'retain' : 'remove',
-      protect: isProtected,
-      providers: { aws: { region: blueprint.aws.primaryRegion } },
-    };
+    return appSettings(stage, loadInfraBlueprint(stage, process.cwd()));
   },
   async run() {
     const { deployStage } = await import('./stacks');
