@@ -3,7 +3,7 @@ import { recordKeys, sha256 } from '@ballotstream/core';
 import type { RecordStore } from '@ballotstream/core/ports';
 import { type SignedVoteFields, topics, type VoteMessage, voteSigningBytes } from '@ballotstream/events';
 import type { MachineTls } from '@ballotstream/gateway';
-import mqtt from 'mqtt';
+import mqtt, { type MqttClient } from 'mqtt';
 import type { DemoElection, DemoMachine } from '../demo/seed';
 import { issueMachineCertificate } from '../pki/election-ca';
 import type { Runtime } from '../runtime/runtime';
@@ -62,27 +62,39 @@ export function signedVote(
   };
 }
 
+/** Connects as a machine (its client id, and its certificate when the broker runs TLS). */
+export async function connectMachine(options: {
+  readonly mqttUrl: string;
+  readonly machineId: string;
+  readonly tls?: MachineTls | undefined;
+}): Promise<MqttClient> {
+  const { tls } = options;
+  return mqtt.connectAsync(options.mqttUrl, {
+    clientId: options.machineId,
+    clean: true,
+    reconnectPeriod: 200,
+    // Under load the broker may answer a new connection late; a slow CONNACK is not a failure.
+    connectTimeout: 120_000,
+    ...(tls === undefined
+      ? {}
+      : { key: tls.keyPem, cert: tls.certPem, ca: tls.caPem, rejectUnauthorized: true }),
+  });
+}
+
 /**
- * Publishes messages on a machine's vote topic over one connection, QoS 1, with at most `window`
- * unacknowledged at once; resolves when the broker acknowledged all of them.
+ * Publishes messages on a machine's vote topic, QoS 1, with at most `window` unacknowledged at
+ * once, over the client given or a new connection; resolves when the broker acknowledged all.
  */
 export async function publishVotes(options: {
   readonly mqttUrl: string;
   readonly stage: string;
   readonly machineId: string;
   readonly tls?: MachineTls | undefined;
+  readonly client?: MqttClient;
   readonly messages: readonly (VoteMessage | string)[];
   readonly window: number;
 }): Promise<void> {
-  const { tls } = options;
-  const client = await mqtt.connectAsync(options.mqttUrl, {
-    clientId: options.machineId,
-    clean: true,
-    reconnectPeriod: 200,
-    ...(tls === undefined
-      ? {}
-      : { key: tls.keyPem, cert: tls.certPem, ca: tls.caPem, rejectUnauthorized: true }),
-  });
+  const client = options.client ?? (await connectMachine(options));
   const topic = topics.votes(options.stage, options.machineId);
   let next = 0;
   const worker = async () => {
@@ -149,15 +161,23 @@ export async function measureIngest(options: {
     recorded += Number((e.detail as { written?: number }).written ?? 0);
     if (recorded >= target) done();
   });
+  const clients = new Map<string, MqttClient>();
+  for (const machine of election.machines) {
+    const tls = await machineTlsFor(runtime, machine.machineId);
+    clients.set(
+      machine.machineId,
+      await connectMachine({ mqttUrl: runtime.mqttUrl, machineId: machine.machineId, tls }),
+    );
+  }
   const started = performance.now();
   try {
     await Promise.all(
-      election.machines.map(async (machine) =>
+      election.machines.map((machine) =>
         publishVotes({
           mqttUrl: runtime.mqttUrl,
           stage: config.stage,
           machineId: machine.machineId,
-          tls: await machineTlsFor(runtime, machine.machineId),
+          client: clients.get(machine.machineId)!,
           messages: perMachine.get(machine.machineId) ?? [],
           window: options.window,
         }),

@@ -138,6 +138,17 @@ export class DuckDbVoteStore implements VoteStore {
     });
   }
 
+  /**
+   * Every stored row with its column names, in the order the file holds them: what anyone with
+   * the store in hand could read (the secrecy audit looks at exactly this).
+   */
+  auditRows(): Promise<{ columns: string[]; rows: unknown[][] }> {
+    return this.serialised(async () => {
+      const reader = await this.connection.runAndReadAll('SELECT * FROM votes');
+      return { columns: reader.columnNames(), rows: reader.getRows() as unknown[][] };
+    });
+  }
+
   async close(): Promise<void> {
     while (this.flushing || this.pending.length > 0) await this.serialised(async () => undefined);
     await this.queue.catch(() => undefined);
