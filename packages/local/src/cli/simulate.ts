@@ -1,0 +1,77 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { type IncidentKind, incidentKinds, loadSimulation } from '../simulate/config';
+import { type SimulationReport, simulate } from '../simulate/run';
+import { numberFlag, type ParsedArgs, stringFlag } from './args';
+
+/**
+ * `ballotstream simulate --config <file> [--booths N] [--speedup X] [--incidents a,b|none] [--out report.json]`:
+ * plays an election day and reports tally against ground truth and incidents against alerts.
+ */
+export async function simulateCommand(args: ParsedArgs): Promise<void> {
+  const configPath = stringFlag(args, 'config');
+  if (configPath === undefined)
+    throw new Error('--config <file> is required (e.g. packages/local/src/simulate/national-2000.json)');
+  const loaded = loadSimulation(resolve(configPath));
+  const incidentsFlag = stringFlag(args, 'incidents');
+  const incidents =
+    incidentsFlag === undefined
+      ? loaded.incidents
+      : incidentsFlag === 'none'
+        ? []
+        : incidentsFlag.split(',').map((name) => {
+            if (!(incidentKinds as readonly string[]).includes(name))
+              throw new Error(`--incidents: unknown incident ${name} (known: ${incidentKinds.join(', ')})`);
+            return name as IncidentKind;
+          });
+  const sim = {
+    ...loaded,
+    booths: numberFlag(args, 'booths', loaded.booths),
+    speedup: numberFlag(args, 'speedup', loaded.speedup),
+    votersPerBooth: numberFlag(args, 'voters-per-booth', loaded.votersPerBooth),
+    incidents,
+  };
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+  const out = process.stdout;
+  const report = await simulate(sim, (line) => out.write(out.isTTY ? `\r\x1b[2K${line}` : `${line}\n`));
+  if (out.isTTY) out.write('\n');
+  out.write(render(report));
+  const file = resolve(
+    stringFlag(args, 'out', `.data/simulate/report-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)!,
+  );
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  out.write(`report written to ${file}\n`);
+  if (!report.tally.equal) process.exitCode = 1;
+}
+
+function render(r: SimulationReport): string {
+  const lines: string[] = [];
+  lines.push(
+    '',
+    `election day: ${r.booths} booths, ${r.voters} voters, ${r.speedup}x, ${r.realSeconds.toFixed(0)} s real`,
+  );
+  lines.push(
+    `votes sent ${r.votes.sent}, accepted ${r.votes.accepted}, rejected ${JSON.stringify(r.votes.rejected)}`,
+  );
+  lines.push(`verifications refused: ${JSON.stringify(r.votes.verificationRefusals)}`);
+  lines.push(
+    `tally ${r.tally.tallied} vs ground truth ${r.tally.groundTruth}: ${r.tally.equal ? 'EQUAL' : `DIFFERENT\n  ${r.tally.differences.join('\n  ')}`}`,
+  );
+  lines.push(
+    `cast → accepted latency: p50 ${r.latencyMs.p50.toFixed(0)} ms, p90 ${r.latencyMs.p90.toFixed(0)} ms, p99 ${r.latencyMs.p99.toFixed(0)} ms`,
+  );
+  lines.push('incidents:');
+  for (const i of r.incidents) {
+    const outcome = i.detected
+      ? `detected as ${i.alert} after ${i.delaySeconds?.toFixed(0)} s (simulated)`
+      : `MISSED (expected ${i.expected.join(' or ')})`;
+    lines.push(`  ${i.kind.padEnd(20)} ${i.subject.padEnd(14)} ${outcome}`);
+  }
+  const byKind = new Map<string, number>();
+  for (const a of r.falseAlerts) byKind.set(a.kind, (byKind.get(a.kind) ?? 0) + 1);
+  lines.push(
+    `false alerts: ${r.falseAlerts.length}${byKind.size > 0 ? ` (${[...byKind].map(([k, n]) => `${k} ${n}`).join(', ')})` : ''}`,
+  );
+  return `${lines.join('\n')}\n`;
+}
