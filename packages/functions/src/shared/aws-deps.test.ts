@@ -1,12 +1,14 @@
+import { createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import {
   BeginTransactionCommand,
   CommitTransactionCommand,
   ExecuteStatementCommand,
   RDSDataClient,
 } from '@aws-sdk/client-rds-data';
-import { ConfigError } from '@ballotstream/core';
+import { ConfigError, mintTicket, readTicket } from '@ballotstream/core';
 import { TimestreamVoteStore } from '@ballotstream/core/adapters/aws';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -17,6 +19,7 @@ process.env.AWS_REGION = 'ap-south-1';
 const dynamo = mockClient(DynamoDBClient);
 const events = mockClient(EventBridgeClient);
 const rds = mockClient(RDSDataClient);
+const kms = mockClient(KMSClient);
 
 const reader = (links: Record<string, unknown>) => (name: string) => links[name];
 
@@ -89,6 +92,25 @@ describe('the AWS dependencies of a Lambda', () => {
     expect(() => deps.ticketKeys).toThrow(ConfigError);
     expect(() => deps.biometrics).toThrow(/no AWS adapter/);
     expect(() => deps.cache).toThrow(/link VoterCache is malformed/);
+  });
+
+  it('loads the linked KMS ticket key once, at cold start, and signs tickets with it', async () => {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const arn = 'arn:aws:kms:ap-south-1:111122223333:key/mrk-ticket';
+    kms.reset();
+    kms.on(GetPublicKeyCommand).resolves({
+      KeySpec: 'ECC_NIST_EDWARDS25519',
+      KeyUsage: 'SIGN_VERIFY',
+      PublicKey: createPublicKey(privateKey).export({ type: 'spki', format: 'der' }),
+    });
+    kms
+      .on(SignCommand)
+      .callsFake((input: { Message: Uint8Array }) => ({ Signature: sign(null, input.Message, privateKey) }));
+    const deps = await buildAwsDeps(reader({ [LINKS.ticketKey]: { arn, id: 'mrk-ticket' } }));
+    expect(kms.commandCalls(GetPublicKeyCommand)[0]!.args[0].input).toEqual({ KeyId: arn });
+    const claims = { ticketId: 't1', electionId: 'e1', voterKey: 'v1', issuedAt: 1, expiresAt: 2 };
+    const ticket = await mintTicket(deps.ticketKeys, claims);
+    expect(readTicket(deps.ticketKeys, ticket)).toEqual({ ok: true, value: claims });
   });
 
   it("reads SST's links from the environment when no reader is given", async () => {

@@ -12,6 +12,7 @@ import {
   EventBridgePublisher,
   IotMachineCommands,
   LocationTracker,
+  loadKmsTicketKeys,
   RdsDataSqlClient,
   SnsNotifier,
   TimestreamVoteStore,
@@ -46,6 +47,7 @@ const redisLink = z.object({
 });
 const topicLink = z.object({ arn: z.string().min(1) });
 const endpointLink = z.object({ address: z.string().min(1) });
+const kmsKeyLink = z.object({ arn: z.string().min(1) });
 
 /**
  * Builds the AWS adapters of a Lambda from the links `stacks/` gave it. Each port is built on
@@ -111,6 +113,12 @@ export async function buildAwsDeps(read?: LinkReader): Promise<Deps> {
     const endpoint = link(LINKS.iotDataEndpoint, endpointLink, 'machine commands').address;
     return new IotMachineCommands(new IoTDataPlaneClient({ endpoint: `https://${endpoint}` }), config.stage);
   });
+  // Tickets verify synchronously, so the ticket key's public half is fetched here, once per cold
+  // start, and only by functions linked to the key.
+  const ticketKeys =
+    readLink(LINKS.ticketKey) === undefined
+      ? undefined
+      : await loadKmsTicketKeys({ signingKeyArn: link(LINKS.ticketKey, kmsKeyLink, 'ticket keys').arn });
 
   const deps = {
     config,
@@ -142,6 +150,8 @@ export async function buildAwsDeps(read?: LinkReader): Promise<Deps> {
       return machineCommands();
     },
     get ticketKeys() {
+      if (ticketKeys !== undefined) return ticketKeys;
+      link(LINKS.ticketKey, kmsKeyLink, 'ticket keys (KMS)'); // throws, naming the missing link
       return unavailable('ticket keys (KMS)')();
     },
     get pseudonyms() {

@@ -1,7 +1,13 @@
 export { conditionExpression, DynamoRecordStore, type DynamoRecordStoreOptions } from './dynamo-record-store';
 export { EventBridgePublisher, type EventBridgePublisherOptions } from './eventbridge-publisher';
 export { controlPublishOf, IotMachineCommands } from './iot-machine-commands';
-export { KmsTicketKeys, type KmsTicketKeyRef, signRequestOf } from './kms-ticket-keys';
+export {
+  type KmsTicketKeyRef,
+  KmsTicketKeys,
+  loadKmsTicketKeys,
+  signRequestOf,
+  ticketKeyIdOf,
+} from './kms-ticket-keys';
 export { geofenceEntriesOf, LocationTracker, positionUpdateOf, putBoothGeofences } from './location-tracker';
 export { namedStatementOf, RdsDataSqlClient, type RdsDataSqlClientOptions } from './rds-data-sql-client';
 export { publishInputOf, SnsNotifier } from './sns-notifier';

@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mintTicket, readTicket } from '../../domain/verification/ticket';
 import { DependencyError } from '../../errors';
-import { KmsTicketKeys } from './kms-ticket-keys';
+import { KmsTicketKeys, loadKmsTicketKeys, ticketKeyIdOf } from './kms-ticket-keys';
 
 const kms = mockClient(KMSClient);
 
@@ -120,5 +120,24 @@ describe('ticket keys in KMS', () => {
         DependencyError,
       );
     }
+  });
+});
+
+describe('the ticket keys of a Lambda', () => {
+  it('names each KMS key by a short id derived from its ARN, and trusts older ARNs', async () => {
+    const arn1 = 'arn:aws:kms:eu-west-1:111122223333:key/mrk-1';
+    const arn2 = 'arn:aws:kms:eu-west-1:111122223333:key/mrk-2';
+    serve({
+      [arn1]: { spec: 'ECC_NIST_EDWARDS25519', ...fakeKmsKey('ECC_NIST_EDWARDS25519') },
+      [arn2]: { spec: 'ECC_NIST_EDWARDS25519', ...fakeKmsKey('ECC_NIST_EDWARDS25519') },
+    });
+    const client = new KMSClient({ region: 'eu-west-1' });
+    const old = await loadKmsTicketKeys({ signingKeyArn: arn1, client });
+    expect(old.currentKeyId).toBe(ticketKeyIdOf(arn1));
+    expect(old.currentKeyId).toMatch(/^km[A-Za-z0-9]{6}$/);
+    expect(ticketKeyIdOf(arn2)).not.toBe(ticketKeyIdOf(arn1));
+    const ticket = await mintTicket(old, claims);
+    const rotated = await loadKmsTicketKeys({ signingKeyArn: arn2, trustedKeyArns: [arn1], client });
+    expect(readTicket(rotated, ticket).ok).toBe(true);
   });
 });

@@ -1,8 +1,8 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import {
   GetPublicKeyCommand,
   type GetPublicKeyCommandOutput,
-  type KMSClient,
+  KMSClient,
   SignCommand,
   type SignCommandInput,
 } from '@aws-sdk/client-kms';
@@ -117,4 +117,25 @@ export class KmsTicketKeys implements TicketKeys {
     const key = this.trusted.get(keyId);
     return key !== undefined && verifyTicketSignature(key.publicKey, message, signature);
   }
+}
+
+/** The short id a ticket carries for a KMS key: stable per key ARN, a few characters for the QR code. */
+export function ticketKeyIdOf(kmsKeyArn: string): string {
+  return `km${createHash('sha256').update(kmsKeyArn).digest('base64url').slice(0, 6).replace(/[-_]/g, 'x')}`;
+}
+
+/**
+ * The ticket keys of a Lambda: the linked KMS key signs (and verifies), and keys listed as
+ * `trusted` (older ARNs after a rotation) still verify. Fetches public keys once, at cold start.
+ */
+export async function loadKmsTicketKeys(options: {
+  readonly signingKeyArn: string;
+  readonly trustedKeyArns?: readonly string[];
+  readonly client?: KMSClient;
+}): Promise<KmsTicketKeys> {
+  const ref = (arn: string): KmsTicketKeyRef => ({ keyId: ticketKeyIdOf(arn), kmsKeyId: arn });
+  return KmsTicketKeys.load(options.client ?? new KMSClient({}), {
+    signing: ref(options.signingKeyArn),
+    trusted: (options.trustedKeyArns ?? []).map(ref),
+  });
 }
