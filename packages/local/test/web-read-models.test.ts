@@ -114,4 +114,53 @@ describe('the read models behind the citizen app and the monitoring centre', () 
       },
     ]);
   });
+
+  it('lists booths nearest a point, with distances, and refuses a point that is not one', async () => {
+    const near = await get('/booths?near=19.1,72.9&limit=2');
+    const booths = near.body.booths as { boothId: string; distanceKm: number }[];
+    expect(booths.map((b) => b.boothId)).toEqual(['booth-2-1-1', 'booth-1-1-1']);
+    expect(booths[0]!.distanceKm).toBeLessThan(booths[1]!.distanceKm);
+    expect(booths[0]!.distanceKm).toBeGreaterThan(0);
+    const bad = await get('/booths?near=north');
+    expect(bad.status).toBe(400);
+    expect(bad.body.problems).toEqual(['near: must be "lat,lon" in decimal degrees']);
+  });
+
+  it("lists a constituency's candidates in ballot order, and asks for the constituency", async () => {
+    const listed = await get('/candidates?constituencyId=c-1-1');
+    expect((listed.body.candidates as { ballotOrder: number }[]).map((c) => c.ballotOrder)).toEqual([1, 2]);
+    const missing = await get('/candidates');
+    expect(missing.status).toBe(400);
+    expect(String(missing.body.problems)).toContain('constituencyId');
+  });
+
+  it('keeps the fleet to officers, and an officer to their own region', async () => {
+    const asOfficer = {
+      authorization: `Bearer ${runtime.tokens.mint({ role: 'officer', regionId: 'region-1' })}`,
+    };
+    const asBooth = { authorization: `Bearer ${runtime.tokens.mint({ role: 'booth' })}` };
+    const now = Date.now();
+    await runtime.deps.publisher.publish([
+      eventOf(voteAccepted, {
+        voteId: 'v-2',
+        electionId: runtime.deps.config.electionId,
+        constituencyId: 'c-1-1',
+        boothId: 'booth-1-1-1',
+        machineId: 'm-1-1-1',
+        candidateId: 'cand-1-1-1',
+        bucketStart: now - (now % runtime.deps.config.bucketMs),
+      }),
+    ]);
+    await runtime.bus.drain();
+    expect((await fetch(`${runtime.httpUrl}/machines`)).status).toBe(401);
+    expect((await fetch(`${runtime.httpUrl}/machines`, { headers: asBooth })).status).toBe(403);
+    const own = await fetch(`${runtime.httpUrl}/machines`, { headers: asOfficer });
+    const machines = ((await own.json()) as { machines: { machineId: string; state: string }[] }).machines;
+    expect(machines.map((m) => m.machineId)).toEqual(['m-1-1-1']);
+    expect(machines[0]!.state).toBe('voting');
+    expect(
+      (await fetch(`${runtime.httpUrl}/machines?regionId=region-2`, { headers: asOfficer })).status,
+    ).toBe(403);
+    expect((await fetch(`${runtime.httpUrl}/machines/m-2-1-1`, { headers: asOfficer })).status).toBe(404);
+  });
 });

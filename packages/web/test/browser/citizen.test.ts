@@ -65,6 +65,16 @@ describe.skipIf(!haveChromium)('the citizen app in Chromium, on a running demo',
     await screenshot(page, 'citizen-booths');
   });
 
+  it("finds the booths nearest the browser's own position", async () => {
+    await demo.browser.grantPermissions(['geolocation']);
+    await demo.browser.setGeolocation({ latitude: 19.1, longitude: 72.95 });
+    await page.click('#use-location');
+    await expect
+      .poll(() => page.locator('ul.booths li').first().getAttribute('data-booth'))
+      .toMatch(/^booth-2-1-/);
+    expect(await page.locator('ul.booths li').first().innerText()).toContain('Mumbai');
+  });
+
   it('tells a voter their ticket is valid, then used once they voted, and confirms their receipt', async () => {
     await page.fill('#ticket-id', 't-1');
     await page.click('#check-ticket');
