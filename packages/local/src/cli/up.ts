@@ -22,6 +22,7 @@ export async function up(args: ParsedArgs): Promise<void> {
   if (demo) rmSync(dataDir, { recursive: true, force: true });
   const voters = numberFlag(args, 'voters', smallDemo.voters);
   const redisUrl = stringFlag(args, 'redis-url', process.env.REDIS_URL || undefined);
+  const smtpUrl = stringFlag(args, 'smtp-url', process.env.BALLOTSTREAM_SMTP_URL || undefined);
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 
   // The runtime serves the web apps from their Vite build; build it when missing or stale.
@@ -33,6 +34,7 @@ export async function up(args: ParsedArgs): Promise<void> {
   const runtime = await startRuntime({
     dataDir,
     ...(redisUrl === undefined ? {} : { redisUrl }),
+    ...(smtpUrl === undefined ? {} : { smtpUrl }),
     ...(blueprint === undefined ? {} : { config: blueprintSettings(blueprint) }),
     httpPort: numberFlag(args, 'http-port', 0),
     mqttPort: numberFlag(args, 'mqtt-port', 0),

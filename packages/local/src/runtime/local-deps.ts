@@ -23,12 +23,15 @@ import type { Clock, EventPublisher } from '@ballotstream/core/ports';
 import { systemClock } from '@ballotstream/core/ports';
 import type { EventBridgeEnvelope } from '@ballotstream/events';
 import type { Deps } from '@ballotstream/functions/shared/deps';
+import { smtpOptionsOf, smtpSender } from '../mail/smtp-sender';
 
 export interface LocalDepsOptions {
   /** Where durable state lives; without one, everything is kept in memory and lost on exit. */
   readonly dataDir?: string;
   /** Use real Redis for the voter cache; without one, an in-process store with the same contract. */
   readonly redisUrl?: string;
+  /** Also send officer emails to this relay (`smtp://host:port`); the outbox keeps them either way. */
+  readonly smtpUrl?: string;
   readonly config?: Partial<Config>;
   readonly publisher: EventPublisher;
   /** Puts AWS service events (`aws.geo`) on the bus; the local tracker's geofence events go here. */
@@ -83,6 +86,7 @@ export async function buildLocalDeps(options: LocalDepsOptions): Promise<Deps> {
       records,
       clock: options.clock ?? systemClock,
       ...(dir === undefined ? {} : { file: join(dir, 'outbox.jsonl') }),
+      ...(options.smtpUrl === undefined ? {} : { mail: smtpSender(smtpOptionsOf(options.smtpUrl)) }),
     }),
     machineCommands: new LocalMachineCommands(config.stage, options.machineChannel ?? noChannel),
   };

@@ -24,6 +24,8 @@ import { buildLocalDeps, closeLocalDeps } from './local-deps';
 export interface RuntimeOptions {
   readonly dataDir?: string;
   readonly redisUrl?: string;
+  /** An SMTP relay for officer emails (`smtp://host:port`), besides the outbox. */
+  readonly smtpUrl?: string;
   readonly httpPort?: number;
   readonly mqttPort?: number;
   readonly config?: Partial<Config>;
@@ -68,6 +70,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     machineChannel: { publish: (topic, payload, o) => broker.publish(topic, payload, o) },
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     ...(options.redisUrl === undefined ? {} : { redisUrl: options.redisUrl }),
+    ...(options.smtpUrl === undefined ? {} : { smtpUrl: options.smtpUrl }),
     ...(options.config === undefined ? {} : { config: options.config }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
