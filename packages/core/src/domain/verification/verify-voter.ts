@@ -60,11 +60,13 @@ export async function verifyVoter(
   if (claims.electionId !== deps.electionId) return err('wrong-election');
   if (claims.expiresAt <= now) return err('expired');
 
+  // Both reads in one round: in AWS each is a DynamoDB round trip on the booth's critical path.
+  const [ticket, machine] = await Promise.all([
+    deps.records.get('tickets', recordKeys.ticket(claims.ticketId)),
+    findMachine(deps.records, request.machineId),
+  ]);
   // A ticket the issue centre has no live record of (revoked, or never handed out) is refused.
-  const ticket = await deps.records.get('tickets', recordKeys.ticket(claims.ticketId));
   if (ticket?.status !== 'issued') return err('revoked');
-
-  const machine = await findMachine(deps.records, request.machineId);
   if (machine === undefined || machine.boothId !== request.boothId) return err('unknown-machine');
   if (machine.blocked) return err('machine-blocked');
 
