@@ -52,7 +52,10 @@ beforeAll(async () => {
   const { records } = runtime.deps;
   for (const m of election.machines) {
     await records.update('registry', recordKeys.booth(m.boothId), { geofence: ring });
-    await records.put('registry', { ...recordKeys.boothMachine(m.boothId, m.machineId), machineId: m.machineId });
+    await records.put('registry', {
+      ...recordKeys.boothMachine(m.boothId, m.machineId),
+      machineId: m.machineId,
+    });
   }
   for (const [officerId, regionId] of [
     ['officer-1', 'region-1'],
