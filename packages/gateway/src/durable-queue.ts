@@ -5,6 +5,7 @@ import {
   openSync,
   readFileSync,
   renameSync,
+  truncateSync,
   writeFileSync,
 } from 'node:fs';
 import { type FileHandle, open as openFile } from 'node:fs/promises';
@@ -41,16 +42,20 @@ export class DurableQueue {
   static async open(dir: string): Promise<DurableQueue> {
     mkdirSync(dir, { recursive: true });
     const path = join(dir, 'queue.log');
-    let text = '';
+    let bytes = Buffer.alloc(0);
     try {
-      text = readFileSync(path, 'utf8');
+      bytes = readFileSync(path);
     } catch {
       // No log yet: a new machine.
     }
+    // A crash can leave the last line half written; cut it off, or the next append would join it.
+    const whole = bytes.lastIndexOf(0x0a) + 1;
+    if (whole < bytes.length) truncateSync(path, whole);
+    const text = bytes.subarray(0, whole).toString('utf8');
     const file = await openFile(path, 'a');
     const queue = new DurableQueue(dir, file);
     for (const raw of text.split('\n')) {
-      // A crash can leave the last line half written; it was never acknowledged to anyone.
+      // A line that does not parse was never acknowledged to anyone.
       const line = parseLine(raw);
       if (line === undefined) continue;
       if (line.t === 'vote') queue.remember(line.m);
