@@ -18,7 +18,7 @@ function regionOf(trigger: Trigger): Region {
 }
 
 /** ARNs as the IAM generator asks for them, spelled for the region the function runs in. */
-function arnsIn(region: Region): ResourceArns<$util.Input<string>> {
+export function arnsIn(region: Region): ResourceArns<$util.Input<string>> {
   const tableArn = (name: TableName) =>
     $interpolate`arn:aws:dynamodb:${regions[region]}:${account}:table/${tables[name].name}`;
   return {

@@ -16,6 +16,7 @@ export async function deployStage() {
   const { tracking } = await import('./location');
   const { notificationsTopic } = await import('./notifications');
   const { web } = await import('./web');
+  const { defenderAlerts, defenderAlertRole } = await import('./defender');
   return {
     stage,
     primaryRegion: regions.primary,
@@ -29,5 +30,7 @@ export async function deployStage() {
     machineGroup: machineGroup.name,
     tracker: tracking.tracker.trackerName,
     officerAlerts: notificationsTopic.arn,
+    defenderAlertTopic: defenderAlerts.arn,
+    defenderAlertRole: defenderAlertRole.arn,
   };
 }

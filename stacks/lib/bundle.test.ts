@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { SNS_SUBSCRIBERS } from '@ballotstream/functions/links';
 import { type Trigger, triggers } from '@ballotstream/functions/triggers';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
@@ -22,8 +23,9 @@ const LOCAL_ONLY = [
 ];
 
 describe('Lambda bundles', () => {
-  it('build every handler of the trigger table for Node ESM with no missing import and no local-only module', async () => {
-    const entries = [...new Set(all.map(handlerModule))];
+  it('build every handler of the trigger table and every SNS subscriber for Node ESM with no missing import and no local-only module', async () => {
+    const subscribers = SNS_SUBSCRIBERS.map((s) => `packages/functions/src/${s.handler.file}.ts`);
+    const entries = [...new Set([...all.map(handlerModule), ...subscribers])];
     const result = await build({
       absWorkingDir: root,
       entryPoints: entries,

@@ -15,3 +15,16 @@ export const LINKS = {
   tracker: 'MachineTrackerName',
   iotDataEndpoint: 'IotDataEndpoint',
 } as const;
+
+/**
+ * Lambdas outside the trigger table because their trigger has no kind there: Device Defender
+ * Detect's SNS alert target (accounts that still have Detect). Each declares what it publishes.
+ */
+export const SNS_SUBSCRIBERS = [
+  {
+    name: 'defenderAlarm',
+    description: 'Turns Device Defender Detect alarms into defender.violation events.',
+    handler: { file: 'fleet/defender-alarm', export: 'handler' },
+    publishes: ['defender.violation'],
+  },
+] as const;

@@ -1,0 +1,51 @@
+import { SNS_SUBSCRIBERS } from '@ballotstream/functions/links';
+import type { Trigger } from '@ballotstream/functions/triggers';
+import { busLinks } from './bus';
+import { arnsIn } from './functions';
+import { handlerPath } from './lib/functions';
+import { statementsFor } from './lib/permissions';
+
+/**
+ * Where Device Defender Detect sends its alarms, for accounts that still have Detect (closed
+ * to new customers since 2026-08-31). The security profile itself is created with the CLI
+ * (docs/deploy.md): `@pulumi/aws` has no resource for it. Each alarm becomes the same
+ * `defender.violation` event the fleet monitor publishes.
+ */
+export const defenderAlerts = new sst.aws.SnsTopic('DefenderAlerts');
+
+/** The role Device Defender assumes to publish to the alert topic. */
+export const defenderAlertRole = new aws.iam.Role('DefenderAlertRole', {
+  assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: 'iot.amazonaws.com' }),
+  inlinePolicies: [
+    {
+      name: 'publish-alerts',
+      policy: $jsonStringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'sns:Publish', Resource: defenderAlerts.arn }],
+      }),
+    },
+  ],
+});
+
+for (const subscriber of SNS_SUBSCRIBERS) {
+  // An SNS subscriber reaches nothing but the bus it publishes to, like an http step of the table.
+  const asStep = {
+    ...subscriber,
+    kind: 'http',
+    method: 'POST',
+    path: '/',
+    roles: [],
+    reaches: {},
+  } as Trigger;
+  defenderAlerts.subscribe(subscriber.name.charAt(0).toUpperCase() + subscriber.name.slice(1), {
+    handler: handlerPath(asStep),
+    runtime: 'nodejs22.x',
+    architecture: 'arm64',
+    link: [busLinks.primary],
+    permissions: statementsFor(asStep, arnsIn('primary')).map((s) => ({
+      actions: [...s.actions],
+      resources: [...s.resources],
+    })),
+    environment: { BALLOTSTREAM_STAGE: $app.stage },
+  });
+}

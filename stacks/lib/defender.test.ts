@@ -1,0 +1,41 @@
+import { monitoringSchema, violationOfDefenderAlarm } from '@ballotstream/core';
+import { describe, expect, it } from 'vitest';
+import { securityProfileBehaviors } from './defender';
+
+const fleet = monitoringSchema.parse({}).fleet;
+
+describe('the Device Defender security profile', () => {
+  const behaviors = securityProfileBehaviors(fleet, ['10.0.0.0/8']);
+
+  it('watches each behaviour the fleet monitor watches, and its alarms map back to it', () => {
+    const expected = {
+      AuthorizationFailures: 'authorization-failures',
+      MessageRate: 'message-rate',
+      ReconnectStorm: 'reconnect-storm',
+      UnexpectedSource: 'unexpected-source',
+    } as const;
+    for (const behavior of behaviors) {
+      const violation = violationOfDefenderAlarm({
+        violationId: 'v-1',
+        thingName: 'm-1',
+        securityProfileName: 'ballotstream-test-machines',
+        behavior: { name: behavior.name, metric: behavior.metric, criteria: { value: { count: 1 } } },
+        metricValue: { count: 99 },
+        violationEventType: 'in-alarm',
+        violationEventTime: 1_790_000_000_000,
+      } as Parameters<typeof violationOfDefenderAlarm>[0]);
+      expect(violation?.behaviour, behavior.name).toBe(expected[behavior.name as keyof typeof expected]);
+    }
+    expect(behaviors.map((b) => b.name).sort()).toEqual(Object.keys(expected).sort());
+  });
+
+  it("scales the fleet monitor's per-window counts to Detect's five-minute window", () => {
+    const auth = behaviors.find((b) => b.name === 'AuthorizationFailures')!;
+    expect(auth.criteria.durationSeconds).toBe(300);
+    expect(auth.criteria.value.count).toBe(Math.round((fleet.maxAuthFailures * 300_000) / fleet.windowMs));
+  });
+
+  it('leaves the source-address behaviour out when no address ranges are given', () => {
+    expect(securityProfileBehaviors(fleet).some((b) => b.metric === 'aws:source-ip-address')).toBe(false);
+  });
+});
