@@ -123,6 +123,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const broker = new LocalBroker({
     rules,
     onActivity: observeBrokerActivity,
+    // Fleet activity carries the runtime's time, so liveness rules compare like with like.
+    clock: () => deps.clock.now(),
     // The machine policy binds topics to the identity a certificate proves, so it comes with TLS.
     ...(serverCert === undefined
       ? {}
