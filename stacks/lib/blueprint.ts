@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { severitySchema } from '@ballotstream/events';
 import { z } from 'zod';
 
 /**
@@ -23,18 +24,24 @@ export const infraBlueprintSchema = z.object({
     /** Web domain of the monitoring centre and citizen app, when the stage has one. */
     domain: z.string().optional(),
   }),
-  /** Officers to notify, each subscribed to the alerts of their region at or above a severity. */
+  /**
+   * Officers to notify, as `OfficerContact` of the alerts module: each subscribed to the alerts
+   * of their region at or above a severity. Ids must be the registry's officer ids, which the
+   * notifier names in each message so the per-officer throttle holds.
+   */
   officers: z
     .array(
       z.object({
-        id: z.string().min(1),
+        officerId: z.string().min(1),
         regionId: z.string().min(1),
+        name: z.string().optional(),
         email: z.string().email().optional(),
         phone: z
           .string()
           .regex(/^\+\d{6,15}$/, 'a phone number in E.164 form, e.g. +919800000000')
           .optional(),
-        minimumSeverity: z.enum(['info', 'warning', 'critical']).default('warning'),
+        notifyBy: z.array(z.enum(['sms', 'email'])).default(['sms', 'email']),
+        minSeverity: severitySchema.default('warning'),
       }),
     )
     .default([]),

@@ -1,43 +1,31 @@
+import { type OfficerContact, officerFilterPolicy } from '@ballotstream/core';
 import type { InfraBlueprint } from './blueprint';
-
-/** Alert severities, least to most severe; an officer hears their minimum and everything above it. */
-export const SEVERITIES = ['info', 'warning', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-type Officer = InfraBlueprint['officers'][number];
-
-/**
- * The SNS filter policy of an officer's subscriptions: alerts are published with `region` and
- * `severity` message attributes, and an officer receives those of their region at or above
- * their minimum severity.
- */
-export function officerFilterPolicy(officer: Officer): {
-  readonly region: readonly string[];
-  readonly severity: readonly Severity[];
-} {
-  const from = SEVERITIES.indexOf(officer.minimumSeverity);
-  return { region: [officer.regionId], severity: SEVERITIES.slice(from) };
-}
 
 export interface SubscriptionPlan {
   readonly name: string;
   readonly protocol: 'email' | 'sms';
   readonly endpoint: string;
+  /** The alerts module's own filter policy of the officer: region, severities, officer id. */
   readonly filterPolicy: string;
 }
 
-/** One SNS subscription per officer contact (email and / or SMS), each with the officer's filter policy. */
-export function officerSubscriptions(officers: readonly Officer[]): SubscriptionPlan[] {
+/**
+ * One SNS subscription per officer contact the officer wants to be told on (email and / or
+ * SMS), each with the filter policy the alerts module defines for that officer, so what SNS
+ * delivers is what the notifier addressed.
+ */
+export function officerSubscriptions(officers: InfraBlueprint['officers']): SubscriptionPlan[] {
   return officers.flatMap((officer) => {
-    const filterPolicy = JSON.stringify(officerFilterPolicy(officer));
-    const name = `Officer${officer.id.replace(/[^A-Za-z0-9]/g, '')}`;
-    return [
-      ...(officer.email
-        ? [{ name: `${name}Email`, protocol: 'email' as const, endpoint: officer.email, filterPolicy }]
-        : []),
-      ...(officer.phone
-        ? [{ name: `${name}Sms`, protocol: 'sms' as const, endpoint: officer.phone, filterPolicy }]
-        : []),
-    ];
+    const contact: OfficerContact = officer;
+    const filterPolicy = JSON.stringify(officerFilterPolicy(contact));
+    const name = `Officer${officer.officerId.replace(/[^A-Za-z0-9]/g, '')}`;
+    const plans: SubscriptionPlan[] = [];
+    if (officer.email !== undefined && officer.notifyBy.includes('email')) {
+      plans.push({ name: `${name}Email`, protocol: 'email', endpoint: officer.email, filterPolicy });
+    }
+    if (officer.phone !== undefined && officer.notifyBy.includes('sms')) {
+      plans.push({ name: `${name}Sms`, protocol: 'sms', endpoint: officer.phone, filterPolicy });
+    }
+    return plans;
   });
 }

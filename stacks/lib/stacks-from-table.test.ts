@@ -1,13 +1,13 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tables } from '@ballotstream/core';
+import { matchesFilterPolicy, tables } from '@ballotstream/core';
 import { type Trigger, triggers } from '@ballotstream/functions/triggers';
 import { describe, expect, it } from 'vitest';
 import { loadInfraBlueprint } from './blueprint';
 import { eventRulePlans } from './event-rules';
 import { FUNCTION_SETTINGS, functionName, handlerPath, TRIGGER_RESOURCE } from './functions';
-import { officerFilterPolicy, officerSubscriptions } from './notifications';
+import { officerSubscriptions } from './notifications';
 import { routePlans } from './routes';
 import { tablePlans } from './tables';
 import { topicRulePlans } from './topic-rules';
@@ -97,13 +97,25 @@ describe('officer subscriptions', () => {
     BALLOTSTREAM_BLUEPRINT: join(stacksDir, 'fixtures/ci-blueprint.json'),
   });
 
-  it('filter on the officer region and every severity from their minimum up', () => {
-    const [north, south] = blueprint.officers;
-    expect(officerFilterPolicy(north!)).toEqual({ region: ['north'], severity: ['warning', 'critical'] });
-    expect(officerFilterPolicy(south!)).toEqual({ region: ['south'], severity: ['critical'] });
+  it("filter on the officer's region, every severity from their minimum up, and their own id", () => {
+    const policies = officerSubscriptions(blueprint.officers).map((p) => JSON.parse(p.filterPolicy));
+    expect(policies).toEqual([
+      { region: ['north'], severity: ['warning', 'critical'], officers: ['officer-north-1'] },
+      { region: ['south'], severity: ['critical'], officers: ['officer-south-1'] },
+    ]);
   });
 
-  it('create one subscription per contact, each within SNS filter-policy limits', () => {
+  it('pass exactly what the notifier addresses to the officer', () => {
+    const [north] = officerSubscriptions(blueprint.officers);
+    const policy = JSON.parse(north!.filterPolicy);
+    const to = (attributes: Record<string, string | string[]>) => matchesFilterPolicy(policy, attributes);
+    expect(to({ region: 'north', severity: 'critical', officers: ['officer-north-1', 'other'] })).toBe(true);
+    expect(to({ region: 'north', severity: 'info', officers: ['officer-north-1'] })).toBe(false);
+    expect(to({ region: 'south', severity: 'critical', officers: ['officer-north-1'] })).toBe(false);
+    expect(to({ region: 'north', severity: 'critical', officers: ['someone-else'] })).toBe(false);
+  });
+
+  it('subscribe only the contacts an officer wants, each within SNS filter-policy limits', () => {
     const plans = officerSubscriptions(blueprint.officers);
     expect(plans.map((p) => [p.protocol, p.endpoint])).toEqual([
       ['email', 'north.officer@example.org'],
