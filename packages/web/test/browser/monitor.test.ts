@@ -1,3 +1,5 @@
+import { eventOf } from '@ballotstream/core/ports';
+import { alertRaised } from '@ballotstream/events';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +106,31 @@ describe.skipIf(!haveChromium)('the monitoring centre in Chromium, on a running 
       .toBe('blocked');
     expect(await marker(officer, 'm-1-1-1').getAttribute('fill')).toBe(BLOCKED_RED);
     await screenshot(officer, 'monitor-sos');
+  });
+
+  it('filters the feed by severity', async () => {
+    const now = Date.now();
+    await demo.runtime.deps.publisher.publish([
+      eventOf(alertRaised, {
+        alertId: 'a-warning-1',
+        kind: 'verification-refusals',
+        severity: 'warning',
+        region: 'region-1',
+        booth: 'booth-1-1-2',
+        evidence: { refusals: 6 },
+        firstSeen: now,
+        lastSeen: now,
+        count: 1,
+        escalated: false,
+      }),
+    ]);
+    const warning = officer.locator('li[data-alert-id="a-warning-1"]');
+    await warning.waitFor({ timeout: 5000 });
+    await officer.selectOption('#severity-filter', 'critical');
+    await warning.waitFor({ state: 'detached' });
+    expect(await officer.locator('li[data-kind="sos"]').count()).toBe(1);
+    await officer.selectOption('#severity-filter', 'info');
+    await warning.waitFor();
   });
 
   it('acknowledges the alert through the API', async () => {
