@@ -651,11 +651,57 @@ function resultView(result: MachineDetail['result']): HTMLElement {
   );
 }
 
+/** A form that blocks or unblocks a machine with a reason, through the API's role checks. */
+function blockForm(
+  s: Session,
+  machineId: string,
+  action: 'block' | 'unblock',
+  done: () => void,
+): HTMLElement {
+  const input = h('input', {
+    id: 'machine-reason',
+    name: 'reason',
+    required: true,
+    minlength: 3,
+    'aria-label': `Reason to ${action} ${machineId}`,
+    placeholder: `Reason to ${action}`,
+  });
+  return h(
+    'form',
+    {
+      class: 'reason',
+      id: 'machine-block',
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        void postJson(
+          `/machines/${encodeURIComponent(machineId)}/${action}`,
+          { reason: input.value.trim() },
+          s.token,
+        )
+          .then(() => {
+            toast(`${machineId} ${action === 'block' ? 'blocked' : 'unblocked'}`);
+            done();
+          })
+          .catch((error: unknown) => toast(describeError(error)));
+      },
+    },
+    input,
+    h(
+      'button',
+      { type: 'submit', class: action === 'block' ? 'danger' : '' },
+      action === 'block' ? 'Block machine' : 'Unblock machine',
+    ),
+  );
+}
+
 function machinePage(s: Session, machineId: string): void {
   const body = h('main', { class: 'machine-page' }, h('p', {}, 'Loading…'));
   replace(root, header(s), body, h('div', { class: 'toast', id: 'toast', role: 'status' }));
   let map: L.Map | undefined;
-  stopPage = () => map?.remove();
+  stopPage = () => {
+    map?.remove();
+    map = undefined;
+  };
   void getJson<MachineDetail>(`/machines/${encodeURIComponent(machineId)}`, s.token)
     .then((detail) => {
       const mapEl = h('div', {
@@ -676,6 +722,7 @@ function machinePage(s: Session, machineId: string): void {
             h('span', { class: `state-${m.state}` }, h('span', { class: 'dot' }), m.state),
           ),
           h('p', {}, `Booth ${m.boothId} · constituency ${m.constituencyId} · ${m.regionId}`),
+          blockForm(s, m.machineId, m.state === 'blocked' ? 'unblock' : 'block', route),
           mapEl,
         ),
         h(

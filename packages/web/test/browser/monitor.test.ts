@@ -205,6 +205,13 @@ describe.skipIf(!haveChromium)('the monitoring centre in Chromium, on a running 
     expect(history).toContain('left geofence booth-1-1-1');
     await officer.getByRole('heading', { name: 'Result record' }).waitFor();
     expect(await officer.locator('#result-record').innerText()).toContain('Not yet sent');
+    // The page unblocks too, and shows the change.
+    await officer.fill('#machine-reason', 'seal replaced, checked by the presiding officer');
+    await officer.click('#machine-block button');
+    await officer
+      .getByRole('heading', { name: /Machine m-1-1-1 (idle|offline)/ })
+      .waitFor({ timeout: 10_000 });
+    expect(await officer.locator('#machine-block button').innerText()).toBe('Block machine');
     await screenshot(officer, 'monitor-machine-page');
   });
 
