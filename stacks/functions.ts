@@ -9,7 +9,7 @@ import { keyLinks, pseudonymKey, ticketKey } from './keys';
 import { FUNCTION_SETTINGS, functionName, handlerPath } from './lib/functions';
 import { needsVpc, type Region, type ResourceArns, statementsFor } from './lib/permissions';
 import { trackerLink, tracking } from './location';
-import { notificationsTopic } from './notifications';
+import { notificationsLink, notificationsTopic } from './notifications';
 import { tableLinks, tables } from './tables';
 import { voteStores } from './vote-stores';
 
@@ -46,7 +46,7 @@ function linksOf(trigger: Trigger): unknown[] {
   if (reaches.cache) links.push(cache);
   if (reaches.ticketKeys) links.push(keyLinks.ticket);
   if (reaches.pseudonyms) links.push(keyLinks.pseudonym);
-  if (reaches.notifications) links.push(notificationsTopic);
+  if (reaches.notifications) links.push(notificationsLink);
   if (reaches.tracker) links.push(trackerLink);
   if (reaches.machineControl) links.push(iotDataEndpoint);
   return links;
@@ -54,8 +54,8 @@ function linksOf(trigger: Trigger): unknown[] {
 
 /**
  * One Lambda per trigger of the table, in the region whose bus runs it, with the links and the
- * IAM statements its `reaches` and `publishes` declare, and nothing more. SST's linking of a
- * component (the cache) also grants that component's own actions, which carry no data access.
+ * IAM statements its `reaches` and `publishes` declare, and nothing more. Links are plain
+ * `sst.Linkable`s carrying names, except the cache, whose SST link grants no IAM actions.
  */
 export const functions = Object.fromEntries(
   allTriggers.map((trigger) => {

@@ -6,13 +6,18 @@ import { officerSubscriptions } from './lib/notifications';
  * Alerts for regional officers: one topic; each alert carries `region` and `severity` message
  * attributes, and each officer's email / SMS subscription filters on their region and severity.
  */
-export const notificationsTopic = new sst.aws.SnsTopic(LINKS.notifications, {
+export const notificationsTopic = new sst.aws.SnsTopic('OfficerAlertsTopic', {
   // The AWS-managed SNS key: any publisher the account's IAM allows can use it, with no key grants.
   transform: {
     topic: (args) => {
       args.kmsMasterKeyId = 'alias/aws/sns';
     },
   },
+});
+
+/** The topic's ARN for the steps that notify; linking the topic itself would grant `sns:*`. */
+export const notificationsLink = new sst.Linkable(LINKS.notifications, {
+  properties: { arn: notificationsTopic.arn },
 });
 
 /** The officers of the blueprint, subscribed; an email subscription waits for the officer to confirm it. */
