@@ -167,7 +167,7 @@ export const triggers = [
     select: machineMessageSelect,
     handler: { file: 'casting/ingest-vote', export: 'handler' },
     publishes: ['vote.accepted', 'vote.rejected'],
-    reaches: { tables: { registry: 'read', ballots: 'write' } },
+    reaches: { tables: { registry: 'read', ballots: 'write', ledger: 'write' } },
   },
   {
     kind: 'event',

@@ -1,4 +1,4 @@
-import { ingestVote } from '@ballotstream/core';
+import { ingestVote, markVotePublished, wasVotePublished } from '@ballotstream/core';
 import { eventOf } from '@ballotstream/core/ports';
 import { voteAccepted, voteMessageSchema, voteRejected } from '@ballotstream/events';
 import { checkPayload, topicRuleHandler } from '../shared/iot';
@@ -39,6 +39,10 @@ export const handler = topicRuleHandler('ingestVote', async (event, deps) => {
     await publisher.publish([eventOf(voteRejected, { machineId, voteId, ...result.error, rejectedAt })]);
     return { accepted: false, reason: result.error.reason };
   }
+  const { voteId } = result.value;
+  // QoS 1 redelivers; once the acceptance is out, a redelivery is acknowledged and nothing more.
+  if (await wasVotePublished(deps.records, voteId)) return { accepted: true, voteId, redelivery: true };
   await publisher.publish([eventOf(voteAccepted, result.value)]);
-  return { accepted: true, voteId: result.value.voteId };
+  await markVotePublished(deps.records, voteId);
+  return { accepted: true, voteId };
 });

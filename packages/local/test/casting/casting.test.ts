@@ -355,7 +355,7 @@ describe('signed result records at poll close', () => {
         encoding: 'utf8',
       });
     const ok = run(good);
-    expect(ok.status).toBe(0);
+    expect({ status: ok.status, stderr: ok.stderr, error: ok.error?.message }).toMatchObject({ status: 0 });
     expect(ok.stdout).toContain(`valid: signed by machine ${m.machineId}`);
     const bad = run(altered);
     expect(bad.status).toBe(1);

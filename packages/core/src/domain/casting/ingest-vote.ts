@@ -129,3 +129,16 @@ export async function ingestVote(
   }
   return ok(vote);
 }
+
+/** Whether `vote.accepted` was already published for a vote id (a redelivery then changes nothing). */
+export async function wasVotePublished(records: RecordStore, voteId: string): Promise<boolean> {
+  return (await records.get('ledger', recordKeys.ledgerVote(voteId)))?.published === true;
+}
+
+/**
+ * Notes that `vote.accepted` went out for a vote id. Written only after publishing, so a crash in
+ * between leaves no mark and the redelivery publishes again; the record holds no voter or time.
+ */
+export async function markVotePublished(records: RecordStore, voteId: string): Promise<void> {
+  await records.put('ledger', { ...recordKeys.ledgerVote(voteId), published: true });
+}
