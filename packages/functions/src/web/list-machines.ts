@@ -14,7 +14,8 @@ export const handler = httpRoute(
       return json(scope.status, { error: 'forbidden', message: scope.message });
     }
     const machines = await listMachineViews(
-      { records: deps.records, tracker: deps.tracker, now: deps.clock.now() },
+      // The map needs only each machine's latest fix; older than this, it is offline anyway.
+      { records: deps.records, tracker: deps.tracker, now: deps.clock.now(), fixWindowMs: 10 * 60_000 },
       scope.regionId,
     );
     return json(200, { regionId: scope.regionId ?? null, machines });
