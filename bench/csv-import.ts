@@ -1,6 +1,10 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { importCsvFile } from '@ballotstream/local/registry/import-file';
+import { writeSyntheticElection } from '@ballotstream/local/registry/synthetic';
+import { startRuntime } from '@ballotstream/local/runtime/runtime';
+import { timed } from './measure';
 
 export type CsvImportFigure =
   | {
@@ -8,22 +12,46 @@ export type CsvImportFigure =
       readonly rows: number;
       readonly seconds: number;
       readonly rowsPerSecond: number;
+      readonly entity: string;
     }
   | { readonly status: 'pending'; readonly reason: string };
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-
 /**
- * CSV bulk import rows/s through the admin import (issue 6). Until that import exists in the
- * tree the figure is reported as pending rather than guessed.
+ * CSV bulk import rows/s through the admin import (all-or-nothing: every row validated, then
+ * written and audited), over a generated file of `booths` booths into a durable runtime.
  */
-export async function csvImport(_rows: number): Promise<CsvImportFigure> {
-  const candidates = [
-    'packages/core/src/domain/admin/import-csv.ts',
-    'packages/core/src/domain/registry/import-csv.ts',
-  ];
-  const found = candidates.find((path) => existsSync(join(root, path)));
-  if (found === undefined)
-    return { status: 'pending', reason: 'the CSV import (issue 6) is not in the tree yet' };
-  return { status: 'pending', reason: `found ${found}; its bench hook is not wired yet` };
+export async function csvImport(booths: number): Promise<CsvImportFigure> {
+  const dir = mkdtempSync(join(tmpdir(), 'ballotstream-bench-csv-'));
+  const runtime = await startRuntime({ dataDir: join(dir, 'data'), runSchedules: false });
+  try {
+    const files = await writeSyntheticElection(join(dir, 'files'), {
+      regions: 36,
+      constituencies: 543,
+      candidatesPerConstituency: 8,
+      booths,
+      voters: 1,
+    });
+    const actor = 'bench';
+    for (const [entity, path] of [
+      ['region', files.regions],
+      ['constituency', files.constituencies],
+    ] as const) {
+      await importCsvFile(runtime.deps, path, { entity, actor });
+    }
+    const { ms, value } = await timed(() =>
+      importCsvFile(runtime.deps, files.booths, { entity: 'booth', actor }),
+    );
+    if (value.written !== booths)
+      return { status: 'pending', reason: `import wrote ${value.written} of ${booths} rows` };
+    return {
+      status: 'measured',
+      rows: value.rows,
+      seconds: ms / 1000,
+      rowsPerSecond: value.rows / (ms / 1000),
+      entity: 'booth',
+    };
+  } finally {
+    await runtime.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

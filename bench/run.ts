@@ -31,7 +31,7 @@ const sizes = {
   latencyVotes: quick ? 400 : 1_000,
   latencyRate: 200,
   tallyRows: Number(flag('tally-rows') ?? (quick ? 1_000_000 : 10_000_000)),
-  csvRows: quick ? 20_000 : 100_000,
+  csvRows: quick ? 5_000 : 20_000,
 };
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 

@@ -564,6 +564,12 @@ async function play(
     }
   };
 
+  const alertSummary = () => {
+    const byKind = new Map<string, number>();
+    for (const a of alerts) byKind.set(a.kind, (byKind.get(a.kind) ?? 0) + 1);
+    return alerts.length === 0 ? '0' : [...byKind].map(([k, n]) => `${k} ${n}`).join(', ');
+  };
+
   // The day: arrivals in order of simulated time, at most `concurrency` in flight.
   scheduled.sort((a, b) => a.at - b.at);
   const inFlight = new Set<Promise<void>>();
@@ -589,7 +595,7 @@ async function play(
       const simTime = new Date(now).toISOString().slice(11, 16);
       const behind = nextArrival < plan.length ? Math.max(0, (now - plan[nextArrival]!.at) / 60_000) : 0;
       onProgress(
-        `[${simTime} UTC] arrived ${nextArrival}/${plan.length}  verified ${verified}  cast ${sent}  accepted ${acceptedAt.size}  rejected ${Object.values(rejected).reduce((a, b) => a + b, 0)}  alerts ${alerts.length}${behind > 1 ? `  (${behind.toFixed(0)} sim-min behind)` : ''}`,
+        `[${simTime} UTC] arrived ${nextArrival}/${plan.length}  verified ${verified}  cast ${sent}  accepted ${acceptedAt.size}  rejected ${JSON.stringify(rejected)}  alerts ${alertSummary()}${behind > 1 ? `  (${behind.toFixed(0)} sim-min behind)` : ''}`,
       );
     }
     await new Promise((r) => setTimeout(r, inFlight.size >= sim.concurrency ? 2 : 10));
