@@ -37,6 +37,7 @@ export * from './domain/tally/read-tallies';
 export * from './domain/tally/record-votes';
 export * from './domain/tally/windows';
 export * from './domain/verification/issue-ticket';
+export * from './domain/verification/offline-ticket-keys';
 export * from './domain/verification/ticket';
 export * from './domain/verification/verify-voter';
 export * from './errors';

@@ -160,6 +160,17 @@ export const triggers = [
     reaches: { tables: { tickets: 'read', voters: 'read' } },
   },
   {
+    kind: 'http',
+    name: 'ticketKeys',
+    description: 'The public keys tickets are signed with, so booths can verify tickets offline.',
+    method: 'GET',
+    path: '/ticket-keys',
+    roles: ['public'],
+    handler: { file: 'tickets/ticket-keys', export: 'handler' },
+    publishes: [],
+    reaches: { ticketKeys: 'verify' },
+  },
+  {
     kind: 'topic-rule',
     name: 'ingestVote',
     description: 'Each signed vote from a machine is accepted once or refused with a reason.',

@@ -1,4 +1,6 @@
+import { offlineTicketKeys, readTicket } from '@ballotstream/core';
 import { SeededVoterRegistry } from '@ballotstream/core/adapters/local';
+import type { TicketPublicKey } from '@ballotstream/core/ports';
 import type { EventBridgeEnvelope } from '@ballotstream/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoElection } from '../src/demo/seed';
@@ -25,6 +27,13 @@ beforeAll(async () => {
       voterId: 'IN-101',
       name: 'Ravi Das',
       photoRef: 'photos/IN-101.jpg',
+      constituencyId: 'c-1-1',
+      eligible: true,
+    },
+    {
+      voterId: 'IN-102',
+      name: 'Lata Sen',
+      photoRef: 'photos/IN-102.jpg',
       constituencyId: 'c-1-1',
       eligible: true,
     },
@@ -110,6 +119,18 @@ describe('the issue centre over HTTP', () => {
     expect(
       (await call('POST', '/verifications', { ...booth, ticket: second.body.ticket }, 'booth')).status,
     ).toBe(201);
+  });
+
+  it('serves the public ticket keys, with which a booth verifies tickets offline', async () => {
+    const issued = await call('POST', '/tickets', { voterId: 'IN-102', fingerprints: [finger('y')] });
+    expect(issued.status).toBe(201);
+    const served = await call('GET', '/ticket-keys', undefined, 'public');
+    expect(served.status).toBe(200);
+    const offline = offlineTicketKeys(served.body.keys as TicketPublicKey[]);
+    const ticket = String(issued.body.ticket);
+    expect(readTicket(offline, ticket).ok).toBe(true);
+    const flipped = `${ticket.slice(0, -3)}${ticket.at(-3) === 'A' ? 'B' : 'A'}${ticket.slice(-2)}`;
+    expect(readTicket(offline, flipped).ok).toBe(false);
   });
 
   it('names the problem with people the registry does not hold and tickets that do not exist', async () => {

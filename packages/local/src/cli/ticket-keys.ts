@@ -23,7 +23,7 @@ export async function ticketKeys(args: ParsedArgs): Promise<void> {
   }
   if (action !== 'list') throw new Error(`unknown action ${action}: use rotate or list`);
   const keys = loadFileTicketKeys(dir);
-  for (const { keyId, publicKeyPem } of keys.exportPublicKeys()) {
+  for (const { keyId, publicKeyPem } of keys.publicKeys()) {
     process.stdout.write(`${keyId}${keyId === keys.currentKeyId ? ' (signs)' : ''}\n${publicKeyPem}`);
   }
 }

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-kms';
 import { derToP1363, verifyTicketSignature } from '../../domain/crypto/ticket-signature';
 import { DependencyError } from '../../errors';
-import type { TicketKeys } from '../../ports/ticket-keys';
+import type { TicketKeys, TicketPublicKey } from '../../ports/ticket-keys';
 
 /** A ticket key as the ticket names it (`keyId`, short) and as KMS knows it (id, ARN or alias). */
 export interface KmsTicketKeyRef {
@@ -111,6 +111,13 @@ export class KmsTicketKeys implements TicketKeys {
     if (raw === undefined || raw.length !== 64)
       throw new DependencyError('kms', 'KMS returned no usable signature');
     return { keyId: ref.keyId, signature: raw };
+  }
+
+  publicKeys(): TicketPublicKey[] {
+    return [...this.trusted.values()].map(({ ref, publicKey }) => ({
+      keyId: ref.keyId,
+      publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    }));
   }
 
   verify(keyId: string, message: Uint8Array, signature: Uint8Array): boolean {

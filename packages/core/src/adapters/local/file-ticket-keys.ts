@@ -10,7 +10,7 @@ import {
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyTicketSignature } from '../../domain/crypto/ticket-signature';
-import type { TicketKeys, VoterPseudonyms } from '../../ports/ticket-keys';
+import type { TicketKeys, TicketPublicKey, VoterPseudonyms } from '../../ports/ticket-keys';
 
 export { verifyTicketSignature };
 
@@ -32,38 +32,37 @@ function signTicket(key: KeyObject, message: Uint8Array): Uint8Array {
 
 /** Ticket keys held in memory (Ed25519 or ECDSA P-256); the newest signs, every known key verifies. */
 export class MemoryTicketKeys implements TicketKeys {
-  private readonly publicKeys = new Map<string, KeyObject>();
+  private readonly trusted = new Map<string, KeyObject>();
   private privateKey: KeyObject;
   currentKeyId: string;
 
   constructor(keyId = 'k1', privateKey?: KeyObject) {
     this.privateKey = privateKey ?? generateTicketKey();
     this.currentKeyId = keyId;
-    this.publicKeys.set(keyId, createPublicKey(this.privateKey));
+    this.trusted.set(keyId, createPublicKey(this.privateKey));
   }
 
   /** Starts signing with a new key while still accepting tickets signed by the old ones. */
   rotate(keyId: string, privateKey: KeyObject = generateTicketKey()): void {
     this.privateKey = privateKey;
     this.currentKeyId = keyId;
-    this.publicKeys.set(keyId, createPublicKey(privateKey));
+    this.trusted.set(keyId, createPublicKey(privateKey));
   }
 
   /** Adds a key that verifies but never signs (another issue centre's, or a retired one). */
   trust(keyId: string, publicKey: KeyObject): void {
-    this.publicKeys.set(keyId, publicKey);
+    this.trusted.set(keyId, publicKey);
   }
 
   /** Stops accepting tickets signed by a key (a compromised one); the signing key cannot be withdrawn. */
   withdraw(keyId: string): void {
     if (keyId === this.currentKeyId)
       throw new Error('rotate to a new key before withdrawing the current one');
-    this.publicKeys.delete(keyId);
+    this.trusted.delete(keyId);
   }
 
-  /** The public keys as PEM, for booths that verify tickets offline. */
-  exportPublicKeys(): { keyId: string; publicKeyPem: string }[] {
-    return [...this.publicKeys].map(([keyId, key]) => ({
+  publicKeys(): TicketPublicKey[] {
+    return [...this.trusted].map(([keyId, key]) => ({
       keyId,
       publicKeyPem: key.export({ type: 'spki', format: 'pem' }).toString(),
     }));
@@ -74,7 +73,7 @@ export class MemoryTicketKeys implements TicketKeys {
   }
 
   verify(keyId: string, message: Uint8Array, signature: Uint8Array): boolean {
-    const key = this.publicKeys.get(keyId);
+    const key = this.trusted.get(keyId);
     return key !== undefined && verifyTicketSignature(key, message, signature);
   }
 }
