@@ -52,16 +52,6 @@ function gatewayFor(machine: DemoMachine): BoothGateway {
   });
 }
 
-async function eventually<T>(read: () => T | undefined, timeoutMs = 5000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('one vote end to end through the embedded runtime', () => {
   it('verifies a voter, casts over MQTT, records in both regions and shows the tally', async () => {
     const [machine, otherMachine] = election.machines as [DemoMachine, DemoMachine];

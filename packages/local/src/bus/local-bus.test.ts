@@ -1,8 +1,12 @@
-import { describe, expect, it } from 'vitest';
 import type { EventBridgeEnvelope } from '@ballotstream/events';
+import { describe, expect, it } from 'vitest';
 import { LocalBus } from './local-bus';
 
-const voteAccepted = { source: 'ballotstream.casting', detailType: 'vote.accepted', detail: { voteId: 'v1', n: 3 } };
+const voteAccepted = {
+  source: 'ballotstream.casting',
+  detailType: 'vote.accepted',
+  detail: { voteId: 'v1', n: 3 },
+};
 
 describe('the local event bus', () => {
   it('delivers the EventBridge envelope to subscribers whose pattern matches', async () => {
@@ -50,7 +54,14 @@ describe('the local event bus', () => {
     const bus = new LocalBus();
     const details: unknown[] = [];
     const pattern = { source: ['ballotstream.casting'] };
-    bus.subscribe({ name: 'a', pattern, retries: 0, invoke: async (e) => void ((e.detail as { n: number }).n = 99) });
+    bus.subscribe({
+      name: 'a',
+      pattern,
+      retries: 0,
+      invoke: async (e) => {
+        (e.detail as { n: number }).n = 99;
+      },
+    });
     bus.subscribe({ name: 'b', pattern, retries: 0, invoke: async (e) => void details.push(e.detail) });
     await bus.publish([voteAccepted]);
     await bus.drain();
@@ -100,7 +111,12 @@ describe('the local event bus', () => {
     const gate = new Promise<void>((r) => {
       release = r;
     });
-    bus.subscribe({ name: 'slow', pattern: { source: ['ballotstream.casting'] }, retries: 0, invoke: () => gate });
+    bus.subscribe({
+      name: 'slow',
+      pattern: { source: ['ballotstream.casting'] },
+      retries: 0,
+      invoke: () => gate,
+    });
     await bus.publish([voteAccepted]);
     expect(bus.deliveredCount()).toBe(0);
     release();

@@ -67,7 +67,9 @@ export class LocalBus implements EventPublisher {
     for (const listener of this.listeners) listener(envelope);
     for (const subscription of this.subscriptions) {
       if (!matchesPattern(subscription.pattern, envelope)) continue;
-      const delivery = this.deliver(subscription, structuredClone(envelope)).finally(() => this.inFlight.delete(delivery));
+      const delivery = this.deliver(subscription, structuredClone(envelope)).finally(() =>
+        this.inFlight.delete(delivery),
+      );
       this.inFlight.add(delivery);
     }
   }

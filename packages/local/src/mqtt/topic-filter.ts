@@ -4,7 +4,7 @@ export function topicMatches(filter: string, topic: string): boolean {
   const t = topic.split('/');
   for (let i = 0; i < f.length; i++) {
     const part = f[i];
-    if (part === '#') return i < f.length - 1 ? false : true;
+    if (part === '#') return i === f.length - 1;
     if (i >= t.length) return false;
     if (part !== '+' && part !== t[i]) return false;
   }
