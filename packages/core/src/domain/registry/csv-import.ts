@@ -298,7 +298,7 @@ const OPTIONAL_KINDS: ReadonlySet<Column['kind']> = new Set(['optional-text', 'l
 class Writer {
   created = 0;
   updated = 0;
-  private inFlight: Promise<void>[] = [];
+  private pending: { readonly id: string; readonly record: Record<string, unknown> }[] = [];
   private events: OutgoingEvent[] = [];
 
   constructor(
@@ -307,8 +307,8 @@ class Writer {
   ) {}
 
   async write(row: { readonly id: string; readonly record: Record<string, unknown> }): Promise<void> {
-    this.inFlight.push(this.writeOne(row));
-    if (this.inFlight.length >= WRITE_WINDOW) await this.drain();
+    this.pending.push(row);
+    if (this.pending.length >= WRITE_WINDOW) await this.drain();
   }
 
   async finish(): Promise<void> {
@@ -316,10 +316,12 @@ class Writer {
     await this.flushEvents();
   }
 
+  // The window's writes are issued together, in one turn, so the store can commit them as one
+  // transaction; issued one by one as rows trickle in, each would wait for its own small commit.
   private async drain(): Promise<void> {
-    const batch = this.inFlight;
-    this.inFlight = [];
-    await Promise.all(batch);
+    const batch = this.pending;
+    this.pending = [];
+    await Promise.all(batch.map((row) => this.writeOne(row)));
     if (this.events.length >= EVENT_BATCH) await this.flushEvents();
   }
 
