@@ -193,7 +193,7 @@ describe('incidents reach the right officer, once', () => {
     await expectOneNotification('burst-after-silence', m.machineId, 'officer-1', burstStart);
   });
 
-  it("an SOS blocks the booth's machines, which then cast nothing", async () => {
+  it("an SOS blocks the booth's machines, which cast nothing until their region's officer clears them", async () => {
     const m = machine('m-2-1-1');
     const gateway = await gatewayFor(m);
     const staff = await connectAs(m.machineId, `${m.machineId}.sos`).catch(() => undefined);
@@ -238,6 +238,31 @@ describe('incidents reach the right officer, once', () => {
     expect(outcome).toEqual(['vote.rejected']);
     const stored = await runtime.deps.records.get('registry', recordKeys.machine(m.machineId));
     expect(stored).toMatchObject({ blocked: true, blockedBy: 'sos' });
+
+    // Only an officer of the machine's region clears it, through the API; the machine hears at once.
+    const unblock = (regionId: string) =>
+      fetch(`${runtime.httpUrl}/machines/${m.machineId}/unblock`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${runtime.tokens.mint({ role: 'officer', regionId })}`,
+        },
+        body: JSON.stringify({ reason: 'police on site, booth secured' }),
+      });
+    expect((await unblock('region-1')).status).toBe(404);
+    expect((await unblock('region-2')).status).toBe(200);
+    // The same gateway, restarted, remembers its block until the retained unblock reaches it.
+    await gateway.start();
+    await gateway.connected();
+    await eventually(async () => (gateway.isBlocked() ? undefined : true), 5000);
+    const fresh = await grantBallotToken(runtime.deps.records, election.electionId, m, Date.now() + 60_000);
+    const cast = await gateway.cast(fresh, election.candidates.get(m.constituencyId)![0]!);
+    await eventually(async () =>
+      seen.find(
+        (e) =>
+          e['detail-type'] === 'vote.accepted' && (e.detail as { voteId: string }).voteId === cast.voteId,
+      ),
+    );
   });
 
   it('an authorization-failure storm from a machine probing another machine’s topics', async () => {
