@@ -1,3 +1,4 @@
+import { blueprintEnvironment } from '@ballotstream/core';
 import type { TableName } from '@ballotstream/core/ports';
 import { topics } from '@ballotstream/events';
 import type { Trigger } from '@ballotstream/functions/triggers';
@@ -79,8 +80,9 @@ export const functions = Object.fromEntries(
         link: linksOf(trigger),
         permissions,
         environment: {
+          // The blueprint's settings as `loadConfig` reads them; the stage is the one deployed.
+          ...blueprintEnvironment(blueprint),
           BALLOTSTREAM_STAGE: $app.stage,
-          ...(blueprint.electionId === undefined ? {} : { BALLOTSTREAM_ELECTION_ID: blueprint.electionId }),
           POWERTOOLS_SERVICE_NAME: 'ballotstream',
           POWERTOOLS_METRICS_NAMESPACE: `ballotstream-${$app.stage}`,
         },

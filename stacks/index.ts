@@ -3,7 +3,8 @@
  * the table definitions when imported. Imported here, inside `run()`, once SST's globals exist.
  */
 export async function deployStage() {
-  const { regions, stage } = await import('./context');
+  const { blueprint, regions, stage } = await import('./context');
+  const { readOfficers } = await import('./lib/officers');
   const { buses } = await import('./bus');
   await import('./tables');
   const { voteStores } = await import('./vote-stores');
@@ -14,7 +15,9 @@ export async function deployStage() {
   await import('./schedules');
   await import('./alarms');
   const { tracking } = await import('./location');
-  const { notificationsTopic } = await import('./notifications');
+  const { notificationsTopic, subscribeOfficers } = await import('./notifications');
+  const officersFile = blueprint.data.officers;
+  subscribeOfficers(officersFile === undefined ? [] : await readOfficers(officersFile));
   const { web } = await import('./web');
   const { defenderAlerts, defenderAlertRole } = await import('./defender');
   return {

@@ -1,5 +1,5 @@
+import type { OfficerContact } from '@ballotstream/core';
 import { LINKS } from '@ballotstream/functions/links';
-import { blueprint } from './context';
 import { officerSubscriptions } from './lib/notifications';
 
 /**
@@ -20,17 +20,22 @@ export const notificationsLink = new sst.Linkable(LINKS.notifications, {
   properties: { arn: notificationsTopic.arn },
 });
 
-/** The officers of the blueprint, subscribed; an email subscription waits for the officer to confirm it. */
-export const officerSubscriptionResources = officerSubscriptions(blueprint.officers).map(
-  (plan) =>
-    new aws.sns.TopicSubscription(plan.name, {
-      topic: notificationsTopic.arn,
-      protocol: plan.protocol,
-      endpoint: plan.endpoint,
-      filterPolicy: plan.filterPolicy,
-      filterPolicyScope: 'MessageAttributes',
-    }),
-);
+/**
+ * Subscribes the election's officers (the blueprint's `officers.csv`); an email subscription
+ * waits for the officer to confirm it.
+ */
+export function subscribeOfficers(officers: readonly OfficerContact[]): aws.sns.TopicSubscription[] {
+  return officerSubscriptions(officers).map(
+    (plan) =>
+      new aws.sns.TopicSubscription(plan.name, {
+        topic: notificationsTopic.arn,
+        protocol: plan.protocol,
+        endpoint: plan.endpoint,
+        filterPolicy: plan.filterPolicy,
+        filterPolicyScope: 'MessageAttributes',
+      }),
+  );
+}
 
 /** Operators' alarms (dead letters, throttles, errors); subscribed by hand, see docs/deploy.md. */
 export const operationsTopic = new sst.aws.SnsTopic('OperationsAlarms');

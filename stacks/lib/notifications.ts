@@ -1,5 +1,4 @@
 import { type OfficerContact, officerFilterPolicy } from '@ballotstream/core';
-import type { InfraBlueprint } from './blueprint';
 
 export interface SubscriptionPlan {
   readonly name: string;
@@ -10,14 +9,13 @@ export interface SubscriptionPlan {
 }
 
 /**
- * One SNS subscription per officer contact the officer wants to be told on (email and / or
- * SMS), each with the filter policy the alerts module defines for that officer, so what SNS
- * delivers is what the notifier addressed.
+ * One SNS subscription per channel an officer wants to be told on (email and / or SMS), each
+ * with the filter policy the alerts module defines for that officer, so what SNS delivers is
+ * what the notifier addressed.
  */
-export function officerSubscriptions(officers: InfraBlueprint['officers']): SubscriptionPlan[] {
+export function officerSubscriptions(officers: readonly OfficerContact[]): SubscriptionPlan[] {
   return officers.flatMap((officer) => {
-    const contact: OfficerContact = officer;
-    const filterPolicy = JSON.stringify(officerFilterPolicy(contact));
+    const filterPolicy = JSON.stringify(officerFilterPolicy(officer));
     const name = `Officer${officer.officerId.replace(/[^A-Za-z0-9]/g, '')}`;
     const plans: SubscriptionPlan[] = [];
     if (officer.email !== undefined && officer.notifyBy.includes('email')) {

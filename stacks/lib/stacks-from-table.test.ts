@@ -8,6 +8,7 @@ import { loadInfraBlueprint } from './blueprint';
 import { eventRulePlans } from './event-rules';
 import { FUNCTION_SETTINGS, functionName, handlerPath, TRIGGER_RESOURCE } from './functions';
 import { officerSubscriptions } from './notifications';
+import { readOfficers } from './officers';
 import { routePlans } from './routes';
 import { tablePlans } from './tables';
 import { topicRulePlans } from './topic-rules';
@@ -96,17 +97,18 @@ describe('officer subscriptions', () => {
   const blueprint = loadInfraBlueprint('ci', root, {
     BALLOTSTREAM_BLUEPRINT: join(stacksDir, 'fixtures/ci-blueprint.json'),
   });
+  const officers = () => readOfficers(blueprint.data.officers!);
 
-  it("filter on the officer's region, every severity from their minimum up, and their own id", () => {
-    const policies = officerSubscriptions(blueprint.officers).map((p) => JSON.parse(p.filterPolicy));
+  it("filter on the officer's region, every severity from their minimum up, and their own id", async () => {
+    const policies = officerSubscriptions(await officers()).map((p) => JSON.parse(p.filterPolicy));
     expect(policies).toEqual([
       { region: ['north'], severity: ['warning', 'critical'], officers: ['officer-north-1'] },
       { region: ['south'], severity: ['critical'], officers: ['officer-south-1'] },
     ]);
   });
 
-  it('pass exactly what the notifier addresses to the officer', () => {
-    const [north] = officerSubscriptions(blueprint.officers);
+  it('pass exactly what the notifier addresses to the officer', async () => {
+    const [north] = officerSubscriptions(await officers());
     const policy = JSON.parse(north!.filterPolicy);
     const to = (attributes: Record<string, string | string[]>) => matchesFilterPolicy(policy, attributes);
     expect(to({ region: 'north', severity: 'critical', officers: ['officer-north-1', 'other'] })).toBe(true);
@@ -115,8 +117,8 @@ describe('officer subscriptions', () => {
     expect(to({ region: 'north', severity: 'critical', officers: ['someone-else'] })).toBe(false);
   });
 
-  it('subscribe only the contacts an officer wants, each within SNS filter-policy limits', () => {
-    const plans = officerSubscriptions(blueprint.officers);
+  it('subscribe only the channels an officer wants, each within SNS filter-policy limits', async () => {
+    const plans = officerSubscriptions(await officers());
     expect(plans.map((p) => [p.protocol, p.endpoint])).toEqual([
       ['email', 'north.officer@example.org'],
       ['sms', '+919800000001'],
@@ -127,26 +129,54 @@ describe('officer subscriptions', () => {
       expect(Object.values(policy).reduce((n, values) => n * values.length, 1)).toBeLessThanOrEqual(150);
     }
   });
+
+  it('name the file, line and field of a bad officer row', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'officers-'));
+    const file = join(dir, 'officers.csv');
+    writeFileSync(
+      file,
+      'officerId,name,regionId,phone,email,notifyBy,minSeverity\no-1,A,north,0800,a@example.org,sms,warning\n',
+    );
+    await expect(readOfficers(file)).rejects.toThrow(/officers\.csv:2: phone: must be an E\.164 number/);
+    rmSync(dir, { recursive: true });
+  });
 });
 
 describe('the blueprint the SST app reads', () => {
-  it('names the file and the field when a region is wrong', () => {
+  it('is the election blueprint, with the infrastructure settings of its aws section', () => {
+    const blueprint = loadInfraBlueprint('ci', root, {
+      BALLOTSTREAM_BLUEPRINT: join(stacksDir, 'fixtures/ci-blueprint.json'),
+    });
+    expect(blueprint.aws).toEqual({
+      primaryRegion: 'ap-south-1',
+      secondaryRegion: 'ap-south-2',
+      witnessRegion: 'ap-southeast-1',
+      voteStore: 'postgres',
+    });
+    expect(blueprint.data.officers).toBe(join(stacksDir, 'fixtures/ci-officers.csv'));
+  });
+
+  it('reads every election of elections/ with Timestream as the default vote store', () => {
+    for (const file of readdirSync(join(root, 'elections')).filter((f) => f.endsWith('.json'))) {
+      const blueprint = loadInfraBlueprint('x', root, {
+        BALLOTSTREAM_BLUEPRINT: join(root, 'elections', file),
+      });
+      expect(['timestream', 'postgres'], file).toContain(blueprint.aws.voteStore);
+    }
+  });
+
+  it('names the file and the field when an infrastructure setting is wrong', () => {
     const dir = mkdtempSync(join(tmpdir(), 'blueprint-'));
     const bad = join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ aws: { primaryRegion: 'Mumbai', secondaryRegion: 'ap-south-2' } }));
+    const fixture = JSON.parse(readFileSync(join(stacksDir, 'fixtures/ci-blueprint.json'), 'utf8'));
+    writeFileSync(bad, JSON.stringify({ ...fixture, aws: { ...fixture.aws, voteStore: 'influx' } }));
     expect(() => loadInfraBlueprint('x', root, { BALLOTSTREAM_BLUEPRINT: bad })).toThrow(
-      /bad\.json is invalid: aws\.primaryRegion: an AWS region/,
+      /bad\.json is invalid: aws\.voteStore/,
     );
     rmSync(dir, { recursive: true });
   });
 
-  it('says which blueprint it could not read', () => {
-    expect(() =>
-      loadInfraBlueprint('x', root, { BALLOTSTREAM_BLUEPRINT: join(root, 'missing.json') }),
-    ).toThrow(/stage x: cannot read the election blueprint .*missing\.json/);
-  });
-
-  it('reads elections/<stage>.json when no file is named', () => {
+  it('reads elections/<stage>.json when no file is named, and says which it could not read', () => {
     expect(() => loadInfraBlueprint('no-such-stage', root, {})).toThrow(/elections\/no-such-stage\.json/);
   });
 });
