@@ -11,8 +11,11 @@ import {
 } from '@ballotstream/events';
 import type { Reaches } from './reaches';
 
-/** Who may call a route; checked by the API's authorizer in AWS and by the local server alike. */
-export type Role = 'public' | 'citizen' | 'booth' | 'clerk' | 'officer' | 'admin';
+/**
+ * Who may call a route; checked by the API's authorizer in AWS and by the local server alike.
+ * Defined with the claims in `packages/events/src/roles.ts` (`roleDefinitions` names each Cognito group).
+ */
+export type Role = import('@ballotstream/events').Role;
 
 /** A handler: a module under `packages/functions/src` and the export that is the Lambda entry. */
 export interface HandlerRef {

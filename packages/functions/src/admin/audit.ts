@@ -3,16 +3,27 @@ import { auditListQuerySchema } from '@ballotstream/events';
 import { httpRoute, json } from '../shared/http';
 
 /** `GET /audit`: a page of the hash-chained audit log, in chain order. */
-export const list = httpRoute({ name: 'listAudit', query: auditListQuerySchema }, async ({ query, deps }) => {
-  const entries = await recordAuditLog(deps.records).read(query.from, query.limit);
-  const last = entries.at(-1);
-  return json(200, { entries, ...(entries.length === query.limit && last ? { next: last.seq + 1 } : {}) });
-});
+export const list = httpRoute(
+  { name: 'listAudit', query: auditListQuerySchema },
+  async ({ query, deps, principal }) => {
+    if (principal?.role !== 'admin') return onlyAdmins();
+    const entries = await recordAuditLog(deps.records).read(query.from, query.limit);
+    const last = entries.at(-1);
+    return json(200, { entries, ...(entries.length === query.limit && last ? { next: last.seq + 1 } : {}) });
+  },
+);
 
 /** `GET /audit/verify`: walks the whole chain; 200 when intact, 409 naming where it breaks. */
-export const verify = httpRoute({ name: 'verifyAudit' }, async ({ deps }) => {
+export const verify = httpRoute({ name: 'verifyAudit' }, async ({ deps, principal }) => {
+  if (principal?.role !== 'admin') return onlyAdmins();
   const result = await verifyRecordedAudit(deps.records);
   return result.ok
     ? json(200, { intact: true, ...result.value })
     : json(409, { intact: false, ...result.error });
 });
+
+// The authorizer admits only admins already; the handler checks again so a route wired without
+// its authorizer (a stage misconfigured) still refuses.
+function onlyAdmins() {
+  return json(403, { error: 'forbidden', message: 'only an admin may read the audit log' });
+}
