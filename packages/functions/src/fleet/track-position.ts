@@ -22,16 +22,13 @@ export const handler = topicRuleHandler('trackPosition', async (event, deps) => 
   }
   monitors.detector.seen(machine, event.receivedAt);
   const fix = checked.message;
+  // Paced by when the broker received the fix, which a machine cannot forge, not by its own clock.
   const last = monitors.lastFix.get(machine.machineId);
-  if (
-    last !== undefined &&
-    fix.sampledAt - last < deps.config.monitoring.fleet.positionMinIntervalMs &&
-    fix.sampledAt >= last
-  ) {
+  if (last !== undefined && event.receivedAt - last < deps.config.monitoring.fleet.positionMinIntervalMs) {
     countRejection('trackPosition', 'rate-limited');
     return { tracked: false, reason: 'rate-limited' };
   }
-  monitors.lastFix.set(machine.machineId, Math.max(last ?? 0, fix.sampledAt));
+  monitors.lastFix.set(machine.machineId, event.receivedAt);
   await deps.tracker.update([
     {
       deviceId: machine.machineId,
