@@ -3,7 +3,7 @@ import type { TableName } from '@ballotstream/core/ports';
 import { LINKS } from '@ballotstream/functions/links';
 import { blueprint, keepsData, regions } from './context';
 import { dataKey, dataKeySecondary } from './keys';
-import { tablePlans } from './lib/tables';
+import { tablePlans, warmWriteUnits } from './lib/tables';
 
 function pascal(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
@@ -11,7 +11,7 @@ function pascal(name: string): string {
 
 /** The DynamoDB tables of `tables.ts`, each a global table with its replica in the secondary region. */
 export const tables = Object.fromEntries(
-  tablePlans(definitions, blueprint.aws.witnessRegion).map((plan) => {
+  tablePlans(definitions, blueprint.aws.witnessRegion, warmWriteUnits(blueprint)).map((plan) => {
     const { definition } = plan;
     const table = new aws.dynamodb.Table(
       `${pascal(definition.name)}Table`,

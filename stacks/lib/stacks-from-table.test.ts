@@ -10,7 +10,7 @@ import { FUNCTION_SETTINGS, functionName, handlerPath, TRIGGER_RESOURCE } from '
 import { officerSubscriptions } from './notifications';
 import { readOfficers } from './officers';
 import { routePlans } from './routes';
-import { tablePlans } from './tables';
+import { tablePlans, warmWriteUnits } from './tables';
 import { topicRulePlans } from './topic-rules';
 
 const all = triggers as readonly Trigger[];
@@ -74,6 +74,19 @@ describe('stacks/ from the trigger table', () => {
     for (const plan of plans) {
       expect(plan.replica.consistencyMode).toBe(plan.definition.multiRegionStrong ? 'STRONG' : 'EVENTUAL');
     }
+  });
+
+  it("warms the tables the capacity plan says must be warm, to the plan's figure", () => {
+    const national = loadInfraBlueprint('national-general', root, {});
+    const warm = warmWriteUnits(national);
+    const plans = tablePlans(tables, undefined, warm);
+    const voters = plans.find((p) => p.definition.name === 'voters')!;
+    expect(voters.warmWriteUnitsPerSecond).toBeGreaterThan(40_000);
+    for (const [table] of warm)
+      expect(
+        tables.map((t) => t.name),
+        table,
+      ).toContain(table);
   });
 
   it('falls back to eventual consistency when the blueprint names no witness region', () => {

@@ -1,4 +1,4 @@
-import type { TableDefinition } from '@ballotstream/core';
+import { type Blueprint, planCapacity, pollHoursOf, type TableDefinition } from '@ballotstream/core';
 
 export interface TablePlan {
   readonly definition: TableDefinition;
@@ -8,6 +8,25 @@ export interface TablePlan {
   readonly witnessRegion: string | undefined;
   /** TTL attribute; left off strongly consistent tables, which expire records in the application instead. */
   readonly ttlAttribute: string | undefined;
+  /** Write units a table serves from the first second of the day, from the capacity plan. */
+  readonly warmWriteUnitsPerSecond: number | undefined;
+}
+
+/**
+ * The warm write throughput the capacity plan asks of each table for the blueprint's election
+ * (`<table> warm write throughput` lines), so election-day traffic does not wait for on-demand
+ * scaling.
+ */
+export function warmWriteUnits(blueprint: Blueprint): ReadonlyMap<string, number> {
+  const plan = planCapacity({ ...blueprint.scale, hours: pollHoursOf(blueprint) });
+  const units = new Map<string, number>();
+  for (const line of plan.lines) {
+    const table = /^(\w+) warm write throughput$/.exec(line.metric)?.[1];
+    if (line.service === 'DynamoDB' && table !== undefined && line.request !== undefined) {
+      units.set(table, Math.ceil(line.request));
+    }
+  }
+  return units;
 }
 
 /**
@@ -19,7 +38,11 @@ export interface TablePlan {
  * claim and settle it later by last-writer-wins. MRSC needs a third region as witness; without
  * one in the blueprint the table is created eventually consistent and the deploy says so.
  */
-export function tablePlans(definitions: readonly TableDefinition[], witnessRegion?: string): TablePlan[] {
+export function tablePlans(
+  definitions: readonly TableDefinition[],
+  witnessRegion?: string,
+  warm: ReadonlyMap<string, number> = new Map(),
+): TablePlan[] {
   return definitions.map((definition) => {
     const strong = definition.multiRegionStrong && witnessRegion !== undefined;
     return {
@@ -27,6 +50,7 @@ export function tablePlans(definitions: readonly TableDefinition[], witnessRegio
       replica: { consistencyMode: strong ? 'STRONG' : 'EVENTUAL' },
       witnessRegion: strong ? witnessRegion : undefined,
       ttlAttribute: strong ? undefined : definition.ttlAttribute,
+      warmWriteUnitsPerSecond: warm.get(definition.name),
     };
   });
 }
