@@ -105,8 +105,6 @@ export async function seedDemoElection(
           ),
         });
         await register('machine', { machineId, boothId, publicKey: rawPublicKey(privateKey) });
-        // An SOS blocks every machine of its booth; this index finds them without a scan.
-        await records.put('registry', { ...recordKeys.boothMachine(boothId, machineId), machineId });
         machines.push({ machineId, boothId, constituencyId, regionId, privateKey });
       }
     }

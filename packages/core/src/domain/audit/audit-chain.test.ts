@@ -1,4 +1,8 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { LmdbRecordStore } from '../../adapters/local/lmdb-record-store';
 import { MemoryRecordStore } from '../../adapters/local/memory-record-store';
 import type { Clock } from '../../ports/clock';
 import { recordKeys } from '../shared/keys';
@@ -86,8 +90,11 @@ describe('the audit chain', () => {
     expect(result).toMatchObject({ ok: false, error: { seq: 2, problem: 'broken-link' } });
   });
 
-  it('serialises concurrent appends into one unbroken chain', async () => {
-    const records = new MemoryRecordStore();
+  it.each([
+    ['in memory', () => new MemoryRecordStore()],
+    ['in LMDB', () => new LmdbRecordStore(mkdtempSync(join(tmpdir(), 'audit-')))],
+  ] as const)('serialises concurrent appends into one unbroken chain, %s', async (_, make) => {
+    const records = make();
     const entries = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
         appendAudit(
@@ -99,6 +106,7 @@ describe('the audit chain', () => {
     expect(new Set(entries.map((e) => e.seq)).size).toBe(40);
     const result = await verifyRecordedAudit(records);
     expect(result).toMatchObject({ ok: true, value: { entries: 40 } });
+    await records.close();
   });
 
   it('carries on after a writer stopped between its entry and the head', async () => {

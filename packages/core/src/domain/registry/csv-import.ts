@@ -15,6 +15,7 @@ import { CompactIdSet } from './id-set';
 import {
   changeEvent,
   freezeOf,
+  indexEntity,
   ReferenceResolver,
   type RegistryChange,
   resolveReferences,
@@ -351,6 +352,7 @@ class Writer {
       ...recordKeys.registryEntity(entity, row.id),
       ...stored,
     } as StoredRecord);
+    await indexEntity(records, entity, row.id, existing, row.record);
     const change: RegistryChange = {
       entity,
       id: row.id,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryRecordStore } from '../../adapters/local/memory-record-store';
 import { verifyRecordedAudit } from '../audit/audit-chain';
+import { recordKeys } from '../shared/keys';
 import { findMachine } from '../shared/registry';
 import {
   changeEvent,
@@ -236,5 +237,26 @@ describe('managing the registry', () => {
     });
     const audit = await verifyRecordedAudit(deps.records);
     expect(audit).toMatchObject({ ok: true, value: { entries: 7 } });
+  });
+
+  it('lists a machine under its booth, and moves it with the machine', async () => {
+    const { deps } = setup();
+    await seedRegions(deps);
+    await createEntity(deps, { entity: 'booth', body: boothBody('b-1'), actor: admin });
+    await createEntity(deps, { entity: 'booth', body: boothBody('b-2'), actor: admin });
+    const publicKey = Buffer.alloc(32, 9).toString('base64url');
+    await createEntity(deps, {
+      entity: 'machine',
+      body: { machineId: 'm-1', boothId: 'b-1', publicKey },
+      actor: admin,
+    });
+    const under = async (boothId: string) =>
+      (await deps.records.query('registry', recordKeys.boothMachinesPartition(boothId))).records.map(
+        (r) => r.machineId,
+      );
+    expect(await under('b-1')).toEqual(['m-1']);
+    await updateEntity(deps, { entity: 'machine', id: 'm-1', patch: { boothId: 'b-2' }, actor: admin });
+    expect(await under('b-1')).toEqual([]);
+    expect(await under('b-2')).toEqual(['m-1']);
   });
 });

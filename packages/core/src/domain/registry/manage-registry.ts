@@ -214,6 +214,7 @@ export async function createEntity(
     { kind: 'absent' },
   );
   if (!written) return err({ reason: 'already-exists', message: `${entity} "${id}" is already registered` });
+  await indexEntity(deps.records, entity, id, undefined, record);
   const change: RegistryChange = {
     entity,
     id,
@@ -276,6 +277,7 @@ export async function updateEntity(
   );
   if (!written)
     return err({ reason: 'conflict', message: `${entity} "${id}" changed meanwhile; read it again` });
+  await indexEntity(deps.records, entity, id, existing, valid.value);
   const change = { entity, id, verb: 'updated', record: valid.value, actor: actor.name, fields } as const;
   await auditChange(deps, change);
   return ok({ ...change, stored });
@@ -325,6 +327,24 @@ export async function findEntities(
 
 function visibleTo(actor: RegistryActor, record: Readonly<Record<string, unknown>>): boolean {
   return actor.role !== 'officer' || record.regionId === undefined || record.regionId === actor.regionId;
+}
+
+/**
+ * Keeps the lookups other contexts read without a scan: the machines of a booth (an SOS blocks
+ * them all). Written after the entity, and idempotent, so a retry or a re-import repairs it.
+ */
+export async function indexEntity(
+  records: RecordStore,
+  entity: RegistryEntity,
+  id: string,
+  before: Readonly<Record<string, unknown>> | undefined,
+  after: Readonly<Record<string, unknown>>,
+): Promise<void> {
+  if (entity !== 'machine') return;
+  const boothId = String(after.boothId);
+  if (before !== undefined && before.boothId !== boothId)
+    await records.delete('registry', recordKeys.boothMachine(String(before.boothId), id));
+  await records.put('registry', { ...recordKeys.boothMachine(boothId, id), machineId: id });
 }
 
 /** A change the registry made: what the audit log and the change event say about it. */
