@@ -482,7 +482,7 @@ export const triggers = [
     topic: positionTopic,
     select: machineMessageSelect,
     handler: { file: 'fleet/track-position', export: 'handler' },
-    publishes: [],
+    publishes: ['anomaly.detected'],
     reaches: { tables: { registry: 'read', fleet: 'write' }, tracker: true },
   },
   {

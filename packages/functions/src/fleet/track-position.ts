@@ -1,4 +1,6 @@
-import { positionMessageSchema } from '@ballotstream/events';
+import { findBooth, insidePolygon, offGeofenceRule } from '@ballotstream/core';
+import { eventOf } from '@ballotstream/core/ports';
+import { anomalyDetected, positionMessageSchema } from '@ballotstream/events';
 import { checkPayload, topicRuleHandler } from '../shared/iot';
 import { monitorsOf } from '../shared/monitors';
 import { countRejection } from '../shared/observability';
@@ -6,7 +8,9 @@ import { countRejection } from '../shared/observability';
 /**
  * IoT rule target for `machines/+/position`: forwards a machine's GPS fix to the tracker, at
  * most one per `positionMinIntervalMs` per machine (a chattering GPS costs tracker writes and
- * tells nothing new). The tracker evaluates the booth geofences.
+ * tells nothing new). The tracker evaluates the booth geofences, but it announces only a
+ * crossing: a machine whose first fix is already outside its booth never crosses, so that first
+ * fix is checked here.
  */
 export const handler = topicRuleHandler('trackPosition', async (event, deps) => {
   const checked = checkPayload(positionMessageSchema, event);
@@ -29,6 +33,31 @@ export const handler = topicRuleHandler('trackPosition', async (event, deps) => 
     return { tracked: false, reason: 'rate-limited' };
   }
   monitors.lastFix.set(machine.machineId, event.receivedAt);
+  if (last === undefined) {
+    const booth = await findBooth(deps.records, machine.boothId);
+    if (booth?.geofence !== undefined && !insidePolygon([fix.lon, fix.lat], booth.geofence)) {
+      const finding = offGeofenceRule(
+        {
+          regionId: machine.regionId,
+          constituencyId: machine.constituencyId,
+          boothId: machine.boothId,
+          machineId: machine.machineId,
+        },
+        machine.boothId,
+        [fix.lon, fix.lat],
+        new Date(fix.sampledAt).toISOString(),
+      );
+      await deps.publisher.publish([
+        eventOf(anomalyDetected, {
+          ...finding.subject,
+          rule: finding.rule,
+          severity: finding.severity,
+          evidence: { ...finding.evidence, firstFix: true },
+          detectedAt: new Date(deps.clock.now()).toISOString(),
+        }),
+      ]);
+    }
+  }
   await deps.tracker.update([
     {
       deviceId: machine.machineId,

@@ -62,6 +62,27 @@ describe('GPS fixes', () => {
     expect(await runtime.deps.tracker.history('m-1-1-1', 0, t0 + 10_000)).toHaveLength(2);
   });
 
+  it('calls a machine whose first fix is outside its booth geofence off its geofence', async () => {
+    const ring = [
+      [77.208, 28.613],
+      [77.21, 28.613],
+      [77.21, 28.615],
+      [77.208, 28.613],
+    ];
+    await runtime.deps.records.update('registry', recordKeys.booth('booth-1-1-2'), { geofence: ring });
+    await runtime.deps.records.update('registry', recordKeys.booth('booth-1-1-3'), { geofence: ring });
+    await invoke(trackPosition, ruleEvent('m-1-1-2', { lat: 28.7, lon: 77.3, sampledAt: Date.now() }));
+    await invoke(trackPosition, ruleEvent('m-1-1-3', { lat: 28.6135, lon: 77.2085, sampledAt: Date.now() }));
+    await runtime.bus.drain();
+    const off = seen.filter(
+      (e) =>
+        e['detail-type'] === 'anomaly.detected' && (e.detail as { rule: string }).rule === 'off-geofence',
+    );
+    const machines = off.map((e) => (e.detail as { machineId: string }).machineId);
+    expect(machines).toContain('m-1-1-2');
+    expect(machines).not.toContain('m-1-1-3');
+  });
+
   it('refuses a fix that is not a position, naming the field', async () => {
     const result = await invoke(trackPosition, ruleEvent('m-1-1-1', { lat: 123, lon: 77.2, sampledAt: 1 }));
     expect(result).toMatchObject({
