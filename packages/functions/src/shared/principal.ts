@@ -1,5 +1,5 @@
+import { principalClaimsSchema } from '@ballotstream/events';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
 import type { Role } from '../triggers';
 
 /** Who is calling, as the API's JWT authorizer established it. */
@@ -10,11 +10,8 @@ export interface Principal {
   readonly regionId?: string;
 }
 
-const claimsSchema = z.object({
-  sub: z.string().min(1),
-  'custom:role': z.enum(['public', 'citizen', 'booth', 'clerk', 'officer', 'admin']),
-  'custom:region': z.string().min(1).optional(),
-});
+// The same claims the local token issuer signs and a Cognito user pool's custom attributes carry.
+const claimsSchema = principalClaimsSchema;
 
 /**
  * Reads the caller from the JWT claims API Gateway puts in the request context (the local server
