@@ -1,4 +1,4 @@
-import { tables as definitions, type TableDefinition } from '@ballotstream/core';
+import { defaultQuotas, tables as definitions, type TableDefinition } from '@ballotstream/core';
 import type { TableName } from '@ballotstream/core/ports';
 import { LINKS } from '@ballotstream/functions/links';
 import { blueprint, keepsData, regions } from './context';
@@ -42,6 +42,14 @@ export const tables = Object.fromEntries(
         ...(plan.ttlAttribute === undefined
           ? {}
           : { ttl: { attributeName: plan.ttlAttribute, enabled: true } }),
+        ...(plan.warmWriteUnitsPerSecond === undefined
+          ? {}
+          : {
+              warmThroughput: {
+                writeUnitsPerSecond: plan.warmWriteUnitsPerSecond,
+                readUnitsPerSecond: defaultQuotas.dynamoWarmRcu,
+              },
+            }),
       },
       { retainOnDelete: keepsData },
     );
