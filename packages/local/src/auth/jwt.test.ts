@@ -1,0 +1,48 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { entityOfFile } from '../registry/import-file';
+import { LocalTokenIssuer } from './jwt';
+
+describe('local bearer tokens', () => {
+  it('verifies a token minted by another process over the same key directory', () => {
+    const keys = join(mkdtempSync(join(tmpdir(), 'jwt-')), 'keys');
+    const token = LocalTokenIssuer.fromKeyDir(keys).mint({
+      role: 'officer',
+      regionId: 'north',
+      subject: 'olu',
+    });
+    const verified = LocalTokenIssuer.fromKeyDir(keys).verify(token);
+    expect(verified).toMatchObject({
+      ok: true,
+      claims: { sub: 'olu', 'custom:role': 'officer', 'custom:region': 'north' },
+    });
+  });
+
+  it('refuses a token whose header names no algorithm to check', () => {
+    const issuer = LocalTokenIssuer.ephemeral();
+    const [, body] = issuer.mint({ role: 'admin' }).split('.') as [string, string];
+    const none = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
+    expect(issuer.verify(`${none}.${body}.`)).toEqual({ ok: false, reason: 'malformed' });
+  });
+
+  it('refuses a token of another audience or past its expiry', () => {
+    const issuer = LocalTokenIssuer.ephemeral();
+    const token = issuer.mint({ role: 'clerk', ttlSeconds: 60, now: 0 });
+    expect(issuer.verify(token, 61_000)).toEqual({ ok: false, reason: 'expired' });
+    expect(issuer.verify('not.a.token')).toEqual({ ok: false, reason: 'malformed' });
+  });
+});
+
+describe('naming an import file', () => {
+  it.each([
+    ['booths.csv', 'booth'],
+    ['data/voters-north.csv', 'voter'],
+    ['constituencies.csv', 'constituency'],
+    ['officer.csv', 'officer'],
+    ['ballots.csv', undefined],
+  ])('reads %s as %s', (file, entity) => {
+    expect(entityOfFile(file)).toBe(entity);
+  });
+});
