@@ -16,7 +16,7 @@ export const handler = eventHandler('geofenceEvent', locationGeofenceEvent, asyn
     countRejection('geofenceEvent', 'unknown-machine');
     return { anomaly: false, reason: 'unknown-machine' };
   }
-  monitors.detector.seen(machine, Date.parse(detail.SampleTime));
+  monitors.detector.seen(machine, deps.clock.now());
   if (detail.EventType !== 'EXIT' || detail.GeofenceId !== machine.boothId) return { anomaly: false };
   const finding = offGeofenceRule(
     {

@@ -34,9 +34,12 @@ export async function observeActivity(deps: Deps, activity: FleetActivity): Prom
   const machine = await monitors.machines.find(activity.clientId);
   if (machine !== undefined) {
     const placement = { ...machine, machineId: machine.machineId };
-    if (activity.kind === 'connected') monitors.detector.connected(placement, activity.at);
-    else if (activity.kind === 'disconnected') monitors.detector.disconnected(placement, activity.at);
-    else monitors.detector.seen(placement, activity.at);
+    // Liveness runs on the handlers' clock, which the schedule that sweeps it reads too (a
+    // simulator may run it faster than the wall clock); rates below stay on the broker's time.
+    const now = deps.clock.now();
+    if (activity.kind === 'connected') monitors.detector.connected(placement, now);
+    else if (activity.kind === 'disconnected') monitors.detector.disconnected(placement, now);
+    else monitors.detector.seen(placement, now);
   }
   const allowed = (machine as { allowedSources?: unknown } | undefined)?.allowedSources;
   const violations = monitors.fleet.observe(
