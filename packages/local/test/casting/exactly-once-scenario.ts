@@ -162,6 +162,7 @@ export async function runExactlyOnceScenario(size: ScenarioSize): Promise<Scenar
     );
     log('published every vote twice');
     await runtime.bus.drain();
+    log('recorders caught up');
     await runtime.scheduler.runNow('materialiseTallies');
 
     log('tallied the first pass');
