@@ -604,6 +604,8 @@ export const triggers = [
     retries: 2,
     handler: { file: 'anomaly/watch', export: 'diverged' },
     publishes: ['anomaly.detected'],
+
+    reaches: {},
   },
   {
     kind: 'schedule',
@@ -612,6 +614,8 @@ export const triggers = [
     schedule: 'rate(1 minute)',
     handler: { file: 'anomaly/watch', export: 'sweep' },
     publishes: ['anomaly.detected'],
+
+    reaches: {},
   },
   {
     kind: 'event',
