@@ -604,7 +604,6 @@ export const triggers = [
     retries: 2,
     handler: { file: 'anomaly/watch', export: 'diverged' },
     publishes: ['anomaly.detected'],
-
     reaches: {},
   },
   {
@@ -614,7 +613,6 @@ export const triggers = [
     schedule: 'rate(1 minute)',
     handler: { file: 'anomaly/watch', export: 'sweep' },
     publishes: ['anomaly.detected'],
-
     reaches: {},
   },
   {
