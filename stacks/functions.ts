@@ -87,6 +87,9 @@ export const functions = Object.fromEntries(
           POWERTOOLS_METRICS_NAMESPACE: `ballotstream-${$app.stage}`,
         },
         ...(needsVpc(trigger) ? { vpc } : {}),
+        ...(trigger.reservedConcurrency === undefined
+          ? {}
+          : { concurrency: { reserved: trigger.reservedConcurrency } }),
         ...(trigger.kind === 'event'
           ? {
               retries: trigger.retries,

@@ -31,6 +31,11 @@ interface TriggerBase {
   readonly publishes: readonly EventType[];
   /** What the step touches besides publishing; stacks/ grants exactly this (see `reaches.ts`). */
   readonly reaches?: Reaches;
+  /**
+   * Lambda reserved concurrency, for a step whose state lives in the container's memory
+   * (`shared/monitors.ts`): 1 makes one container see the whole stream. Unset: unreserved.
+   */
+  readonly reservedConcurrency?: number;
 }
 
 export interface HttpTrigger extends TriggerBase {
