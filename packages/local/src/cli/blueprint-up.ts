@@ -3,6 +3,7 @@ import {
   blueprintDataOrder,
   blueprintElection,
   createEntity,
+  freezeOf,
   type ImportDeps,
   type ImportEntity,
   updateEntity,
@@ -45,10 +46,17 @@ export async function applyBlueprint(
   for (const key of blueprintDataOrder) {
     const path = blueprint.data[key];
     if (path === undefined) continue;
+    const entity = entityOfData[key];
+    // A restart on poll day keeps the frozen registry as it is rather than refusing to start.
+    const frozen = entity === 'voter' ? undefined : await freezeOf(deps, entity);
+    if (frozen !== undefined) {
+      out.write(`  ${key.padEnd(11)} not imported: ${frozen.message}\n`);
+      continue;
+    }
     const bar = new ProgressBar(`  import ${key}`);
     const problems: string[] = [];
     const report = await importCsvFile(deps, path, {
-      entity: entityOfData[key],
+      entity,
       actor: actor.name,
       onProgress: ({ phase, bytes, size, rows }) => bar.update(bytes, size, rows, phase),
       onProblem: (p) => problems.push(`${path}:${p.line}: ${p.field}: ${p.message}`),
