@@ -47,7 +47,8 @@ export interface ScenarioOutcome {
   readonly resultChecks: readonly { readonly type: string; readonly machineId: string }[];
   readonly secrecy: SecrecyReport;
   readonly rejected: number;
-  readonly deadLetters: number;
+  /** Events a subscriber could not handle after every retry, per subscription, with one error each. */
+  readonly deadLetters: ReadonlyMap<string, { readonly count: number; readonly error: string }>;
 }
 
 /** The secrecy check over every stored vote of both regions. */
@@ -290,7 +291,12 @@ export async function runExactlyOnceScenario(size: ScenarioSize): Promise<Scenar
       primary: rowsToMap(await primary.tally(election.electionId, ...span)),
       secondary: rowsToMap(await secondary.tally(election.electionId, ...span)),
     };
-    const deadLetters = runtime.bus.deadLetters().length;
+    const deadLetters = new Map<string, { count: number; error: string }>();
+    for (const d of runtime.bus.deadLetters()) {
+      const entry = deadLetters.get(d.subscription) ?? { count: 0, error: d.error };
+      entry.count++;
+      deadLetters.set(d.subscription, entry);
+    }
     const secrecy = await secrecyCheck([primary, secondary] as DuckDbVoteStore[], secrets, castOrder);
     await runtime.stop();
     runtime = undefined;
