@@ -4,7 +4,15 @@ import { type Trigger, triggers } from '@ballotstream/functions/triggers';
 import fc from 'fast-check';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Ballot, choiceOf, type Drill, signVote, startDrill, verify } from './evidence-harness';
+import {
+  type Ballot,
+  choiceOf,
+  type Drill,
+  publishAs,
+  signVote,
+  startDrill,
+  verify,
+} from './evidence-harness';
 
 const PER_ENTRY = 1000;
 const SEED = 20261127;
@@ -71,6 +79,9 @@ async function pool<T>(
 describe('a thousand malformed, oversized or forged inputs on every public entry', () => {
   let drill: Drill;
   let ballot: Ballot;
+  // A voter verified at the other machine, whose topics the flood never touched (an SOS flood may
+  // rightly get the flooded machine blocked).
+  let bystander: Ballot;
   beforeAll(async () => {
     drill = await startDrill(
       {},
@@ -83,6 +94,8 @@ describe('a thousand malformed, oversized or forged inputs on every public entry
       },
     );
     ballot = (await verify(drill, 0, 1)).granted[0]!;
+    bystander = (await verify(drill, 1, 2)).granted[0]!;
+    expect(bystander.machine.machineId).not.toBe(ballot.machine.machineId);
   });
   afterAll(() => drill?.stop());
 
@@ -184,31 +197,28 @@ describe('a thousand malformed, oversized or forged inputs on every public entry
       if (rule.name === 'ingestVote') {
         expect(drill.accepted.length).toBe(acceptedBefore);
         expect(await rejectionTotal(runtime.httpUrl)).toBeGreaterThanOrEqual(countedBefore + PER_ENTRY);
+        // After the flood, one valid vote (delivered twice) still counts exactly once.
+        const vote = signVote(
+          election,
+          bystander,
+          choiceOf(election, bystander),
+          runtime.deps.config.bucketMs,
+        );
+        await publishAs(
+          runtime.mqttUrl,
+          stage,
+          [vote, vote].map((v) => ({ machineId: v.machineId, payload: JSON.stringify(v) })),
+          1,
+        );
+        await runtime.bus.drain();
+        expect(drill.rejected.filter((r) => r.voteId === vote.voteId)).toEqual([]);
+        expect(drill.accepted).toContain(vote.voteId);
+        const stored = await runtime.deps.voteStores.primary.tally(election.electionId, 0, 8.64e15);
+        expect(stored.reduce((sum, r) => sum + r.votes, 0)).toBe(1);
       }
       expect((await fetch(`${runtime.httpUrl}/health`)).status).toBe(200);
     },
   );
-
-  it('still accepts the one valid vote afterwards, exactly once', async () => {
-    const { runtime, election } = drill;
-    const vote = signVote(election, ballot, choiceOf(election, ballot), runtime.deps.config.bucketMs);
-    const client = await mqtt.connectAsync(runtime.mqttUrl, { clientId: vote.machineId });
-    await client.publishAsync(
-      `ballotstream/${runtime.deps.config.stage}/machines/${vote.machineId}/votes`,
-      JSON.stringify(vote),
-      { qos: 1 },
-    );
-    await client.publishAsync(
-      `ballotstream/${runtime.deps.config.stage}/machines/${vote.machineId}/votes`,
-      JSON.stringify(vote),
-      { qos: 1 },
-    );
-    await client.endAsync();
-    await runtime.bus.drain();
-    expect(drill.accepted.filter((id) => id === vote.voteId).length).toBeGreaterThanOrEqual(1);
-    const stored = await runtime.deps.voteStores.primary.tally(election.electionId, 0, 8.64e15);
-    expect(stored.reduce((s, r) => s + r.votes, 0)).toBe(1);
-  });
 });
 
 async function rejectionTotal(httpUrl: string): Promise<number> {
