@@ -91,6 +91,8 @@ export async function publishVotes(options: {
   readonly machineId: string;
   readonly tls?: MachineTls | undefined;
   readonly client?: MqttClient;
+  /** Leave the connection open afterwards (the caller publishes more on it). */
+  readonly keepOpen?: boolean;
   readonly messages: readonly (VoteMessage | string)[];
   readonly window: number;
 }): Promise<void> {
@@ -106,7 +108,7 @@ export async function publishVotes(options: {
   try {
     await Promise.all(Array.from({ length: Math.max(1, options.window) }, worker));
   } finally {
-    await client.endAsync();
+    if (options.keepOpen !== true) await client.endAsync();
   }
 }
 
