@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { LocationClient } from '@aws-sdk/client-location';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -12,6 +13,7 @@ import {
   EventBridgePublisher,
   IotMachineCommands,
   LocationTracker,
+  loadKmsPseudonyms,
   loadKmsTicketKeys,
   RdsDataSqlClient,
   SnsNotifier,
@@ -120,6 +122,16 @@ export async function buildAwsDeps(read?: LinkReader): Promise<Deps> {
       ? undefined
       : await loadKmsTicketKeys({ signingKeyArn: link(LINKS.ticketKey, kmsKeyLink, 'ticket keys').arn });
 
+  // Pseudonyms hash voter ids synchronously: the secret is derived from the HMAC key once here.
+  const pseudonyms =
+    readLink(LINKS.pseudonymKey) === undefined
+      ? undefined
+      : await loadKmsPseudonyms({
+          client: new KMSClient({}),
+          keyArn: link(LINKS.pseudonymKey, kmsKeyLink, 'voter pseudonyms').arn,
+          stage: config.stage,
+        });
+
   const deps = {
     config,
     clock: systemClock,
@@ -155,6 +167,8 @@ export async function buildAwsDeps(read?: LinkReader): Promise<Deps> {
       return unavailable('ticket keys (KMS)')();
     },
     get pseudonyms() {
+      if (pseudonyms !== undefined) return pseudonyms;
+      link(LINKS.pseudonymKey, kmsKeyLink, 'voter pseudonyms (KMS HMAC)'); // throws, naming the missing link
       return unavailable('voter pseudonyms (KMS HMAC)')();
     },
     get biometrics() {

@@ -1,6 +1,7 @@
 export { conditionExpression, DynamoRecordStore, type DynamoRecordStoreOptions } from './dynamo-record-store';
 export { EventBridgePublisher, type EventBridgePublisherOptions } from './eventbridge-publisher';
 export { controlPublishOf, IotMachineCommands } from './iot-machine-commands';
+export { type KmsPseudonymsOptions, loadKmsPseudonyms, pseudonymSecretLabel } from './kms-pseudonyms';
 export {
   type KmsTicketKeyRef,
   KmsTicketKeys,

@@ -1,5 +1,4 @@
 import {
-  createHmac,
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
@@ -10,7 +9,8 @@ import {
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyTicketSignature } from '../../domain/crypto/ticket-signature';
-import type { TicketKeys, TicketPublicKey, VoterPseudonyms } from '../../ports/ticket-keys';
+import { HmacVoterPseudonyms } from '../../domain/crypto/voter-pseudonyms';
+import type { TicketKeys, TicketPublicKey } from '../../ports/ticket-keys';
 
 export { verifyTicketSignature };
 
@@ -124,15 +124,6 @@ export function rotateFileTicketKeys(
   return id;
 }
 
-/** The voter pseudonym: HMAC-SHA256 of the voter id under a secret that never leaves the cloud. */
-export class HmacVoterPseudonyms implements VoterPseudonyms {
-  constructor(private readonly secret: Uint8Array) {}
-
-  voterKey(voterId: string): string {
-    return createHmac('sha256', this.secret).update(voterId).digest('base64url').slice(0, 32);
-  }
-}
-
 /** Loads the pseudonym secret from `<dir>/voter-key.secret`, creating it on first run. */
 export function loadFileVoterPseudonyms(dir: string): HmacVoterPseudonyms {
   mkdirSync(dir, { recursive: true });
@@ -140,3 +131,5 @@ export function loadFileVoterPseudonyms(dir: string): HmacVoterPseudonyms {
   if (!existsSync(path)) writeFileSync(path, randomBytes(32), { mode: 0o600 });
   return new HmacVoterPseudonyms(readFileSync(path));
 }
+
+export { HmacVoterPseudonyms };
