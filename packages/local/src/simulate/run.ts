@@ -17,7 +17,7 @@ import { demoBoothPlace } from '../demo/geography';
 import type { DemoElection, DemoMachine } from '../demo/seed';
 import { type Runtime, startRuntime } from '../runtime/runtime';
 import type { IncidentKind, Simulation } from './config';
-import { seedElectionFast } from './election';
+import { inPool, seedElectionFast } from './election';
 
 /** Simulated time: starts at `start` and runs `speedup` times faster than the wall clock. */
 export class SimClock implements Clock {
@@ -230,13 +230,15 @@ async function play(
     clock: () => clock.now(),
     ...(queueDir === undefined ? {} : { queueDir }),
   });
-  await Promise.all(
-    machines.map(async (machine) => {
-      const gateway = new BoothGateway(gatewayOptions(machine, runtime.mqttUrl));
-      await gateway.start();
-      gateways.set(machine.machineId, gateway);
-    }),
-  );
+  // Machines power on over the hour before polls open, not all in one instant: a few dozen
+  // connecting at a time, each connected before the next wave.
+  await inPool(machines.length, 32, async (i) => {
+    const machine = machines[i]!;
+    const gateway = new BoothGateway(gatewayOptions(machine, runtime.mqttUrl));
+    await gateway.start();
+    await gateway.connected();
+    gateways.set(machine.machineId, gateway);
+  });
 
   const boothToken = (machine: DemoMachine) =>
     runtime.tokens.mint({ role: 'booth', subject: machine.boothId });
