@@ -632,14 +632,14 @@ async function play(
         incident.expected.includes(a.kind) &&
         a.at >= incident.at - 60_000 &&
         (incident.boothIds.length === 0 ||
-          a.machine === incident.machineId ||
+          (incident.machineId !== undefined && a.machine === incident.machineId) ||
           (a.booth !== undefined && incident.boothIds.includes(a.booth))),
     );
     for (const a of alerts) {
       if (
         incident.expected.includes(a.kind) &&
         (incident.boothIds.length === 0 ||
-          a.machine === incident.machineId ||
+          (incident.machineId !== undefined && a.machine === incident.machineId) ||
           (a.booth !== undefined && incident.boothIds.includes(a.booth)))
       )
         used.add(a);
