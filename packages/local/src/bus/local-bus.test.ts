@@ -123,28 +123,4 @@ describe('the local event bus', () => {
     await bus.drain();
     expect(bus.deliveredCount()).toBe(1);
   });
-
-  it('runs at most the concurrency limit of one subscription at once and delivers every event', async () => {
-    const bus = new LocalBus({ maxConcurrency: 3 });
-    let running = 0;
-    let peak = 0;
-    let done = 0;
-    bus.subscribe({
-      name: 'recorder',
-      pattern: { source: ['ballotstream.casting'] },
-      retries: 0,
-      invoke: async () => {
-        running++;
-        peak = Math.max(peak, running);
-        await new Promise((r) => setTimeout(r, 2));
-        running--;
-        done++;
-      },
-    });
-    await bus.publish(Array.from({ length: 40 }, () => voteAccepted));
-    await bus.drain();
-    expect(done).toBe(40);
-    expect(peak).toBe(3);
-    expect(bus.deadLetters()).toHaveLength(0);
-  });
 });

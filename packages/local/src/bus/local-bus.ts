@@ -27,12 +27,6 @@ export interface LocalBusOptions {
   readonly backoffMs?: number;
   /** Sees every envelope put on the bus (the dashboard feed, tests). */
   readonly onEvent?: (envelope: EventBridgeEnvelope) => void;
-  /**
-   * Invocations of one subscription running at once, as a Lambda's concurrency limit; the rest
-   * wait their turn (EventBridge and Lambda's async queue hold them), so a burst queues instead
-   * of starting thousands of handlers that each wait on the same store.
-   */
-  readonly maxConcurrency?: number;
 }
 
 /**
@@ -46,8 +40,6 @@ export class LocalBus implements EventPublisher {
   private readonly dead: DeadLetter[] = [];
   private readonly listeners: ((envelope: EventBridgeEnvelope) => void)[] = [];
   private delivered = 0;
-  private readonly running = new Map<string, number>();
-  private readonly waiting = new Map<string, (() => void)[]>();
 
   constructor(private readonly options: LocalBusOptions = {}) {
     if (options.onEvent) this.listeners.push(options.onEvent);
@@ -101,7 +93,7 @@ export class LocalBus implements EventPublisher {
     const attempts = subscription.retries + 1;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.limited(subscription.name, () => subscription.invoke(envelope));
+        await subscription.invoke(envelope);
         this.delivered++;
         return;
       } catch (error) {
@@ -117,27 +109,6 @@ export class LocalBus implements EventPublisher {
         const backoff = (this.options.backoffMs ?? 100) * 2 ** (attempt - 1);
         await new Promise((resolve) => setTimeout(resolve, backoff * (0.5 + Math.random() / 2)));
       }
-    }
-  }
-
-  private async limited<T>(name: string, invoke: () => Promise<T>): Promise<T> {
-    const limit = this.options.maxConcurrency ?? 64;
-    if ((this.running.get(name) ?? 0) >= limit) {
-      await new Promise<void>((resolve) => {
-        const queue = this.waiting.get(name) ?? [];
-        queue.push(resolve);
-        this.waiting.set(name, queue);
-      });
-    } else {
-      this.running.set(name, (this.running.get(name) ?? 0) + 1);
-    }
-    try {
-      return await invoke();
-    } finally {
-      // Hand the slot straight to the next waiting delivery, or give it back.
-      const next = this.waiting.get(name)?.shift();
-      if (next) next();
-      else this.running.set(name, (this.running.get(name) ?? 1) - 1);
     }
   }
 

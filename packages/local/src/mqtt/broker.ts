@@ -6,8 +6,6 @@ import {
   type AuthenticateHandler,
   type AuthorizePublishHandler,
   type AuthorizeSubscribeHandler,
-  type Client,
-  type PublishPacket,
 } from 'aedes';
 import { type IncomingMessage, type LocalTopicRule, rulesFor, selectFields } from './rule-engine';
 
@@ -63,13 +61,23 @@ export class LocalBroker {
     const now = this.options.clock ?? Date.now;
     const activity = this.options.onActivity ?? (() => undefined);
     const mayPublish = this.options.mayPublish ?? (() => true);
+    // aedes writes a QoS 1 PUBACK before its `published` hook runs, but only after this check
+    // answers: the rules run here, so a message is acknowledged only once every rule handled it.
     const authorizePublish: AuthorizePublishHandler = (client, packet, callback) => {
       const clientId = client?.id ?? '';
       if (packet.topic.startsWith('$SYS') || !mayPublish(clientId, packet.topic)) {
         activity({ kind: 'publish-denied', clientId, topic: packet.topic, at: now() });
         return callback(new Error('publish not authorised'));
       }
-      callback(null);
+      if (client === null) return callback(null);
+      const message: IncomingMessage = {
+        topic: packet.topic,
+        payload: Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload),
+        clientId,
+        receivedAt: now(),
+      };
+      activity({ kind: 'published', clientId, topic: packet.topic, at: message.receivedAt });
+      void this.runRules(message).then(() => callback(null));
     };
     const maySubscribe = this.options.maySubscribe ?? (() => true);
     const authorizeSubscribe: AuthorizeSubscribeHandler = (client, subscription, callback) => {
@@ -96,17 +104,6 @@ export class LocalBroker {
       authenticate,
       authorizeSubscribe,
       authorizePublish,
-      published: (packet: PublishPacket, client: Client | null, done: (error?: Error) => void) => {
-        if (client === null || packet.topic.startsWith('$SYS')) return done();
-        const message: IncomingMessage = {
-          topic: packet.topic,
-          payload: Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload),
-          clientId: client.id,
-          receivedAt: now(),
-        };
-        activity({ kind: 'published', clientId: client.id, topic: packet.topic, at: message.receivedAt });
-        void this.runRules(message).then(() => done());
-      },
     });
     aedes.on('client', (client) => {
       const address = (client.conn as { remoteAddress?: string }).remoteAddress ?? 'unknown';

@@ -49,7 +49,8 @@ export async function raiseAlert(
   signal: AlertSignal,
 ): Promise<{ alert: Alert; isNew: boolean }> {
   const key = recordKeys.alertSubject(subjectKey(signal.kind, signal.subject));
-  for (let attempt = 0; attempt < 20; attempt++) {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    if (attempt > 0) await backOff(attempt);
     const open = await deps.records.get('alerts', key);
     if (open !== undefined && signal.at - Number(open.lastSeen) < deps.alerting.dedupeWindowMs) {
       const counted = await countUp(deps, String(open.alertId), signal);
@@ -97,11 +98,22 @@ export async function raiseAlert(
     ]);
     return { alert, isNew: true };
   }
-  throw new Error(`alert subject ${key.pk} kept changing under 20 attempts`);
+  throw new Error(`alert subject ${key.pk} kept changing under ${MAX_ATTEMPTS} attempts`);
 }
 
+// A flood of one incident (a thousand SOS presses) makes many raisers race on one record; each
+// round one wins, and the losers wait a random, growing moment before reading again.
+const MAX_ATTEMPTS = 200;
+
+function backOff(attempt: number): Promise<void> {
+  const ceiling = Math.min(50, 2 ** Math.min(attempt, 6));
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+}
+
+/** Counts one more signal on an open alert; undefined only when the alert record is gone. */
 async function countUp(deps: AlertDeps, alertId: string, signal: AlertSignal): Promise<Alert | undefined> {
-  for (let attempt = 0; attempt < 20; attempt++) {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    if (attempt > 0) await backOff(attempt);
     const record = await deps.records.get('alerts', recordKeys.alert(alertId));
     if (record === undefined) return undefined;
     const alert = alertOf(record);
@@ -119,7 +131,7 @@ async function countUp(deps: AlertDeps, alertId: string, signal: AlertSignal): P
     );
     if (written) return next;
   }
-  return undefined;
+  throw new Error(`alert ${alertId} kept changing under ${MAX_ATTEMPTS} attempts`);
 }
 
 /** Reads an alert the actor may see; one of another region is not found. */
