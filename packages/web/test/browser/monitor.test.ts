@@ -34,10 +34,15 @@ describe.skipIf(!haveChromium)('the monitoring centre in Chromium, on a running 
 
   const marker = (page: Page, machineId: string) => page.locator(`path.machine-${machineId}`);
 
-  // The cloud keeps one fix per machine per 5 s of GPS time; these fixes are 6 s apart, all past.
+  // The cloud keeps one fix per machine per 5 s, by when the broker received it: fixes here are
+  // sent at least that far apart, and stamped 6 s apart in GPS time, all past.
   const firstFixAt = Date.now() - 30_000;
   let fixes = 0;
+  let lastSentAt = 0;
   async function publishFix(lat: number, lon: number): Promise<void> {
+    const wait = lastSentAt + 5_100 - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    lastSentAt = Date.now();
     const sampledAt = firstFixAt + 6_000 * fixes++;
     await booth.publishAsync(
       `ballotstream/${stage()}/machines/m-1-1-1/position`,
