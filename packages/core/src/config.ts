@@ -90,3 +90,18 @@ export function requireEnv(
   if (value === undefined || value === '') throw new ConfigError(`environment variable ${name} is not set`);
   return value;
 }
+
+/**
+ * The real services contract tests run against, when the environment names them (CI sets both
+ * where they answer); each test file picks its own Redis database so files never share keys.
+ */
+export function testServiceUrls(env: Readonly<Record<string, string | undefined>> = process.env): {
+  redis: (db: number) => string | undefined;
+  postgres: string | undefined;
+} {
+  const redis = env.REDIS_URL || undefined;
+  return {
+    redis: (db) => (redis === undefined ? undefined : `${redis.replace(/\/\d*$/, '')}/${db}`),
+    postgres: env.POSTGRES_URL || undefined,
+  };
+}

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testServiceUrls } from '../../config';
 import { voteStoreContract } from '../../testing/vote-store-contract';
 import { openPgPool, pgPoolClient } from './pg-client';
 import { PostgresVoteStore } from './postgres-vote-store';
 
 // Runs when POSTGRES_URL is set (CI sets it when PostgreSQL answers); then it must answer, or the run fails.
-const url = process.env.POSTGRES_URL;
+const url = testServiceUrls().postgres;
 const runId = `vs_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
 const schemas: string[] = [];
 

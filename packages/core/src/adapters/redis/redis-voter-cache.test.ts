@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { testServiceUrls } from '../../config';
 import { DependencyError } from '../../errors';
 import { voterCacheContract } from '../../testing/voter-cache-contract';
 import { connectRedis, RedisVoterCache } from './redis-voter-cache';
 
 // This file uses Redis database 1 of the shared server, and flushes nothing.
-const url = process.env.REDIS_URL ? `${process.env.REDIS_URL.replace(/\/\d*$/, '')}/1` : undefined;
+const url = testServiceUrls().redis(1);
 
 describe.skipIf(url === undefined)('the Redis voter cache (REDIS_URL is set)', () => {
   voterCacheContract('Redis', async () => {
