@@ -36,6 +36,15 @@ describe('poll hours', () => {
     expect(outsidePollHoursRule(subject, T0, m.pollHours)).toBeUndefined();
   });
 
+  it('lets the queue at closing vote within the grace, and fires after it', () => {
+    const closes = Date.parse('2026-11-27T12:30:00Z'); // 18:00 in India
+    expect(outsidePollHoursRule(subject, closes + 10 * 60_000, m.pollHours)).toBeUndefined();
+    expect(outsidePollHoursRule(subject, closes + 29 * 60_000, m.pollHours)).toBeUndefined();
+    expect(outsidePollHoursRule(subject, closes + 31 * 60_000, m.pollHours)?.rule).toBe('outside-poll-hours');
+    const noGrace = { ...m.pollHours, queueGraceMinutes: 0 };
+    expect(outsidePollHoursRule(subject, closes + 60_000, noGrace)?.rule).toBe('outside-poll-hours');
+  });
+
   it('keeps the default polls open all day, so a demo at any hour is quiet', () => {
     expect(
       outsidePollHoursRule(subject, Date.parse('2026-11-27T23:59:00Z'), defaultMonitoring().pollHours),

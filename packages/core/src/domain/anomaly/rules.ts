@@ -78,9 +78,13 @@ export function burstAfterSilenceRule(
   };
 }
 
-/** A vote cast (accepted or refused for it) outside poll hours. */
+const DEFAULT_QUEUE_GRACE_MINUTES = 30;
+
+/** A vote cast (accepted or refused for it) before the polls open or after the closing queue has voted. */
 export function outsidePollHoursRule(subject: Subject, at: number, hours: PollHours): Finding | undefined {
-  if (withinPollHours(at, hours)) return undefined;
+  const grace = (hours.queueGraceMinutes ?? DEFAULT_QUEUE_GRACE_MINUTES) * 60_000;
+  // A vote in the grace after closing is one from the queue that was in line at the close.
+  if (withinPollHours(at, hours) || withinPollHours(at - grace, hours)) return undefined;
   return {
     rule: 'outside-poll-hours',
     severity: 'critical',

@@ -12,6 +12,11 @@ export const pollHoursSchema = z.object({
   closes: z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, 'must be HH:MM'),
   /** The election's offset from UTC in minutes (India: 330). */
   utcOffsetMinutes: z.number().int().min(-720).max(840),
+  /**
+   * Voters already queued when polls close still vote; their votes within this many minutes
+   * after closing are not "outside poll hours" (30 when not set).
+   */
+  queueGraceMinutes: z.number().int().min(0).max(240).optional(),
 });
 export type PollHours = z.infer<typeof pollHoursSchema>;
 
