@@ -11,6 +11,7 @@ export const anomalyRuleSchema = z.enum([
   'outside-poll-hours',
   'turnout-above-electorate',
   'verification-refusals',
+  'repeat-voter',
   'bad-credentials',
   'machine-silent',
   'machine-offline',

@@ -86,5 +86,13 @@ export const voterRejected = defineEvent({
     machineId: idSchema.optional(),
     reason: verificationRefusalSchema,
     rejectedAt: isoTimeSchema,
+    /**
+     * For `already-voted`: a tag of the voter for this election (a hash of the pseudonym), so the
+     * same voter refused at many booths can be seen without naming them.
+     */
+    voterTag: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,32}$/, 'must be 16 to 32 base64url characters')
+      .optional(),
   }),
 });

@@ -72,6 +72,17 @@ describe('one vote end to end through the embedded runtime', () => {
       machineId: otherMachine.machineId,
     });
     expect(again).toEqual({ status: 409, body: { error: 'already-voted', message: expect.any(String) } });
+    // The refusal tags the voter for the repeat-voter rule without naming them.
+    await runtime.bus.drain();
+    const refusal = seen.find((e) => e['detail-type'] === 'voter.rejected')?.detail as Record<
+      string,
+      unknown
+    >;
+    expect(refusal).toMatchObject({
+      reason: 'already-voted',
+      voterTag: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+    });
+    expect(JSON.stringify(refusal)).not.toContain(voter.voterId);
 
     const candidate = election.candidates.get(machine.constituencyId)![1]!;
     const gateway = gatewayFor(machine);

@@ -64,7 +64,7 @@ export const rejected = eventHandler('watchVotes.rejected', voteRejected, async 
   return publishFindings(deps, monitors.detector.voteRejected(placement, refusal.reason, at), at);
 });
 
-/** On `voter.rejected`: repeated verification refusals at one booth. */
+/** On `voter.rejected`: repeated verification refusals at one booth, and one voter turned away at many. */
 export const refusals = eventHandler('watchVotes.refusals', voterRejected, async (refusal, deps) => {
   if (refusal.boothId === undefined) return { findings: 0 };
   const at = deps.clock.now();
@@ -75,7 +75,11 @@ export const refusals = eventHandler('watchVotes.refusals', voterRejected, async
     boothId: refusal.boothId,
     ...(machine === undefined ? {} : { regionId: machine.regionId, constituencyId: machine.constituencyId }),
   };
-  return publishFindings(deps, monitors.detector.voterRejected(placement, refusal.reason, at), at);
+  return publishFindings(
+    deps,
+    monitors.detector.voterRejected(placement, refusal.reason, at, refusal.voterTag),
+    at,
+  );
 });
 
 /** On `tally.diverged`: the two regions disagree; the national desk is told. */

@@ -1,4 +1,4 @@
-import { fromBase64url, roundDownToBucket, verifyVoter } from '@ballotstream/core';
+import { fromBase64url, readTicket, refusalTagOf, roundDownToBucket, verifyVoter } from '@ballotstream/core';
 import { eventOf } from '@ballotstream/core/ports';
 import { verificationRequestSchema, voterRejected, voterVerified } from '@ballotstream/events';
 import { InvalidInputError } from '../shared/errors';
@@ -22,7 +22,17 @@ export const handler = httpRoute(
     const where = { electionId: config.electionId, boothId: body.boothId, machineId: body.machineId };
     if (!result.ok) {
       countRejection('verifyVoter', result.error);
-      await publisher.publish([eventOf(voterRejected, { ...where, reason: result.error, rejectedAt: at })]);
+      // An already-voted ticket was genuine: tag the voter so one person tried at many booths shows.
+      const claims = result.error === 'already-voted' ? readTicket(deps.ticketKeys, body.ticket) : undefined;
+      const voterTag = claims?.ok ? refusalTagOf(config.electionId, claims.value.voterKey) : undefined;
+      await publisher.publish([
+        eventOf(voterRejected, {
+          ...where,
+          reason: result.error,
+          rejectedAt: at,
+          ...(voterTag === undefined ? {} : { voterTag }),
+        }),
+      ]);
       return json(statusOfRefusal(result.error), {
         error: result.error,
         message: describeRefusal(result.error),

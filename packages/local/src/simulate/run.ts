@@ -350,7 +350,7 @@ async function play(
         const booths = Array.from({ length: 10 }, pick);
         injected.push({
           kind: 'repeat-voter',
-          expected: ['verification-refusals'],
+          expected: ['repeat-voter', 'verification-refusals'],
           boothIds: booths.map((m) => m.boothId),
           at: clock.now(),
         });

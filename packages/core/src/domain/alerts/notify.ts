@@ -102,6 +102,7 @@ const WHAT: Record<string, string> = {
   'outside-poll-hours': 'Votes outside poll hours',
   'turnout-above-electorate': 'Turnout above electorate',
   'verification-refusals': 'Repeated voter refusals',
+  'repeat-voter': 'Voter tried many booths',
   'bad-credentials': 'Forged votes/tokens',
   'machine-silent': 'Machine silent',
   'machine-offline': 'Machine offline',
@@ -123,6 +124,7 @@ const TODO: Record<string, string> = {
   'regions-diverged': 'Check recorders, hold results.',
   'booth-trend': 'Review booth, keep watching.',
   'verification-refusals': 'Call booth presiding officer.',
+  'repeat-voter': 'Alert booths, check ticket.',
 };
 
 /** What the alert is, in a few words an officer reads at a glance. */

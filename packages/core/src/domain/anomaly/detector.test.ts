@@ -51,6 +51,22 @@ describe('the anomaly detector over a stream of observations', () => {
     expect(found.map((f) => f.rule)).toEqual(['verification-refusals']);
   });
 
+  it('reports a voter turned away at many booths once, and voters refused once each not at all', () => {
+    const detector = new AnomalyDetector({ monitoring: defaultMonitoring() });
+    const found = [];
+    for (let b = 1; b <= 6; b++) {
+      found.push(
+        ...detector.voterRejected({ boothId: `b${b}`, regionId: 'r1' }, 'already-voted', T0 + b, 'tag-a'),
+      );
+      found.push(
+        ...detector.voterRejected({ boothId: `b${b}`, regionId: 'r1' }, 'already-voted', T0 + b, `tag-${b}`),
+      );
+    }
+    expect(found.filter((f) => f.rule === 'repeat-voter')).toEqual([
+      expect.objectContaining({ subject: expect.objectContaining({ boothId: 'b3' }) }),
+    ]);
+  });
+
   it('flags bad signatures from one machine but not expired tokens', () => {
     const detector = new AnomalyDetector({ monitoring: defaultMonitoring() });
     const placement = { machineId: 'm1', boothId: 'b1', regionId: 'r1' };

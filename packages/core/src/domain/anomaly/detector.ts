@@ -6,6 +6,7 @@ import {
   type Finding,
   livenessRule,
   outsidePollHoursRule,
+  repeatVoterRule,
   turnoutRule,
   verificationRefusalsRule,
   voteRateRule,
@@ -83,6 +84,9 @@ export class AnomalyDetector {
   private readonly booths = new Map<string, BoothState>();
   private readonly constituencies = new Map<string, Map<string, number>>();
   private readonly lastFired = new Map<string, number>();
+  /** Per voter refusal tag: the booths that refused it as already voted, and when. */
+  private readonly repeatRefusals = new Map<string, Map<string, number>>();
+  private readonly repeatReported = new Map<string, number>();
   private readonly m: Monitoring;
   private readonly cooldownMs: number;
   private readonly keepMs: number;
@@ -132,12 +136,20 @@ export class AnomalyDetector {
   }
 
   /** A booth refused a verification. */
-  voterRejected(placement: Placement & { boothId: string }, reason: string, at: number): Finding[] {
+  voterRejected(
+    placement: Placement & { boothId: string },
+    reason: string,
+    at: number,
+    voterTag?: string,
+  ): Finding[] {
     if (!SUSPECT_REFUSALS.has(reason)) return [];
     const booth = this.booth(placement);
     pushTrimmed(booth.refusalTimes, at, this.m.verification.windowMs, false);
     booth.refusalReasons[reason] = (booth.refusalReasons[reason] ?? 0) + 1;
+    const repeat =
+      reason === 'already-voted' && voterTag !== undefined ? this.repeatVoter(placement, voterTag, at) : [];
     return this.fire(at, [
+      ...repeat,
       verificationRefusalsRule(
         boothSubject(placement),
         booth.refusalTimes,
@@ -196,6 +208,21 @@ export class AnomalyDetector {
   /** Forgets a machine (retired, or moved to another booth). */
   forget(machineId: string): void {
     this.machines.delete(machineId);
+  }
+
+  // One finding per voter within the window, however many more booths turn them away.
+  private repeatVoter(placement: Placement & { boothId: string }, tag: string, at: number): Finding[] {
+    const t = this.m.verification;
+    const booths = this.repeatRefusals.get(tag) ?? new Map<string, number>();
+    booths.set(placement.boothId, at);
+    for (const [booth, when] of booths) if (when <= at - t.repeatWindowMs) booths.delete(booth);
+    this.repeatRefusals.set(tag, booths);
+    const reported = this.repeatReported.get(tag);
+    if (reported !== undefined && at - reported < t.repeatWindowMs) return [];
+    const finding = repeatVoterRule(boothSubject(placement), booths, at, t);
+    if (finding === undefined) return [];
+    this.repeatReported.set(tag, at);
+    return [finding];
   }
 
   private fire(at: number, candidates: readonly (Finding | undefined)[]): Finding[] {

@@ -6,6 +6,7 @@ import {
   livenessRule,
   outsidePollHoursRule,
   regionsDivergedRule,
+  repeatVoterRule,
   turnoutRule,
   verificationRefusalsRule,
   voteRateRule,
@@ -237,5 +238,41 @@ describe("a booth's candidate shares against its constituency's", () => {
     expect(
       boothTrendRule(subject, booth, constituencyOf(booth, { a: 900, b: 1050, c: 1050 }), m.trend),
     ).toBeUndefined();
+  });
+});
+
+describe('repeat voter across booths', () => {
+  const t = m.verification;
+  it('fires when one voter is turned away at three booths within the hour', () => {
+    const refused = new Map([
+      ['b1', T0],
+      ['b2', T0 + 60_000],
+      ['b3', T0 + 120_000],
+    ]);
+    expect(repeatVoterRule(subject, refused, T0 + 120_000, t)).toMatchObject({
+      rule: 'repeat-voter',
+      severity: 'critical',
+      evidence: { booths: ['b1', 'b2', 'b3'] },
+    });
+  });
+
+  it('stays silent at two booths, or when the earlier refusals are over an hour old', () => {
+    expect(
+      repeatVoterRule(
+        subject,
+        new Map([
+          ['b1', T0],
+          ['b2', T0 + 1],
+        ]),
+        T0 + 1,
+        t,
+      ),
+    ).toBeUndefined();
+    const stale = new Map([
+      ['b1', T0],
+      ['b2', T0 + 1],
+      ['b3', T0 + t.repeatWindowMs + 10],
+    ]);
+    expect(repeatVoterRule(subject, stale, T0 + t.repeatWindowMs + 10, t)).toBeUndefined();
   });
 });

@@ -121,6 +121,26 @@ export function verificationRefusalsRule(
   };
 }
 
+/**
+ * Repeat voter: one voter (by refusal tag) refused as already voted at several different booths
+ * within the window; a booth alone sees only one refusal and stays below its own threshold.
+ */
+export function repeatVoterRule(
+  subject: Subject,
+  refusedAt: ReadonlyMap<string, number>,
+  now: number,
+  t: Monitoring['verification'],
+): Finding | undefined {
+  const booths = [...refusedAt].filter(([, at]) => at > now - t.repeatWindowMs && at <= now).map(([b]) => b);
+  if (booths.length < t.repeatBooths) return undefined;
+  return {
+    rule: 'repeat-voter',
+    severity: 'critical',
+    subject,
+    evidence: { booths: booths.sort(), windowMs: t.repeatWindowMs },
+  };
+}
+
 /** Bad signatures or ballot tokens from one machine within the window. */
 export function badCredentialsRule(
   subject: Subject,

@@ -43,6 +43,9 @@ export const monitoringSchema = z.object({
       /** Refusals at one booth within the window that point at people trying their luck. */
       maxRefusals: count.default(8),
       windowMs: ms.default(10 * 60_000),
+      /** One voter refused as already voted at this many different booths is trying to vote again. */
+      repeatBooths: count.default(3),
+      repeatWindowMs: ms.default(60 * 60_000),
     })
     .prefault({}),
   credentials: z
