@@ -58,7 +58,7 @@ export async function seedDemoElection(
   size: DemoSize = smallDemo,
   signal?: AbortSignal,
 ): Promise<DemoElection> {
-  const { records, config } = deps;
+  const { config } = deps;
   const electionId = config.electionId;
   const machines: DemoMachine[] = [];
   const candidates = new Map<string, string[]>();
@@ -111,19 +111,7 @@ export async function seedDemoElection(
   }
 
   const now = deps.clock.now();
-  const enrol = async (v: number): Promise<DemoVoter> => {
-    const voterId = `voter-${String(v).padStart(7, '0')}`;
-    const voterKey = deps.pseudonyms.voterKey(voterId);
-    const fingerprint = demoFingerprint(voterId);
-    await deps.biometrics.enrol(voterKey, Buffer.from(fingerprint, 'base64url'));
-    const ticketId = `t-${v}`;
-    const claims = { ticketId, electionId, voterKey, issuedAt: now, expiresAt: now + 7 * 24 * 3600_000 };
-    const ticket = await mintTicket(deps.ticketKeys, claims);
-    // The same records the issue centre writes, so status reads and reissue work on demo voters.
-    await records.put('tickets', { ...recordKeys.ticket(ticketId), ...claims, status: 'issued' });
-    await records.put('voters', { ...recordKeys.voterTicket(voterKey, electionId), ticketId });
-    return { voterId, ticket, fingerprint };
-  };
+  const enrol = (v: number) => enrolDemoVoter(deps, v, now);
   // Voters are enrolled a batch at a time so the store's group commit carries many writes at once.
   const voters: DemoVoter[] = [];
   for (let first = 1; first <= size.voters && !signal?.aborted; first += SEED_BATCH) {
@@ -133,4 +121,23 @@ export async function seedDemoElection(
     voters.push(...(await Promise.all(batch)));
   }
   return { electionId, machines, voters, candidates };
+}
+
+/**
+ * Enrols demo voter number `v`: fingerprint with the biometric port, a signed ticket, and the same
+ * records the issue centre writes, so status reads and reissue work on demo voters.
+ */
+export async function enrolDemoVoter(deps: Deps, v: number, now: number): Promise<DemoVoter> {
+  const { records } = deps;
+  const electionId = deps.config.electionId;
+  const voterId = `voter-${String(v).padStart(7, '0')}`;
+  const voterKey = deps.pseudonyms.voterKey(voterId);
+  const fingerprint = demoFingerprint(voterId);
+  await deps.biometrics.enrol(voterKey, Buffer.from(fingerprint, 'base64url'));
+  const ticketId = `t-${v}`;
+  const claims = { ticketId, electionId, voterKey, issuedAt: now, expiresAt: now + 7 * 24 * 3600_000 };
+  const ticket = await mintTicket(deps.ticketKeys, claims);
+  await records.put('tickets', { ...recordKeys.ticket(ticketId), ...claims, status: 'issued' });
+  await records.put('voters', { ...recordKeys.voterTicket(voterKey, electionId), ticketId });
+  return { voterId, ticket, fingerprint };
 }

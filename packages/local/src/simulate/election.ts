@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mintTicket, rawPublicKey, recordKeys } from '@ballotstream/core';
+import { rawPublicKey, recordKeys } from '@ballotstream/core';
 import type { Deps } from '@ballotstream/functions/shared/deps';
 import { demoBoothPlace, demoCandidate, demoConstituencyName, demoRegionName } from '../demo/geography';
 import {
@@ -7,7 +7,7 @@ import {
   type DemoMachine,
   type DemoSize,
   type DemoVoter,
-  demoFingerprint,
+  enrolDemoVoter,
 } from '../demo/seed';
 
 /** Runs `work(i)` for i in [0, count) with at most `concurrency` at once. */
@@ -93,17 +93,7 @@ export async function seedElectionFast(deps: Deps, size: DemoSize, concurrency =
   const voters: DemoVoter[] = new Array(size.voters);
   const now = deps.clock.now();
   await inPool(size.voters, concurrency, async (i) => {
-    const v = i + 1;
-    const voterId = `voter-${String(v).padStart(7, '0')}`;
-    const voterKey = deps.pseudonyms.voterKey(voterId);
-    const fingerprint = demoFingerprint(voterId);
-    await deps.biometrics.enrol(voterKey, Buffer.from(fingerprint, 'base64url'));
-    const ticketId = `t-${v}`;
-    const claims = { ticketId, electionId, voterKey, issuedAt: now, expiresAt: now + 7 * 24 * 3600_000 };
-    const ticket = await mintTicket(deps.ticketKeys, claims);
-    await records.put('tickets', { ...recordKeys.ticket(ticketId), ...claims, status: 'issued' });
-    await records.put('voters', { ...recordKeys.voterTicket(voterKey, electionId), ticketId });
-    voters[i] = { voterId, ticket, fingerprint };
+    voters[i] = await enrolDemoVoter(deps, i + 1, now);
   });
   return { electionId, machines, voters, candidates };
 }
