@@ -266,6 +266,9 @@ export interface TallyFigures {
   readonly rows: number;
   readonly loadMs: number;
   readonly bareGroupByMs: number;
+  /** The tally's own grouping (window, constituency, candidate), bare, in both stores at once. */
+  readonly bareWindowGroupByMs: number;
+  readonly windowGroups: number;
   readonly groups: number;
   readonly tallyMs: number;
   readonly windows: number;
@@ -279,6 +282,7 @@ export interface TallyFigures {
 export async function tallyOverStoredVotes(
   rows: number,
   bareGroupBy: (path: string) => Promise<{ ms: number; groups: number }>,
+  bareWindowGroupBy: (paths: readonly string[], windowMs: number) => Promise<{ ms: number; groups: number }>,
 ): Promise<TallyFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'ballotstream-tally-'));
   const electionId = 'bench-2026';
@@ -305,31 +309,51 @@ export async function tallyOverStoredVotes(
     });
     copyFileSync(primaryPath, secondaryPath);
     const bare = await bareGroupBy(primaryPath);
+    const tallyWindowMs = 15 * 60_000;
+    const bareWindows = await bareWindowGroupBy([primaryPath, secondaryPath], tallyWindowMs);
 
     const records = new LmdbRecordStore(join(dir, 'records'));
     const primary = await DuckDbVoteStore.open('primary', primaryPath);
     const secondary = await DuckDbVoteStore.open('secondary', secondaryPath);
     try {
-      const tallyWindowMs = 15 * 60_000;
       const windows = new Set<number>();
       for (let m = 0; m < POLL_MINUTES; m++)
         windows.add(windowStartOf(pollOpens + m * 60_000, tallyWindowMs));
-      for (const windowStart of windows) {
-        await records.put('tallies', {
-          ...recordKeys.dirtyWindow(electionId, windowStart),
-          windowStart,
-          mark: `bench-${windowStart}`,
-          markedAt: Date.now(),
-        });
+      // Each run starts from nothing materialised: every window marked, no tally or turnout
+      // record, so every run does the first tally's whole work. Best of three, as the baselines.
+      const fromNothing = async (run: number) => {
+        for (const partition of [
+          recordKeys.tallyPartition(electionId),
+          recordKeys.turnoutPartition(electionId),
+        ]) {
+          const { records: stale } = await records.query('tallies', partition);
+          await Promise.all(stale.map((r) => records.delete('tallies', { pk: r.pk, sk: r.sk })));
+        }
+        for (const windowStart of windows) {
+          await records.put('tallies', {
+            ...recordKeys.dirtyWindow(electionId, windowStart),
+            windowStart,
+            mark: `bench-${run}-${windowStart}`,
+            markedAt: Date.now(),
+          });
+        }
+      };
+      let tally: { ms: number; value: Awaited<ReturnType<typeof materialiseTallies>> } | undefined;
+      for (let run = 0; run < 3; run++) {
+        await fromNothing(run);
+        const measured = await timed(() =>
+          materialiseTallies({ primary, secondary, records, clock: systemClock, tallyWindowMs }, electionId),
+        );
+        if (tally === undefined || measured.ms < tally.ms) tally = measured;
       }
-      const tally = await timed(() =>
-        materialiseTallies({ primary, secondary, records, clock: systemClock, tallyWindowMs }, electionId),
-      );
+      if (tally === undefined) throw new Error('the tally did not run');
       const tallied = tally.value.reduce((s, w) => s + w.votes, 0);
       return {
         rows,
         loadMs: load.ms,
         bareGroupByMs: bare.ms,
+        bareWindowGroupByMs: bareWindows.ms,
+        windowGroups: bareWindows.groups,
         groups: bare.groups,
         tallyMs: tally.ms,
         windows: tally.value.length,

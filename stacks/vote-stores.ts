@@ -5,6 +5,8 @@ import type { Region, VoteStoreArns } from './lib/permissions';
 
 const TIMESTREAM_DATABASE = `ballotstream-${$app.stage}`;
 const TIMESTREAM_TABLE = 'votes';
+/** The counts the tally job keeps per window, constituency and candidate (upserted by version). */
+const TIMESTREAM_TALLY_TABLE = 'window_counts';
 
 interface VoteStore {
   readonly arns: VoteStoreArns<$util.Input<string>>;
@@ -35,14 +37,29 @@ function timestreamStore(region: Region): VoteStore {
     },
     { ...inRegion(region), retainOnDelete: keepsData },
   );
+  const tallies = new aws.timestreamwrite.Table(
+    `TallyTable${suffix}`,
+    {
+      databaseName: database.databaseName,
+      tableName: TIMESTREAM_TALLY_TABLE,
+      retentionProperties: {
+        memoryStoreRetentionPeriodInHours: 24,
+        magneticStoreRetentionPeriodInDays: 3650,
+      },
+      // A late vote re-opens a window older than the memory store keeps; its recount is rewritten.
+      magneticStoreWriteProperties: { enableMagneticStoreWrites: true },
+    },
+    { ...inRegion(region), retainOnDelete: keepsData },
+  );
   return {
-    arns: { kind: 'timestream', table: table.arn },
+    arns: { kind: 'timestream', table: table.arn, tallies: tallies.arn },
     link: new sst.Linkable(LINKS.voteStore[region], {
       properties: {
         kind: 'timestream',
         region: regions[region],
         database: database.databaseName,
         table: table.tableName,
+        tallyTable: tallies.tableName,
       },
     }),
   };

@@ -12,6 +12,7 @@ export function exampleArns(
       ? {
           kind: 'timestream',
           table: `arn:aws:timestream:${regionName[r]}:${account}:database/bs/table/votes`,
+          tallies: `arn:aws:timestream:${regionName[r]}:${account}:database/bs/table/window_counts`,
         }
       : {
           kind: 'postgres',

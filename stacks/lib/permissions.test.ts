@@ -80,6 +80,22 @@ describe('per-function IAM statements', () => {
     expect(ingest.filter((a) => a.startsWith('kms:'))).toEqual([]);
   });
 
+  it('let recorders only write votes, and the tally job alone count them into the kept counts', () => {
+    const grants = (name: string) =>
+      statementsFor(byName(name), exampleArns('timestream')).filter((s) =>
+        s.actions.some((a) => a.startsWith('timestream:') && a !== 'timestream:DescribeEndpoints'),
+      );
+    const recorder = grants('recordVotePrimary');
+    expect(recorder.flatMap((s) => s.actions)).toEqual(['timestream:WriteRecords']);
+    expect(recorder.flatMap((s) => s.resources).every((r) => r.endsWith('/table/votes'))).toBe(true);
+    const tally = grants('materialiseTallies');
+    const onCounts = tally.filter((s) => s.resources.some((r) => r.endsWith('/table/window_counts')));
+    expect(onCounts).toHaveLength(2);
+    for (const s of onCounts)
+      expect([...s.actions].sort()).toEqual(['timestream:Select', 'timestream:WriteRecords']);
+    expect(onCounts.flatMap((s) => s.resources).some((r) => r.includes('ap-south-2'))).toBe(true);
+  });
+
   it('put in the VPC exactly the steps that reach the voter cache', () => {
     expect(needsVpc(byName('verifyVoter'))).toBe(true);
     expect(needsVpc(byName('ingestVote'))).toBe(false);

@@ -1,5 +1,5 @@
 import type { TableName } from '@ballotstream/core/ports';
-import type { Reaches, TableUse } from '@ballotstream/functions/reaches';
+import type { Reaches, TableUse, VoteStoreUse } from '@ballotstream/functions/reaches';
 import type { Trigger } from '@ballotstream/functions/triggers';
 
 export type Region = 'primary' | 'secondary';
@@ -31,7 +31,7 @@ export interface ResourceArns<R> {
 
 /** A region's vote store: a Timestream table, or an Aurora PostgreSQL cluster reached by the Data API. */
 export type VoteStoreArns<R> =
-  | { readonly kind: 'timestream'; readonly table: R }
+  | { readonly kind: 'timestream'; readonly table: R; readonly tallies: R }
   | { readonly kind: 'postgres'; readonly cluster: R; readonly secret: R };
 
 /**
@@ -53,9 +53,14 @@ const TABLE_ACTIONS: Record<TableUse, readonly string[]> = {
   ],
 };
 
-const TIMESTREAM_ACTIONS: Record<TableUse, readonly string[]> = {
-  read: ['timestream:Select'],
-  write: ['timestream:WriteRecords'],
+/** Timestream grants per use: which actions, on the votes table and on the kept-counts table. */
+const TIMESTREAM_GRANTS: Record<VoteStoreUse, { votes: readonly string[]; tallies: readonly string[] }> = {
+  record: { votes: ['timestream:WriteRecords'], tallies: [] },
+  read: { votes: ['timestream:Select'], tallies: [] },
+  tally: {
+    votes: ['timestream:Select', 'timestream:WriteRecords'],
+    tallies: ['timestream:Select', 'timestream:WriteRecords'],
+  },
 };
 
 /** The region whose bus a step publishes to: subscribers of the secondary bus publish there. */
@@ -74,11 +79,13 @@ export function statementsFor<R>(trigger: Trigger, arns: ResourceArns<R>): State
     statements.push({ actions: ['events:PutEvents'], resources: [arns.bus(publishRegion(trigger))] });
   }
   let timestream = false;
-  for (const [region, use] of Object.entries(reaches.voteStores ?? {}) as [Region, TableUse][]) {
+  for (const [region, use] of Object.entries(reaches.voteStores ?? {}) as [Region, VoteStoreUse][]) {
     const store = arns.voteStore(region);
     if (store.kind === 'timestream') {
       timestream = true;
-      statements.push({ actions: TIMESTREAM_ACTIONS[use], resources: [store.table] });
+      const grant = TIMESTREAM_GRANTS[use];
+      statements.push({ actions: grant.votes, resources: [store.table] });
+      if (grant.tallies.length > 0) statements.push({ actions: grant.tallies, resources: [store.tallies] });
     } else {
       // The Data API runs SQL over HTTPS with IAM, so a recorder needs no VPC and may read the other region.
       statements.push({

@@ -4,13 +4,19 @@ import type { TableName } from '@ballotstream/core/ports';
 export type TableUse = 'read' | 'write';
 
 /**
+ * How a step uses a region's vote store: `record` stores votes only; `read` reads votes;
+ * `tally` reads votes, recounts windows into the store's kept counts and backfills votes.
+ */
+export type VoteStoreUse = 'record' | 'read' | 'tally';
+
+/**
  * What a step reaches besides the events it publishes. `stacks/` grants a Lambda exactly this
  * (IAM actions on the named resources, the VPC when it needs the cache) and links nothing else.
  */
 export interface Reaches {
   readonly tables?: { readonly [T in TableName]?: TableUse };
   /** The vote store of each region the step writes to or reads from. */
-  readonly voteStores?: { readonly primary?: TableUse; readonly secondary?: TableUse };
+  readonly voteStores?: { readonly primary?: VoteStoreUse; readonly secondary?: VoteStoreUse };
   /** The voter cache (ElastiCache Redis in the VPC). */
   readonly cache?: true;
   /** The ticket-signing key: `verify` checks tickets, `sign` mints them (issue centre). */

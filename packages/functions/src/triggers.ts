@@ -197,7 +197,7 @@ export const triggers = [
     retries: 2,
     handler: { file: 'casting/record-votes', export: 'primary' },
     publishes: ['vote.recorded'],
-    reaches: { tables: { tallies: 'write' }, voteStores: { primary: 'write' } },
+    reaches: { tables: { tallies: 'write' }, voteStores: { primary: 'record' } },
   },
   {
     kind: 'event',
@@ -208,7 +208,7 @@ export const triggers = [
     retries: 2,
     handler: { file: 'casting/record-votes', export: 'secondary' },
     publishes: ['vote.recorded'],
-    reaches: { tables: { tallies: 'write' }, voteStores: { secondary: 'write' } },
+    reaches: { tables: { tallies: 'write' }, voteStores: { secondary: 'record' } },
   },
   {
     kind: 'schedule',
@@ -218,7 +218,7 @@ export const triggers = [
     schedule: 'rate(1 minute)',
     handler: { file: 'tallies/materialise', export: 'handler' },
     publishes: ['tally.materialised', 'tally.diverged'],
-    reaches: { tables: { tallies: 'write' }, voteStores: { primary: 'write', secondary: 'write' } },
+    reaches: { tables: { tallies: 'write' }, voteStores: { primary: 'tally', secondary: 'tally' } },
   },
   {
     kind: 'schedule',
@@ -228,7 +228,7 @@ export const triggers = [
     schedule: 'rate(5 minutes)',
     handler: { file: 'tallies/conceal-order', export: 'handler' },
     publishes: [],
-    reaches: { voteStores: { primary: 'write', secondary: 'write' } },
+    reaches: { voteStores: { primary: 'record', secondary: 'record' } },
   },
   {
     kind: 'topic-rule',

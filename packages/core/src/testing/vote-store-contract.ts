@@ -122,6 +122,76 @@ export function voteStoreContract(
       await store.close();
     });
 
+    it('materialises windows in place: counts kept per window, a recount replaces, never adds', async () => {
+      const store = await make('primary');
+      const e = election();
+      const WINDOW = 15 * MINUTE;
+      const first = BUCKET - (BUCKET % WINDOW);
+      const second = first + WINDOW;
+      await store.record([
+        vote(e, 'v1', { bucketStart: first }),
+        vote(e, 'v2', { bucketStart: first + MINUTE, candidateId: 'y' }),
+        vote(e, 'v3', { bucketStart: first + 2 * MINUTE, constituencyId: 'c-2' }),
+        vote(e, 'v4', { bucketStart: second }),
+        vote(e, 'v5', { bucketStart: second + WINDOW }), // a window not asked for
+      ]);
+      const empty = second + 10 * WINDOW;
+      const counted = await store.materialise(e, [first, second, empty], WINDOW);
+      expect(counted.map((c) => [c.windowStart, c.votes])).toEqual([
+        [first, 3],
+        [second, 1],
+        [empty, 0],
+      ]);
+      expect(await store.keptTotals(e)).toEqual([
+        { constituencyId: 'c-1', candidateId: 'x', votes: 2 },
+        { constituencyId: 'c-1', candidateId: 'y', votes: 1 },
+        { constituencyId: 'c-2', candidateId: 'x', votes: 1 },
+      ]);
+      expect(await store.keptTurnout(e, [first, second])).toEqual([
+        { windowStart: first, constituencyId: 'c-1', votes: 2 },
+        { windowStart: first, constituencyId: 'c-2', votes: 1 },
+        { windowStart: second, constituencyId: 'c-1', votes: 1 },
+      ]);
+      // A late vote re-opens its window; recounting it replaces the window's counts.
+      await store.record([vote(e, 'v6', { bucketStart: second + MINUTE, candidateId: 'y' })]);
+      const again = await store.materialise(e, [second], WINDOW);
+      expect(again[0]?.votes).toBe(2);
+      await store.materialise(e, [second], WINDOW);
+      expect(await store.keptTotals(e)).toEqual([
+        { constituencyId: 'c-1', candidateId: 'x', votes: 2 },
+        { constituencyId: 'c-1', candidateId: 'y', votes: 2 },
+        { constituencyId: 'c-2', candidateId: 'x', votes: 1 },
+      ]);
+      await store.close();
+    });
+
+    it('gives equal fingerprints for equal counts and different ones otherwise', async () => {
+      const a = await make('primary');
+      const b = await make('secondary');
+      const e = election();
+      const WINDOW = 15 * MINUTE;
+      const w = BUCKET - (BUCKET % WINDOW);
+      const votes = [
+        vote(e, 'v1'),
+        vote(e, 'v2', { candidateId: 'y' }),
+        vote(e, 'v3', { constituencyId: 'c-2' }),
+      ];
+      await a.record(votes);
+      await b.record([...votes].reverse());
+      const [countA] = await a.materialise(e, [w], WINDOW);
+      const [countB] = await b.materialise(e, [w], WINDOW);
+      expect(countA).toEqual(countB);
+      // The same total with a vote for another candidate: the fingerprint tells them apart.
+      await b.record([vote(e, 'v4', { candidateId: 'y' })]);
+      await a.record([vote(e, 'v5', { candidateId: 'x' })]);
+      const [moreA] = await a.materialise(e, [w], WINDOW);
+      const [moreB] = await b.materialise(e, [w], WINDOW);
+      expect(moreA?.votes).toBe(moreB?.votes);
+      expect(moreA?.fingerprint).not.toBe(moreB?.fingerprint);
+      expect(moreA?.fingerprint).not.toBe(countA?.fingerprint);
+      await Promise.all([a.close(), b.close()]);
+    });
+
     it('conceals the arrival order without changing a count', async () => {
       const store = await make('primary');
       const e = election();

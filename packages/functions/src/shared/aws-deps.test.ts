@@ -67,6 +67,7 @@ describe('the AWS dependencies of a Lambda', () => {
           region: 'ap-south-1',
           database: 'db',
           table: 'votes',
+          tallyTable: 'window_counts',
         },
         [LINKS.voteStore.secondary]: {
           kind: 'postgres',

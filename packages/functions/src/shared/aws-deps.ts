@@ -32,7 +32,13 @@ export type LinkReader = (name: string) => unknown;
 const nameLink = z.object({ name: z.string().min(1) });
 const busLink = z.object({ name: z.string().min(1), arn: z.string().min(1) });
 const voteStoreLink = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('timestream'), region: z.string(), database: z.string(), table: z.string() }),
+  z.object({
+    kind: z.literal('timestream'),
+    region: z.string(),
+    database: z.string(),
+    table: z.string(),
+    tallyTable: z.string(),
+  }),
   z.object({
     kind: z.literal('postgres'),
     region: z.string(),
@@ -189,6 +195,7 @@ function openVoteStore(region: 'primary' | 'secondary', store: z.infer<typeof vo
       query: new TimestreamQueryClient({ region: store.region }),
       database: store.database,
       table: store.table,
+      tallyTable: store.tallyTable,
     });
   }
   const client = new RdsDataSqlClient({
@@ -205,6 +212,10 @@ function openVoteStore(region: 'primary' | 'secondary', store: z.infer<typeof vo
     region,
     record: async (votes) => (await opening).record(votes),
     tally: async (electionId, fromMs, toMs) => (await opening).tally(electionId, fromMs, toMs),
+    materialise: async (electionId, windowStarts, windowMs) =>
+      (await opening).materialise(electionId, windowStarts, windowMs),
+    keptTotals: async (electionId) => (await opening).keptTotals(electionId),
+    keptTurnout: async (electionId, windowStarts) => (await opening).keptTurnout(electionId, windowStarts),
     votesOf: async (electionId, query) => (await opening).votesOf(electionId, query),
     concealOrder: async () => (await opening).concealOrder(),
     close: async () => (await opening).close(),

@@ -8,7 +8,13 @@ import type { AcceptedVote } from '@ballotstream/events';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DependencyError } from '../../errors';
-import { TimestreamVoteStore, tallyQueryOf, votesQueryOf, writeRequestsOf } from './timestream-vote-store';
+import {
+  TimestreamVoteStore,
+  tallyQueryOf,
+  votesQueryOf,
+  windowCountsQueryOf,
+  writeRequestsOf,
+} from './timestream-vote-store';
 
 const write = mockClient(TimestreamWriteClient);
 const query = mockClient(TimestreamQueryClient);
@@ -120,6 +126,54 @@ describe('the Timestream vote store', () => {
     expect(inputs[0]!.QueryString).toBe(
       tallyQueryOf('ballotstream', 'votes', 'e-1', bucket, bucket + 900_000),
     );
+  });
+
+  it('materialises windows into the tally table with the run as the version, so a recount replaces', async () => {
+    const w = bucket - (bucket % 900_000);
+    const row = (window: number, c: string, k: string, n: string) => ({
+      Data: [{ ScalarValue: String(window) }, { ScalarValue: c }, { ScalarValue: k }, { ScalarValue: n }],
+    });
+    query.on(QueryCommand).resolves({
+      Rows: [row(w, 'c-1', 'k-0', '4'), row(w, 'c-1', 'k-1', '7'), row(w + 900_000, 'c-2', 'k-0', '1')],
+      ColumnInfo: [],
+      QueryId: 'q',
+    });
+    write.on(WriteRecordsCommand).resolves({});
+    const counted = await store().materialise('e-1', [w, w + 900_000, w + 1_800_000], 900_000);
+    expect(counted.map((c) => [c.windowStart, c.votes])).toEqual([
+      [w, 11],
+      [w + 900_000, 1],
+      [w + 1_800_000, 0],
+    ]);
+    expect(query.commandCalls(QueryCommand)[0]!.args[0].input.QueryString).toBe(
+      windowCountsQueryOf('ballotstream', 'votes', 'e-1', [w, w + 900_000, w + 1_800_000], 900_000),
+    );
+    const [written] = write.commandCalls(WriteRecordsCommand).map((c) => c.args[0].input);
+    expect(written).toMatchObject({
+      TableName: 'window_counts',
+      CommonAttributes: { MeasureName: 'votes', MeasureValueType: 'BIGINT', TimeUnit: 'MILLISECONDS' },
+    });
+    expect(written!.CommonAttributes!.Version).toBeGreaterThan(1);
+    expect(written!.Records).toHaveLength(3);
+    expect(written!.Records![0]).toMatchObject({ Time: String(w), MeasureValue: '4' });
+    // The same counts in another order give the same fingerprint; other counts another one.
+    query.reset();
+    query.on(QueryCommand).resolves({
+      Rows: [row(w, 'c-1', 'k-1', '7'), row(w, 'c-1', 'k-0', '4')],
+      ColumnInfo: [],
+      QueryId: 'q',
+    });
+    const [same] = await store().materialise('e-1', [w], 900_000);
+    expect(same?.fingerprint).toBe(counted[0]?.fingerprint);
+    query.reset();
+    query.on(QueryCommand).resolves({
+      Rows: [row(w, 'c-1', 'k-1', '4'), row(w, 'c-1', 'k-0', '7')],
+      ColumnInfo: [],
+      QueryId: 'q',
+    });
+    const [swapped] = await store().materialise('e-1', [w], 900_000);
+    expect(swapped?.votes).toBe(11);
+    expect(swapped?.fingerprint).not.toBe(counted[0]?.fingerprint);
   });
 
   it('builds queries that quote names and values', () => {

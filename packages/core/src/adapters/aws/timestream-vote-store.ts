@@ -7,8 +7,16 @@ import {
   type WriteRecordsCommandInput,
 } from '@aws-sdk/client-timestream-write';
 import type { AcceptedVote } from '@ballotstream/events';
+import { fingerprintOf } from '../../domain/tally/fingerprint';
 import { DependencyError } from '../../errors';
-import type { RecordOutcome, TallyRow, VoteQuery, VoteStore } from '../../ports/vote-store';
+import type {
+  RecordOutcome,
+  TallyRow,
+  VoteQuery,
+  VoteStore,
+  WindowCount,
+  WindowTurnout,
+} from '../../ports/vote-store';
 
 /** WriteRecords takes at most 100 records per call. */
 export const TIMESTREAM_BATCH = 100;
@@ -19,6 +27,8 @@ export interface TimestreamVoteStoreOptions {
   readonly query: TimestreamQueryClient;
   readonly database: string;
   readonly table: string;
+  /** The table the materialised counts are kept in, beside the votes (default `window_counts`). */
+  readonly tallyTable?: string;
 }
 
 /**
@@ -76,6 +86,106 @@ export class TimestreamVoteStore implements VoteStore {
       candidateId: scalar(r, 1),
       votes: Number(scalar(r, 2)),
     }));
+  }
+
+  /**
+   * Counts the windows with one query and writes the counts to the tally table, each record
+   * keyed by window, constituency and candidate with the run's time as its version: Timestream
+   * keeps the highest version of a record, so a recount replaces the earlier one.
+   */
+  async materialise(
+    electionId: string,
+    windowStarts: readonly number[],
+    windowMs: number,
+  ): Promise<readonly WindowCount[]> {
+    if (windowStarts.length === 0) return [];
+    const { database, table } = this.options;
+    const rows = await this.queryAll(
+      windowCountsQueryOf(database, table, electionId, windowStarts, windowMs),
+    );
+    const counts = rows.map((r) => ({
+      windowStart: Number(scalar(r, 0)),
+      constituencyId: scalar(r, 1),
+      candidateId: scalar(r, 2),
+      votes: Number(scalar(r, 3)),
+    }));
+    const version = Date.now();
+    for (let start = 0; start < counts.length; start += TIMESTREAM_BATCH) {
+      const records: _Record[] = counts.slice(start, start + TIMESTREAM_BATCH).map((c) => ({
+        Dimensions: [
+          { Name: 'election_id', Value: electionId, DimensionValueType: 'VARCHAR' },
+          { Name: 'constituency_id', Value: c.constituencyId, DimensionValueType: 'VARCHAR' },
+          { Name: 'candidate_id', Value: c.candidateId, DimensionValueType: 'VARCHAR' },
+        ],
+        Time: String(c.windowStart),
+        MeasureValue: String(c.votes),
+      }));
+      await this.options.write
+        .send(
+          new WriteRecordsCommand({
+            DatabaseName: database,
+            TableName: this.tallyTable,
+            CommonAttributes: {
+              MeasureName: 'votes',
+              MeasureValueType: 'BIGINT',
+              TimeUnit: 'MILLISECONDS',
+              Version: version,
+            },
+            Records: records,
+          }),
+        )
+        .catch((error: unknown) => {
+          throw new DependencyError(`timestream (${this.region})`, 'WriteRecords of tallies failed', {
+            cause: error,
+          });
+        });
+    }
+    return windowStarts.map((windowStart) => {
+      const mine = counts.filter((c) => c.windowStart === windowStart);
+      return {
+        windowStart,
+        votes: mine.reduce((sum, c) => sum + c.votes, 0),
+        fingerprint: fingerprintOf(mine),
+      };
+    });
+  }
+
+  async keptTotals(electionId: string): Promise<readonly TallyRow[]> {
+    const rows = await this.queryAll(
+      [
+        'SELECT constituency_id, candidate_id, sum(measure_value::bigint) AS votes',
+        `FROM ${identifier(this.options.database)}.${identifier(this.tallyTable)}`,
+        `WHERE measure_name = 'votes' AND election_id = ${literal(electionId)}`,
+        'GROUP BY constituency_id, candidate_id ORDER BY constituency_id, candidate_id',
+      ].join(' '),
+    );
+    return rows.map((r) => ({
+      constituencyId: scalar(r, 0),
+      candidateId: scalar(r, 1),
+      votes: Number(scalar(r, 2)),
+    }));
+  }
+
+  async keptTurnout(electionId: string, windowStarts: readonly number[]): Promise<readonly WindowTurnout[]> {
+    if (windowStarts.length === 0) return [];
+    const rows = await this.queryAll(
+      [
+        'SELECT to_milliseconds(time) AS window_start, constituency_id, sum(measure_value::bigint) AS votes',
+        `FROM ${identifier(this.options.database)}.${identifier(this.tallyTable)}`,
+        `WHERE measure_name = 'votes' AND election_id = ${literal(electionId)}`,
+        `AND to_milliseconds(time) IN (${windowStarts.map((w) => Math.trunc(w)).join(', ')})`,
+        'GROUP BY to_milliseconds(time), constituency_id ORDER BY 1, 2',
+      ].join(' '),
+    );
+    return rows.map((r) => ({
+      windowStart: Number(scalar(r, 0)),
+      constituencyId: scalar(r, 1),
+      votes: Number(scalar(r, 2)),
+    }));
+  }
+
+  private get tallyTable(): string {
+    return this.options.tallyTable ?? 'window_counts';
   }
 
   async votesOf(electionId: string, query: VoteQuery): Promise<readonly AcceptedVote[]> {
@@ -176,6 +286,27 @@ export function tallyQueryOf(
     `WHERE measure_name = 'vote' AND election_id = ${literal(electionId)}`,
     `AND time >= from_milliseconds(${Math.trunc(fromMs)}) AND time < from_milliseconds(${Math.trunc(toMs)})`,
     'GROUP BY constituency_id, candidate_id ORDER BY constituency_id, candidate_id',
+  ].join(' ');
+}
+
+/** The Timestream SQL counting votes per window, constituency and candidate for the windows given. */
+export function windowCountsQueryOf(
+  database: string,
+  table: string,
+  electionId: string,
+  windowStarts: readonly number[],
+  windowMs: number,
+): string {
+  const width = Math.trunc(windowMs);
+  const windowOf = `to_milliseconds(time) - to_milliseconds(time) % ${width}`;
+  return [
+    `SELECT ${windowOf} AS window_start, constituency_id, candidate_id, count(*) AS votes`,
+    `FROM ${identifier(database)}.${identifier(table)}`,
+    `WHERE measure_name = 'vote' AND election_id = ${literal(electionId)}`,
+    `AND time >= from_milliseconds(${Math.min(...windowStarts)})`,
+    `AND time < from_milliseconds(${Math.max(...windowStarts) + width})`,
+    `AND ${windowOf} IN (${windowStarts.map((w) => Math.trunc(w)).join(', ')})`,
+    `GROUP BY ${windowOf}, constituency_id, candidate_id`,
   ].join(' ');
 }
 

@@ -1,6 +1,13 @@
 import type { AcceptedVote } from '@ballotstream/events';
 import { DependencyError } from '../../errors';
-import type { RecordOutcome, TallyRow, VoteQuery, VoteStore } from '../../ports/vote-store';
+import type {
+  RecordOutcome,
+  TallyRow,
+  VoteQuery,
+  VoteStore,
+  WindowCount,
+  WindowTurnout,
+} from '../../ports/vote-store';
 
 /**
  * A vote store that can be switched off and on, for region-outage drills: while down, every
@@ -26,6 +33,22 @@ export class SwitchableVoteStore implements VoteStore {
 
   tally(electionId: string, fromMs: number, toMs: number): Promise<readonly TallyRow[]> {
     return this.guard(() => this.inner.tally(electionId, fromMs, toMs));
+  }
+
+  materialise(
+    electionId: string,
+    windowStarts: readonly number[],
+    windowMs: number,
+  ): Promise<readonly WindowCount[]> {
+    return this.guard(() => this.inner.materialise(electionId, windowStarts, windowMs));
+  }
+
+  keptTotals(electionId: string): Promise<readonly TallyRow[]> {
+    return this.guard(() => this.inner.keptTotals(electionId));
+  }
+
+  keptTurnout(electionId: string, windowStarts: readonly number[]): Promise<readonly WindowTurnout[]> {
+    return this.guard(() => this.inner.keptTurnout(electionId, windowStarts));
   }
 
   votesOf(electionId: string, query: VoteQuery): Promise<readonly AcceptedVote[]> {

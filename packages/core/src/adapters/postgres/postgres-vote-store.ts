@@ -1,5 +1,12 @@
 import type { AcceptedVote } from '@ballotstream/events';
-import type { RecordOutcome, TallyRow, VoteQuery, VoteStore } from '../../ports/vote-store';
+import type {
+  RecordOutcome,
+  TallyRow,
+  VoteQuery,
+  VoteStore,
+  WindowCount,
+  WindowTurnout,
+} from '../../ports/vote-store';
 
 /**
  * What the store needs of a PostgreSQL connection: one parameterised statement at a time
@@ -37,6 +44,7 @@ export class PostgresVoteStore implements VoteStore {
   private readonly client: SqlClient;
   private readonly votes: string;
   private readonly touched: string;
+  private readonly tallies: string;
 
   private constructor(private readonly options: PostgresVoteStoreOptions) {
     this.region = options.region;
@@ -44,6 +52,7 @@ export class PostgresVoteStore implements VoteStore {
     const schema = quoteIdentifier(options.schema ?? 'public');
     this.votes = `${schema}.votes`;
     this.touched = `${schema}.vote_buckets_touched`;
+    this.tallies = `${schema}.tallies`;
   }
 
   /** Opens the store, creating its schema, tables and indexes when missing. */
@@ -77,6 +86,14 @@ export class PostgresVoteStore implements VoteStore {
       );
       // Buckets written since the last concealment; in the database, so any process can conceal them.
       await tx.query(`CREATE TABLE IF NOT EXISTS ${this.touched} (bucket_start bigint PRIMARY KEY)`);
+      await tx.query(`CREATE TABLE IF NOT EXISTS ${this.tallies} (
+        election_id text NOT NULL,
+        window_start bigint NOT NULL,
+        constituency_id text NOT NULL,
+        candidate_id text NOT NULL,
+        votes bigint NOT NULL,
+        PRIMARY KEY (election_id, window_start, constituency_id, candidate_id)
+      )`);
     });
   }
 
@@ -132,6 +149,77 @@ export class PostgresVoteStore implements VoteStore {
     return result.rows.map((r) => ({
       constituencyId: r.constituency_id,
       candidateId: r.candidate_id,
+      votes: Number(r.votes),
+    }));
+  }
+
+  async materialise(
+    electionId: string,
+    windowStarts: readonly number[],
+    windowMs: number,
+  ): Promise<readonly WindowCount[]> {
+    if (windowStarts.length === 0) return [];
+    const windows = windowStarts.map(String);
+    const listFrom = (first: number) => windows.map((_, i) => `$${i + first}::bigint`).join(',');
+    const found = await this.client.transaction(async (tx) => {
+      await tx.query(
+        `DELETE FROM ${this.tallies} WHERE election_id = $1 AND window_start IN (${listFrom(2)})`,
+        [electionId, ...windows],
+      );
+      await tx.query(
+        `INSERT INTO ${this.tallies}
+         SELECT election_id, bucket_start - bucket_start % $2::bigint, constituency_id, candidate_id, count(*)
+         FROM ${this.votes}
+         WHERE election_id = $1 AND bucket_start - bucket_start % $2::bigint IN (${listFrom(3)})
+         GROUP BY 1, 2, 3, 4`,
+        [electionId, String(windowMs), ...windows],
+      );
+      return tx.query<{ window_start: string; votes: string; fingerprint: string }>(
+        `SELECT window_start, sum(votes) AS votes,
+           bit_xor(hashtextextended(constituency_id || chr(31) || candidate_id || chr(31) || votes::text, 0))
+             AS fingerprint
+         FROM ${this.tallies} WHERE election_id = $1 AND window_start IN (${listFrom(2)})
+         GROUP BY window_start`,
+        [electionId, ...windows],
+      );
+    });
+    const byWindow = new Map(
+      found.rows.map((r) => [
+        Number(r.window_start),
+        { votes: Number(r.votes), fingerprint: String(r.fingerprint) },
+      ]),
+    );
+    return windowStarts.map((windowStart) => ({
+      windowStart,
+      ...(byWindow.get(windowStart) ?? { votes: 0, fingerprint: '0' }),
+    }));
+  }
+
+  async keptTotals(electionId: string): Promise<readonly TallyRow[]> {
+    const result = await this.client.query<{ constituency_id: string; candidate_id: string; votes: string }>(
+      `SELECT constituency_id, candidate_id, sum(votes) AS votes FROM ${this.tallies}
+       WHERE election_id = $1 GROUP BY constituency_id, candidate_id ORDER BY constituency_id, candidate_id`,
+      [electionId],
+    );
+    return result.rows.map((r) => ({
+      constituencyId: r.constituency_id,
+      candidateId: r.candidate_id,
+      votes: Number(r.votes),
+    }));
+  }
+
+  async keptTurnout(electionId: string, windowStarts: readonly number[]): Promise<readonly WindowTurnout[]> {
+    if (windowStarts.length === 0) return [];
+    const list = windowStarts.map((_, i) => `$${i + 2}::bigint`).join(',');
+    const result = await this.client.query<{ window_start: string; constituency_id: string; votes: string }>(
+      `SELECT window_start, constituency_id, sum(votes) AS votes FROM ${this.tallies}
+       WHERE election_id = $1 AND window_start IN (${list})
+       GROUP BY window_start, constituency_id ORDER BY window_start, constituency_id`,
+      [electionId, ...windowStarts.map(String)],
+    );
+    return result.rows.map((r) => ({
+      windowStart: Number(r.window_start),
+      constituencyId: r.constituency_id,
       votes: Number(r.votes),
     }));
   }

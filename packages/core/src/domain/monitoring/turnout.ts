@@ -2,6 +2,7 @@ import type { RecordStore } from '../../ports/record-store';
 import { recordKeys } from '../shared/keys';
 import { constituencyRecordSchema } from '../shared/registry';
 import type { Agreement } from '../tally/materialise-tallies';
+import { allRecords } from '../tally/read-tallies';
 
 /** Votes counted in one tally window, and the running total up to its end. */
 export interface TurnoutPoint {
@@ -18,7 +19,7 @@ export interface TurnoutReport {
 }
 
 /**
- * Turnout over time from the materialised tally rows (never the vote stores), for the whole
+ * Turnout over time from the materialised turnout records (never the vote stores), for the whole
  * country or one region.
  */
 export async function readTurnout(
@@ -28,28 +29,23 @@ export async function readTurnout(
 ): Promise<TurnoutReport> {
   const regionOf = new Map<string, string>();
   const perWindow = new Map<number, number>();
-  let after: string | undefined;
-  do {
-    const page = await records.query('tallies', recordKeys.tallyPartition(electionId), {
-      limit: 1000,
-      ...(after === undefined ? {} : { after }),
-    });
-    for (const row of page.records) {
+  for await (const record of allRecords(records, recordKeys.turnoutPartition(electionId))) {
+    let votes = 0;
+    for (const [constituencyId, count] of Object.entries(record.constituencies as Record<string, number>)) {
       if (regionId !== undefined) {
-        const constituencyId = String(row.constituencyId);
         let region = regionOf.get(constituencyId);
         if (region === undefined) {
-          const record = await records.get('registry', recordKeys.constituency(constituencyId));
-          region = record === undefined ? 'unknown' : constituencyRecordSchema.parse(record).regionId;
+          const found = await records.get('registry', recordKeys.constituency(constituencyId));
+          region = found === undefined ? 'unknown' : constituencyRecordSchema.parse(found).regionId;
           regionOf.set(constituencyId, region);
         }
         if (region !== regionId) continue;
       }
-      const windowStart = Number(row.windowStart);
-      perWindow.set(windowStart, (perWindow.get(windowStart) ?? 0) + Number(row.votes));
+      votes += Number(count);
     }
-    after = page.next;
-  } while (after !== undefined);
+    const windowStart = Number(record.windowStart);
+    perWindow.set(windowStart, (perWindow.get(windowStart) ?? 0) + votes);
+  }
   let cumulative = 0;
   const points = [...perWindow.entries()]
     .sort(([a], [b]) => a - b)

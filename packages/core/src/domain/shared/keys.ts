@@ -47,16 +47,17 @@ export const recordKeys = {
   voterFingerprints: (voterKey: string): RecordKey => ({ pk: `voter#${voterKey}`, sk: 'fingerprints' }),
   /** A person in the local stand-in of the national voter registry, by their national voter id. */
   registeredVoter: (voterId: string): RecordKey => ({ pk: `citizen#${voterId}`, sk: 'citizen' }),
+  /** The running tally, one record per constituency holding each candidate's votes. */
   tallyPartition: (electionId: string): string => `tally#${electionId}`,
-  tallyWindowPrefix: (windowStart: number): string => `w#${pad(windowStart)}#`,
-  tallyRow: (
-    electionId: string,
-    windowStart: number,
-    constituencyId: string,
-    candidateId: string,
-  ): RecordKey => ({
+  tallyConstituency: (electionId: string, constituencyId: string): RecordKey => ({
     pk: `tally#${electionId}`,
-    sk: `w#${pad(windowStart)}#${constituencyId}#${candidateId}`,
+    sk: `c#${constituencyId}`,
+  }),
+  /** Turnout over time, one record per tally window holding each constituency's votes in it. */
+  turnoutPartition: (electionId: string): string => `turnout#${electionId}`,
+  turnoutWindow: (electionId: string, windowStart: number): RecordKey => ({
+    pk: `turnout#${electionId}`,
+    sk: `w#${pad(windowStart)}`,
   }),
   dirtyPartition: (electionId: string): string => `dirty#${electionId}`,
   dirtyWindow: (electionId: string, windowStart: number): RecordKey => ({

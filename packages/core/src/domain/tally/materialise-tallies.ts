@@ -1,6 +1,6 @@
 import type { Clock } from '../../ports/clock';
 import type { RecordStore } from '../../ports/record-store';
-import type { TallyRow, VoteStore } from '../../ports/vote-store';
+import type { TallyRow, VoteStore, WindowCount, WindowTurnout } from '../../ports/vote-store';
 import { recordKeys } from '../shared/keys';
 
 export interface MaterialiseDeps {
@@ -31,99 +31,190 @@ export interface WindowTally {
 }
 
 /**
- * Materialises every window marked since the last run. Re-running a window replaces its rows,
- * never adds to them. A window stays marked until both regions answered and agree, so a region
- * that was down is compared, backfilled and agrees on a later run.
+ * Materialises every window marked since the last run. Each region recounts the marked windows
+ * in one pass inside its own store (re-running a window replaces its counts, never adds to
+ * them), and the regions are compared by each window's total and fingerprint. The running tally
+ * and turnout are then copied from one region's kept counts to the record store, writing only
+ * what changed. A window stays marked until both regions answered and agree, so a region that
+ * was down is compared, backfilled and agrees on a later run.
  */
 export async function materialiseTallies(deps: MaterialiseDeps, electionId: string): Promise<WindowTally[]> {
-  const done: WindowTally[] = [];
+  const marks = new Map<number, unknown>();
   let after: string | undefined;
   do {
     const page = await deps.records.query('tallies', recordKeys.dirtyPartition(electionId), {
-      limit: 100,
+      limit: 1000,
       ...(after === undefined ? {} : { after }),
     });
-    for (const mark of page.records) {
-      const windowStart = Number(mark.windowStart);
-      const tally = await materialiseWindow(deps, electionId, windowStart);
-      if (tally === undefined) continue;
-      done.push(tally);
-      if (tally.agreement !== 'agree') continue;
-      // Clear the mark only if no vote marked the window again while this run counted it.
-      const key = recordKeys.dirtyWindow(electionId, windowStart);
-      const current = await deps.records.get('tallies', key);
-      if (current?.mark === mark.mark) await deps.records.delete('tallies', key);
-    }
+    for (const mark of page.records) marks.set(Number(mark.windowStart), mark.mark);
     after = page.next;
   } while (after !== undefined);
+  if (marks.size === 0) return [];
+  const windowStarts = [...marks.keys()].sort((a, b) => a - b);
+
+  const countBoth = (windows: readonly number[]) =>
+    Promise.all([
+      deps.primary.materialise(electionId, windows, deps.tallyWindowMs).catch(() => null),
+      deps.secondary.materialise(electionId, windows, deps.tallyWindowMs).catch(() => null),
+    ]);
+  const [primary, secondary] = await countBoth(windowStarts);
+  if (primary === null && secondary === null) return [];
+
+  const done: WindowTally[] = [];
+  const diverged: number[] = [];
+  for (let i = 0; i < windowStarts.length; i++) {
+    const p = primary?.[i] ?? null;
+    const s = secondary?.[i] ?? null;
+    const tally = windowTallyOf(deps, windowStarts[i]!, p, s);
+    if (tally.agreement === 'diverged') diverged.push(tally.windowStart);
+    done.push(tally);
+  }
+  // Diverged windows: copy each region's missing votes into it, then count those windows again.
+  if (diverged.length > 0) {
+    const backfilled = new Map<number, { primary: number; secondary: number }>();
+    for (const windowStart of diverged) {
+      try {
+        backfilled.set(
+          windowStart,
+          await reconcileWindow(deps, electionId, windowStart, windowStart + deps.tallyWindowMs),
+        );
+      } catch {
+        // A region that fails mid-copy is reconciled on the next run; the window stays marked.
+      }
+    }
+    const [p2, s2] = await countBoth(diverged);
+    for (let i = 0; i < diverged.length; i++) {
+      const at = done.findIndex((w) => w.windowStart === diverged[i]);
+      const before = done[at]!;
+      const again = windowTallyOf(deps, before.windowStart, p2?.[i] ?? null, s2?.[i] ?? null);
+      done[at] = {
+        ...before,
+        votes: again.votes,
+        agreement: again.agreement,
+        backfilled: backfilled.get(before.windowStart) ?? before.backfilled,
+      };
+    }
+  }
+
+  // The record store follows the primary's kept counts, or the secondary's while the primary is down.
+  const source = primary !== null ? deps.primary : deps.secondary;
+  await Promise.all([
+    publishTotals(deps.records, electionId, await source.keptTotals(electionId)),
+    publishTurnout(
+      deps.records,
+      electionId,
+      windowStarts,
+      await source.keptTurnout(electionId, windowStarts),
+    ),
+  ]);
+
+  // Clear a mark only if no vote marked the window again while this run counted it.
+  for (const w of done) {
+    if (w.agreement !== 'agree') continue;
+    const key = recordKeys.dirtyWindow(electionId, w.windowStart);
+    const current = await deps.records.get('tallies', key);
+    if (current?.mark === marks.get(w.windowStart)) await deps.records.delete('tallies', key);
+  }
   return done;
 }
 
-async function materialiseWindow(
+function windowTallyOf(
   deps: MaterialiseDeps,
-  electionId: string,
   windowStart: number,
-): Promise<WindowTally | undefined> {
+  primary: WindowCount | null,
+  secondary: WindowCount | null,
+): WindowTally {
   const windowEnd = windowStart + deps.tallyWindowMs;
-  const tallyBoth = () =>
-    Promise.all([
-      deps.primary.tally(electionId, windowStart, windowEnd).catch(() => null),
-      deps.secondary.tally(electionId, windowStart, windowEnd).catch(() => null),
-    ]);
-  let [primary, secondary] = await tallyBoth();
-  if (primary === null && secondary === null) return undefined;
-  const primaryVotes = primary === null ? null : total(primary);
-  const secondaryVotes = secondary === null ? null : total(secondary);
-  let agreement = agreementOf(primary, secondary);
+  const agreement: Agreement =
+    primary === null
+      ? 'secondary-only'
+      : secondary === null
+        ? 'primary-only'
+        : primary.votes === secondary.votes && primary.fingerprint === secondary.fingerprint
+          ? 'agree'
+          : 'diverged';
   let alert = agreement !== 'agree';
-  let backfilled = { primary: 0, secondary: 0 };
   if (agreement === 'diverged') {
     // A young window may differ by the votes a recorder is still writing; that is no divergence.
+    // Equal totals with different counts are never in-flight votes.
+    const gap =
+      primary!.votes === secondary!.votes
+        ? Number.POSITIVE_INFINITY
+        : Math.abs(primary!.votes - secondary!.votes);
     const young = deps.clock.now() < windowEnd + (deps.settleMs ?? 0);
-    alert = !(young && gapOf(primary!, secondary!) <= (deps.inFlightToleranceVotes ?? 0));
-    try {
-      backfilled = await reconcileWindow(deps, electionId, windowStart, windowEnd);
-      [primary, secondary] = await tallyBoth();
-      agreement = agreementOf(primary, secondary);
-    } catch {
-      // A region that fails mid-copy is reconciled on the next run; the window stays marked.
-    }
+    alert = !(young && gap <= (deps.inFlightToleranceVotes ?? 0));
   }
-  const rows = primary ?? secondary;
-  if (rows === null) return undefined;
-
-  const partition = recordKeys.tallyPartition(electionId);
-  const prefix = recordKeys.tallyWindowPrefix(windowStart);
-  const stale = await deps.records.query('tallies', partition, { skPrefix: prefix });
-  const fresh = new Set(
-    rows.map((r) => recordKeys.tallyRow(electionId, windowStart, r.constituencyId, r.candidateId).sk),
-  );
-  // The deletes and puts touch disjoint keys: issued together, the record store commits them in
-  // a few transactions instead of one per row (a national window has thousands of rows).
-  await Promise.all([
-    ...stale.records
-      .filter((old) => !fresh.has(old.sk))
-      .map((old) => deps.records.delete('tallies', { pk: old.pk, sk: old.sk })),
-    ...rows.map((row) =>
-      deps.records.put('tallies', {
-        ...recordKeys.tallyRow(electionId, windowStart, row.constituencyId, row.candidateId),
-        windowStart,
-        constituencyId: row.constituencyId,
-        candidateId: row.candidateId,
-        votes: row.votes,
-      }),
-    ),
-  ]);
   return {
     windowStart,
     windowEnd,
-    votes: total(rows),
+    votes: (primary ?? secondary)!.votes,
     agreement,
-    primaryVotes,
-    secondaryVotes,
-    backfilled,
+    primaryVotes: primary?.votes ?? null,
+    secondaryVotes: secondary?.votes ?? null,
+    backfilled: { primary: 0, secondary: 0 },
     alert,
   };
+}
+
+/** Writes each constituency's running tally whose counts changed since the last run. */
+async function publishTotals(
+  records: RecordStore,
+  electionId: string,
+  rows: readonly TallyRow[],
+): Promise<void> {
+  const byConstituency = new Map<string, Record<string, number>>();
+  for (const r of rows) {
+    const candidates = byConstituency.get(r.constituencyId) ?? {};
+    candidates[r.candidateId] = r.votes;
+    byConstituency.set(r.constituencyId, candidates);
+  }
+  const stored = new Map<string, string>();
+  let after: string | undefined;
+  do {
+    const page = await records.query('tallies', recordKeys.tallyPartition(electionId), {
+      limit: 1000,
+      ...(after === undefined ? {} : { after }),
+    });
+    for (const record of page.records)
+      stored.set(String(record.constituencyId), JSON.stringify(record.candidates));
+    after = page.next;
+  } while (after !== undefined);
+  await Promise.all(
+    [...byConstituency]
+      .filter(([constituencyId, candidates]) => stored.get(constituencyId) !== JSON.stringify(candidates))
+      .map(([constituencyId, candidates]) =>
+        records.put('tallies', {
+          ...recordKeys.tallyConstituency(electionId, constituencyId),
+          constituencyId,
+          candidates,
+          votes: Object.values(candidates).reduce((sum, v) => sum + v, 0),
+        }),
+      ),
+  );
+}
+
+/** Writes the turnout of each window counted in this run, per constituency. */
+async function publishTurnout(
+  records: RecordStore,
+  electionId: string,
+  windowStarts: readonly number[],
+  rows: readonly WindowTurnout[],
+): Promise<void> {
+  const byWindow = new Map<number, Record<string, number>>(windowStarts.map((w) => [w, {}]));
+  for (const r of rows) {
+    const constituencies = byWindow.get(r.windowStart);
+    if (constituencies !== undefined) constituencies[r.constituencyId] = r.votes;
+  }
+  await Promise.all(
+    [...byWindow].map(([windowStart, constituencies]) =>
+      records.put('tallies', {
+        ...recordKeys.turnoutWindow(electionId, windowStart),
+        windowStart,
+        constituencies,
+        votes: Object.values(constituencies).reduce((sum, v) => sum + v, 0),
+      }),
+    ),
+  );
 }
 
 /**
@@ -146,29 +237,4 @@ export async function reconcileWindow(
   const toPrimary = inSecondary.filter((v) => !primaryIds.has(v.voteId));
   const [p, s] = await Promise.all([deps.primary.record(toPrimary), deps.secondary.record(toSecondary)]);
   return { primary: p.written, secondary: s.written };
-}
-
-function gapOf(primary: readonly TallyRow[], secondary: readonly TallyRow[]): number {
-  const counts = new Map<string, number>();
-  for (const r of primary) counts.set(`${r.constituencyId}#${r.candidateId}`, r.votes);
-  for (const r of secondary) {
-    const key = `${r.constituencyId}#${r.candidateId}`;
-    counts.set(key, (counts.get(key) ?? 0) - r.votes);
-  }
-  let gap = 0;
-  for (const d of counts.values()) gap += Math.abs(d);
-  return gap;
-}
-
-function agreementOf(primary: readonly TallyRow[] | null, secondary: readonly TallyRow[] | null): Agreement {
-  if (primary === null) return 'secondary-only';
-  if (secondary === null) return 'primary-only';
-  const key = (r: TallyRow) => `${r.constituencyId}#${r.candidateId}#${r.votes}`;
-  const a = primary.map(key).sort().join('|');
-  const b = secondary.map(key).sort().join('|');
-  return a === b ? 'agree' : 'diverged';
-}
-
-function total(rows: readonly TallyRow[]): number {
-  return rows.reduce((sum, r) => sum + r.votes, 0);
 }

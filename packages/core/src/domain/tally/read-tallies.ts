@@ -1,4 +1,4 @@
-import type { RecordStore } from '../../ports/record-store';
+import type { RecordKey, RecordStore, StoredRecord } from '../../ports/record-store';
 import { recordKeys } from '../shared/keys';
 import { constituencyRecordSchema } from '../shared/registry';
 
@@ -15,7 +15,7 @@ export interface TallyReport {
   readonly lines: readonly TallyLine[];
 }
 
-/** Sums the materialised window rows to the level asked for; never reads the vote stores. */
+/** Sums the materialised running tally to the level asked for; never reads the vote stores. */
 export async function readTallies(
   records: RecordStore,
   electionId: string,
@@ -25,32 +25,46 @@ export async function readTallies(
   const regionOf = new Map<string, string>();
   const sums = new Map<string, TallyLine>();
   let totalVotes = 0;
-  let after: string | undefined;
-  do {
-    const page = await records.query('tallies', recordKeys.tallyPartition(electionId), {
-      limit: 1000,
-      ...(after === undefined ? {} : { after }),
-    });
-    for (const row of page.records) {
-      const constituencyId = String(row.constituencyId);
-      const candidateId = String(row.candidateId);
-      const votes = Number(row.votes);
-      if (filter.constituencyId !== undefined && constituencyId !== filter.constituencyId) continue;
-      let regionId = regionOf.get(constituencyId);
-      if (regionId === undefined && (level === 'region' || filter.regionId !== undefined)) {
-        const record = await records.get('registry', recordKeys.constituency(constituencyId));
-        regionId = record === undefined ? 'unknown' : constituencyRecordSchema.parse(record).regionId;
-        regionOf.set(constituencyId, regionId);
-      }
-      if (filter.regionId !== undefined && regionId !== filter.regionId) continue;
-      const scope = level === 'constituency' ? constituencyId : level === 'region' ? regionId! : 'country';
+  const tallies =
+    filter.constituencyId === undefined
+      ? allRecords(records, recordKeys.tallyPartition(electionId))
+      : oneRecord(records, recordKeys.tallyConstituency(electionId, filter.constituencyId));
+  for await (const record of tallies) {
+    const constituencyId = String(record.constituencyId);
+    let regionId = regionOf.get(constituencyId);
+    if (regionId === undefined && (level === 'region' || filter.regionId !== undefined)) {
+      const found = await records.get('registry', recordKeys.constituency(constituencyId));
+      regionId = found === undefined ? 'unknown' : constituencyRecordSchema.parse(found).regionId;
+      regionOf.set(constituencyId, regionId);
+    }
+    if (filter.regionId !== undefined && regionId !== filter.regionId) continue;
+    const scope = level === 'constituency' ? constituencyId : level === 'region' ? regionId! : 'country';
+    for (const [candidateId, count] of Object.entries(record.candidates as Record<string, number>)) {
+      const votes = Number(count);
       const key = `${scope}#${candidateId}`;
       const line = sums.get(key);
       sums.set(key, { scope, candidateId, votes: (line?.votes ?? 0) + votes });
       totalVotes += votes;
     }
-    after = page.next;
-  } while (after !== undefined);
+  }
   const lines = [...sums.values()].sort((a, b) => a.scope.localeCompare(b.scope) || b.votes - a.votes);
   return { electionId, level, totalVotes, lines };
+}
+
+/** Every record of a partition of the tallies table, page by page. */
+export async function* allRecords(records: RecordStore, partition: string): AsyncGenerator<StoredRecord> {
+  let after: string | undefined;
+  do {
+    const page = await records.query('tallies', partition, {
+      limit: 1000,
+      ...(after === undefined ? {} : { after }),
+    });
+    yield* page.records;
+    after = page.next;
+  } while (after !== undefined);
+}
+
+async function* oneRecord(records: RecordStore, key: RecordKey): AsyncGenerator<StoredRecord> {
+  const record = await records.get('tallies', key);
+  if (record !== undefined) yield record;
 }
