@@ -106,20 +106,20 @@ export class DuckDbVoteStore implements VoteStore {
       if (width <= 0n || windows.some((w) => w % width !== 0n)) {
         throw new RangeError(`windows must start at multiples of a positive length ${windowMs}`);
       }
+      const first = BigInt(Math.min(...windowStarts));
+      const last = BigInt(Math.max(...windowStarts));
       await this.connection.run('BEGIN TRANSACTION');
       try {
-        await this.connection.run(`DELETE FROM tallies WHERE election_id = ? AND window_start IN (${list})`, [
-          electionId,
-          ...windows,
-        ]);
+        await this.connection.run(
+          `DELETE FROM tallies WHERE election_id = ? AND window_start BETWEEN ? AND ? AND window_start IN (${list})`,
+          [electionId, first, last, ...windows],
+        );
         // One pass over the votes for every window asked for. The width is written into the SQL
         // (a whole number of ms): bound as a parameter, the modulus is not folded and the same
         // count took three times as long. Windows that follow each other (the usual case: the
         // latest ones, or a whole day) need only the bucket range, which lets DuckDB skip row
         // groups outside it.
         const windowOf = `bucket_start - bucket_start % ${width}`;
-        const first = BigInt(Math.min(...windowStarts));
-        const last = BigInt(Math.max(...windowStarts));
         const contiguous = new Set(windows).size === Number((last - first) / width) + 1;
         await this.connection.run(
           `INSERT INTO tallies
@@ -140,8 +140,10 @@ export class DuckDbVoteStore implements VoteStore {
       const reader = await this.connection.runAndReadAll(
         `SELECT window_start, sum(votes)::BIGINT,
            bit_xor(hash(constituency_id || chr(31) || candidate_id || chr(31) || votes::VARCHAR))
-         FROM tallies WHERE election_id = ? AND window_start IN (${list}) GROUP BY window_start`,
-        [electionId, ...windows],
+         FROM tallies
+         WHERE election_id = ? AND window_start BETWEEN ? AND ? AND window_start IN (${list})
+         GROUP BY window_start`,
+        [electionId, first, last, ...windows],
       );
       const found = new Map(
         reader
@@ -179,9 +181,10 @@ export class DuckDbVoteStore implements VoteStore {
       const windows = windowStarts.map((w) => BigInt(w));
       const reader = await this.connection.runAndReadAll(
         `SELECT window_start, constituency_id, sum(votes)::BIGINT FROM tallies
-         WHERE election_id = ? AND window_start IN (${windows.map(() => '?').join(',')})
+         WHERE election_id = ? AND window_start BETWEEN ? AND ?
+           AND window_start IN (${windows.map(() => '?').join(',')})
          GROUP BY window_start, constituency_id ORDER BY window_start, constituency_id`,
-        [electionId, ...windows],
+        [electionId, BigInt(Math.min(...windowStarts)), BigInt(Math.max(...windowStarts)), ...windows],
       );
       return reader.getRows().map(([windowStart, constituencyId, votes]) => ({
         windowStart: Number(windowStart),

@@ -76,3 +76,33 @@ describe('materialising a window the regions disagree on', () => {
     expect(await records.get('tallies', recordKeys.dirtyWindow('e-1', start))).toBeUndefined();
   });
 });
+
+describe('serving the materialised tally', () => {
+  it('keeps one record per constituency, rewrites only those that changed, and clears agreed marks', async () => {
+    const { deps, primary, secondary, records } = await setUp(10, 10, start + windowMs + 600_000);
+    const other = (i: number): AcceptedVote => ({ ...vote(i), constituencyId: 'c-2', voteId: `w-${i}` });
+    await Promise.all([primary.record([other(1)]), secondary.record([other(1)])]);
+    await materialiseTallies(deps, 'e-1');
+    const first = await records.query('tallies', recordKeys.tallyPartition('e-1'));
+    expect(first.records.map(({ pk: _pk, sk: _sk, ...r }) => r)).toEqual([
+      { constituencyId: 'c-1', candidates: { 'k-0': 5, 'k-1': 5 }, votes: 10 },
+      { constituencyId: 'c-2', candidates: { 'k-1': 1 }, votes: 1 },
+    ]);
+    expect((await records.query('tallies', recordKeys.dirtyPartition('e-1'))).records).toEqual([]);
+
+    // A late vote in c-2 re-marks the window: c-2 is rewritten, c-1 left as it was.
+    await Promise.all([primary.record([other(2)]), secondary.record([other(2)])]);
+    await records.put('tallies', { ...recordKeys.dirtyWindow('e-1', start), windowStart: start, mark: 'm2' });
+    const puts: string[] = [];
+    const put = records.put.bind(records);
+    records.put = (table, record, condition) => {
+      puts.push(record.sk);
+      return put(table, record, condition);
+    };
+    const [w] = await materialiseTallies(deps, 'e-1');
+    expect(w).toMatchObject({ votes: 12, agreement: 'agree' });
+    expect(puts.sort()).toEqual(['c#c-2', recordKeys.turnoutWindow('e-1', start).sk]);
+    const turnout = await records.get('tallies', recordKeys.turnoutWindow('e-1', start));
+    expect(turnout).toMatchObject({ constituencies: { 'c-1': 10, 'c-2': 2 }, votes: 12 });
+  });
+});

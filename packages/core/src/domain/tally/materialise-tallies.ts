@@ -109,12 +109,15 @@ export async function materialiseTallies(deps: MaterialiseDeps, electionId: stri
   ]);
 
   // Clear a mark only if no vote marked the window again while this run counted it.
-  for (const w of done) {
-    if (w.agreement !== 'agree') continue;
-    const key = recordKeys.dirtyWindow(electionId, w.windowStart);
-    const current = await deps.records.get('tallies', key);
-    if (current?.mark === marks.get(w.windowStart)) await deps.records.delete('tallies', key);
-  }
+  await Promise.all(
+    done
+      .filter((w) => w.agreement === 'agree')
+      .map(async (w) => {
+        const key = recordKeys.dirtyWindow(electionId, w.windowStart);
+        const current = await deps.records.get('tallies', key);
+        if (current?.mark === marks.get(w.windowStart)) await deps.records.delete('tallies', key);
+      }),
+  );
   return done;
 }
 
