@@ -1,9 +1,20 @@
+import { createPublicKey } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TicketKeys } from '@ballotstream/core/ports';
 import { Redis } from 'ioredis';
-import { aedesQos1, duckdbGroupBy, duckdbWindowGroupBy, redisLuaClaim, redisSetNx } from './baselines';
+import {
+  aedesQos1,
+  duckdbGroupBy,
+  duckdbWindowGroupBy,
+  redisLuaClaim,
+  redisSetNx,
+  type SignatureRates,
+  type SignatureScheme,
+  signatureVerifications,
+} from './baselines';
 import { csvImport } from './csv-import';
 import type { Rate } from './measure';
 import {
@@ -27,6 +38,7 @@ const sizes = {
   redisInFlight: 200,
   brokerMessages: quick ? 10_000 : 30_000,
   brokerWindow: 64,
+  signaturesPerThread: quick ? 10_000 : 40_000,
   verifications: quick ? 5_000 : 20_000,
   latencyVotes: quick ? 400 : 1_000,
   latencyRate: 200,
@@ -70,15 +82,54 @@ const broker = await aedesQos1(sizes.brokerMessages, sizes.brokerWindow);
 results.brokerQos1 = broker;
 lines.push({ name: `aedes QoS 1 publish→receive, window ${sizes.brokerWindow}`, figure: rate(broker) });
 
+// Each verification checks a ticket signature and each vote a machine signature, so these
+// rates bound the two paths whatever else they do. Message sizes are those of a ticket's
+// signed part and a vote's signing bytes.
+say('· raw signature checks (node:crypto), one thread and every core');
+const signatures = {
+  ticketEd25519: await signatureVerifications('ed25519', 160, sizes.signaturesPerThread),
+  ticketP256: await signatureVerifications('ecdsa-p256', 160, sizes.signaturesPerThread),
+  voteEd25519: await signatureVerifications('ed25519', 260, sizes.signaturesPerThread),
+};
+results.signatures = signatures;
+const perSecond = (n: number) => `${Math.round(n).toLocaleString('en')}/s`;
+const signatureFigure = (s: SignatureRates) =>
+  `${perSecond(s.oneCore)} on 1 thread, ${perSecond(s.allCores)} on ${s.threads}`;
+lines.push({ name: 'Ed25519 verify, ticket (160 B)', figure: signatureFigure(signatures.ticketEd25519) });
+lines.push({ name: 'ECDSA P-256 verify, ticket (160 B)', figure: signatureFigure(signatures.ticketP256) });
+lines.push({ name: 'Ed25519 verify, vote (260 B)', figure: signatureFigure(signatures.voteEd25519) });
+
+/** What signature checks alone allow a path, next to that path's baseline. */
+function ceiling(s: SignatureRates, baseline: Rate) {
+  return {
+    scheme: s.scheme,
+    oneCore: s.oneCore,
+    allCores: s.allCores,
+    ratioOneCore: s.oneCore / baseline.perSecond,
+    ratioAllCores: s.allCores / baseline.perSecond,
+  };
+}
+const ceilingLine = (what: string, c: ReturnType<typeof ceiling>, baseline: string): Line => ({
+  name: `ceiling: ${what} (${c.scheme}) alone allow`,
+  figure: `${perSecond(c.oneCore)} on 1 core = ${c.ratioOneCore.toFixed(2)}× ${baseline}; ${perSecond(c.allCores)} on all = ${c.ratioAllCores.toFixed(2)}×`,
+});
+
 say(`· project: seeding ${sizes.verifications + sizes.latencyVotes} voters`);
 const bench = await openProjectBench(redisUrl, sizes.verifications + sizes.latencyVotes);
 try {
+  const ticketScheme = schemeOfCurrentTicketKey(bench.runtime.deps.ticketKeys);
+  const ticketCeiling = ceiling(
+    ticketScheme === 'ed25519' ? signatures.ticketEd25519 : signatures.ticketP256,
+    setNx,
+  );
+  const voteCeiling = ceiling(signatures.voteEd25519, broker);
   say('· project: verifications');
   const verified = await verifications(bench, 0, sizes.verifications, sizes.redisInFlight);
   results.verifications = {
     ...verified.rate,
     refused: verified.refused,
     ratioToSetNx: verified.rate.perSecond / setNx.perSecond,
+    ceiling: ticketCeiling,
   };
   lines.push({
     name: `verifications through the handler, ${sizes.redisInFlight} in flight`,
@@ -87,6 +138,7 @@ try {
     ratio: verified.rate.perSecond / setNx.perSecond,
     goal: '≥ 0.5',
   });
+  lines.push(ceilingLine('ticket signature checks', ticketCeiling, 'SET NX'));
 
   say('· project: votes publish → accept → both stores');
   const ingested = await votesIngested(bench, verified.granted, sizes.brokerWindow);
@@ -94,6 +146,7 @@ try {
     ...ingested.rate,
     stored: ingested.stored,
     ratioToBroker: ingested.rate.perSecond / broker.perSecond,
+    ceiling: voteCeiling,
   };
   lines.push({
     name: `votes publish→accept→both stores, window ${sizes.brokerWindow}`,
@@ -102,6 +155,7 @@ try {
     ratio: ingested.rate.perSecond / broker.perSecond,
     goal: '≥ 0.5',
   });
+  lines.push(ceilingLine('machine signature checks', voteCeiling, 'aedes QoS 1'));
 
   say('· project: publish → tally latency');
   const more = await verifications(bench, sizes.verifications, sizes.latencyVotes, 50);
@@ -171,3 +225,13 @@ writeFileSync(
 );
 say(`\nwritten to ${file}`);
 process.exit(0);
+
+/** The scheme of the key the runtime signs tickets with (file keys are Ed25519 unless rotated). */
+function schemeOfCurrentTicketKey(keys: TicketKeys): SignatureScheme {
+  const current = keys.publicKeys().find((k) => k.keyId === keys.currentKeyId);
+  if (current === undefined) throw new Error(`no public key for ticket key ${keys.currentKeyId}`);
+  const type = createPublicKey(current.publicKeyPem).asymmetricKeyType;
+  if (type === 'ed25519') return 'ed25519';
+  if (type === 'ec') return 'ecdsa-p256';
+  throw new Error(`ticket key ${keys.currentKeyId} is ${type}, neither Ed25519 nor ECDSA P-256`);
+}

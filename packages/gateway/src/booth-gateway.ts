@@ -77,6 +77,8 @@ const tokenShape = /^[A-Za-z0-9_-]{16,128}$/;
 export class BoothGateway {
   private client: MqttClient | undefined;
   private readonly key: KeyObject;
+  // Derived once: exporting the key and running HKDF cost more than signing the vote itself.
+  private readonly receiptKey: Buffer;
   private queue: DurableQueue | undefined;
   private control: ControlMessage | undefined;
   private readonly inFlight = new Set<string>();
@@ -90,6 +92,7 @@ export class BoothGateway {
   constructor(private readonly options: BoothGatewayOptions) {
     this.key =
       typeof options.privateKey === 'string' ? createPrivateKey(options.privateKey) : options.privateKey;
+    this.receiptKey = receiptKeyOf(this.key);
     this.queueDir = options.queueDir ?? mkdtempSync(join(tmpdir(), `ballotstream-${options.machineId}-`));
   }
 
@@ -149,7 +152,7 @@ export class BoothGateway {
       bucketStart: now - (now % this.options.bucketMs),
       ballotToken,
       // ARCHITECTURE.md, "Vote receipts": a keyed hash of the random vote id, nothing more.
-      receipt: receiptCode(receiptKeyOf(this.key), voteId),
+      receipt: receiptCode(this.receiptKey, voteId),
     };
     const message: VoteMessage = {
       ...fields,

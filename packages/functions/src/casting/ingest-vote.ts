@@ -1,12 +1,30 @@
-import { ingestVote, markVotePublished, wasVotePublished } from '@ballotstream/core';
+import { type IngestVoteDeps, ingestVote, markVotePublished, wasVotePublished } from '@ballotstream/core';
 import { eventOf } from '@ballotstream/core/ports';
 import { voteAccepted, voteMessageSchema, voteRejected } from '@ballotstream/events';
+import type { Deps } from '../shared/deps';
 import { checkPayload, topicRuleHandler } from '../shared/iot';
 import { countRejection } from '../shared/observability';
 
+// Built once per set of dependencies rather than spread into a fresh object for every vote.
+const ingestDeps = new WeakMap<Deps, IngestVoteDeps>();
+function ingestDepsOf(deps: Deps): IngestVoteDeps {
+  let built = ingestDeps.get(deps);
+  if (built === undefined) {
+    const { config } = deps;
+    built = {
+      ...deps,
+      bucketMs: config.bucketMs,
+      clockSkewMs: config.clockSkewMs,
+      ballotTokenTtlMs: config.ballotTokenTtlMs,
+    };
+    ingestDeps.set(deps, built);
+  }
+  return built;
+}
+
 /** IoT rule target for `machines/+/votes`: accepts each signed vote once, or says why not. */
 export const handler = topicRuleHandler('ingestVote', async (event, deps) => {
-  const { publisher, clock, config } = deps;
+  const { publisher, clock } = deps;
   const rejectedAt = new Date(clock.now()).toISOString();
   const checked = checkPayload(voteMessageSchema, event);
   if (!checked.ok) {
@@ -23,16 +41,7 @@ export const handler = topicRuleHandler('ingestVote', async (event, deps) => {
     ]);
     return { accepted: false, reason, problems: checked.problems };
   }
-  const result = await ingestVote(
-    {
-      ...deps,
-      bucketMs: config.bucketMs,
-      clockSkewMs: config.clockSkewMs,
-      ballotTokenTtlMs: config.ballotTokenTtlMs,
-    },
-    checked.message,
-    event.topicMachineId,
-  );
+  const result = await ingestVote(ingestDepsOf(deps), checked.message, event.topicMachineId);
   if (!result.ok) {
     countRejection('ingestVote', result.error.reason);
     const { machineId, voteId } = checked.message;

@@ -64,10 +64,14 @@ export class LocalBus implements EventPublisher {
 
   /** Puts a ready-made envelope on the bus, as AWS services (`aws.geo`) do on the default bus. */
   put(envelope: EventBridgeEnvelope): void {
-    for (const listener of this.listeners) listener(envelope);
+    // A real bus carries JSON: listeners and each target get their own copy parsed from it, so
+    // nobody shares the publisher's objects or another target's. One serialisation per event.
+    const text = JSON.stringify(envelope);
+    const carried = JSON.parse(text) as EventBridgeEnvelope;
+    for (const listener of this.listeners) listener(carried);
     for (const subscription of this.subscriptions) {
-      if (!matchesPattern(subscription.pattern, envelope)) continue;
-      const delivery = this.deliver(subscription, structuredClone(envelope)).finally(() =>
+      if (!matchesPattern(subscription.pattern, carried)) continue;
+      const delivery = this.deliver(subscription, JSON.parse(text) as EventBridgeEnvelope).finally(() =>
         this.inFlight.delete(delivery),
       );
       this.inFlight.add(delivery);
@@ -122,8 +126,8 @@ export class LocalBus implements EventPublisher {
       time: new Date().toISOString(),
       region: this.options.region ?? 'local',
       resources: [],
-      // A real bus carries JSON: subscribers never share the publisher's objects.
-      detail: JSON.parse(JSON.stringify(event.detail)),
+      // `put` turns the envelope into JSON before anyone sees it.
+      detail: event.detail,
     };
   }
 }

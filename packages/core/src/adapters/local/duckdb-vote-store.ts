@@ -1,5 +1,13 @@
 import type { AcceptedVote } from '@ballotstream/events';
-import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import {
+  BIGINT,
+  type DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBValue,
+  LIST,
+  listValue,
+  VARCHAR,
+} from '@duckdb/node-api';
 import type {
   RecordOutcome,
   TallyRow,
@@ -10,9 +18,24 @@ import type {
 } from '../../ports/vote-store';
 import { shuffled } from '../shared/shuffle';
 
-const COLUMNS = 7;
-// DuckDB binds at most this many values in one statement comfortably; larger batches are split.
+// Larger batches are split into statements of at most this many rows.
 const ROWS_PER_STATEMENT = 500;
+
+// A batch is bound as one list per column and unnested into rows (lists of equal length unnest
+// side by side, in order). Binding seven lists costs far less than binding seven values per row,
+// and the statement's text is the same for every batch. Columns in the table's order.
+const INSERT_BATCH = `INSERT OR IGNORE INTO votes SELECT * FROM (SELECT
+  unnest($1::VARCHAR[]), unnest($2::VARCHAR[]), unnest($3::VARCHAR[]), unnest($4::VARCHAR[]),
+  unnest($5::VARCHAR[]), unnest($6::VARCHAR[]), unnest($7::BIGINT[])) RETURNING vote_id`;
+const INSERT_BATCH_TYPES = [
+  LIST(VARCHAR),
+  LIST(VARCHAR),
+  LIST(VARCHAR),
+  LIST(VARCHAR),
+  LIST(VARCHAR),
+  LIST(VARCHAR),
+  LIST(BIGINT),
+];
 
 interface PendingWrite {
   readonly votes: readonly AcceptedVote[];
@@ -293,20 +316,20 @@ export class DuckDbVoteStore implements VoteStore {
       const written = new Set<string>();
       for (let start = 0; start < votes.length; start += ROWS_PER_STATEMENT) {
         const chunk = votes.slice(start, start + ROWS_PER_STATEMENT);
-        const placeholders = chunk.map(() => `(${Array(COLUMNS).fill('?').join(',')})`).join(',');
-        const values = chunk.flatMap((v) => [
-          v.voteId,
-          v.electionId,
-          v.constituencyId,
-          v.boothId,
-          v.machineId,
-          v.candidateId,
-          // DuckDB binds a JS number as a 32-bit INTEGER; epoch milliseconds need BIGINT.
-          BigInt(v.bucketStart),
-        ]);
+        const column = (value: (v: AcceptedVote) => DuckDBValue) => listValue(chunk.map(value));
         const reader = await this.connection.runAndReadAll(
-          `INSERT OR IGNORE INTO votes VALUES ${placeholders} RETURNING vote_id`,
-          values,
+          INSERT_BATCH,
+          [
+            column((v) => v.voteId),
+            column((v) => v.electionId),
+            column((v) => v.constituencyId),
+            column((v) => v.boothId),
+            column((v) => v.machineId),
+            column((v) => v.candidateId),
+            // Epoch milliseconds need BIGINT.
+            column((v) => BigInt(v.bucketStart)),
+          ],
+          INSERT_BATCH_TYPES,
         );
         for (const [id] of reader.getRows()) written.add(String(id));
         for (const v of chunk) this.touchedBuckets.add(v.bucketStart);

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { VerificationRefusal, VerificationRequest } from '@ballotstream/events';
 import { DependencyError } from '../../errors';
 import type { Biometrics } from '../../ports/biometrics';
@@ -8,6 +8,7 @@ import type { TicketKeys } from '../../ports/ticket-keys';
 import type { VoterCache } from '../../ports/voter-cache';
 import { err, ok, type Result } from '../../result';
 import { fromBase64url, sha256 } from '../crypto/encoding';
+import { randomBase64url } from '../crypto/random';
 import { recordKeys } from '../shared/keys';
 import { findMachine } from '../shared/registry';
 import { readTicket } from './ticket';
@@ -98,7 +99,7 @@ interface Attempt {
 }
 
 function attemptOf(request: VerificationRequest): Attempt {
-  const secret = request.attemptId ?? randomBytes(18).toString('base64url');
+  const secret = request.attemptId ?? randomBase64url(18);
   return { secret, resumable: request.attemptId !== undefined, id: sha256(`attempt:${secret}`) };
 }
 
@@ -108,7 +109,7 @@ function attemptOf(request: VerificationRequest): Attempt {
  * cannot be turned back into the id, so nothing stored leads from the voter to the token.
  */
 function ballotTokenOf(attempt: Attempt): string {
-  if (!attempt.resumable) return randomBytes(24).toString('base64url');
+  if (!attempt.resumable) return randomBase64url(24);
   return createHmac('sha256', attempt.secret).update('ballotstream ballot token').digest('base64url');
 }
 
