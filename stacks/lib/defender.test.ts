@@ -32,7 +32,11 @@ describe('the Device Defender security profile', () => {
   it("scales the fleet monitor's per-window counts to Detect's five-minute window", () => {
     const auth = behaviors.find((b) => b.name === 'AuthorizationFailures')!;
     expect(auth.criteria.durationSeconds).toBe(300);
-    expect(auth.criteria.value.count).toBe(Math.round((fleet.maxAuthFailures * 300_000) / fleet.windowMs));
+    expect(auth.criteria.value.count).toBe(
+      Math.round((fleet.maxAuthFailures * 300_000) / fleet.authWindowMs),
+    );
+    const rate = behaviors.find((b) => b.name === 'MessageRate')!;
+    expect(rate.criteria.value.count).toBe(Math.round((fleet.maxMessages * 300_000) / fleet.windowMs));
   });
 
   it('leaves the source-address behaviour out when no address ranges are given', () => {

@@ -17,28 +17,34 @@ export interface DetectBehavior {
 
 /**
  * The Device Defender Detect behaviours that match the fleet monitor's thresholds, for accounts
- * that still have Detect. The fleet monitor counts per `windowMs`; Detect needs a five-minute
- * window, so each count is scaled to it. `allowedCidrs` adds the source-address behaviour.
+ * that still have Detect. The fleet monitor counts per `windowMs` (authorization failures per
+ * `authWindowMs`); Detect needs a five-minute window, so each count is scaled to it.
+ * `allowedCidrs` adds the source-address behaviour.
  */
 export function securityProfileBehaviors(
   fleet: Monitoring['fleet'],
   allowedCidrs: readonly string[] = [],
 ): DetectBehavior[] {
-  const scale = (count: number) =>
-    Math.max(1, Math.round((count * DETECT_DURATION_SECONDS * 1000) / fleet.windowMs));
-  const over = (name: string, metric: string, count: number): DetectBehavior => ({
+  const scale = (count: number, windowMs: number) =>
+    Math.max(1, Math.round((count * DETECT_DURATION_SECONDS * 1000) / windowMs));
+  const over = (name: string, metric: string, count: number, windowMs = fleet.windowMs): DetectBehavior => ({
     name,
     metric,
     criteria: {
       comparisonOperator: 'greater-than',
-      value: { count: scale(count) },
+      value: { count: scale(count, windowMs) },
       durationSeconds: DETECT_DURATION_SECONDS,
       consecutiveDatapointsToAlarm: 1,
       consecutiveDatapointsToClear: 1,
     },
   });
   return [
-    over('AuthorizationFailures', 'aws:num-authorization-failures', fleet.maxAuthFailures),
+    over(
+      'AuthorizationFailures',
+      'aws:num-authorization-failures',
+      fleet.maxAuthFailures,
+      fleet.authWindowMs,
+    ),
     over('MessageRate', 'aws:num-messages-sent', fleet.maxMessages),
     over('ReconnectStorm', 'aws:num-connection-attempts', fleet.maxConnects),
     ...(allowedCidrs.length === 0

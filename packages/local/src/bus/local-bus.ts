@@ -83,6 +83,11 @@ export class LocalBus implements EventPublisher {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
+  /** Deliveries started and not yet finished: how far the subscribers are behind the publishers. */
+  pendingDeliveries(): number {
+    return this.inFlight.size;
+  }
+
   deadLetters(): readonly DeadLetter[] {
     return this.dead;
   }

@@ -49,7 +49,7 @@ function render(r: SimulationReport): string {
   const lines: string[] = [];
   lines.push(
     '',
-    `election day: ${r.booths} booths, ${r.voters} voters, ${r.speedup}x, ${r.realSeconds.toFixed(0)} s real`,
+    `election day: ${r.booths} booths, ${r.voters} voters, ${r.speedup}x, ${r.realSeconds.toFixed(0)} s real (simulated clock held ${r.heldSeconds.toFixed(0)} s for the simulator to catch up)`,
   );
   lines.push(
     `votes sent ${r.votes.sent}, accepted ${r.votes.accepted}, rejected ${JSON.stringify(r.votes.rejected)}`,
@@ -67,6 +67,7 @@ function render(r: SimulationReport): string {
       ? `detected as ${i.alert} after ${i.delaySeconds?.toFixed(0)} s (simulated)`
       : `MISSED (expected ${i.expected.join(' or ')})`;
     lines.push(`  ${i.kind.padEnd(20)} ${i.subject.padEnd(14)} ${outcome}`);
+    if (i.detail !== undefined) lines.push(`  ${''.padEnd(20)} ${''.padEnd(14)} (${i.detail})`);
   }
   const byKind = new Map<string, number>();
   for (const a of r.falseAlerts) byKind.set(a.kind, (byKind.get(a.kind) ?? 0) + 1);

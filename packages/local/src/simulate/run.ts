@@ -15,19 +15,58 @@ import { BoothGateway } from '@ballotstream/gateway';
 import mqtt from 'mqtt';
 import { demoBoothPlace } from '../demo/geography';
 import type { DemoElection, DemoMachine } from '../demo/seed';
+import { issueMachineCertificate } from '../pki/election-ca';
 import { type Runtime, startRuntime } from '../runtime/runtime';
 import type { IncidentKind, Simulation } from './config';
 import { inPool, seedElectionFast } from './election';
 
-/** Simulated time: starts at `start` and runs `speedup` times faster than the wall clock. */
+/**
+ * Simulated time: starts at `start` and runs `speedup` times faster than the wall clock once
+ * `run()` is called. Until then, and while held, it stands still: seeding and powering machines
+ * on take real time the poll day must not lose, and when the machine running the simulation
+ * cannot serve voters as fast as they arrive, the day waits for it rather than leaving voters
+ * holding ballot tokens that expire while the simulator catches up.
+ */
 export class SimClock implements Clock {
-  private readonly realStart = performance.now();
+  private base: number;
+  private realBase: number | undefined;
+  private heldSince: number | undefined = performance.now();
+  private heldMs = 0;
+  private started = false;
   constructor(
-    private readonly start: number,
+    start: number,
     readonly speedup: number,
-  ) {}
+  ) {
+    this.base = start;
+  }
   now(): number {
-    return Math.floor(this.start + (performance.now() - this.realStart) * this.speedup);
+    if (this.realBase === undefined) return this.base;
+    return Math.floor(this.base + (performance.now() - this.realBase) * this.speedup);
+  }
+  /** Sets the clock running (again) from where it stands. */
+  run(): void {
+    if (this.realBase !== undefined) return;
+    this.realBase = performance.now();
+    // The first start ends the setup, which is not counted as holding.
+    if (this.heldSince !== undefined && this.started) this.heldMs += performance.now() - this.heldSince;
+    this.heldSince = undefined;
+    this.started = true;
+  }
+  /** Stops the clock where it stands until `run()`. */
+  hold(): void {
+    if (this.realBase === undefined) return;
+    this.base = this.now();
+    this.realBase = undefined;
+    this.heldSince = performance.now();
+  }
+  get held(): boolean {
+    return this.realBase === undefined;
+  }
+  /** Real milliseconds the day was held after it started. */
+  heldRealMs(): number {
+    return (
+      this.heldMs + (this.heldSince !== undefined && this.started ? performance.now() - this.heldSince : 0)
+    );
   }
   /** Resolves once simulated time reaches `at`. */
   async until(at: number): Promise<void> {
@@ -45,6 +84,8 @@ export interface IncidentOutcome {
   readonly detected: boolean;
   readonly alert?: string;
   readonly delaySeconds?: number;
+  /** What the injection did, where the bare kind does not say (e.g. how many probes were refused). */
+  readonly detail?: string;
 }
 
 /** The final report of a simulation run. */
@@ -54,6 +95,8 @@ export interface SimulationReport {
   readonly voters: number;
   readonly speedup: number;
   readonly realSeconds: number;
+  /** Real seconds the simulated clock stood still while the simulator caught up with arrivals. */
+  readonly heldSeconds: number;
   readonly votes: {
     readonly sent: number;
     readonly accepted: number;
@@ -67,7 +110,7 @@ export interface SimulationReport {
     readonly differences: string[];
   };
   readonly incidents: readonly IncidentOutcome[];
-  readonly falseAlerts: readonly { kind: string; subject: string; at: string }[];
+  readonly falseAlerts: readonly { kind: string; subject: string; at: string; evidence?: unknown }[];
   readonly latencyMs: {
     readonly p50: number;
     readonly p90: number;
@@ -79,14 +122,23 @@ export interface SimulationReport {
 interface Injected {
   readonly kind: IncidentKind | 'gateway-offline';
   readonly expected: readonly string[];
+  /**
+   * Alerts the incident also causes on its subject without being its detection (a cloned
+   * certificate's connections churn the real machine's session): not counted as false alerts.
+   */
+  readonly related?: readonly string[];
+  /** When the injection finished (simulated), where it takes a while. */
+  endedAt?: number;
+  detail?: string;
   readonly machineId?: string;
   readonly boothIds: readonly string[];
   readonly regionId?: string;
-  readonly at: number;
+  at: number;
 }
 
 interface SeenAlert {
   readonly kind: string;
+  readonly evidence?: unknown;
   readonly machine?: string;
   readonly booth?: string;
   readonly region?: string;
@@ -133,12 +185,23 @@ export async function simulate(
   const runtime = await startRuntime({
     dataDir,
     clock,
-    config: settings,
+    config: {
+      ...settings,
+      // A young tally window may differ by votes still being written. That lag is real time (a
+      // vote's way through broker, ingest and two recorders): under a speedup a second of it is
+      // minutes of simulated time, so the margin grows with the speedup as schedules do.
+      settleMs: Math.max(2 * 60_000, sim.speedup * 5_000),
+      // Likewise the votes a young window may differ by: the simulator casts `speedup` times a
+      // real day's votes per real second, so five real seconds of lag are that many more votes.
+      inFlightToleranceVotes: Math.max(50, sim.speedup * 5),
+    },
+    // As deployed: machines connect with certificates from the election CA, and the broker
+    // holds each to its own topics (the IoT policy), so denials reach the fleet monitor.
+    mqttTls: true,
     // The tally runs every simulated few minutes at most every second or two of real time.
     scheduleSpeedup: Math.min(sim.speedup, 60),
     runSchedules: true,
   });
-  const offlineDirs: string[] = [];
   try {
     const regions = Math.max(
       1,
@@ -168,14 +231,13 @@ export async function simulate(
       random,
       opensAt,
       closesAt,
-      offlineDirs,
+      join(dataDir, 'queues'),
       realStart,
       onProgress,
     );
   } finally {
     await runtime.stop();
     rmSync(dataDir, { recursive: true, force: true });
-    for (const dir of offlineDirs) rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -188,7 +250,7 @@ async function play(
   random: () => number,
   opensAt: number,
   closesAt: number,
-  offlineDirs: string[],
+  queueRoot: string,
   realStart: number,
   onProgress: (line: string) => void,
 ): Promise<SimulationReport> {
@@ -200,17 +262,24 @@ async function play(
   const acceptedAt = new Map<string, number>();
   const rejected: Record<string, number> = {};
   const alerts: SeenAlert[] = [];
+  // Votes cast on a connected gateway and not yet answered, by vote id: when each was cast
+  // (simulated). The clock holds while the oldest is more than a couple of minutes old.
+  const unanswered = new Map<string, number>();
   runtime.bus.listen((e) => {
     const d = e.detail as Record<string, unknown>;
-    if (e['detail-type'] === 'vote.accepted') acceptedAt.set(String(d.voteId), performance.now());
-    else if (e['detail-type'] === 'vote.rejected')
+    if (e['detail-type'] === 'vote.accepted') {
+      acceptedAt.set(String(d.voteId), performance.now());
+      unanswered.delete(String(d.voteId));
+    } else if (e['detail-type'] === 'vote.rejected') {
       rejected[String(d.reason)] = (rejected[String(d.reason)] ?? 0) + 1;
-    else if (e['detail-type'] === 'alert.raised') {
+      if (d.voteId !== undefined) unanswered.delete(String(d.voteId));
+    } else if (e['detail-type'] === 'alert.raised') {
       alerts.push({
         kind: String(d.kind),
         ...(d.machine ? { machine: String(d.machine) } : {}),
         ...(d.booth ? { booth: String(d.booth) } : {}),
         ...(d.region ? { region: String(d.region) } : {}),
+        ...(d.evidence === undefined ? {} : { evidence: d.evidence }),
         at: Number(d.firstSeen),
       });
     }
@@ -218,7 +287,23 @@ async function play(
 
   // Gateways, one per machine; an offline one points at a dead port until it comes back.
   const gateways = new Map<string, BoothGateway>();
-  const gatewayOptions = (machine: DemoMachine, mqttUrl: string, queueDir?: string) => ({
+  const ca = runtime.ca;
+  if (ca === undefined)
+    throw new Error('the simulator needs the runtime to run MQTT over TLS (no election CA)');
+  // Each machine's client certificate, issued once: a gateway swapped in after an offline
+  // spell presents the same one, as the same device would.
+  const certificates = new Map<string, Awaited<ReturnType<typeof issueMachineCertificate>>>();
+  const certificateOf = async (machine: DemoMachine) => {
+    let tls = certificates.get(machine.machineId);
+    if (tls === undefined) {
+      tls = await issueMachineCertificate(ca, machine.machineId);
+      certificates.set(machine.machineId, tls);
+    }
+    return tls;
+  };
+  // A machine's queue lives under the run's data directory (removed with it); a gateway swapped
+  // in after an offline spell resumes the same queue.
+  const gatewayOptions = async (machine: DemoMachine, mqttUrl: string) => ({
     stage,
     machineId: machine.machineId,
     boothId: machine.boothId,
@@ -228,17 +313,20 @@ async function play(
     mqttUrl,
     bucketMs: deps.config.bucketMs,
     clock: () => clock.now(),
-    ...(queueDir === undefined ? {} : { queueDir }),
+    tls: await certificateOf(machine),
+    queueDir: join(queueRoot, machine.machineId),
   });
   // Machines power on over the hour before polls open, not all in one instant: a few dozen
   // connecting at a time, each connected before the next wave.
   await inPool(machines.length, 32, async (i) => {
     const machine = machines[i]!;
-    const gateway = new BoothGateway(gatewayOptions(machine, runtime.mqttUrl));
+    const gateway = new BoothGateway(await gatewayOptions(machine, runtime.mqttUrl));
     await gateway.start();
     await gateway.connected();
     gateways.set(machine.machineId, gateway);
   });
+  // Every machine is on: the poll day's clock starts five minutes before opening.
+  clock.run();
 
   const boothToken = (machine: DemoMachine) =>
     runtime.tokens.mint({ role: 'booth', subject: machine.boothId });
@@ -272,14 +360,33 @@ async function play(
     return undefined;
   }
 
+  // Voters between arriving and pressing the button, by arrival: when each began (simulated).
+  const voting = new Map<number, number>();
+  let votingSeq = 0;
+  // Machines whose uplink is down: their votes wait in the queue by design.
+  const offlineNow = new Set<string>();
+
   async function vote(machine: DemoMachine, voterIndex: number): Promise<void> {
+    const id = votingSeq++;
+    voting.set(id, clock.now());
+    try {
+      await voteNow(machine, voterIndex);
+    } finally {
+      voting.delete(id);
+    }
+  }
+
+  async function voteNow(machine: DemoMachine, voterIndex: number): Promise<void> {
     const voter = demo.voters[voterIndex]!;
     const ballotToken = await verifyAt(machine, voter.ticket, voter.fingerprint);
     if (ballotToken === undefined) return;
     const candidates = demo.candidates.get(machine.constituencyId)!;
     const candidate = candidates[Math.floor(random() * candidates.length)]!;
+    const castSimAt = clock.now();
     const receipt = await gateways.get(machine.machineId)!.cast(ballotToken, candidate);
     castAt.set(receipt.voteId, performance.now());
+    if (!offlineNow.has(machine.machineId) && !acceptedAt.has(receipt.voteId))
+      unanswered.set(receipt.voteId, castSimAt);
     const key = `${machine.constituencyId}#${candidate}`;
     truth.set(key, (truth.get(key) ?? 0) + 1);
     sent++;
@@ -317,7 +424,8 @@ async function play(
 
   // Incidents, each at its own simulated hour.
   const injected: Injected[] = [];
-  const offRoute = new Set<string>();
+  // Machines carried away, and where they now are.
+  const offRoute = new Map<string, { lat: number; lon: number }>();
   const pick = () => machines[Math.floor(random() * machines.length)]!;
   const hourAt = (h: number) => opensAt + h * 3_600_000;
   const scheduled: { at: number; run: () => Promise<void> }[] = [];
@@ -331,7 +439,8 @@ async function play(
       run: async () => {
         injected.push({
           kind: 'booth-capture',
-          expected: ['vote-rate', 'burst-after-silence', 'booth-trend'],
+          // 24 extra votes also take the booth past its electorate.
+          expected: ['vote-rate', 'burst-after-silence', 'booth-trend', 'turnout-above-electorate'],
           machineId: machine.machineId,
           boothIds: [machine.boothId],
           regionId: machine.regionId,
@@ -411,10 +520,10 @@ async function play(
           boothIds: [machine.boothId],
           at: clock.now(),
         });
-        offRoute.add(machine.machineId);
         const place = placeOf(machine);
-        // Carried about 5 km north-east, reporting as it goes.
+        // Carried about 5 km north-east, reporting as it goes; it keeps reporting from there.
         for (let k = 1; k <= 3; k++) publishPosition(machine, place.lat + 0.015 * k, place.lon + 0.015 * k);
+        offRoute.set(machine.machineId, { lat: place.lat + 0.045, lon: place.lon + 0.045 });
       },
     });
   }
@@ -439,27 +548,71 @@ async function play(
     });
   }
   if (chosen.has('auth-failure-storm')) {
-    const target = pick();
+    const cloned = pick();
+    const others = machines.filter((m) => m.machineId !== cloned.machineId);
     scheduled.push({
       at: hourAt(8.5),
       run: async () => {
-        injected.push({
+        const incident: Injected = {
           kind: 'auth-failure-storm',
-          expected: ['bad-credentials'],
-          machineId: target.machineId,
-          boothIds: [target.boothId],
+          expected: ['authorization-failures'],
+          // Each probe connects with the machine's own client id and takes its session over; the
+          // real gateway reconnects, so the machine's connection count climbs as well.
+          related: ['reconnect-storm'],
+          machineId: cloned.machineId,
+          boothIds: [cloned.boothId],
           at: clock.now(),
-        });
-        // An intruder tries to publish as a machine it is not, again and again.
-        for (let k = 0; k < 20; k++) {
-          const intruder = await mqtt
-            .connectAsync(runtime.mqttUrl, { clientId: `intruder-${k}`, reconnectPeriod: 0 })
+        };
+        injected.push(incident);
+        // Someone holding a copy of this machine's certificate and key probes other machines'
+        // topics: a connection as the machine, publishes on votes topics that are not its own,
+        // dropped by the broker, then again. IoT Core counts these as the thing's authorization
+        // failures; Device Defender alarms on them.
+        const stolen = await certificateOf(cloned);
+        let probes = 0;
+        let dropped = 0;
+        for (let k = 0; k < 12; k++) {
+          const clone = await mqtt
+            .connectAsync(runtime.mqttUrl, {
+              clientId: cloned.machineId,
+              key: stolen.keyPem,
+              cert: stolen.certPem,
+              ca: stolen.caPem,
+              reconnectPeriod: 0,
+              connectTimeout: 5_000,
+            })
             .catch(() => undefined);
-          await intruder
-            ?.publishAsync(topics.votes(stage, target.machineId), '{"forged":true}', { qos: 1 })
+          if (clone === undefined) continue;
+          clone.on('error', () => undefined);
+          const closed = new Promise<boolean>((r) => clone.once('close', () => r(true)));
+          const victim = others[(k * 7) % others.length]!;
+          await clone
+            .publishAsync(topics.votes(stage, victim.machineId), '{"probe":true}', { qos: 0 })
+            .then(() => probes++)
             .catch(() => undefined);
-          await intruder?.endAsync(true).catch(() => undefined);
+          // The broker refuses the publish and drops the connection; waiting for that (not
+          // hanging up first) is what makes the publish reach the broker at all.
+          if (await Promise.race([closed, new Promise<boolean>((r) => setTimeout(() => r(false), 1_000))]))
+            dropped++;
+          await clone.endAsync(true).catch(() => undefined);
         }
+        // And intruders with no certificate at all: the TLS handshake refuses them before MQTT,
+        // so they never reach the broker's counters (nor do they in IoT Core).
+        let refusedAtHandshake = 0;
+        for (let k = 0; k < 5; k++) {
+          const intruder = await mqtt
+            .connectAsync(runtime.mqttUrl, {
+              clientId: `intruder-${k}`,
+              ca: stolen.caPem,
+              reconnectPeriod: 0,
+              connectTimeout: 5_000,
+            })
+            .catch(() => undefined);
+          if (intruder === undefined) refusedAtHandshake++;
+          else await intruder.endAsync(true).catch(() => undefined);
+        }
+        incident.endedAt = clock.now();
+        incident.detail = `${probes} probes on other machines' votes topics with the cloned certificate, ${dropped} dropped by the broker; ${refusedAtHandshake} of 5 intruders without one refused at the TLS handshake`;
       },
     });
   }
@@ -477,15 +630,17 @@ async function play(
       },
     });
     installDeps({ ...deps, voteStores: { ...deps.voteStores, secondary: downable } });
+    const outage: Injected = {
+      kind: 'secondary-outage',
+      expected: ['regions-diverged'],
+      boothIds: [],
+      at: Number.NaN,
+    };
     scheduled.push({
       at: hourAt(4.5),
       run: async () => {
-        injected.push({
-          kind: 'secondary-outage',
-          expected: ['regions-diverged'],
-          boothIds: [],
-          at: clock.now(),
-        });
+        outage.at = clock.now();
+        injected.push(outage);
         secondaryDown = true;
       },
     });
@@ -493,6 +648,7 @@ async function play(
       at: hourAt(5.5),
       run: async () => {
         secondaryDown = false;
+        outage.endedAt = clock.now();
       },
     });
   }
@@ -502,8 +658,6 @@ async function play(
     (_, k) => machines[(k * 7919 + 13) % machines.length]!,
   );
   for (const machine of offline) {
-    const queueDir = mkdtempSync(join(tmpdir(), `ballotstream-sim-${machine.machineId}-`));
-    offlineDirs.push(queueDir);
     scheduled.push({
       at: hourAt(sim.offline.atHour),
       run: async () => {
@@ -514,21 +668,26 @@ async function play(
           boothIds: [machine.boothId],
           at: clock.now(),
         });
-        await swapGateway(machine, 'mqtt://127.0.0.1:9', queueDir);
+        offlineNow.add(machine.machineId);
+        await swapGateway(machine, 'mqtts://127.0.0.1:9');
       },
     });
     scheduled.push({
       at: hourAt(sim.offline.atHour) + sim.offline.minutes * 60_000,
-      run: () => swapGateway(machine, runtime.mqttUrl, queueDir),
+      run: async () => {
+        await swapGateway(machine, runtime.mqttUrl);
+        offlineNow.delete(machine.machineId);
+      },
     });
   }
-  async function swapGateway(machine: DemoMachine, url: string, queueDir: string): Promise<void> {
+  async function swapGateway(machine: DemoMachine, url: string): Promise<void> {
     const old = gateways.get(machine.machineId)!;
     // Going offline: the gateway delivers what it holds first; coming back: the offline gateway's
-    // queue stays on disk and the replacement resumes it from the same directory.
+    // queue stays on disk and the replacement resumes it from the same directory, with the
+    // machine's same certificate.
     if (url !== runtime.mqttUrl) await old.drained();
     await old.stop();
-    const replacement = new BoothGateway(gatewayOptions(machine, url, queueDir));
+    const replacement = new BoothGateway(await gatewayOptions(machine, url));
     await replacement.start();
     gateways.set(machine.machineId, replacement);
   }
@@ -556,8 +715,7 @@ async function play(
   const jitterDegrees = sim.gps.jitterMeters / 111_000;
   const reportPositions = () => {
     for (const machine of machines) {
-      if (offRoute.has(machine.machineId)) continue;
-      const place = placeOf(machine);
+      const place = offRoute.get(machine.machineId) ?? placeOf(machine);
       publishPosition(
         machine,
         place.lat + normal(random) * jitterDegrees,
@@ -577,6 +735,7 @@ async function play(
   const inFlight = new Set<Promise<void>>();
   let nextArrival = 0;
   let lastProgress = 0;
+  let heldAt = 0;
   const track = (work: Promise<void>) => {
     const tracked = work.catch(() => undefined).finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
@@ -592,16 +751,37 @@ async function play(
       const a = plan[nextArrival++]!;
       track(vote(a.machine, a.voterIndex));
     }
+    // The day waits for the machine running it: while voters wait for the simulator, a voter
+    // has stood between verification and the button for minutes, a cast vote has gone minutes
+    // unanswered, or event deliveries (recorders, watchers) pile up, the clock holds. Under a
+    // speedup a second of real lag is minutes of simulated time; held, the platform sees voters
+    // when they came and tokens do not expire in the simulator's hands. A hold lasting half a
+    // minute of real time is let go, so a lost answer cannot stop the day.
+    const waitingSince = nextArrival < plan.length ? plan[nextArrival]!.at : Number.POSITIVE_INFINITY;
+    const oldestVoter = voting.values().next().value ?? now;
+    const oldestCast = unanswered.values().next().value ?? now;
+    const backlog = runtime.bus.pendingDeliveries();
+    const behindBy = Math.max(now - waitingSince, now - oldestVoter, now - oldestCast);
+    if (!clock.held && (behindBy > 120_000 || backlog > 400)) {
+      clock.hold();
+      heldAt = performance.now();
+    } else if (
+      clock.held &&
+      ((waitingSince > now && now - oldestVoter <= 60_000 && now - oldestCast <= 60_000 && backlog < 100) ||
+        performance.now() - heldAt > 30_000)
+    )
+      clock.run();
     if (performance.now() - lastProgress > 1000) {
       lastProgress = performance.now();
       const simTime = new Date(now).toISOString().slice(11, 16);
       const behind = nextArrival < plan.length ? Math.max(0, (now - plan[nextArrival]!.at) / 60_000) : 0;
       onProgress(
-        `[${simTime} UTC] arrived ${nextArrival}/${plan.length}  verified ${verified}  cast ${sent}  accepted ${acceptedAt.size}  rejected ${JSON.stringify(rejected)}  alerts ${alertSummary()}${behind > 1 ? `  (${behind.toFixed(0)} sim-min behind)` : ''}`,
+        `[${simTime} UTC] arrived ${nextArrival}/${plan.length}  verified ${verified}  cast ${sent}  accepted ${acceptedAt.size}  rejected ${JSON.stringify(rejected)}  alerts ${alertSummary()}${behind > 1 ? `  (${behind.toFixed(0)} sim-min behind)` : ''}  deliveries ${runtime.bus.pendingDeliveries()}${clock.held ? '  (clock held)' : ''}`,
       );
     }
     await new Promise((r) => setTimeout(r, inFlight.size >= sim.concurrency ? 2 : 10));
   }
+  clock.run();
   await Promise.all([...inFlight]);
   onProgress('polls closed: waiting for every gateway to deliver its queue…');
   await Promise.all([...gateways.values()].map((g) => g.drained()));
@@ -627,22 +807,27 @@ async function play(
   // Each incident against the alerts that name its machine, booth or region after it began.
   const used = new Set<SeenAlert>();
   const incidents: IncidentOutcome[] = injected.map((incident) => {
+    const names = (a: SeenAlert) =>
+      incident.boothIds.length === 0 ||
+      (incident.machineId !== undefined && a.machine === incident.machineId) ||
+      (a.booth !== undefined && incident.boothIds.includes(a.booth));
     const match = alerts.find(
-      (a) =>
-        incident.expected.includes(a.kind) &&
-        a.at >= incident.at - 60_000 &&
-        (incident.boothIds.length === 0 ||
-          (incident.machineId !== undefined && a.machine === incident.machineId) ||
-          (a.booth !== undefined && incident.boothIds.includes(a.booth))),
+      (a) => incident.expected.includes(a.kind) && a.at >= incident.at - 60_000 && names(a),
     );
+    // An expected alert on the subject from the incident on is this incident's (one raised
+    // before it began is a false alert); a related one only while the injection ran and one
+    // fleet window after.
+    // An incident with an end (the secondary region back) owns its expected alerts until the
+    // tally has had two windows to backfill and agree, not for the rest of the day.
+    const relatedUntil = (incident.endedAt ?? incident.at) + deps.config.monitoring.fleet.windowMs;
+    const expectedUntil =
+      incident.kind === 'secondary-outage' && incident.endedAt !== undefined
+        ? incident.endedAt + 2 * deps.config.tallyWindowMs + deps.config.settleMs
+        : Number.POSITIVE_INFINITY;
     for (const a of alerts) {
-      if (
-        incident.expected.includes(a.kind) &&
-        (incident.boothIds.length === 0 ||
-          (incident.machineId !== undefined && a.machine === incident.machineId) ||
-          (a.booth !== undefined && incident.boothIds.includes(a.booth)))
-      )
-        used.add(a);
+      if (!names(a) || a.at < incident.at - 60_000) continue;
+      if (incident.expected.includes(a.kind) && a.at <= expectedUntil) used.add(a);
+      else if (incident.related?.includes(a.kind) && a.at <= relatedUntil) used.add(a);
     }
     return {
       kind: incident.kind,
@@ -653,6 +838,7 @@ async function play(
       ...(match === undefined
         ? {}
         : { alert: match.kind, delaySeconds: Math.max(0, (match.at - incident.at) / 1000) }),
+      ...(incident.detail === undefined ? {} : { detail: incident.detail }),
     };
   });
   const falseAlerts = alerts
@@ -661,6 +847,7 @@ async function play(
       kind: a.kind,
       subject: a.machine ?? a.booth ?? a.region ?? '',
       at: new Date(a.at).toISOString(),
+      ...(a.evidence === undefined ? {} : { evidence: a.evidence }),
     }));
   const latencies = [...castAt]
     .flatMap(([id, t]) => (acceptedAt.has(id) ? [acceptedAt.get(id)! - t] : []))
@@ -671,6 +858,7 @@ async function play(
     voters: votersTotal,
     speedup: sim.speedup,
     realSeconds: (performance.now() - realStart) / 1000,
+    heldSeconds: clock.heldRealMs() / 1000,
     votes: { sent, accepted: acceptedAt.size, rejected, verificationRefusals },
     tally: {
       groundTruth: sum(truth),

@@ -76,6 +76,13 @@ export const monitoringSchema = z.object({
   fleet: z
     .object({
       windowMs: ms.default(60_000),
+      /**
+       * Authorization failures are counted over their own, longer window. A machine's gateway
+       * only ever publishes under its own topics, so any refusal is a probe or a misconfigured
+       * machine; counted per minute, a prober pacing itself below the allowance (four a minute,
+       * for hours) was never reported. Five minutes is Device Defender Detect's shortest window.
+       */
+      authWindowMs: ms.default(5 * 60_000),
       maxAuthFailures: count.default(5),
       /** Messages a machine may publish per window (votes + fixes + heartbeats). */
       maxMessages: count.default(120),

@@ -18,12 +18,26 @@ describe('the fleet security monitor', () => {
     expect(found[0]).toMatchObject({ machineId: 'm1', behaviour: 'authorization-failures', metricValue: 5 });
   });
 
-  it('stays silent on four failures a minute, every minute', () => {
+  it('fires on a prober pacing itself at four failures a minute, once per five minutes', () => {
     const monitor = new FleetMonitor(t);
     const found = [];
     for (let i = 0; i < 40; i++)
       found.push(
         ...monitor.observe({ kind: 'publish-denied', clientId: 'm1', topic: 'x', at: T0 + i * 15_001 }),
+      );
+    // Ten minutes of probing: the fifth failure (after a minute) and again five minutes later.
+    expect(found.map((v) => [v.behaviour, v.at - T0])).toEqual([
+      ['authorization-failures', 4 * 15_001],
+      ['authorization-failures', 24 * 15_001],
+    ]);
+  });
+
+  it('stays silent on a stray refusal every two minutes', () => {
+    const monitor = new FleetMonitor(t);
+    const found = [];
+    for (let i = 0; i < 30; i++)
+      found.push(
+        ...monitor.observe({ kind: 'publish-denied', clientId: 'm1', topic: 'x', at: T0 + i * 120_000 }),
       );
     expect(found).toEqual([]);
   });

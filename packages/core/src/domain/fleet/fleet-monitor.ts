@@ -46,13 +46,18 @@ export class FleetMonitor {
     const out: (Violation | undefined)[] = [];
     switch (activity.kind) {
       case 'publish-denied': {
-        slide(state.denied, at, t.windowMs);
+        slide(state.denied, at, t.authWindowMs);
         state.lastDeniedTopics = [...state.lastDeniedTopics.slice(-4), activity.topic];
         out.push(
-          this.over(activity.clientId, 'authorization-failures', state.denied.length, t.maxAuthFailures, at, {
-            windowMs: t.windowMs,
-            topics: state.lastDeniedTopics,
-          }),
+          this.over(
+            activity.clientId,
+            'authorization-failures',
+            state.denied.length,
+            t.maxAuthFailures,
+            at,
+            { windowMs: t.authWindowMs, topics: state.lastDeniedTopics },
+            t.authWindowMs,
+          ),
         );
         break;
       }
@@ -104,9 +109,18 @@ export class FleetMonitor {
     threshold: number,
     at: number,
     evidence: Record<string, unknown>,
+    windowMs = this.thresholds.windowMs,
   ): Violation | undefined {
     if (value < threshold) return undefined;
-    return this.violation(machineId, behaviour, value, threshold, at, { count: value, ...evidence });
+    return this.violation(
+      machineId,
+      behaviour,
+      value,
+      threshold,
+      at,
+      { count: value, ...evidence },
+      windowMs,
+    );
   }
 
   private violation(
@@ -116,11 +130,12 @@ export class FleetMonitor {
     threshold: number,
     at: number,
     evidence: Record<string, unknown>,
+    windowMs = this.thresholds.windowMs,
   ): Violation | undefined {
     // One violation per behaviour and machine per window: Detect, too, alarms once until cleared.
     const key = `${machineId}|${behaviour}`;
     const last = this.lastFired.get(key);
-    if (last !== undefined && at - last < this.thresholds.windowMs) return undefined;
+    if (last !== undefined && at - last < windowMs) return undefined;
     this.lastFired.set(key, at);
     return { machineId, behaviour, metricValue, threshold, evidence, at };
   }
