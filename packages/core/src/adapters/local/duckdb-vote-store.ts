@@ -141,17 +141,17 @@ export class DuckDbVoteStore implements VoteStore {
         // (a whole number of ms): bound as a parameter, the modulus is not folded and the same
         // count took three times as long. Windows that follow each other (the usual case: the
         // latest ones, or a whole day) need only the bucket range, which lets DuckDB skip row
-        // groups outside it.
+        // groups outside it. The election is one value, so it is not a grouping key.
         const windowOf = `bucket_start - bucket_start % ${width}`;
         const contiguous = new Set(windows).size === Number((last - first) / width) + 1;
         await this.connection.run(
           `INSERT INTO tallies
-           SELECT election_id, ${windowOf}, constituency_id, candidate_id, count(*)
+           SELECT ?::VARCHAR, ${windowOf}, constituency_id, candidate_id, count(*)
            FROM votes
            WHERE election_id = ? AND bucket_start >= ? AND bucket_start < ?
              ${contiguous ? '' : `AND ${windowOf} IN (${list})`}
-           GROUP BY ALL`,
-          [electionId, first, last + width, ...(contiguous ? [] : windows)],
+           GROUP BY ${windowOf}, constituency_id, candidate_id`,
+          [electionId, electionId, first, last + width, ...(contiguous ? [] : windows)],
         );
         await this.connection.run('COMMIT');
       } catch (error) {
