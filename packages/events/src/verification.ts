@@ -72,6 +72,8 @@ export const voterVerified = defineEvent({
     boothId: idSchema,
     machineId: idSchema,
     verifiedAt: isoTimeSchema,
+    /** The voter is registered at another booth; absent when the registry named no booth. */
+    visitor: z.boolean().optional(),
   }),
 });
 

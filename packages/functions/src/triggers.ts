@@ -602,6 +602,18 @@ export const triggers = [
   },
   {
     kind: 'event',
+    name: 'watchVerifiedVisitors',
+    description:
+      'Counts voters verified at a booth who are registered at another, so the turnout rule allows for them.',
+    pattern: on('ballotstream.verification', 'voter.verified'),
+    region: 'primary',
+    retries: 2,
+    handler: { file: 'anomaly/watch', export: 'verified' },
+    publishes: [],
+    reaches: {},
+  },
+  {
+    kind: 'event',
     name: 'watchRegionsDiverged',
     description: 'The two regions disagreeing on a tally window is an anomaly for the national desk.',
     pattern: on('ballotstream.tally', 'tally.diverged'),

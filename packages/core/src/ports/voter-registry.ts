@@ -5,6 +5,8 @@ export interface RegisteredVoter {
   /** Where the registry keeps the voter's photo; the clerk compares it with the person present. */
   readonly photoRef: string;
   readonly constituencyId: string;
+  /** The booth the voter is registered at, when the registry says (voters may vote at any booth). */
+  readonly boothId?: string;
   /** False when the registry says this person may not vote (deceased, struck off, under age). */
   readonly eligible: boolean;
 }

@@ -6,6 +6,7 @@ import {
   voteAccepted,
   voteRejected,
   voterRejected,
+  voterVerified,
 } from '@ballotstream/events';
 import type { Deps } from '../shared/deps';
 import { eventHandler, scheduledHandler } from '../shared/events';
@@ -52,6 +53,14 @@ export const accepted = eventHandler('watchVotes.accepted', voteAccepted, async 
     await electorateOf(deps, vote.boothId),
   );
   return publishFindings(deps, findings, at);
+});
+
+/** On `voter.verified`: counts visitors (voters registered elsewhere) at the booth for the turnout rule. */
+export const verified = eventHandler('watchVotes.verified', voterVerified, async (verification, deps) => {
+  if (verification.visitor === true) {
+    monitorsOf(deps).detector.voterVerified({ boothId: verification.boothId }, true);
+  }
+  return { findings: 0 };
 });
 
 /** On `vote.rejected`: bad signatures or tokens from one machine, votes outside poll hours. */

@@ -58,7 +58,8 @@ export const handler = httpRoute(
         message: describeRefusal(result.error),
       });
     }
-    await publisher.publish([eventOf(voterVerified, { ...where, verifiedAt: at })]);
-    return json(201, result.value);
+    const { visitor, ...grant } = result.value;
+    await publisher.publish([eventOf(voterVerified, { ...where, verifiedAt: at, visitor })]);
+    return json(201, grant);
   },
 );

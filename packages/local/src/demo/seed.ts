@@ -127,7 +127,12 @@ export async function seedDemoElection(
  * Enrols demo voter number `v`: fingerprint with the biometric port, a signed ticket, and the same
  * records the issue centre writes, so status reads and reissue work on demo voters.
  */
-export async function enrolDemoVoter(deps: Deps, v: number, now: number): Promise<DemoVoter> {
+export async function enrolDemoVoter(
+  deps: Deps,
+  v: number,
+  now: number,
+  homeBoothId?: string,
+): Promise<DemoVoter> {
   const { records } = deps;
   const electionId = deps.config.electionId;
   const voterId = `voter-${String(v).padStart(7, '0')}`;
@@ -137,7 +142,12 @@ export async function enrolDemoVoter(deps: Deps, v: number, now: number): Promis
   const ticketId = `t-${v}`;
   const claims = { ticketId, electionId, voterKey, issuedAt: now, expiresAt: now + 7 * 24 * 3600_000 };
   const ticket = await mintTicket(deps.ticketKeys, claims);
-  await records.put('tickets', { ...recordKeys.ticket(ticketId), ...claims, status: 'issued' });
+  await records.put('tickets', {
+    ...recordKeys.ticket(ticketId),
+    ...claims,
+    status: 'issued',
+    ...(homeBoothId === undefined ? {} : { homeBoothId }),
+  });
   await records.put('voters', { ...recordKeys.voterTicket(voterKey, electionId), ticketId });
   return { voterId, ticket, fingerprint };
 }

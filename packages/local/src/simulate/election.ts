@@ -28,7 +28,13 @@ export async function inPool(
  * flight, so the durable store's group commit makes seeding a national-sized election take
  * seconds instead of minutes. Booth and voter ids match the demo's.
  */
-export async function seedElectionFast(deps: Deps, size: DemoSize, concurrency = 256): Promise<DemoElection> {
+export async function seedElectionFast(
+  deps: Deps,
+  size: DemoSize,
+  concurrency = 256,
+  /** Booths voters are registered at, in plan order: voter i's home is booth i mod this. */
+  homeBooths?: number,
+): Promise<DemoElection> {
   const { records, config } = deps;
   const electionId = config.electionId;
   const plan: (Omit<DemoMachine, 'privateKey'> & { r: number; c: number; b: number })[] = [];
@@ -93,7 +99,8 @@ export async function seedElectionFast(deps: Deps, size: DemoSize, concurrency =
   const voters: DemoVoter[] = new Array(size.voters);
   const now = deps.clock.now();
   await inPool(size.voters, concurrency, async (i) => {
-    voters[i] = await enrolDemoVoter(deps, i + 1, now);
+    const home = homeBooths === undefined ? undefined : plan[i % Math.min(homeBooths, plan.length)]?.boothId;
+    voters[i] = await enrolDemoVoter(deps, i + 1, now, home);
   });
   return { electionId, machines, voters, candidates };
 }

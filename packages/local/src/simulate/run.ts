@@ -209,13 +209,19 @@ export async function simulate(
     );
     const perRegion = Math.ceil(sim.booths / (sim.boothsPerConstituency * regions));
     onProgress(`seeding ${sim.booths} booths and ${sim.booths * sim.votersPerBooth} voters…`);
-    const demo = await seedElectionFast(runtime.deps, {
-      regions,
-      constituenciesPerRegion: perRegion,
-      candidatesPerConstituency: sim.candidatesPerConstituency,
-      boothsPerConstituency: sim.boothsPerConstituency,
-      voters: sim.booths * sim.votersPerBooth,
-    });
+    const demo = await seedElectionFast(
+      runtime.deps,
+      {
+        regions,
+        constituenciesPerRegion: perRegion,
+        candidatesPerConstituency: sim.candidatesPerConstituency,
+        boothsPerConstituency: sim.boothsPerConstituency,
+        voters: sim.booths * sim.votersPerBooth,
+      },
+      256,
+      // Voter i is registered at booth i mod booths, as the day's plan below sends them home.
+      sim.booths,
+    );
     const machines = demo.machines.slice(0, sim.booths);
     await createEntity(runtime.deps as Parameters<typeof createEntity>[0], {
       entity: 'election',

@@ -8,6 +8,7 @@ const registeredVoterSchema = z.object({
   name: z.string(),
   photoRef: z.string(),
   constituencyId: z.string(),
+  boothId: z.string().optional(),
   eligible: z.boolean(),
 });
 

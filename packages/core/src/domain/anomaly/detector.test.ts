@@ -99,4 +99,16 @@ describe('the anomaly detector over a stream of observations', () => {
     for (let i = 0; i < 4; i++) found.push(...detector.voteAccepted(vote('m1'), T0 + i * 60_000, 3));
     expect(found.map((f) => f.rule)).toEqual(['turnout-above-electorate']);
   });
+
+  it('counts voters verified from other booths before calling turnout too high', () => {
+    const detector = new AnomalyDetector({ monitoring: defaultMonitoring(), cooldownMs: 0 });
+    const booth = vote('m1').boothId!;
+    detector.voterVerified({ boothId: booth }, true);
+    detector.voterVerified({ boothId: booth }, false);
+    const found = [];
+    for (let i = 0; i < 4; i++) found.push(...detector.voteAccepted(vote('m1'), T0 + i * 60_000, 3));
+    expect(found).toEqual([]);
+    found.push(...detector.voteAccepted(vote('m1'), T0 + 4 * 60_000, 3));
+    expect(found.map((f) => [f.rule, f.evidence.visitors])).toEqual([['turnout-above-electorate', 1]]);
+  });
 });

@@ -63,6 +63,8 @@ interface BoothState {
   placement: Placement;
   votes: number;
   electorate?: number;
+  /** Voters verified here who are registered at another booth. */
+  visitors: number;
   candidates: Map<string, number>;
   refusalTimes: number[];
   refusalReasons: Record<string, number>;
@@ -116,8 +118,13 @@ export class AnomalyDetector {
       voteRateRule(subject, machine.voteTimes, at, this.m.votes),
       burstAfterSilenceRule(subject, machine.voteTimes, at, this.m.votes),
       outsidePollHoursRule(subject, at, this.m.pollHours),
-      turnoutRule(boothSubject(vote), booth.votes, booth.electorate),
+      turnoutRule(boothSubject(vote), booth.votes, booth.electorate, booth.visitors),
     ]);
+  }
+
+  /** A voter verified at a booth; a visitor (registered elsewhere) widens what its turnout may reach. */
+  voterVerified(placement: Placement & { boothId: string }, visitor: boolean): void {
+    if (visitor) this.booth(placement).visitors++;
   }
 
   /** Ingest refused a vote from a machine. */
@@ -264,6 +271,7 @@ export class AnomalyDetector {
       state = {
         placement: { ...placement, machineId: undefined },
         votes: 0,
+        visitors: 0,
         candidates: new Map(),
         refusalTimes: [],
         refusalReasons: {},

@@ -111,6 +111,14 @@ describe('turnout above the electorate', () => {
     });
   });
 
+  it('allows for the visitors verified there, and no more', () => {
+    expect(turnoutRule(subject, 1230, 1200, 30)).toBeUndefined();
+    expect(turnoutRule(subject, 1231, 1200, 30)).toMatchObject({
+      rule: 'turnout-above-electorate',
+      evidence: { votes: 1231, electorate: 1200, visitors: 30 },
+    });
+  });
+
   it('stays silent at full turnout, and when the electorate is unknown', () => {
     expect(turnoutRule(subject, 1200, 1200)).toBeUndefined();
     expect(turnoutRule(subject, 5000, undefined)).toBeUndefined();

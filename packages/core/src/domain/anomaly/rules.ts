@@ -93,14 +93,23 @@ export function outsidePollHoursRule(subject: Subject, at: number, hours: PollHo
   };
 }
 
-/** Turnout above the booth's electorate: more votes than people registered there. */
+/**
+ * Turnout above the booth's electorate: more votes than people registered there, beyond the
+ * visitors (voters registered elsewhere) verified there, since anyone may vote at any booth.
+ */
 export function turnoutRule(
   subject: Subject,
   votes: number,
   electorate: number | undefined,
+  visitors = 0,
 ): Finding | undefined {
-  if (electorate === undefined || votes <= electorate) return undefined;
-  return { rule: 'turnout-above-electorate', severity: 'critical', subject, evidence: { votes, electorate } };
+  if (electorate === undefined || votes <= electorate + visitors) return undefined;
+  return {
+    rule: 'turnout-above-electorate',
+    severity: 'critical',
+    subject,
+    evidence: { votes, electorate, visitors },
+  };
 }
 
 /** Repeated verification refusals at one booth within the window. */

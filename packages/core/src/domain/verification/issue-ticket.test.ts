@@ -28,6 +28,7 @@ beforeEach(async () => {
       name: 'Asha Rao',
       photoRef: 'photos/IN-0001.jpg',
       constituencyId: 'c-1',
+      boothId: 'booth-7',
       eligible: true,
     },
     {
@@ -111,6 +112,10 @@ describe('the issue centre', () => {
       error: 'ticket-revoked',
     });
     expect(await deps.biometrics.match(second.value.voterKey, finger('f'))).toBe('match');
+    // Both tickets name the booth the registry has the voter at, so a booth elsewhere sees a visitor.
+    for (const id of [first.value.ticketId, second.value.ticketId]) {
+      expect((await records.get('tickets', recordKeys.ticket(id)))?.homeBoothId).toBe('booth-7');
+    }
   });
 
   it('lets a revoked live ticket be reissued, which repairs a crash half-way through a reissue', async () => {

@@ -64,7 +64,7 @@ export async function issueTicket(
   const voterKey = deps.pseudonyms.voterKey(input.voterId);
   if (await hasVoted(deps, voterKey)) return err('already-voted');
 
-  const minted = await mintAndRecord(deps, voterKey, input.issuedBy);
+  const minted = await mintAndRecord(deps, voterKey, input.issuedBy, undefined, person.boothId);
   // The ticket record exists before the voter points at it: a crash in between leaves only a
   // record of a ticket nobody was handed, and the voter free to be issued again.
   const reserved = await deps.records.put(
@@ -111,7 +111,8 @@ export async function reissueTicket(
   if (live?.ticketId !== input.ticketId) return err('ticket-revoked');
   if (await hasVoted(deps, voterKey)) return err('already-voted');
 
-  const minted = await mintAndRecord(deps, voterKey, input.issuedBy, input.ticketId);
+  const home = typeof old.homeBoothId === 'string' ? old.homeBoothId : undefined;
+  const minted = await mintAndRecord(deps, voterKey, input.issuedBy, input.ticketId, home);
   await markRevoked(deps, input.ticketId, `reissued: ${input.reason}`);
   const swapped = await deps.records.update(
     'voters',
@@ -172,6 +173,7 @@ async function mintAndRecord(
   voterKey: string,
   issuedBy: string | undefined,
   replaces?: string,
+  homeBoothId?: string,
 ): Promise<Omit<IssuedTicket, 'photoRef'>> {
   const ticketId = newTicketId();
   const issuedAt = deps.clock.now();
@@ -186,6 +188,8 @@ async function mintAndRecord(
       status: 'issued',
       ...(issuedBy === undefined ? {} : { issuedBy }),
       ...(replaces === undefined ? {} : { replaces }),
+      // The booth the voter is registered at: a verification elsewhere counts as a visitor there.
+      ...(homeBoothId === undefined ? {} : { homeBoothId }),
     },
     { kind: 'absent' },
   );

@@ -35,7 +35,10 @@ let keys: MemoryTicketKeys;
 
 const fingerprint = (voter: string) => Buffer.from(`finger:${voter}`).toString('base64url');
 
-async function ticketFor(voter: string, overrides: { electionId?: string; expiresAt?: number } = {}) {
+async function ticketFor(
+  voter: string,
+  overrides: { electionId?: string; expiresAt?: number; homeBoothId?: string } = {},
+) {
   const ticketId = `t-${voter}`;
   const claims = {
     ticketId,
@@ -44,7 +47,8 @@ async function ticketFor(voter: string, overrides: { electionId?: string; expire
     issuedAt: now - 1000,
     expiresAt: overrides.expiresAt ?? now + 86_400_000,
   };
-  await records.put('tickets', { ...recordKeys.ticket(ticketId), ...claims, status: 'issued' });
+  const home = overrides.homeBoothId === undefined ? {} : { homeBoothId: overrides.homeBoothId };
+  await records.put('tickets', { ...recordKeys.ticket(ticketId), ...claims, status: 'issued', ...home });
   await deps.biometrics.enrol(claims.voterKey, Buffer.from(fingerprint(voter), 'base64url'));
   return mintTicket(keys, claims);
 }
@@ -250,6 +254,25 @@ describe('the claim protocol at every crash point', () => {
     expect(await verifyVoter(deps, { ...body, machineId: 'm-2', boothId: 'booth-of-m-2' })).toEqual({
       ok: false,
       error: 'already-voted',
+    });
+  });
+});
+
+describe('a voter verified away from home', () => {
+  it('is a visitor at another booth than the one the ticket names, and not at home', async () => {
+    const at = async (voter: string, machine: string) =>
+      verifyVoter(deps, {
+        ticket: await ticketFor(voter, { homeBoothId: 'booth-of-m-1' }),
+        fingerprint: fingerprint(voter),
+        boothId: `booth-of-${machine}`,
+        machineId: machine,
+      });
+    expect(await at('home-voter', 'm-1')).toMatchObject({ ok: true, value: { visitor: false } });
+    expect(await at('away-voter', 'm-2')).toMatchObject({ ok: true, value: { visitor: true } });
+    // A ticket that names no booth (the registry had none) makes no one a visitor.
+    expect(await verifyVoter(deps, await request('unplaced', 'm-2'))).toMatchObject({
+      ok: true,
+      value: { visitor: false },
     });
   });
 });

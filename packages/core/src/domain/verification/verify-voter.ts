@@ -31,6 +31,11 @@ export interface BallotGrant {
   readonly machineId: string;
   /** When the token stops being accepted, rounded up to the secrecy bucket. */
   readonly expiresAt: number;
+  /**
+   * The voter is registered at another booth (voters may vote anywhere): the booth's turnout may
+   * then pass its own electorate without anything being wrong.
+   */
+  readonly visitor: boolean;
 }
 
 /** Rounds a time up to the end of its secrecy bucket, so it cannot be told apart within it. */
@@ -85,7 +90,9 @@ export async function verifyVoter(
   if (claimed.value.cacheHeld) {
     await bestEffort(() => deps.cache.confirm(deps.electionId, claims.voterKey, claims.ticketId, attempt.id));
   }
-  return granted;
+  if (!granted.ok) return granted;
+  const home = ticket.homeBoothId;
+  return ok({ ...granted.value, visitor: typeof home === 'string' && home !== request.boothId });
 }
 
 /** One verification attempt: the secret the booth holds, and what may be stored of it. */
@@ -175,7 +182,7 @@ async function grantBallot(
   machineId: string,
   attempt: Attempt,
   now: number,
-): Promise<Result<BallotGrant, VerificationRefusal>> {
+): Promise<Result<Omit<BallotGrant, 'visitor'>, VerificationRefusal>> {
   const ballotToken = ballotTokenOf(attempt);
   const expiresAt = roundUpToBucket(now + deps.ballotTokenTtlMs, deps.bucketMs);
   const key = recordKeys.ballotToken(sha256(ballotToken));
