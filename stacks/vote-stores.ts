@@ -23,34 +23,24 @@ function timestreamStore(region: Region): VoteStore {
     },
     { ...inRegion(region), retainOnDelete: keepsData },
   );
-  const table = new aws.timestreamwrite.Table(
-    `VoteTable${suffix}`,
-    {
-      databaseName: database.databaseName,
-      tableName: TIMESTREAM_TABLE,
-      retentionProperties: {
-        memoryStoreRetentionPeriodInHours: 24,
-        magneticStoreRetentionPeriodInDays: 3650,
+  // Both tables take writes older than the memory store keeps: votes from a booth that was
+  // offline for hours, and the recount of a window such a vote re-opened.
+  const tableOf = (name: string, tableName: string) =>
+    new aws.timestreamwrite.Table(
+      name,
+      {
+        databaseName: database.databaseName,
+        tableName,
+        retentionProperties: {
+          memoryStoreRetentionPeriodInHours: 24,
+          magneticStoreRetentionPeriodInDays: 3650,
+        },
+        magneticStoreWriteProperties: { enableMagneticStoreWrites: true },
       },
-      // Votes from a booth that was offline for hours arrive older than the memory store keeps.
-      magneticStoreWriteProperties: { enableMagneticStoreWrites: true },
-    },
-    { ...inRegion(region), retainOnDelete: keepsData },
-  );
-  const tallies = new aws.timestreamwrite.Table(
-    `TallyTable${suffix}`,
-    {
-      databaseName: database.databaseName,
-      tableName: TIMESTREAM_TALLY_TABLE,
-      retentionProperties: {
-        memoryStoreRetentionPeriodInHours: 24,
-        magneticStoreRetentionPeriodInDays: 3650,
-      },
-      // A late vote re-opens a window older than the memory store keeps; its recount is rewritten.
-      magneticStoreWriteProperties: { enableMagneticStoreWrites: true },
-    },
-    { ...inRegion(region), retainOnDelete: keepsData },
-  );
+      { ...inRegion(region), retainOnDelete: keepsData },
+    );
+  const table = tableOf(`VoteTable${suffix}`, TIMESTREAM_TABLE);
+  const tallies = tableOf(`TallyTable${suffix}`, TIMESTREAM_TALLY_TABLE);
   return {
     arns: { kind: 'timestream', table: table.arn, tallies: tallies.arn },
     link: new sst.Linkable(LINKS.voteStore[region], {
