@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectEveryVoteCountedOnce } from './exactly-once-checks';
 import { runExactlyOnceScenario, type ScenarioOutcome } from './exactly-once-scenario';
 
 describe('exactly-once counting through the real MQTT path (2,000 votes)', () => {
@@ -15,19 +16,7 @@ describe('exactly-once counting through the real MQTT path (2,000 votes)', () =>
   });
 
   it('tallies every vote exactly once despite double delivery, reordering, a gateway offline for hours and one killed mid-queue', () => {
-    const truthTotal = [...outcome.truth.values()].reduce((a, b) => a + b, 0);
-    expect(truthTotal).toBe(2_000);
-    expect(outcome.killedAt.delivered).toBeGreaterThan(0);
-    expect(outcome.killedAt.delivered).toBeLessThan(outcome.killedAt.cast);
-    expect(outcome.tallied).toEqual(outcome.truth);
-    expect(outcome.countryTotal).toBe(truthTotal);
-    expect(outcome.regions.primary).toEqual(outcome.truth);
-    expect(outcome.regions.secondary).toEqual(outcome.truth);
-    expect(outcome.rejected).toBe(0);
-    // The recorders never gave up on a vote (other subscribers' dead letters are theirs to judge).
-    expect(outcome.deadLetters.get('recordVotePrimary')).toBeUndefined();
-    expect(outcome.deadLetters.get('recordVoteSecondary')).toBeUndefined();
-    expect(outcome.resultChecks.map((r) => r.type)).toEqual(['result.verified', 'result.verified']);
+    expectEveryVoteCountedOnce(outcome, 2_000);
   });
 
   it('proves over every stored vote of both regions that no vote can be traced to its voter', () => {

@@ -1,20 +1,14 @@
 import { Redis } from 'ioredis';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { startPrivateRedis } from '../../src/testing/private-redis';
-import { type RaceOutcome, raceVerifications } from '../../src/testing/verification-races';
+import { raceVerifications } from '../../src/testing/verification-races';
+import { expectOneWinnerPerVoter, raceWithRedisFlushedMidRun } from '../verification-race-checks';
 
 // This file uses Redis database 2 of the shared server, and flushes only that one.
 const sharedRedis = process.env.REDIS_URL ? `${process.env.REDIS_URL.replace(/\/\d*$/, '')}/2` : undefined;
 
 const VOTERS = 1000;
 const ATTEMPTS = 8;
-
-function expectOneWinnerPerVoter(outcome: RaceOutcome): void {
-  expect(outcome.failed).toBe(0);
-  expect(outcome.byStatus).toEqual({ 201: VOTERS, 409: VOTERS * (ATTEMPTS - 1) });
-  expect(outcome.byError).toEqual({ 'already-voted': VOTERS * (ATTEMPTS - 1) });
-  expect(new Set(outcome.tokens).size).toBe(VOTERS);
-}
 
 describe.skipIf(sharedRedis === undefined)(
   '1,000 voters × 8 booths against real Redis (REDIS_URL is set)',
@@ -25,25 +19,14 @@ describe.skipIf(sharedRedis === undefined)(
       redis.disconnect();
       expectOneWinnerPerVoter(
         await raceVerifications({ voters: VOTERS, attemptsPerVoter: ATTEMPTS, redisUrl: sharedRedis! }),
+        VOTERS,
+        ATTEMPTS,
       );
     });
 
     it('gives exactly 1,000 successes and 7,000 already-voted with the Redis database flushed mid-run', async () => {
-      const redis = new Redis(sharedRedis!);
-      await redis.flushdb();
-      let keysAtFlush = 0;
-      const outcome = await raceVerifications({
-        voters: VOTERS,
-        attemptsPerVoter: ATTEMPTS,
-        redisUrl: sharedRedis!,
-        atHalfway: async () => {
-          keysAtFlush = await redis.dbsize();
-          await redis.flushdb();
-        },
-      });
-      redis.disconnect();
-      expect(keysAtFlush).toBeGreaterThan(0);
-      expectOneWinnerPerVoter(outcome);
+      const outcome = await raceWithRedisFlushedMidRun(sharedRedis!, VOTERS, ATTEMPTS);
+      expectOneWinnerPerVoter(outcome, VOTERS, ATTEMPTS);
     });
   },
 );
@@ -59,6 +42,8 @@ describe('1,000 voters × 8 booths when Redis dies', () => {
           redisUrl: redis.url,
           atHalfway: () => redis.kill(),
         }),
+        VOTERS,
+        ATTEMPTS,
       );
     } finally {
       await redis.kill();
@@ -71,6 +56,8 @@ describe('1,000 voters × 8 booths when Redis dies', () => {
     await redis.kill();
     expectOneWinnerPerVoter(
       await raceVerifications({ voters: VOTERS, attemptsPerVoter: ATTEMPTS, redisUrl: url }),
+      VOTERS,
+      ATTEMPTS,
     );
   });
 });
