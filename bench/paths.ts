@@ -6,11 +6,12 @@ import { DuckDbVoteStore, LmdbRecordStore } from '@ballotstream/core/adapters/lo
 import { systemClock } from '@ballotstream/core/ports';
 import { BoothGateway } from '@ballotstream/gateway';
 import type { DemoElection, DemoMachine } from '@ballotstream/local/demo/seed';
+import { boothVerificationEvent } from '@ballotstream/local/runtime/booth-event';
 import { lambdaContext, loadHandler } from '@ballotstream/local/runtime/handlers';
 import { type Runtime, startRuntime } from '@ballotstream/local/runtime/runtime';
 import { seedElectionFast } from '@ballotstream/local/simulate/election';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { atConcurrency, percentile, type Rate, timed } from './measure';
 
 /** A runtime on real Redis with a seeded election, shared by the verification and vote paths. */
@@ -43,39 +44,6 @@ export async function openProjectBench(redisUrl: string, voters: number): Promis
   };
 }
 
-/** The API Gateway v2 event a booth's `POST /verifications` becomes, with the booth's JWT claims. */
-function verificationEvent(body: unknown, machine: DemoMachine): APIGatewayProxyEventV2 {
-  const now = Date.now();
-  return {
-    version: '2.0',
-    routeKey: 'POST /verifications',
-    rawPath: '/verifications',
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'bench',
-      domainName: 'bench',
-      domainPrefix: 'bench',
-      http: {
-        method: 'POST',
-        path: '/verifications',
-        protocol: 'HTTP/1.1',
-        sourceIp: '127.0.0.1',
-        userAgent: '',
-      },
-      requestId: `bench-${now}`,
-      routeKey: 'POST /verifications',
-      stage: '$default',
-      time: new Date(now).toUTCString(),
-      timeEpoch: now,
-      authorizer: { jwt: { claims: { sub: machine.boothId, 'custom:role': 'booth' }, scopes: [] } },
-    } as APIGatewayProxyEventV2['requestContext'],
-  };
-}
-
 export interface GrantedBallot {
   readonly machine: DemoMachine;
   readonly ballotToken: string;
@@ -105,7 +73,7 @@ export async function verifications(
       machineId: machine.machineId,
     };
     const result = (await entry(
-      verificationEvent(body, machine),
+      boothVerificationEvent(JSON.stringify(body), machine.boothId),
       lambdaContext('verifyVoter'),
     )) as APIGatewayProxyStructuredResultV2;
     if (result.statusCode !== 201) {

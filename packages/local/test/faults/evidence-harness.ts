@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { readTallies } from '@ballotstream/core';
 import { type SignedVoteFields, topics, type VoteMessage, voteSigningBytes } from '@ballotstream/events';
 import type { DemoElection, DemoMachine, DemoSize } from '@ballotstream/local/demo/seed';
+import { boothVerificationEvent } from '@ballotstream/local/runtime/booth-event';
 import { lambdaContext, loadHandler } from '@ballotstream/local/runtime/handlers';
 import { type Runtime, type RuntimeOptions, startRuntime } from '@ballotstream/local/runtime/runtime';
 import { seedElectionFast } from '@ballotstream/local/simulate/election';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import mqtt from 'mqtt';
 
 export const faultElection: DemoSize = {
@@ -64,41 +65,6 @@ export async function startDrill(
   };
 }
 
-/** The API Gateway v2 event of a booth's `POST /verifications`, carrying the booth's JWT claims. */
-export function boothEvent(body: string, machine?: DemoMachine): APIGatewayProxyEventV2 {
-  const now = Date.now();
-  return {
-    version: '2.0',
-    routeKey: 'POST /verifications',
-    rawPath: '/verifications',
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json' },
-    body,
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'faults',
-      domainName: 'faults',
-      domainPrefix: 'faults',
-      http: {
-        method: 'POST',
-        path: '/verifications',
-        protocol: 'HTTP/1.1',
-        sourceIp: '127.0.0.1',
-        userAgent: '',
-      },
-      requestId: randomUUID(),
-      routeKey: 'POST /verifications',
-      stage: '$default',
-      time: new Date(now).toUTCString(),
-      timeEpoch: now,
-      authorizer: {
-        jwt: { claims: { sub: machine?.boothId ?? 'booth', 'custom:role': 'booth' }, scopes: [] },
-      },
-    } as APIGatewayProxyEventV2['requestContext'],
-  };
-}
-
 /** A voter granted a ballot at a machine. */
 export interface Ballot {
   readonly voterIndex: number;
@@ -128,7 +94,7 @@ export async function verify(
         machineId: machine.machineId,
       });
       const result = (await entry(
-        boothEvent(body, machine),
+        boothVerificationEvent(body, machine.boothId),
         lambdaContext('verifyVoter'),
       )) as APIGatewayProxyStructuredResultV2;
       const parsed = JSON.parse(result.body ?? '{}') as { ballotToken?: string; error?: string };
