@@ -9,6 +9,7 @@ export * from './envelope';
 export * from './fleet';
 export * from './machine-messages';
 export * from './messages';
+export * from './queue';
 export * from './receipts';
 export * from './registry';
 export * from './results';

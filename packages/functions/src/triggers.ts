@@ -38,6 +38,29 @@ interface TriggerBase {
   readonly reservedConcurrency?: number;
 }
 
+/**
+ * A target that reads through a queue in batches, not one invocation per message: in AWS the rule
+ * (EventBridge or IoT) puts each message on an SQS queue and the function reads it with an event
+ * source mapping of this batch size and batching window, reporting failed records one by one;
+ * locally the bus or broker hands the target what is waiting, up to `size`, as soon as it is free.
+ * For the busiest streams, where per-invocation cost would otherwise dominate.
+ */
+export interface QueueBatching {
+  /** Most messages per invocation (SQS allows up to 10,000; above 10 needs a window of 1 s or more). */
+  readonly size: number;
+  /** How long AWS gathers messages before invoking (0-300 s). */
+  readonly windowSeconds: number;
+}
+
+/**
+ * Deliveries of a queued message before it goes to the dead-letter queue (SQS maxReceiveCount):
+ * an event trigger's first attempt and its retries; a topic rule's, as the local broker retries.
+ */
+export const TOPIC_RULE_RETRIES = 2;
+export function queueReceives(trigger: EventTrigger | TopicRuleTrigger): number {
+  return (trigger.kind === 'event' ? trigger.retries : TOPIC_RULE_RETRIES) + 1;
+}
+
 export interface HttpTrigger extends TriggerBase {
   readonly kind: 'http';
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -55,6 +78,8 @@ export interface EventTrigger extends TriggerBase {
   /** Which region's bus runs this subscriber. */
   readonly region: 'primary' | 'secondary';
   readonly retries: number;
+  /** Read the matching events through a queue in batches (see `QueueBatching`). */
+  readonly batch?: QueueBatching;
 }
 
 export interface ScheduleTrigger extends TriggerBase {
@@ -73,6 +98,8 @@ export interface TopicRuleTrigger extends TriggerBase {
   readonly kind: 'topic-rule';
   readonly topic: TopicDefinition;
   readonly select: readonly SelectField[];
+  /** The rule's action puts each message on a queue the handler reads in batches. */
+  readonly batch?: QueueBatching;
 }
 
 export type Trigger = HttpTrigger | EventTrigger | ScheduleTrigger | TopicRuleTrigger;
@@ -86,6 +113,9 @@ const machineMessageSelect: readonly SelectField[] = [
 ];
 
 const on = (source: string, type: EventType) => ({ source: [source], 'detail-type': [type] });
+
+/** Every vote passes these steps: batches of 100, gathered for up to a second in AWS. */
+const voteBatches: QueueBatching = { size: 100, windowSeconds: 1 };
 
 /** What runs when: the one table both `stacks/` and the local runtime read. */
 export const triggers = [
@@ -185,6 +215,7 @@ export const triggers = [
     topic: voteTopic,
     select: machineMessageSelect,
     handler: { file: 'casting/ingest-vote', export: 'handler' },
+    batch: voteBatches,
     publishes: ['vote.accepted', 'vote.rejected'],
     reaches: { tables: { registry: 'read', ballots: 'write', ledger: 'write' } },
   },
@@ -196,6 +227,7 @@ export const triggers = [
     region: 'primary',
     retries: 2,
     handler: { file: 'casting/record-votes', export: 'primary' },
+    batch: voteBatches,
     publishes: ['vote.recorded'],
     reaches: { tables: { tallies: 'write' }, voteStores: { primary: 'record' } },
   },
@@ -207,6 +239,7 @@ export const triggers = [
     region: 'secondary',
     retries: 2,
     handler: { file: 'casting/record-votes', export: 'secondary' },
+    batch: voteBatches,
     publishes: ['vote.recorded'],
     reaches: { tables: { tallies: 'write' }, voteStores: { secondary: 'record' } },
   },
@@ -259,6 +292,7 @@ export const triggers = [
     region: 'primary',
     retries: 2,
     handler: { file: 'web/record-receipt', export: 'handler' },
+    batch: voteBatches,
     publishes: [],
     reaches: { tables: { ledger: 'write' } },
   },
@@ -369,6 +403,7 @@ export const triggers = [
     region: 'primary',
     retries: 2,
     handler: { file: 'web/record-machine-vote', export: 'handler' },
+    batch: voteBatches,
     publishes: [],
     reaches: { tables: { fleet: 'write' } },
   },
@@ -575,6 +610,7 @@ export const triggers = [
     region: 'primary',
     retries: 2,
     handler: { file: 'anomaly/watch', export: 'accepted' },
+    batch: voteBatches,
     publishes: ['anomaly.detected'],
     reaches: { tables: { registry: 'read' } },
   },

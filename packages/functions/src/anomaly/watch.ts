@@ -8,6 +8,7 @@ import {
   voterRejected,
   voterVerified,
 } from '@ballotstream/events';
+import { eventBatchHandler } from '../shared/batch';
 import type { Deps } from '../shared/deps';
 import { eventHandler, scheduledHandler } from '../shared/events';
 import { monitorsOf } from '../shared/monitors';
@@ -42,17 +43,24 @@ async function electorateOf(deps: Deps, boothId: string): Promise<number | undef
   return cache.get(boothId);
 }
 
-/** On `vote.accepted`: vote rate, burst after silence, poll hours, turnout. */
-export const accepted = eventHandler('watchVotes.accepted', voteAccepted, async (vote, deps) => {
+/** On `vote.accepted`, in batches: vote rate, burst after silence, poll hours, turnout. */
+export const accepted = eventBatchHandler('watchVotes.accepted', voteAccepted, async (items, deps) => {
   const at = deps.clock.now();
   const monitors = monitorsOf(deps);
-  const machine = await monitors.machines.find(vote.machineId);
-  const findings = monitors.detector.voteAccepted(
-    { ...vote, regionId: machine?.regionId ?? 'national' },
-    at,
-    await electorateOf(deps, vote.boothId),
-  );
-  return publishFindings(deps, findings, at);
+  const findings: Finding[] = [];
+  // In queue order: the rules keep per-machine and per-booth state, and the batch is one stream.
+  for (const { value: vote } of items) {
+    const machine = await monitors.machines.find(vote.machineId);
+    findings.push(
+      ...monitors.detector.voteAccepted(
+        { ...vote, regionId: machine?.regionId ?? 'national' },
+        at,
+        await electorateOf(deps, vote.boothId),
+      ),
+    );
+  }
+  await publishFindings(deps, findings, at);
+  return [];
 });
 
 /** On `voter.verified`: counts visitors (voters registered elsewhere) at the booth for the turnout rule. */

@@ -1,8 +1,9 @@
 import { type IngestVoteDeps, ingestVote, markVotePublished, wasVotePublished } from '@ballotstream/core';
-import { eventOf } from '@ballotstream/core/ports';
-import { voteAccepted, voteMessageSchema, voteRejected } from '@ballotstream/events';
+import { eventOf, type OutgoingEvent } from '@ballotstream/core/ports';
+import { type TopicRuleEvent, voteAccepted, voteMessageSchema, voteRejected } from '@ballotstream/events';
+import { type BatchItem, topicRuleBatchHandler } from '../shared/batch';
 import type { Deps } from '../shared/deps';
-import { checkPayload, topicRuleHandler } from '../shared/iot';
+import { checkPayload } from '../shared/iot';
 import { countRejection } from '../shared/observability';
 
 // Built once per set of dependencies rather than spread into a fresh object for every vote.
@@ -22,36 +23,71 @@ function ingestDepsOf(deps: Deps): IngestVoteDeps {
   return built;
 }
 
-/** IoT rule target for `machines/+/votes`: accepts each signed vote once, or says why not. */
-export const handler = topicRuleHandler('ingestVote', async (event, deps) => {
-  const { publisher, clock } = deps;
-  const rejectedAt = new Date(clock.now()).toISOString();
+/** What one message of a batch came to: an event to publish, or nothing (a redelivery). */
+type Outcome =
+  | { readonly kind: 'accepted'; readonly voteId: string; readonly event: OutgoingEvent }
+  | { readonly kind: 'rejected'; readonly event: OutgoingEvent }
+  | { readonly kind: 'redelivery' };
+
+async function judge(event: TopicRuleEvent, deps: Deps, rejectedAt: string): Promise<Outcome> {
   const checked = checkPayload(voteMessageSchema, event);
   if (!checked.ok) {
     // A vote that is well formed but for its missing token is refused as such, not as noise.
     const reason = checked.problems.every((p) => p.startsWith('ballotToken')) ? 'no-token' : 'malformed';
     countRejection('ingestVote', reason);
-    await publisher.publish([
-      eventOf(voteRejected, {
+    return {
+      kind: 'rejected',
+      event: eventOf(voteRejected, {
         machineId: event.topicMachineId.slice(0, 200),
         reason,
         detail: checked.problems.join('; ').slice(0, 500),
         rejectedAt,
       }),
-    ]);
-    return { accepted: false, reason, problems: checked.problems };
+    };
   }
   const result = await ingestVote(ingestDepsOf(deps), checked.message, event.topicMachineId);
   if (!result.ok) {
     countRejection('ingestVote', result.error.reason);
     const { machineId, voteId } = checked.message;
-    await publisher.publish([eventOf(voteRejected, { machineId, voteId, ...result.error, rejectedAt })]);
-    return { accepted: false, reason: result.error.reason };
+    return {
+      kind: 'rejected',
+      event: eventOf(voteRejected, { machineId, voteId, ...result.error, rejectedAt }),
+    };
   }
   const { voteId } = result.value;
   // QoS 1 redelivers; once the acceptance is out, a redelivery is acknowledged and nothing more.
-  if (await wasVotePublished(deps.records, voteId)) return { accepted: true, voteId, redelivery: true };
-  await publisher.publish([eventOf(voteAccepted, result.value)]);
-  await markVotePublished(deps.records, voteId);
-  return { accepted: true, voteId };
+  if (await wasVotePublished(deps.records, voteId)) return { kind: 'redelivery' };
+  return { kind: 'accepted', voteId, event: eventOf(voteAccepted, result.value) };
+}
+
+/**
+ * IoT rule target for `machines/+/votes`, read from the rule's queue in batches: accepts each
+ * signed vote once, or says why not. The batch's events go out together; a vote's acceptance is
+ * marked only after it went out, so a crash in between makes the redelivery publish it again.
+ */
+export const handler = topicRuleBatchHandler('ingestVote', async (items, deps) => {
+  const rejectedAt = new Date(deps.clock.now()).toISOString();
+  const failed: string[] = [];
+  const outcomes = await Promise.all(
+    items.map(async (item: BatchItem<TopicRuleEvent>) => {
+      try {
+        return await judge(item.value, deps, rejectedAt);
+      } catch {
+        // A store that failed mid-vote: the message goes back to the queue and is judged again.
+        failed.push(item.id);
+        return { kind: 'redelivery' } as const;
+      }
+    }),
+  );
+  // The same vote twice in one batch (a redelivery racing the first copy) is published once.
+  const accepted = new Map<string, OutgoingEvent>();
+  const events: OutgoingEvent[] = [];
+  for (const outcome of outcomes) {
+    if (outcome.kind === 'rejected') events.push(outcome.event);
+    if (outcome.kind === 'accepted') accepted.set(outcome.voteId, outcome.event);
+  }
+  events.push(...accepted.values());
+  if (events.length > 0) await deps.publisher.publish(events);
+  await Promise.all([...accepted.keys()].map((voteId) => markVotePublished(deps.records, voteId)));
+  return failed;
 });

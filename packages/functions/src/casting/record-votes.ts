@@ -1,25 +1,25 @@
 import { recordVotes } from '@ballotstream/core';
 import { eventOf } from '@ballotstream/core/ports';
 import { voteAccepted, voteRecorded } from '@ballotstream/events';
-import type { Deps } from '../shared/deps';
-import { eventHandler } from '../shared/events';
+import { eventBatchHandler } from '../shared/batch';
 
 function recorderFor(region: 'primary' | 'secondary') {
-  return eventHandler(`recordVote.${region}`, voteAccepted, async (vote, deps: Deps) => {
+  return eventBatchHandler(`recordVote.${region}`, voteAccepted, async (items, deps) => {
     const { records, clock, config, publisher } = deps;
     const store = deps.voteStores[region];
-    // A failed write throws: the bus retries, then dead-letters it, and the tally run's
-    // reconciliation backfills the region from the other one by vote id.
-    const outcome = await recordVotes({ store, records, clock, tallyWindowMs: config.tallyWindowMs }, [vote]);
-    await publisher.publish([
-      eventOf(voteRecorded, { region, ...outcome, bucketStarts: [vote.bucketStart] }),
-    ]);
-    return outcome;
+    const votes = items.map((item) => item.value);
+    // A failed write throws: the queue hands the batch back, then dead-letters it, and the tally
+    // run's reconciliation backfills the region from the other one by vote id. A replayed vote
+    // is a duplicate in the store, never a second row.
+    const outcome = await recordVotes({ store, records, clock, tallyWindowMs: config.tallyWindowMs }, votes);
+    const bucketStarts = [...new Set(votes.map((vote) => vote.bucketStart))].sort((a, b) => a - b);
+    await publisher.publish([eventOf(voteRecorded, { region, ...outcome, bucketStarts })]);
+    return [];
   });
 }
 
-/** Records accepted votes in the primary region's vote store. */
+/** Records batches of accepted votes in the primary region's vote store. */
 export const primary = recorderFor('primary');
-/** Records accepted votes in the secondary region's vote store. */
+/** Records batches of accepted votes in the secondary region's vote store. */
 export const secondary = recorderFor('secondary');
 export const handler = primary;

@@ -1,8 +1,29 @@
 import { recordMachineVote } from '@ballotstream/core';
 import { voteAccepted } from '@ballotstream/events';
-import { eventHandler } from '../shared/events';
+import { eventBatchHandler } from '../shared/batch';
 
-/** On `vote.accepted`: notes when the machine last voted (to its time bucket), for its map state. */
-export const handler = eventHandler('recordMachineVote', voteAccepted, async (vote, deps) => {
-  await recordMachineVote(deps.records, vote.machineId, vote.bucketStart + deps.config.bucketMs);
+/** On `vote.accepted`, in batches: notes when each machine last voted (to its time bucket), for its map state. */
+export const handler = eventBatchHandler('recordMachineVote', voteAccepted, async (items, deps) => {
+  // One write per machine per batch: only the latest bucket matters.
+  const latest = new Map<string, { until: number; ids: string[] }>();
+  for (const { id, value: vote } of items) {
+    const until = vote.bucketStart + deps.config.bucketMs;
+    const seen = latest.get(vote.machineId);
+    if (seen === undefined) latest.set(vote.machineId, { until, ids: [id] });
+    else {
+      seen.until = Math.max(seen.until, until);
+      seen.ids.push(id);
+    }
+  }
+  const failed: string[] = [];
+  await Promise.all(
+    [...latest].map(async ([machineId, { until, ids }]) => {
+      try {
+        await recordMachineVote(deps.records, machineId, until);
+      } catch {
+        failed.push(...ids);
+      }
+    }),
+  );
+  return failed;
 });

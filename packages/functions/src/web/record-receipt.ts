@@ -1,10 +1,19 @@
 import { recordReceipt } from '@ballotstream/core';
 import { normaliseReceipt, voteAccepted } from '@ballotstream/events';
-import { eventHandler } from '../shared/events';
+import { eventBatchHandler } from '../shared/batch';
 
-/** On `vote.accepted`: keeps the vote's receipt code, alone, so a citizen can check it later. */
-export const handler = eventHandler('recordReceipt', voteAccepted, async (vote, deps) => {
-  if (vote.receipt === undefined) return { recorded: false };
-  await recordReceipt(deps.records, vote.electionId, normaliseReceipt(vote.receipt));
-  return { recorded: true };
+/** On `vote.accepted`, in batches: keeps each vote's receipt code, alone, so a citizen can check it later. */
+export const handler = eventBatchHandler('recordReceipt', voteAccepted, async (items, deps) => {
+  const failed: string[] = [];
+  await Promise.all(
+    items.map(async ({ id, value: vote }) => {
+      if (vote.receipt === undefined) return;
+      try {
+        await recordReceipt(deps.records, vote.electionId, normaliseReceipt(vote.receipt));
+      } catch {
+        failed.push(id);
+      }
+    }),
+  );
+  return failed;
 });

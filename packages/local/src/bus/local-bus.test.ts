@@ -123,4 +123,67 @@ describe('the local event bus', () => {
     await bus.drain();
     expect(bus.deliveredCount()).toBe(1);
   });
+
+  it('hands a queue-reading target its events in batches whose bodies are the envelopes', async () => {
+    const bus = new LocalBus();
+    const batches: EventBridgeEnvelope[][] = [];
+    bus.subscribe({
+      name: 'recorder',
+      pattern: { source: ['ballotstream.casting'], 'detail-type': ['vote.accepted'] },
+      retries: 0,
+      batch: { size: 3, concurrency: 1 },
+      invoke: async (batch) => {
+        batches.push(batch.Records.map((r) => JSON.parse(r.body) as EventBridgeEnvelope));
+        return { batchItemFailures: [] };
+      },
+    });
+    await bus.publish(
+      Array.from({ length: 5 }, (_, n) => ({ ...voteAccepted, detail: { voteId: `v${n}`, n } })),
+    );
+    await bus.drain();
+    expect(batches.map((b) => b.map((e) => e.detail))).toEqual([
+      [
+        { voteId: 'v0', n: 0 },
+        { voteId: 'v1', n: 1 },
+        { voteId: 'v2', n: 2 },
+      ],
+      [
+        { voteId: 'v3', n: 3 },
+        { voteId: 'v4', n: 4 },
+      ],
+    ]);
+    expect(batches[0]![0]).toMatchObject({ version: '0', 'detail-type': 'vote.accepted' });
+    expect(bus.deliveredCount()).toBe(5);
+  });
+
+  it('dead-letters only the events a batch target reported as failed on every receive', async () => {
+    const bus = new LocalBus({ backoffMs: 1 });
+    let invocations = 0;
+    bus.subscribe({
+      name: 'picky',
+      pattern: { source: ['ballotstream.casting'] },
+      retries: 1,
+      batch: { size: 10, concurrency: 1 },
+      invoke: async (batch) => {
+        invocations++;
+        const bad = batch.Records.filter(
+          (r) =>
+            (JSON.parse(r.body) as EventBridgeEnvelope).detail !== null &&
+            (JSON.parse(r.body) as { detail: { n: number } }).detail.n === 2,
+        );
+        return { batchItemFailures: bad.map((r) => ({ itemIdentifier: r.messageId })) };
+      },
+    });
+    await bus.publish([1, 2, 3].map((n) => ({ ...voteAccepted, detail: { voteId: `v${n}`, n } })));
+    await bus.drain();
+    expect(invocations).toBe(2);
+    expect(bus.deliveredCount()).toBe(2);
+    expect(bus.deadLetters()).toEqual([
+      expect.objectContaining({
+        subscription: 'picky',
+        attempts: 2,
+        envelope: expect.objectContaining({ detail: { voteId: 'v2', n: 2 } }),
+      }),
+    ]);
+  });
 });

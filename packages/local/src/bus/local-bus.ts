@@ -1,16 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import type { EventPublisher, OutgoingEvent } from '@ballotstream/core/ports';
-import type { EventBridgeEnvelope } from '@ballotstream/events';
+import type { EventBridgeEnvelope, QueueBatch } from '@ballotstream/events';
+import { BatchQueue } from '../queue/batch-queue';
 import { type EventPattern, matchesPattern } from './pattern';
 
-/** A bus target: the handler a trigger names, invoked with an EventBridge envelope. */
-export interface Subscription {
+interface SubscriptionBase {
   readonly name: string;
   readonly pattern: EventPattern;
-  /** Attempts after the first, as a Lambda target's async retries. */
+  /** Attempts after the first, as a Lambda target's async retries (or a queue's redeliveries). */
   readonly retries: number;
-  readonly invoke: (envelope: EventBridgeEnvelope) => Promise<unknown>;
 }
+
+/**
+ * A bus target: the handler a trigger names, invoked with an EventBridge envelope, or, when it
+ * reads through a queue, with a batch whose records' bodies are envelopes.
+ */
+export type Subscription =
+  | (SubscriptionBase & {
+      readonly batch?: undefined;
+      readonly invoke: (envelope: EventBridgeEnvelope) => Promise<unknown>;
+    })
+  | (SubscriptionBase & {
+      /** At most `size` events per invocation, `concurrency` invocations at once. */
+      readonly batch: { readonly size: number; readonly concurrency: number };
+      readonly invoke: (batch: QueueBatch) => Promise<unknown>;
+    });
 
 /** An event a target could not handle after every retry; kept so nothing is lost silently. */
 export interface DeadLetter {
@@ -35,7 +49,11 @@ export interface LocalBusOptions {
  * readable dead-letter list.
  */
 export class LocalBus implements EventPublisher {
-  private readonly subscriptions: Subscription[] = [];
+  /** Each subscription with how an event's JSON reaches it. */
+  private readonly targets: {
+    readonly subscription: Subscription;
+    readonly send: (text: string) => Promise<void>;
+  }[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private readonly dead: DeadLetter[] = [];
   private readonly listeners: ((envelope: EventBridgeEnvelope) => void)[] = [];
@@ -46,7 +64,20 @@ export class LocalBus implements EventPublisher {
   }
 
   subscribe(subscription: Subscription): void {
-    this.subscriptions.push(subscription);
+    if (subscription.batch === undefined) {
+      const { invoke } = subscription;
+      const send = (text: string) =>
+        this.deliver(invoke, subscription, JSON.parse(text) as EventBridgeEnvelope);
+      this.targets.push({ subscription, send });
+      return;
+    }
+    const queue = new BatchQueue({
+      ...subscription.batch,
+      maxReceives: subscription.retries + 1,
+      backoffMs: this.options.backoffMs ?? 100,
+      invoke: subscription.invoke,
+    });
+    this.targets.push({ subscription, send: (text) => this.enqueue(subscription, queue, text) });
   }
 
   /** Adds a listener that sees every envelope; returns a function that removes it. */
@@ -69,11 +100,9 @@ export class LocalBus implements EventPublisher {
     const text = JSON.stringify(envelope);
     const carried = JSON.parse(text) as EventBridgeEnvelope;
     for (const listener of this.listeners) listener(carried);
-    for (const subscription of this.subscriptions) {
+    for (const { subscription, send } of this.targets) {
       if (!matchesPattern(subscription.pattern, carried)) continue;
-      const delivery = this.deliver(subscription, JSON.parse(text) as EventBridgeEnvelope).finally(() =>
-        this.inFlight.delete(delivery),
-      );
+      const delivery = send(text).finally(() => this.inFlight.delete(delivery));
       this.inFlight.add(delivery);
     }
   }
@@ -96,13 +125,32 @@ export class LocalBus implements EventPublisher {
     return this.delivered;
   }
 
-  private async deliver(subscription: Subscription, envelope: EventBridgeEnvelope): Promise<void> {
+  // The queue carries the envelope's JSON as the record body, as an SQS target of a rule does.
+  private async enqueue(subscription: Subscription, queue: BatchQueue, text: string): Promise<void> {
+    const outcome = await queue.send(text);
+    if (outcome.ok) {
+      this.delivered++;
+      return;
+    }
+    this.dead.push({
+      subscription: subscription.name,
+      envelope: JSON.parse(text) as EventBridgeEnvelope,
+      error: outcome.error,
+      attempts: outcome.receives,
+    });
+  }
+
+  private async deliver(
+    invoke: (envelope: EventBridgeEnvelope) => Promise<unknown>,
+    subscription: Subscription,
+    envelope: EventBridgeEnvelope,
+  ): Promise<void> {
     // Delivery is asynchronous, as EventBridge's is: the publisher never waits for targets.
     await new Promise((resolve) => setImmediate(resolve));
     const attempts = subscription.retries + 1;
     for (let attempt = 1; ; attempt++) {
       try {
-        await subscription.invoke(envelope);
+        await invoke(envelope);
         this.delivered++;
         return;
       } catch (error) {

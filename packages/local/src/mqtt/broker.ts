@@ -7,6 +7,8 @@ import {
   type AuthorizePublishHandler,
   type AuthorizeSubscribeHandler,
 } from 'aedes';
+import { TOPIC_RULE_RETRIES } from '@ballotstream/functions/triggers';
+import { BatchQueue } from '../queue/batch-queue';
 import { type IncomingMessage, type LocalTopicRule, rulesFor, selectFields } from './rule-engine';
 
 /** What the broker saw a client do; the fleet monitor counts these. */
@@ -48,14 +50,30 @@ export interface LocalBrokerOptions {
 /**
  * The embedded MQTT broker (aedes) with a local rules engine. A QoS 1 publish is acknowledged
  * only after every matching rule has handled it, so a message the engine lost is one the
- * gateway still holds and sends again.
+ * gateway still holds and sends again. A rule whose action is a queue hands its handler batches
+ * of messages; each message is still acknowledged only once its own record was handled.
  */
 export class LocalBroker {
   private readonly failures: RuleFailure[] = [];
+  /** Each rule with how one message's SELECT output reaches its handler. */
+  private readonly targets = new Map<LocalTopicRule, (event: Record<string, unknown>) => Promise<string | undefined>>();
   private aedes: Aedes | undefined;
   private server: Server | undefined;
 
-  constructor(private readonly options: LocalBrokerOptions) {}
+  constructor(private readonly options: LocalBrokerOptions) {
+    const retries = options.ruleRetries ?? TOPIC_RULE_RETRIES;
+    for (const rule of options.rules) {
+      if (rule.batch === undefined) {
+        this.targets.set(rule, (event) => invokeWithRetries(rule.invoke, event, retries));
+        continue;
+      }
+      const queue = new BatchQueue({ ...rule.batch, maxReceives: retries + 1, backoffMs: 50, invoke: rule.invoke });
+      this.targets.set(rule, async (event) => {
+        const outcome = await queue.send(JSON.stringify(event));
+        return outcome.ok ? undefined : outcome.error;
+      });
+    }
+  }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
     const now = this.options.clock ?? Date.now;
@@ -169,28 +187,31 @@ export class LocalBroker {
   }
 
   private async runRules(message: IncomingMessage): Promise<void> {
-    const retries = this.options.ruleRetries ?? 2;
     await Promise.all(
       rulesFor(this.options.rules, message.topic).map(async (rule) => {
-        const event = selectFields(rule.select, message);
-        for (let attempt = 0; ; attempt++) {
-          try {
-            await rule.invoke(event);
-            return;
-          } catch (error) {
-            if (attempt >= retries) {
-              this.failures.push({
-                rule: rule.name,
-                topic: message.topic,
-                clientId: message.clientId,
-                error: error instanceof Error ? error.message : String(error),
-              });
-              return;
-            }
-            await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-          }
-        }
+        const run = this.targets.get(rule);
+        if (run === undefined) return;
+        const error = await run(selectFields(rule.select, message));
+        if (error !== undefined)
+          this.failures.push({ rule: rule.name, topic: message.topic, clientId: message.clientId, error });
       }),
     );
+  }
+}
+
+/** Invokes a rule's handler with one message, retrying with backoff; the last error if every attempt failed. */
+async function invokeWithRetries(
+  invoke: (event: Record<string, unknown>) => Promise<unknown>,
+  event: Record<string, unknown>,
+  retries: number,
+): Promise<string | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await invoke(event);
+      return undefined;
+    } catch (error) {
+      if (attempt >= retries) return error instanceof Error ? error.message : String(error);
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+    }
   }
 }

@@ -1,13 +1,26 @@
+import type { QueueBatch } from '@ballotstream/events';
 import type { SelectField } from '@ballotstream/functions/triggers';
 import { topicLevel, topicMatches } from './topic-filter';
 
-/** A topic rule as the local engine runs it: a filter, a SELECT, and the handler to invoke. */
-export interface LocalTopicRule {
+interface TopicRuleBase {
   readonly name: string;
   readonly filter: string;
   readonly select: readonly SelectField[];
-  readonly invoke: (event: Record<string, unknown>) => Promise<unknown>;
 }
+
+/**
+ * A topic rule as the local engine runs it: a filter, a SELECT, and the handler to invoke with
+ * each message's SELECT output, or, when the rule's action is a queue, with batches of them.
+ */
+export type LocalTopicRule =
+  | (TopicRuleBase & {
+      readonly batch?: undefined;
+      readonly invoke: (event: Record<string, unknown>) => Promise<unknown>;
+    })
+  | (TopicRuleBase & {
+      readonly batch: { readonly size: number; readonly concurrency: number };
+      readonly invoke: (batch: QueueBatch) => Promise<unknown>;
+    });
 
 export interface IncomingMessage {
   readonly topic: string;

@@ -60,6 +60,14 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
+/**
+ * How many batches of one queue the local runtime runs at once: its reserved concurrency when the
+ * reader keeps state in memory, else a few, so one batch's store writes overlap the next's checks.
+ */
+function batchesInFlight(trigger: Trigger): number {
+  return trigger.reservedConcurrency ?? 4;
+}
+
 /** Starts the embedded runtime: bus, scheduler, HTTP API and MQTT broker, every handler wired. */
 export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const bus = new LocalBus({ backoffMs: options.busBackoffMs ?? 100 });
@@ -97,7 +105,14 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         });
         break;
       case 'event':
-        bus.subscribe({ name: trigger.name, pattern: trigger.pattern, retries: trigger.retries, invoke });
+        bus.subscribe({
+          name: trigger.name,
+          pattern: trigger.pattern,
+          retries: trigger.retries,
+          ...(trigger.batch === undefined
+            ? { invoke }
+            : { invoke, batch: { size: trigger.batch.size, concurrency: batchesInFlight(trigger) } }),
+        });
         break;
       case 'schedule':
         scheduler.add({ name: trigger.name, expression: trigger.schedule, run: invoke });
@@ -107,7 +122,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
           name: trigger.name,
           filter: topicFilter(deps.config.stage, trigger.topic),
           select: trigger.select,
-          invoke,
+          ...(trigger.batch === undefined
+            ? { invoke }
+            : { invoke, batch: { size: trigger.batch.size, concurrency: batchesInFlight(trigger) } }),
         });
         break;
     }
