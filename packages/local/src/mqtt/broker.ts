@@ -1,13 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import { TOPIC_RULE_RETRIES } from '@ballotstream/functions/triggers';
 import {
   Aedes,
   type AuthenticateHandler,
   type AuthorizePublishHandler,
   type AuthorizeSubscribeHandler,
 } from 'aedes';
-import { TOPIC_RULE_RETRIES } from '@ballotstream/functions/triggers';
 import { BatchQueue } from '../queue/batch-queue';
 import { type IncomingMessage, type LocalTopicRule, rulesFor, selectFields } from './rule-engine';
 
@@ -56,7 +56,10 @@ export interface LocalBrokerOptions {
 export class LocalBroker {
   private readonly failures: RuleFailure[] = [];
   /** Each rule with how one message's SELECT output reaches its handler. */
-  private readonly targets = new Map<LocalTopicRule, (event: Record<string, unknown>) => Promise<string | undefined>>();
+  private readonly targets = new Map<
+    LocalTopicRule,
+    (event: Record<string, unknown>) => Promise<string | undefined>
+  >();
   private aedes: Aedes | undefined;
   private server: Server | undefined;
 
@@ -67,7 +70,12 @@ export class LocalBroker {
         this.targets.set(rule, (event) => invokeWithRetries(rule.invoke, event, retries));
         continue;
       }
-      const queue = new BatchQueue({ ...rule.batch, maxReceives: retries + 1, backoffMs: 50, invoke: rule.invoke });
+      const queue = new BatchQueue({
+        ...rule.batch,
+        maxReceives: retries + 1,
+        backoffMs: 50,
+        invoke: rule.invoke,
+      });
       this.targets.set(rule, async (event) => {
         const outcome = await queue.send(JSON.stringify(event));
         return outcome.ok ? undefined : outcome.error;
