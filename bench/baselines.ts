@@ -1,10 +1,13 @@
 import { generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
-import { cpus } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Aedes } from 'aedes';
 import { Redis } from 'ioredis';
+import { open } from 'lmdb';
 import mqtt from 'mqtt';
 import { atConcurrency, type Rate, rateOf, timed } from './measure';
 
@@ -55,7 +58,10 @@ export async function redisLuaClaim(url: string, total: number, concurrency: num
  * publisher with a bounded window of unacknowledged messages, one QoS 1 subscriber; a
  * message counts when the subscriber has it.
  */
-export async function aedesQos1(total: number, window: number): Promise<Rate> {
+export async function aedesQos1(
+  total: number,
+  window: number,
+): Promise<Rate & { readonly cpuMicrosPerMessage: number }> {
   const aedes = await Aedes.createBroker();
   const server = createServer(aedes.handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -76,6 +82,7 @@ export async function aedesQos1(total: number, window: number): Promise<Rate> {
     });
     // Payloads the size of a signed vote (~400 bytes), numbered so the receiver can time each.
     const body = Buffer.alloc(400, 120);
+    const cpu = process.cpuUsage();
     const started = performance.now();
     await atConcurrency(total, window, (i) => {
       const payload = Buffer.from(body);
@@ -84,11 +91,93 @@ export async function aedesQos1(total: number, window: number): Promise<Rate> {
       return publisher.publishAsync('bench/qos1', payload, { qos: 1 });
     });
     await allReceived;
-    return rateOf(total, (performance.now() - started) / 1000, latencies);
+    const used = process.cpuUsage(cpu);
+    return {
+      ...rateOf(total, (performance.now() - started) / 1000, latencies),
+      cpuMicrosPerMessage: (used.user + used.system) / total,
+    };
   } finally {
     await Promise.allSettled([publisher.endAsync(), subscriber.endAsync()]);
     await new Promise<void>((resolve) => aedes.close(() => resolve()));
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/**
+ * What the broker alone spends on a message that goes nowhere further: aedes and one publisher
+ * in this process, QoS 1 with the same window and payload, no subscriber. CPU time per message,
+ * every thread of the process.
+ */
+export async function aedesPublishCpu(total: number, window: number): Promise<number> {
+  const aedes = await Aedes.createBroker();
+  const server = createServer(aedes.handle);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const publisher = await mqtt.connectAsync(url, { clientId: `bench-pub-${randomUUID()}` });
+  try {
+    const body = Buffer.alloc(400, 120);
+    const cpu = process.cpuUsage();
+    await atConcurrency(total, window, () => publisher.publishAsync('bench/qos1', body, { qos: 1 }));
+    const used = process.cpuUsage(cpu);
+    return (used.user + used.system) / total;
+  } finally {
+    await publisher.endAsync();
+    await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/**
+ * Bare DuckDB doing the least a region's store must for each vote: an idempotent insert (primary
+ * key on the vote id, conflicts ignored) into a file-backed table, `perStatement` rows a
+ * statement. CPU time per row, every thread of the process (DuckDB's own included).
+ */
+export async function duckdbIdempotentInsertCpu(rows: number, perStatement: number): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'ballotstream-floor-'));
+  const instance = await DuckDBInstance.create(join(dir, 'votes.duckdb'));
+  const connection = await instance.connect();
+  try {
+    await connection.run(`CREATE TABLE votes (vote_id VARCHAR PRIMARY KEY, election_id VARCHAR,
+      constituency_id VARCHAR, booth_id VARCHAR, machine_id VARCHAR, candidate_id VARCHAR, bucket_start BIGINT)`);
+    const insert = await connection.prepare(`INSERT OR IGNORE INTO votes SELECT * FROM (SELECT
+      unnest(string_split($1, ',')), 'election-2026', 'c-' || (n % 543), 'booth-' || (n % 1000),
+      'machine-' || (n % 1000), 'cand-' || (n % 8), 1780000020000 + (n % 660) * 60000
+      FROM (SELECT unnest(range($2::BIGINT, $3::BIGINT)) AS n))`);
+    const cpu = process.cpuUsage();
+    for (let start = 0; start < rows; start += perStatement) {
+      const ids = Array.from({ length: perStatement }, () => randomUUID());
+      insert.bindVarchar(1, ids.join(','));
+      insert.bindBigInt(2, BigInt(start));
+      insert.bindBigInt(3, BigInt(start + perStatement));
+      await insert.run();
+    }
+    const used = process.cpuUsage(cpu);
+    insert.destroySync();
+    return (used.user + used.system) / rows;
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Bare LMDB doing the least the ballot token needs per vote: one durable write of a small record,
+ * many in flight so they share commits. CPU time per write, every thread of the process.
+ */
+export async function lmdbWriteCpu(writes: number, inFlight: number): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'ballotstream-floor-'));
+  const db = open({ path: join(dir, 'records') });
+  try {
+    const cpu = process.cpuUsage();
+    await atConcurrency(writes, inFlight, (i) =>
+      db.put(`ballot#${i}`, { usedBy: randomUUID(), expiresAt: i }),
+    );
+    const used = process.cpuUsage(cpu);
+    return (used.user + used.system) / writes;
+  } finally {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

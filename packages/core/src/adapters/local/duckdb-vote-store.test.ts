@@ -35,4 +35,32 @@ describe('the DuckDB vote store', () => {
     ]);
     await store.close();
   });
+
+  it('refuses a batch with a value it cannot store column by column, and stores nothing of it', async () => {
+    const store = await DuckDbVoteStore.open('primary', ':memory:');
+    await expect(store.record([vote('a', 'x'), vote('b', `y${String.fromCharCode(31)}z`)])).rejects.toThrow(
+      /not a storable id/,
+    );
+    await expect(store.record([vote('c', '')])).rejects.toThrow(/not a storable id/);
+    expect(await store.record([vote('a', 'x')])).toEqual({ written: 1, duplicates: 0 });
+    await store.close();
+  });
+
+  it('keeps every column of a large batch in its own row, in step', async () => {
+    const store = await DuckDbVoteStore.open('primary', ':memory:');
+    const votes = Array.from({ length: 1_234 }, (_, i) => ({
+      ...vote(`v-${i}`, `cand-${i % 7}`, bucket + (i % 5) * 60_000),
+      constituencyId: `c-${i % 3}`,
+    }));
+    expect(await store.record(votes)).toEqual({ written: 1_234, duplicates: 0 });
+    const counts = new Map<string, number>();
+    for (const v of votes) {
+      const key = `${v.constituencyId}/${v.candidateId}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    const rows = await store.tally('e-1', bucket, bucket + 5 * 60_000);
+    expect(new Map(rows.map((r) => [`${r.constituencyId}/${r.candidateId}`, r.votes]))).toEqual(counts);
+    expect(await store.tally('e-1', bucket + 4 * 60_000, bucket + 5 * 60_000)).toHaveLength(21);
+    await store.close();
+  });
 });

@@ -1,12 +1,9 @@
 import type { AcceptedVote } from '@ballotstream/events';
 import {
-  BIGINT,
   type DuckDBConnection,
   DuckDBInstance,
+  type DuckDBPreparedStatement,
   type DuckDBValue,
-  LIST,
-  listValue,
-  VARCHAR,
 } from '@duckdb/node-api';
 import type {
   RecordOutcome,
@@ -21,21 +18,23 @@ import { shuffled } from '../shared/shuffle';
 // Larger batches are split into statements of at most this many rows.
 const ROWS_PER_STATEMENT = 500;
 
-// A batch is bound as one list per column and unnested into rows (lists of equal length unnest
-// side by side, in order). Binding seven lists costs far less than binding seven values per row,
-// and the statement's text is the same for every batch. Columns in the table's order.
+// A batch is bound as one string per column, its values joined by the unit separator (chr 31,
+// which no id may hold), split and unnested into rows side by side, in order. Seven strings cost
+// far less to bind than seven lists of values, and the statement is prepared once per store.
+const SEPARATOR = String.fromCharCode(31);
 const INSERT_BATCH = `INSERT OR IGNORE INTO votes SELECT * FROM (SELECT
-  unnest($1::VARCHAR[]), unnest($2::VARCHAR[]), unnest($3::VARCHAR[]), unnest($4::VARCHAR[]),
-  unnest($5::VARCHAR[]), unnest($6::VARCHAR[]), unnest($7::BIGINT[])) RETURNING vote_id`;
-const INSERT_BATCH_TYPES = [
-  LIST(VARCHAR),
-  LIST(VARCHAR),
-  LIST(VARCHAR),
-  LIST(VARCHAR),
-  LIST(VARCHAR),
-  LIST(VARCHAR),
-  LIST(BIGINT),
-];
+  unnest(string_split($1, chr(31))), unnest(string_split($2, chr(31))), unnest(string_split($3, chr(31))),
+  unnest(string_split($4, chr(31))), unnest(string_split($5, chr(31))), unnest(string_split($6, chr(31))),
+  unnest(string_split($7, chr(31)))::BIGINT) RETURNING vote_id`;
+
+/** One column of a batch as the insert binds it; refuses a value that holds the separator. */
+function joined(values: readonly string[]): string {
+  for (const value of values) {
+    if (value.includes(SEPARATOR) || value === '')
+      throw new RangeError(`not a storable id: ${JSON.stringify(value)}`);
+  }
+  return values.join(SEPARATOR);
+}
 
 interface PendingWrite {
   readonly votes: readonly AcceptedVote[];
@@ -55,6 +54,7 @@ export class DuckDbVoteStore implements VoteStore {
   private pending: PendingWrite[] = [];
   private flushing = false;
   private readonly touchedBuckets = new Set<number>();
+  private insert: DuckDBPreparedStatement | undefined;
 
   private constructor(
     readonly region: 'primary' | 'secondary',
@@ -293,6 +293,8 @@ export class DuckDbVoteStore implements VoteStore {
   async close(): Promise<void> {
     while (this.flushing || this.pending.length > 0) await this.serialised(async () => undefined);
     await this.queue.catch(() => undefined);
+    this.insert?.destroySync();
+    this.insert = undefined;
     this.connection.closeSync();
     this.instance.closeSync();
   }
@@ -316,21 +318,18 @@ export class DuckDbVoteStore implements VoteStore {
       const written = new Set<string>();
       for (let start = 0; start < votes.length; start += ROWS_PER_STATEMENT) {
         const chunk = votes.slice(start, start + ROWS_PER_STATEMENT);
-        const column = (value: (v: AcceptedVote) => DuckDBValue) => listValue(chunk.map(value));
-        const reader = await this.connection.runAndReadAll(
-          INSERT_BATCH,
-          [
-            column((v) => v.voteId),
-            column((v) => v.electionId),
-            column((v) => v.constituencyId),
-            column((v) => v.boothId),
-            column((v) => v.machineId),
-            column((v) => v.candidateId),
-            // Epoch milliseconds need BIGINT.
-            column((v) => BigInt(v.bucketStart)),
-          ],
-          INSERT_BATCH_TYPES,
-        );
+        this.insert ??= await this.connection.prepare(INSERT_BATCH);
+        const columns = [
+          joined(chunk.map((v) => v.voteId)),
+          joined(chunk.map((v) => v.electionId)),
+          joined(chunk.map((v) => v.constituencyId)),
+          joined(chunk.map((v) => v.boothId)),
+          joined(chunk.map((v) => v.machineId)),
+          joined(chunk.map((v) => v.candidateId)),
+          chunk.map((v) => String(v.bucketStart)).join(SEPARATOR),
+        ];
+        columns.forEach((column, i) => this.insert?.bindVarchar(i + 1, column));
+        const reader = await this.insert.runAndReadAll();
         for (const [id] of reader.getRows()) written.add(String(id));
         for (const v of chunk) this.touchedBuckets.add(v.bucketStart);
       }

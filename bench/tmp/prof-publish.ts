@@ -1,0 +1,67 @@
+import { PerformanceObserver } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
+import { openProjectBench, verifications, votesIngested } from '../paths';
+
+// Runs only the verification and vote paths of the bench, and prints what each operation cost
+// this process in CPU time and garbage-collection pauses: figures that move less than rates when
+// other work shares the machine. For a profile:
+//   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/profile-paths.ts [--voters 5000]
+//     [--only verifications] [--redis-url redis://127.0.0.1:6379/10]
+// The Redis database named is flushed first, like the bench's own.
+const argv = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const redisUrl = flag('redis-url') ?? process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/8';
+const voters = Number(flag('voters') ?? 5_000);
+if (!Number.isInteger(voters) || voters < 1)
+  throw new Error(`--voters must be a positive integer, not ${flag('voters')}`);
+const only = flag('only');
+if (only !== undefined && only !== 'verifications')
+  throw new Error(`--only takes "verifications", not ${only}`);
+process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcMs += entry.duration;
+}).observe({ entryTypes: ['gc'] });
+
+/** Runs `work` and reports its rate, and CPU and GC pause per operation. */
+async function costOf<T>(what: string, ops: number, work: () => Promise<T>): Promise<T> {
+  gcMs = 0;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const value = await work();
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  process.stdout.write(
+    `${what}: ${Math.round(ops / seconds).toLocaleString('en')}/s, CPU ${Math.round((used.user + used.system) / ops)} µs and GC pauses ${Math.round((gcMs * 1000) / ops)} µs per operation\n`,
+  );
+  return value;
+}
+
+const admin = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+await admin.flushdb();
+admin.disconnect();
+const bench = await openProjectBench(redisUrl, voters);
+try {
+  const verified = await costOf('verifications, 200 in flight', voters, () =>
+    verifications(bench, 0, voters, 200),
+  );
+  if (verified.refused > 0) throw new Error(`${verified.refused} verifications were refused`);
+  if (only === undefined) {
+    // Each figure covers its own measured stretch only (not the offline casting before it).
+    const half = Math.floor(verified.granted.length / 2);
+    for (const from of ['publish'] as const) {
+      const ballots = from === 'publish' ? verified.granted.slice(0, half) : verified.granted.slice(half);
+      const figures = await votesIngested(bench, ballots, 64, from);
+      process.stdout.write(
+        `votes ${from}→accept→both stores: ${Math.round(figures.rate.perSecond).toLocaleString('en')}/s, CPU ${Math.round(figures.cpuMicrosPerVote)} µs per vote\n`,
+      );
+    }
+  }
+} finally {
+  await bench.close();
+}
+process.exit(0);
