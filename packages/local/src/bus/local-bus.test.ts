@@ -1,4 +1,4 @@
-import type { EventBridgeEnvelope } from '@ballotstream/events';
+import type { EventBridgeEnvelope, QueueBatch } from '@ballotstream/events';
 import { describe, expect, it } from 'vitest';
 import { LocalBus } from './local-bus';
 
@@ -132,7 +132,7 @@ describe('the local event bus', () => {
       pattern: { source: ['ballotstream.casting'], 'detail-type': ['vote.accepted'] },
       retries: 0,
       batch: { size: 3, concurrency: 1 },
-      invoke: async (batch) => {
+      invoke: async (batch: QueueBatch) => {
         batches.push(batch.Records.map((r) => JSON.parse(r.body) as EventBridgeEnvelope));
         return { batchItemFailures: [] };
       },
@@ -164,7 +164,7 @@ describe('the local event bus', () => {
       pattern: { source: ['ballotstream.casting'] },
       retries: 1,
       batch: { size: 10, concurrency: 1 },
-      invoke: async (batch) => {
+      invoke: async (batch: QueueBatch) => {
         invocations++;
         const bad = batch.Records.filter(
           (r) =>
