@@ -2,6 +2,7 @@ import { LINKS } from '@ballotstream/functions/links';
 import { allTriggers, inRegion } from './context';
 import { forwardedPatterns } from './lib/event-rules';
 import type { Region } from './lib/permissions';
+import { DEAD_LETTER_RETENTION_SECONDS } from './lib/queues';
 
 /** The application's event bus in each region; every publisher writes to the primary one. */
 export const buses: Record<Region, aws.cloudwatch.EventBus> = {
@@ -20,18 +21,19 @@ export const defaultBuses: Record<Region, $util.Output<aws.cloudwatch.GetEventBu
 };
 
 /**
- * A dead-letter queue per region for events no target could take, and for failed IoT rule actions.
- * SQS-managed encryption: EventBridge, IoT Core and Scheduler could not write to a queue under
+ * A dead-letter queue per region for events no target could take, failed IoT rule actions, and
+ * what a batch queue's reader failed on every delivery. It keeps messages longer than the batch
+ * queues do (`batchQueuePlans` checks), as SQS requires of a redrive target. SQS-managed encryption: EventBridge, IoT Core and Scheduler could not write to a queue under
  * the customer key without key-policy grants to each service.
  */
 export const deadLetters: Record<Region, aws.sqs.Queue> = {
   primary: new aws.sqs.Queue('DeadLetters', {
-    messageRetentionSeconds: 14 * 24 * 3600,
+    messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
     sqsManagedSseEnabled: true,
   }),
   secondary: new aws.sqs.Queue(
     'DeadLettersSecondary',
-    { messageRetentionSeconds: 14 * 24 * 3600, sqsManagedSseEnabled: true },
+    { messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS, sqsManagedSseEnabled: true },
     inRegion('secondary'),
   ),
 };

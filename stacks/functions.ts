@@ -7,10 +7,11 @@ import { cache, vpc } from './cache';
 import { account, allTriggers, blueprint, inRegion, regions } from './context';
 import { iotDataEndpoint } from './iot-endpoint';
 import { keyLinks, pseudonymKey, ticketKey } from './keys';
-import { FUNCTION_SETTINGS, functionName, handlerPath } from './lib/functions';
+import { FUNCTION_SETTINGS, functionName, handlerPath, invokedAsynchronously } from './lib/functions';
 import { needsVpc, type Region, type ResourceArns, statementsFor } from './lib/permissions';
 import { trackerLink, tracking } from './location';
 import { notificationsLink, notificationsTopic } from './notifications';
+import { batchQueues, readInBatches } from './queues';
 import { tableLinks, tables } from './tables';
 import { voteStores } from './vote-stores';
 
@@ -34,6 +35,11 @@ export function arnsIn(region: Region): ResourceArns<$util.Input<string>> {
     geofenceCollection: tracking.geofences.collectionArn,
     machineCertificates: $interpolate`arn:aws:iot:${regions[region]}:${account}:cert/*`,
     machineControlTopics: $interpolate`arn:aws:iot:${regions[region]}:${account}:topic/${topics.root($app.stage)}/machines/*/control`,
+    batchQueue: (name) => {
+      const batch = batchQueues[name];
+      if (batch === undefined) throw new Error(`no batch queue for trigger ${name}`);
+      return batch.queue.arn;
+    },
   };
 }
 
@@ -65,7 +71,8 @@ export const functions = Object.fromEntries(
       actions: [...s.actions],
       resources: [...s.resources],
     }));
-    if (trigger.kind === 'event') {
+    const asynchronous = invokedAsynchronously(trigger);
+    if (asynchronous) {
       // Lambda's on-failure destination for events that failed every retry.
       permissions.push({ actions: ['sqs:SendMessage'], resources: [deadLetters[region].arn] });
     }
@@ -90,7 +97,7 @@ export const functions = Object.fromEntries(
         ...(trigger.reservedConcurrency === undefined
           ? {}
           : { concurrency: { reserved: trigger.reservedConcurrency } }),
-        ...(trigger.kind === 'event'
+        ...(asynchronous && trigger.kind === 'event'
           ? {
               retries: trigger.retries,
               transform: {
@@ -103,6 +110,8 @@ export const functions = Object.fromEntries(
       },
       inRegion(region),
     );
+    const batch = batchQueues[trigger.name];
+    if (batch !== undefined) readInBatches(batch, fn);
     return [trigger.name, fn];
   }),
 ) as Record<string, sst.aws.Function>;

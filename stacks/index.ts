@@ -8,6 +8,7 @@ export async function deployStage() {
   const { buses } = await import('./bus');
   await import('./tables');
   const { voteStores } = await import('./vote-stores');
+  await import('./queues');
   await import('./functions');
   await import('./events');
   const { api, users } = await import('./api');

@@ -2,8 +2,9 @@ import type { EventTrigger, Trigger } from '@ballotstream/functions/triggers';
 import type { Region } from './permissions';
 
 /**
- * How EventBridge retries handing an event to a Lambda target (throttling, permissions) before
- * the dead-letter queue: its longest. Errors inside the function are Lambda's async retries.
+ * How EventBridge retries handing an event to its target (throttling, permissions) before the
+ * dead-letter queue: its longest. Errors inside the function are Lambda's async retries, or for
+ * a queue target the queue's redeliveries.
  */
 export const DELIVERY_RETRY_POLICY = { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86_400 } as const;
 
@@ -16,6 +17,11 @@ export interface EventRulePlan {
   readonly eventPattern: string;
   /** Lambda's async retries after a failed run (0-2), as the local bus retries a failing subscriber. */
   readonly lambdaRetries: number;
+  /**
+   * What the rule hands events to: the Lambda, or for a batch trigger its queue (see
+   * `batchQueuePlans`), which the Lambda reads in batches.
+   */
+  readonly target: 'lambda' | 'queue';
 }
 
 /** Whether every source of a pattern is an AWS service, whose events go to the default bus. */
@@ -43,6 +49,7 @@ export function eventRulePlans(triggers: readonly Trigger[]): EventRulePlan[] {
             bus: isAwsServicePattern(trigger) ? 'default' : 'app',
             eventPattern: JSON.stringify(trigger.pattern),
             lambdaRetries: lambdaRetries(trigger),
+            target: trigger.batch === undefined ? 'lambda' : 'queue',
           },
         ]
       : [],

@@ -31,5 +31,6 @@ export function exampleArns(
     geofenceCollection: `arn:aws:geo:${region}:${account}:geofence-collection/booths`,
     machineCertificates: `arn:aws:iot:${region}:${account}:cert/*`,
     machineControlTopics: `arn:aws:iot:${region}:${account}:topic/ballotstream/test/machines/*/control`,
+    batchQueue: (trigger) => `arn:aws:sqs:${region}:${account}:ballotstream-test-${trigger}`,
   };
 }

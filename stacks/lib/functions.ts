@@ -21,9 +21,11 @@ export function functionName(trigger: Trigger): string {
 /** The AWS resource that starts each kind of trigger; the mapping test holds every trigger to one. */
 export const TRIGGER_RESOURCE = {
   http: 'API Gateway HTTP API route',
-  event: 'EventBridge rule with a Lambda target, retry policy and dead-letter queue',
+  event:
+    'EventBridge rule with a Lambda target (or, for a batch trigger, an SQS queue the Lambda reads), retry policy and dead-letter queue',
   schedule: 'EventBridge Scheduler schedule (sst.aws.CronV2)',
-  'topic-rule': 'IoT topic rule with a Lambda action and an error action',
+  'topic-rule':
+    'IoT topic rule with a Lambda action (or, for a batch trigger, an SQS action onto a queue the Lambda reads) and an error action',
 } as const satisfies Record<Trigger['kind'], string>;
 
 /** Lambda settings per kind of trigger: API calls wait for an answer, so they are short. */
@@ -36,3 +38,17 @@ export const FUNCTION_SETTINGS: Record<
   event: { timeout: '30 seconds', memory: '1024 MB' },
   schedule: { timeout: '300 seconds', memory: '2048 MB' },
 };
+
+/** A kind's Lambda timeout in seconds, as `FUNCTION_SETTINGS` spells it. */
+export function timeoutSeconds(kind: Trigger['kind']): number {
+  return Number.parseInt(FUNCTION_SETTINGS[kind].timeout, 10);
+}
+
+/**
+ * Whether a trigger's Lambda is invoked asynchronously, so that Lambda's async retries and
+ * on-failure destination apply: event triggers without a batch. A batch trigger's Lambda is
+ * invoked by its queue's event source mapping, where the queue's redrive policy does that work.
+ */
+export function invokedAsynchronously(trigger: Trigger): boolean {
+  return trigger.kind === 'event' && trigger.batch === undefined;
+}

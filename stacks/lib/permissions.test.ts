@@ -3,6 +3,7 @@ import { triggers } from '@ballotstream/functions/triggers';
 import { describe, expect, it } from 'vitest';
 import { exampleArns } from './example-arns';
 import { needsVpc, statementsFor, UNSCOPED_ACTIONS } from './permissions';
+import { QUEUE_READ_ACTIONS } from './queues';
 
 const all = triggers as readonly Trigger[];
 const byName = (name: string) => all.find((t) => t.name === name)!;
@@ -94,6 +95,37 @@ describe('per-function IAM statements', () => {
     for (const s of onCounts)
       expect([...s.actions].sort()).toEqual(['timestream:Select', 'timestream:WriteRecords']);
     expect(onCounts.flatMap((s) => s.resources).some((r) => r.includes('ap-south-2'))).toBe(true);
+  });
+
+  it('let a batch trigger read, change and delete messages of its own queue, and no other function any queue', () => {
+    const arns = exampleArns('timestream');
+    for (const trigger of all) {
+      const onQueues = statementsFor(trigger, arns).filter((s) =>
+        s.actions.some((a) => a.startsWith('sqs:')),
+      );
+      const batched =
+        (trigger.kind === 'event' || trigger.kind === 'topic-rule') && trigger.batch !== undefined;
+      if (!batched) {
+        expect(onQueues, trigger.name).toEqual([]);
+        continue;
+      }
+      expect(onQueues, trigger.name).toHaveLength(1);
+      expect([...onQueues[0]!.actions].sort(), trigger.name).toEqual([
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:ReceiveMessage',
+      ]);
+      expect(onQueues[0]!.resources, trigger.name).toEqual([arns.batchQueue(trigger.name)]);
+    }
+    expect([...QUEUE_READ_ACTIONS]).not.toContain('sqs:SendMessage');
+    const readers = all.filter((t) =>
+      statementsFor(t, arns).some((s) => s.actions.includes('sqs:ReceiveMessage')),
+    );
+    expect(readers.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['ingestVote', 'recordVotePrimary', 'recordVoteSecondary']),
+    );
+    expect(readers.map((t) => t.name)).not.toContain('verifyVoter');
   });
 
   it('put in the VPC exactly the steps that reach the voter cache', () => {

@@ -1,6 +1,7 @@
 import type { TableName } from '@ballotstream/core/ports';
 import type { Reaches, TableUse, VoteStoreUse } from '@ballotstream/functions/reaches';
 import type { Trigger } from '@ballotstream/functions/triggers';
+import { isBatchTrigger, QUEUE_READ_ACTIONS } from './queues';
 
 export type Region = 'primary' | 'secondary';
 
@@ -27,6 +28,8 @@ export interface ResourceArns<R> {
   machineCertificates: R;
   /** The control topics of the stage's machines: every machine id, the `control` leaf. */
   machineControlTopics: R;
+  /** The queue a batch trigger's Lambda reads (by trigger name). */
+  batchQueue(trigger: string): R;
 }
 
 /** A region's vote store: a Timestream table, or an Aurora PostgreSQL cluster reached by the Data API. */
@@ -136,6 +139,10 @@ export function statementsFor<R>(trigger: Trigger, arns: ResourceArns<R>): State
       actions: ['iot:Publish', 'iot:RetainPublish'],
       resources: [arns.machineControlTopics],
     });
+  }
+  if (isBatchTrigger(trigger)) {
+    // The event source mapping reads with the function's role: its own queue only.
+    statements.push({ actions: QUEUE_READ_ACTIONS, resources: [arns.batchQueue(trigger.name)] });
   }
   return statements;
 }

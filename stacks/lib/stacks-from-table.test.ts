@@ -48,6 +48,10 @@ describe('stacks/ from the trigger table', () => {
     expect(source('iot.ts')).toContain('topicRulePlans($app.stage, allTriggers)');
     expect(source('schedules.ts')).toContain("trigger.kind === 'schedule'");
     expect(source('bus.ts')).toContain('forwardedPatterns(allTriggers)');
+    expect(source('queues.ts')).toContain('batchQueuePlans($app.stage, allTriggers)');
+    expect(source('events.ts')).toContain("plan.target === 'queue'");
+    expect(source('iot.ts')).toContain("plan.action === 'sqs'");
+    expect(source('functions.ts')).toContain('readInBatches(batch, fn)');
     expect(source('tables.ts')).toContain('tablePlans(definitions');
   });
 

@@ -10,6 +10,8 @@ export interface TopicRulePlan {
   readonly ruleName: string;
   readonly filter: string;
   readonly sql: string;
+  /** The rule's action: invoke the Lambda, or for a batch trigger put the message on its queue. */
+  readonly action: 'lambda' | 'sqs';
 }
 
 /** The IoT rule of every topic-rule trigger: the SQL comes from the same topic the local rule engine reads. */
@@ -23,6 +25,7 @@ export function topicRulePlans(stage: string, triggers: readonly Trigger[]): Top
         ruleName: `ballotstream_${stage}_${trigger.name}`.replace(/[^A-Za-z0-9_]/g, '_'),
         filter,
         sql: topicRuleSql(trigger.select, filter),
+        action: trigger.batch === undefined ? 'lambda' : 'sqs',
       },
     ];
   });
