@@ -318,7 +318,7 @@ export class DuckDbVoteStore implements VoteStore {
       const written = new Set<string>();
       for (let start = 0; start < votes.length; start += ROWS_PER_STATEMENT) {
         const chunk = votes.slice(start, start + ROWS_PER_STATEMENT);
-        this.insert ??= await this.connection.prepare(INSERT_BATCH);
+        const insert = (this.insert ??= await this.connection.prepare(INSERT_BATCH));
         const columns = [
           joined(chunk.map((v) => v.voteId)),
           joined(chunk.map((v) => v.electionId)),
@@ -328,8 +328,8 @@ export class DuckDbVoteStore implements VoteStore {
           joined(chunk.map((v) => v.candidateId)),
           chunk.map((v) => String(v.bucketStart)).join(SEPARATOR),
         ];
-        columns.forEach((column, i) => this.insert?.bindVarchar(i + 1, column));
-        const reader = await this.insert.runAndReadAll();
+        for (const [i, column] of columns.entries()) insert.bindVarchar(i + 1, column);
+        const reader = await insert.runAndReadAll();
         for (const [id] of reader.getRows()) written.add(String(id));
         for (const v of chunk) this.touchedBuckets.add(v.bucketStart);
       }
