@@ -4,11 +4,15 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TicketKeys } from '@ballotstream/core/ports';
+import { triggers } from '@ballotstream/functions/triggers';
 import { Redis } from 'ioredis';
 import {
+  aedesPublishCpu,
   aedesQos1,
   duckdbGroupBy,
+  duckdbIdempotentInsertCpu,
   duckdbWindowGroupBy,
+  lmdbWriteCpu,
   redisLuaClaim,
   redisSetNx,
   type SignatureRates,
@@ -44,6 +48,7 @@ const sizes = {
   latencyRate: 200,
   tallyRows: Number(flag('tally-rows') ?? (quick ? 1_000_000 : 10_000_000)),
   csvRows: quick ? 5_000 : 20_000,
+  floorRows: quick ? 20_000 : 100_000,
 };
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 
@@ -80,7 +85,10 @@ lines.push({ name: `Redis EVALSHA claim, ${sizes.redisInFlight} in flight`, figu
 say('· raw broker QoS 1');
 const broker = await aedesQos1(sizes.brokerMessages, sizes.brokerWindow);
 results.brokerQos1 = broker;
-lines.push({ name: `aedes QoS 1 publish→receive, window ${sizes.brokerWindow}`, figure: rate(broker) });
+lines.push({
+  name: `aedes QoS 1 publish→receive, window ${sizes.brokerWindow}`,
+  figure: `${rate(broker)}, ${broker.cpuMicrosPerMessage.toFixed(1)} µs CPU a message`,
+});
 
 // Each verification checks a ticket signature and each vote a machine signature, so these
 // rates bound the two paths whatever else they do. Message sizes are those of a ticket's
@@ -98,6 +106,34 @@ const signatureFigure = (s: SignatureRates) =>
 lines.push({ name: 'Ed25519 verify, ticket (160 B)', figure: signatureFigure(signatures.ticketEd25519) });
 lines.push({ name: 'ECDSA P-256 verify, ticket (160 B)', figure: signatureFigure(signatures.ticketP256) });
 lines.push({ name: 'Ed25519 verify, vote (260 B)', figure: signatureFigure(signatures.voteEd25519) });
+
+// The least CPU any vote path can spend on a vote here, from bare components measured now: its
+// machine signature checked, the broker taking the publish (no subscriber), an idempotent insert
+// into each region's store in batches the size the recorders' queue hands over, and one durable
+// write for the ballot token. Spread over every core, that bounds votes/s whatever the code.
+say('· raw floor of a vote: broker publish, idempotent store inserts, one durable write');
+const recorderBatch = triggers.find((t) => t.name === 'recordVotePrimary');
+const storeBatch = recorderBatch?.kind === 'event' ? (recorderBatch.batch?.size ?? 1) : 1;
+const floor = {
+  verifyMicros: 1e6 / signatures.voteEd25519.oneCore,
+  brokerMicros: await aedesPublishCpu(sizes.brokerMessages, sizes.brokerWindow),
+  storeInsertMicros: await duckdbIdempotentInsertCpu(sizes.floorRows, storeBatch),
+  tokenWriteMicros: await lmdbWriteCpu(sizes.floorRows, sizes.redisInFlight),
+};
+const floorMicros =
+  floor.verifyMicros + floor.brokerMicros + 2 * floor.storeInsertMicros + floor.tokenWriteMicros;
+const floorRate = (cpus().length * 1e6) / floorMicros;
+results.voteFloor = {
+  ...floor,
+  storeBatch,
+  floorMicros,
+  floorRate,
+  ratioToBroker: floorRate / broker.perSecond,
+};
+lines.push({
+  name: `floor: a vote's bare work (verify ${floor.verifyMicros.toFixed(0)} + broker ${floor.brokerMicros.toFixed(0)} + 2 × DuckDB insert ${floor.storeInsertMicros.toFixed(0)} (${storeBatch} a statement) + LMDB write ${floor.tokenWriteMicros.toFixed(0)} µs)`,
+  figure: `${floorMicros.toFixed(0)} µs CPU → at most ${perSecond(floorRate)} on ${cpus().length} cores = ${(floorRate / broker.perSecond).toFixed(2)}× aedes QoS 1, the most any vote path reaches here`,
+});
 
 /** What signature checks alone allow a path, next to that path's baseline. */
 function ceiling(s: SignatureRates, baseline: Rate) {

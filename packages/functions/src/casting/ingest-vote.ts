@@ -54,10 +54,11 @@ async function judge(event: TopicRuleEvent, deps: Deps, rejectedAt: string): Pro
       event: eventOf(voteRejected, { machineId, voteId, ...result.error, rejectedAt }),
     };
   }
-  const { voteId } = result.value;
+  const { vote, redelivery } = result.value;
   // QoS 1 redelivers; once the acceptance is out, a redelivery is acknowledged and nothing more.
-  if (await wasVotePublished(deps.records, voteId)) return { kind: 'redelivery' };
-  return { kind: 'accepted', voteId, event: eventOf(voteAccepted, result.value) };
+  // A vote that spent its token just now cannot have been published before: no lookup needed.
+  if (redelivery && (await wasVotePublished(deps.records, vote.voteId))) return { kind: 'redelivery' };
+  return { kind: 'accepted', voteId: vote.voteId, event: eventOf(voteAccepted, vote) };
 }
 
 /**

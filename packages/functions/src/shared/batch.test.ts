@@ -91,6 +91,30 @@ describe('the batch handler', () => {
     expect(rejectionCounts().get('ingest:invalid-rule-event')).toBe(1);
   });
 
+  it('passes a rule event with the largest IoT payload on, and refuses a body no queue would carry', async () => {
+    const seen: number[] = [];
+    const handler = topicRuleBatchHandler('ingest', async (items) => {
+      for (const i of items) seen.push(i.value.payload.length);
+      return [];
+    });
+    const body = (payloadChars: number) =>
+      JSON.stringify({
+        payload: 'A'.repeat(payloadChars),
+        topicMachineId: 'm-1',
+        clientId: 'm-1',
+        receivedAt: 1,
+      });
+    const response = await handler(
+      {
+        Records: [record('iot-max', body(Math.ceil((128 * 1024) / 3) * 4)), record('huge', body(300 * 1024))],
+      },
+      context,
+    );
+    expect(seen).toEqual([Math.ceil((128 * 1024) / 3) * 4]);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'huge' }]);
+    expect(rejectionCounts().get('ingest:invalid-message')).toBe(1);
+  });
+
   it('refuses an event that is not a queue batch at all, naming the field', async () => {
     const handler = eventBatchHandler('recorder', voteAccepted, async () => []);
     await expect(handler({ Records: [] }, context)).rejects.toThrow(/queue batch: Records/);

@@ -39,6 +39,15 @@ export interface VoteRefused {
   readonly detail: string;
 }
 
+export interface VoteTaken {
+  readonly vote: AcceptedVote;
+  /**
+   * The token was already spent on this same vote id: a redelivery, whose acceptance may already
+   * be out. False when this call spent the token, so no acceptance of it can have gone out yet.
+   */
+  readonly redelivery: boolean;
+}
+
 /**
  * Accepts a signed vote exactly once. A redelivery of an accepted vote id is accepted again
  * (so a crash before publishing is repaired by the redelivery); the recorders dedupe on it.
@@ -49,7 +58,7 @@ export async function ingestVote(
   deps: IngestVoteDeps,
   message: VoteMessage,
   topicMachineId: string,
-): Promise<Result<AcceptedVote, VoteRefused>> {
+): Promise<Result<VoteTaken, VoteRefused>> {
   if (message.machineId !== topicMachineId) {
     return err({
       reason: 'topic-mismatch',
@@ -105,7 +114,7 @@ export async function ingestVote(
   if (token.machineId !== machine.machineId) {
     return err({ reason: 'token-other-machine', detail: 'ballot token was granted to another machine' });
   }
-  if (token.usedBy === message.voteId) return ok(vote);
+  if (token.usedBy === message.voteId) return ok({ vote, redelivery: true });
   if (token.usedBy !== undefined)
     return err({ reason: 'token-reused', detail: 'ballot token was already used' });
   if (typeof token.expiresAt !== 'number' || token.expiresAt <= bucketStart) {
@@ -127,7 +136,7 @@ export async function ingestVote(
     if (again?.usedBy !== message.voteId)
       return err({ reason: 'token-reused', detail: 'ballot token was already used' });
   }
-  return ok(vote);
+  return ok({ vote, redelivery: !consumed });
 }
 
 /** Whether `vote.accepted` was already published for a vote id (a redelivery then changes nothing). */
