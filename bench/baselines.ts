@@ -139,16 +139,44 @@ export async function duckdbIdempotentInsertCpu(rows: number, perStatement: numb
   try {
     await connection.run(`CREATE TABLE votes (vote_id VARCHAR PRIMARY KEY, election_id VARCHAR,
       constituency_id VARCHAR, booth_id VARCHAR, machine_id VARCHAR, candidate_id VARCHAR, bucket_start BIGINT)`);
-    const insert = await connection.prepare(`INSERT OR IGNORE INTO votes SELECT * FROM (SELECT
-      unnest(string_split($1, ',')), 'election-2026', 'c-' || (n % 543), 'booth-' || (n % 1000),
-      'machine-' || (n % 1000), 'cand-' || (n % 8), 1780000020000 + (n % 660) * 60000
-      FROM (SELECT unnest(range($2::BIGINT, $3::BIGINT)) AS n))`);
+    // Seven columns bound as seven strings and split side by side, as the store binds a batch.
+    const split = (n: number) => `unnest(string_split($${n}, ','))`;
+    const insert = await connection.prepare(
+      `INSERT OR IGNORE INTO votes SELECT * FROM (SELECT ${[1, 2, 3, 4, 5, 6].map(split).join(', ')}, ${split(7)}::BIGINT)`,
+    );
+    const column = (count: number, value: (i: number) => string) =>
+      Array.from({ length: count }, (_, i) => value(i)).join(',');
     const cpu = process.cpuUsage();
     for (let start = 0; start < rows; start += perStatement) {
-      const ids = Array.from({ length: perStatement }, () => randomUUID());
-      insert.bindVarchar(1, ids.join(','));
-      insert.bindBigInt(2, BigInt(start));
-      insert.bindBigInt(3, BigInt(start + perStatement));
+      const n = (i: number) => start + i;
+      insert.bindVarchar(
+        1,
+        column(perStatement, () => randomUUID()),
+      );
+      insert.bindVarchar(
+        2,
+        column(perStatement, () => 'election-2026'),
+      );
+      insert.bindVarchar(
+        3,
+        column(perStatement, (i) => `c-${n(i) % 543}`),
+      );
+      insert.bindVarchar(
+        4,
+        column(perStatement, (i) => `booth-${n(i) % 1000}`),
+      );
+      insert.bindVarchar(
+        5,
+        column(perStatement, (i) => `machine-${n(i) % 1000}`),
+      );
+      insert.bindVarchar(
+        6,
+        column(perStatement, (i) => `cand-${n(i) % 8}`),
+      );
+      insert.bindVarchar(
+        7,
+        column(perStatement, (i) => String(1780000020000 + (n(i) % 660) * 60000)),
+      );
       await insert.run();
     }
     const used = process.cpuUsage(cpu);

@@ -107,10 +107,11 @@ lines.push({ name: 'Ed25519 verify, ticket (160 B)', figure: signatureFigure(sig
 lines.push({ name: 'ECDSA P-256 verify, ticket (160 B)', figure: signatureFigure(signatures.ticketP256) });
 lines.push({ name: 'Ed25519 verify, vote (260 B)', figure: signatureFigure(signatures.voteEd25519) });
 
-// The least CPU any vote path can spend on a vote here, from bare components measured now: its
-// machine signature checked, the broker taking the publish (no subscriber), an idempotent insert
-// into each region's store in batches the size the recorders' queue hands over, and one durable
-// write for the ballot token. Spread over every core, that bounds votes/s whatever the code.
+// What a vote's bare work costs, from the components alone in the same run, spread over every
+// core. Irreducible: its machine signature checked, and the broker taking the QoS 1 publish (no
+// subscriber). With the stores: an idempotent insert into each region's DuckDB store in
+// statements the size of the recorders' batch, and one LMDB write for the ballot token. DuckDB
+// spends milliseconds per statement, so the second figure moves with the batch size.
 say('· raw floor of a vote: broker publish, idempotent store inserts, one durable write');
 const recorderBatch = triggers.find((t) => t.name === 'recordVotePrimary');
 const storeBatch = recorderBatch?.kind === 'event' ? (recorderBatch.batch?.size ?? 1) : 1;
@@ -120,19 +121,26 @@ const floor = {
   storeInsertMicros: await duckdbIdempotentInsertCpu(sizes.floorRows, storeBatch),
   tokenWriteMicros: await lmdbWriteCpu(sizes.floorRows, sizes.redisInFlight),
 };
-const floorMicros =
-  floor.verifyMicros + floor.brokerMicros + 2 * floor.storeInsertMicros + floor.tokenWriteMicros;
-const floorRate = (cpus().length * 1e6) / floorMicros;
+const irreducibleMicros = floor.verifyMicros + floor.brokerMicros;
+const withStoresMicros = irreducibleMicros + 2 * floor.storeInsertMicros + floor.tokenWriteMicros;
+const atMost = (micros: number) => (cpus().length * 1e6) / micros;
 results.voteFloor = {
   ...floor,
   storeBatch,
-  floorMicros,
-  floorRate,
-  ratioToBroker: floorRate / broker.perSecond,
+  irreducibleMicros,
+  withStoresMicros,
+  ratioIrreducible: atMost(irreducibleMicros) / broker.perSecond,
+  ratioWithStores: atMost(withStoresMicros) / broker.perSecond,
 };
+const floorFigure = (micros: number) =>
+  `${micros.toFixed(0)} µs CPU → at most ${perSecond(atMost(micros))} on ${cpus().length} cores = ${(atMost(micros) / broker.perSecond).toFixed(2)}× aedes QoS 1`;
 lines.push({
-  name: `floor: a vote's bare work (verify ${floor.verifyMicros.toFixed(0)} + broker ${floor.brokerMicros.toFixed(0)} + 2 × DuckDB insert ${floor.storeInsertMicros.toFixed(0)} (${storeBatch} a statement) + LMDB write ${floor.tokenWriteMicros.toFixed(0)} µs)`,
-  figure: `${floorMicros.toFixed(0)} µs CPU → at most ${perSecond(floorRate)} on ${cpus().length} cores = ${(floorRate / broker.perSecond).toFixed(2)}× aedes QoS 1, the most any vote path reaches here`,
+  name: `vote floor: verify ${floor.verifyMicros.toFixed(0)} + broker publish ${floor.brokerMicros.toFixed(0)} µs`,
+  figure: floorFigure(irreducibleMicros),
+});
+lines.push({
+  name: `  + 2 × DuckDB insert ${floor.storeInsertMicros.toFixed(0)} (${storeBatch} a statement) + LMDB write ${floor.tokenWriteMicros.toFixed(0)} µs`,
+  figure: floorFigure(withStoresMicros),
 });
 
 /** What signature checks alone allow a path, next to that path's baseline. */

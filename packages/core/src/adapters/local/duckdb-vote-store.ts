@@ -318,7 +318,8 @@ export class DuckDbVoteStore implements VoteStore {
       const written = new Set<string>();
       for (let start = 0; start < votes.length; start += ROWS_PER_STATEMENT) {
         const chunk = votes.slice(start, start + ROWS_PER_STATEMENT);
-        const insert = (this.insert ??= await this.connection.prepare(INSERT_BATCH));
+        if (this.insert === undefined) this.insert = await this.connection.prepare(INSERT_BATCH);
+        const insert = this.insert;
         const columns = [
           joined(chunk.map((v) => v.voteId)),
           joined(chunk.map((v) => v.electionId)),
