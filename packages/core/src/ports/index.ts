@@ -6,6 +6,7 @@ export * from './event-publisher';
 export * from './machine-commands';
 export * from './notifier';
 export * from './record-store';
+export * from './signature-checker';
 export * from './ticket-keys';
 export * from './vote-store';
 export * from './voter-cache';

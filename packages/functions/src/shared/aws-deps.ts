@@ -11,6 +11,7 @@ import { ConfigError, loadConfig } from '@ballotstream/core';
 import {
   DynamoRecordStore,
   EventBridgePublisher,
+  InlineSignatureChecker,
   IotMachineCommands,
   LocationTracker,
   loadKmsPseudonyms,
@@ -158,6 +159,7 @@ export async function buildAwsDeps(read?: LinkReader): Promise<Deps> {
         return secondaryStore();
       },
     },
+    signatures: new InlineSignatureChecker(),
     get notifier() {
       return notifier();
     },

@@ -7,6 +7,7 @@ import type {
   MachineCommands,
   Notifier,
   RecordStore,
+  SignatureChecker,
   TicketKeys,
   VoterCache,
   VoterPseudonyms,
@@ -22,6 +23,8 @@ export interface Deps {
   readonly records: RecordStore;
   readonly cache: VoterCache;
   readonly voteStores: { readonly primary: VoteStore; readonly secondary: VoteStore };
+  /** Machine signature checks (inline in Lambda; a worker thread locally). */
+  readonly signatures: SignatureChecker;
   readonly ticketKeys: TicketKeys;
   readonly pseudonyms: VoterPseudonyms;
   readonly biometrics: Biometrics;

@@ -17,6 +17,7 @@ import {
   OutboxNotifier,
   SeededVoterRegistry,
   SimulatedBiometrics,
+  WorkerSignatureChecker,
 } from '@ballotstream/core/adapters/local';
 import { connectRedis, RedisVoterCache } from '@ballotstream/core/adapters/redis';
 import type { Clock, EventPublisher } from '@ballotstream/core/ports';
@@ -69,6 +70,7 @@ export async function buildLocalDeps(options: LocalDepsOptions): Promise<Deps> {
     records,
     cache,
     voteStores: { primary, secondary },
+    signatures: new WorkerSignatureChecker(),
     ticketKeys: dir === undefined ? new MemoryTicketKeys() : loadFileTicketKeys(join(dir, 'keys')),
     pseudonyms:
       dir === undefined
@@ -99,5 +101,6 @@ export async function closeLocalDeps(deps: Deps): Promise<void> {
     deps.records.close(),
     deps.voteStores.primary.close(),
     deps.voteStores.secondary.close(),
+    deps.signatures.close(),
   ]);
 }

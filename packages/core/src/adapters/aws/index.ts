@@ -1,3 +1,4 @@
+export { InlineSignatureChecker } from '../shared/inline-signature-checker';
 export { conditionExpression, DynamoRecordStore, type DynamoRecordStoreOptions } from './dynamo-record-store';
 export { EventBridgePublisher, type EventBridgePublisherOptions } from './eventbridge-publisher';
 export { controlPublishOf, IotMachineCommands } from './iot-machine-commands';

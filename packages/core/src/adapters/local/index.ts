@@ -1,3 +1,4 @@
+export { InlineSignatureChecker } from '../shared/inline-signature-checker';
 export { DuckDbVoteStore } from './duckdb-vote-store';
 export {
   generateTicketKey,
@@ -18,3 +19,4 @@ export { type MailSender, type OutboxEntry, OutboxNotifier, readOutbox } from '.
 export { SeededVoterRegistry } from './seeded-voter-registry';
 export { SimulatedBiometrics } from './simulated-biometrics';
 export { SwitchableVoteStore } from './switchable-vote-store';
+export { WorkerSignatureChecker } from './worker-signature-checker';

@@ -6,8 +6,8 @@ import {
 } from '@ballotstream/events';
 import type { Clock } from '../../ports/clock';
 import type { RecordStore } from '../../ports/record-store';
+import type { SignatureChecker } from '../../ports/signature-checker';
 import { err, ok, type Result } from '../../result';
-import { verifyEd25519 } from '../crypto/ed25519';
 import { fromBase64url, sha256 } from '../crypto/encoding';
 import { recordKeys } from '../shared/keys';
 import { findMachine } from '../shared/registry';
@@ -15,6 +15,7 @@ import { findMachine } from '../shared/registry';
 export interface IngestVoteDeps {
   readonly records: RecordStore;
   readonly clock: Clock;
+  readonly signatures: SignatureChecker;
   readonly bucketMs: number;
   /** How far ahead of the cloud's clock a booth's clock may run. */
   readonly clockSkewMs: number;
@@ -75,7 +76,14 @@ export async function ingestVote(
   const seenKey = sha256(`${machine.publicKey}\n${signature}\n${signedBytes.toString('utf8')}`);
   if (!verifiedMessages.has(seenKey)) {
     const signatureBytes = fromBase64url(signature);
-    if (signatureBytes === undefined || !verifyEd25519(machine.publicKey, signedBytes, signatureBytes)) {
+    const valid =
+      signatureBytes !== undefined &&
+      (await deps.signatures.verify({
+        publicKey: machine.publicKey,
+        message: signedBytes,
+        signature: signatureBytes,
+      }));
+    if (!valid) {
       return err({ reason: 'bad-signature', detail: 'signature does not verify with the machine key' });
     }
     remember(seenKey);
