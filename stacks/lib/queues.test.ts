@@ -110,6 +110,10 @@ describe('batch queues', () => {
     expect(plansFor(withBatch('recordReceipt', 100, -1))).toThrow(
       /trigger recordReceipt: batch windowSeconds/,
     );
+    const oneInstance = { ...withBatch('watchVotesAccepted', 100, 1), reservedConcurrency: 1 } as Trigger;
+    expect(plansFor(oneInstance)).toThrow(
+      /trigger watchVotesAccepted: batch reads a queue.*reservedConcurrency 1/,
+    );
     expect(batchQueuePlans(stage, [withBatch('recordReceipt', 10, 0)])[0]!.batchSize).toBe(10);
     expect(batchQueuePlans(stage, [withBatch('recordReceipt', 10_000, 1)])[0]!.batchSize).toBe(10_000);
   });

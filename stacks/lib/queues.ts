@@ -71,6 +71,13 @@ export function checkBatching(trigger: BatchTrigger): void {
   if (size > 10 && windowSeconds < 1) {
     fail(`size ${size} is above 10, so SQS needs windowSeconds of at least 1, not ${windowSeconds}`);
   }
+  // An SQS mapping runs at least two instances at once; a function reserved below that is
+  // throttled, and throttled batches count as receives until they land in the dead-letter queue.
+  if (trigger.reservedConcurrency !== undefined && trigger.reservedConcurrency < 2) {
+    fail(
+      `reads a queue, which runs at least 2 instances, so reservedConcurrency ${trigger.reservedConcurrency} would dead-letter throttled batches`,
+    );
+  }
 }
 
 /** SQS queue names: up to 80 letters, digits, hyphens and underscores. */

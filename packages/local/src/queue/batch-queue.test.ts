@@ -1,17 +1,18 @@
 import type { QueueBatch } from '@ballotstream/events';
 import { describe, expect, it } from 'vitest';
-import { BatchQueue } from './batch-queue';
+import { BatchQueue, type BatchQueueOptions } from './batch-queue';
 
 const bodies = (batch: QueueBatch) => batch.Records.map((r) => r.body);
+
+/** A queue with one reader, one delivery and a 1 ms backoff, but for what a test sets. */
+const queueOf = (options: Partial<BatchQueueOptions> & Pick<BatchQueueOptions, 'invoke'>) =>
+  new BatchQueue({ size: 10, concurrency: 1, maxReceives: 1, backoffMs: 1, ...options });
 
 describe('the local batch queue', () => {
   it('hands a burst over in batches of at most the batch size, every message once', async () => {
     const batches: string[][] = [];
-    const queue = new BatchQueue({
+    const queue = queueOf({
       size: 4,
-      concurrency: 1,
-      maxReceives: 1,
-      backoffMs: 1,
       invoke: async (batch) => {
         batches.push(bodies(batch));
         return { batchItemFailures: [] };
@@ -26,11 +27,8 @@ describe('the local batch queue', () => {
   it('gathers what arrives while the reader is busy into the next batch', async () => {
     const sizes: number[] = [];
     let release: () => void = () => undefined;
-    const queue = new BatchQueue({
+    const queue = queueOf({
       size: 100,
-      concurrency: 1,
-      maxReceives: 1,
-      backoffMs: 1,
       invoke: async (batch) => {
         sizes.push(batch.Records.length);
         if (sizes.length === 1) await new Promise<void>((resolve) => (release = resolve));
@@ -47,11 +45,8 @@ describe('the local batch queue', () => {
 
   it('delivers again only the records the reader reported as failed, with the receive count', async () => {
     const seen: [string, string | undefined][] = [];
-    const queue = new BatchQueue({
-      size: 10,
-      concurrency: 1,
+    const queue = queueOf({
       maxReceives: 3,
-      backoffMs: 1,
       invoke: async (batch) => {
         for (const r of batch.Records) seen.push([r.body, r.attributes?.ApproximateReceiveCount]);
         const failures = batch.Records.filter(
@@ -70,11 +65,10 @@ describe('the local batch queue', () => {
   });
 
   it('gives a message up after its last receive, with the error, and keeps the others', async () => {
-    const queue = new BatchQueue({
+    const queue = queueOf({
       size: 1,
       concurrency: 2,
       maxReceives: 3,
-      backoffMs: 1,
       invoke: async (batch) => {
         if (batch.Records.some((r) => r.body === 'poison')) throw new Error('store unavailable');
       },
@@ -90,11 +84,9 @@ describe('the local batch queue', () => {
   it('never runs more batches at once than its concurrency', async () => {
     let running = 0;
     let most = 0;
-    const queue = new BatchQueue({
+    const queue = queueOf({
       size: 1,
       concurrency: 2,
-      maxReceives: 1,
-      backoffMs: 1,
       invoke: async () => {
         running++;
         most = Math.max(most, running);
@@ -108,10 +100,8 @@ describe('the local batch queue', () => {
 
   it('refuses a batch size or concurrency that is not a positive integer', () => {
     const invoke = async () => undefined;
-    expect(() => new BatchQueue({ size: 0, concurrency: 1, maxReceives: 1, backoffMs: 1, invoke })).toThrow(
-      /batch size must be a positive integer, not 0/,
-    );
-    expect(() => new BatchQueue({ size: 5, concurrency: 1.5, maxReceives: 1, backoffMs: 1, invoke })).toThrow(
+    expect(() => queueOf({ size: 0, invoke })).toThrow(/batch size must be a positive integer, not 0/);
+    expect(() => queueOf({ concurrency: 1.5, invoke })).toThrow(
       /concurrency must be a positive integer, not 1.5/,
     );
   });
