@@ -55,6 +55,7 @@ export class DuckDbVoteStore implements VoteStore {
   private flushing = false;
   private readonly touchedBuckets = new Set<number>();
   private insert: DuckDBPreparedStatement | undefined;
+  private readonly keptTables = new Set<string>();
 
   private constructor(
     readonly region: 'primary' | 'secondary',
@@ -74,16 +75,6 @@ export class DuckDbVoteStore implements VoteStore {
       machine_id VARCHAR NOT NULL,
       candidate_id VARCHAR NOT NULL,
       bucket_start BIGINT NOT NULL
-    )`);
-    // The materialised counts. No primary key: a window is replaced by DELETE then INSERT in one
-    // transaction, and DuckDB 1.5 corrupted its heap committing a large insert into a keyed
-    // table of a file-backed database.
-    await connection.run(`CREATE TABLE IF NOT EXISTS tallies (
-      election_id VARCHAR NOT NULL,
-      window_start BIGINT NOT NULL,
-      constituency_id VARCHAR NOT NULL,
-      candidate_id VARCHAR NOT NULL,
-      votes BIGINT NOT NULL
     )`);
     return new DuckDbVoteStore(region, instance, connection);
   }
@@ -131,11 +122,12 @@ export class DuckDbVoteStore implements VoteStore {
       }
       const first = BigInt(Math.min(...windowStarts));
       const last = BigInt(Math.max(...windowStarts));
+      const kept = await this.keptTable(electionId);
       await this.connection.run('BEGIN TRANSACTION');
       try {
         await this.connection.run(
-          `DELETE FROM tallies WHERE election_id = ? AND window_start BETWEEN ? AND ? AND window_start IN (${list})`,
-          [electionId, first, last, ...windows],
+          `DELETE FROM ${kept} WHERE window_start BETWEEN ? AND ? AND window_start IN (${list})`,
+          [first, last, ...windows],
         );
         // One pass over the votes for every window asked for. The width is written into the SQL
         // (a whole number of ms): bound as a parameter, the modulus is not folded and the same
@@ -145,13 +137,13 @@ export class DuckDbVoteStore implements VoteStore {
         const windowOf = `bucket_start - bucket_start % ${width}`;
         const contiguous = new Set(windows).size === Number((last - first) / width) + 1;
         await this.connection.run(
-          `INSERT INTO tallies
-           SELECT ?::VARCHAR, ${windowOf}, constituency_id, candidate_id, count(*)
+          `INSERT INTO ${kept}
+           SELECT ${windowOf}, constituency_id, candidate_id, count(*)::INTEGER
            FROM votes
            WHERE election_id = ? AND bucket_start >= ? AND bucket_start < ?
              ${contiguous ? '' : `AND ${windowOf} IN (${list})`}
            GROUP BY ${windowOf}, constituency_id, candidate_id`,
-          [electionId, electionId, first, last + width, ...(contiguous ? [] : windows)],
+          [electionId, first, last + width, ...(contiguous ? [] : windows)],
         );
         await this.connection.run('COMMIT');
       } catch (error) {
@@ -163,10 +155,10 @@ export class DuckDbVoteStore implements VoteStore {
       const reader = await this.connection.runAndReadAll(
         `SELECT window_start, sum(votes)::BIGINT,
            bit_xor(hash(constituency_id || chr(31) || candidate_id || chr(31) || votes::VARCHAR))
-         FROM tallies
-         WHERE election_id = ? AND window_start BETWEEN ? AND ? AND window_start IN (${list})
+         FROM ${kept}
+         WHERE window_start BETWEEN ? AND ? AND window_start IN (${list})
          GROUP BY window_start`,
-        [electionId, first, last, ...windows],
+        [first, last, ...windows],
       );
       const found = new Map(
         reader
@@ -186,9 +178,8 @@ export class DuckDbVoteStore implements VoteStore {
   keptTotals(electionId: string): Promise<readonly TallyRow[]> {
     return this.serialised(async () => {
       const reader = await this.connection.runAndReadAll(
-        `SELECT constituency_id, candidate_id, sum(votes)::BIGINT FROM tallies WHERE election_id = ?
+        `SELECT constituency_id, candidate_id, sum(votes)::BIGINT FROM ${await this.keptTable(electionId)}
          GROUP BY constituency_id, candidate_id ORDER BY constituency_id, candidate_id`,
-        [electionId],
       );
       return reader.getRows().map(([constituencyId, candidateId, votes]) => ({
         constituencyId: String(constituencyId),
@@ -203,11 +194,10 @@ export class DuckDbVoteStore implements VoteStore {
     return this.serialised(async () => {
       const windows = windowStarts.map((w) => BigInt(w));
       const reader = await this.connection.runAndReadAll(
-        `SELECT window_start, constituency_id, sum(votes)::BIGINT FROM tallies
-         WHERE election_id = ? AND window_start BETWEEN ? AND ?
-           AND window_start IN (${windows.map(() => '?').join(',')})
+        `SELECT window_start, constituency_id, sum(votes)::BIGINT FROM ${await this.keptTable(electionId)}
+         WHERE window_start BETWEEN ? AND ? AND window_start IN (${windows.map(() => '?').join(',')})
          GROUP BY window_start, constituency_id ORDER BY window_start, constituency_id`,
-        [electionId, BigInt(Math.min(...windowStarts)), BigInt(Math.max(...windowStarts)), ...windows],
+        [BigInt(Math.min(...windowStarts)), BigInt(Math.max(...windowStarts)), ...windows],
       );
       return reader.getRows().map(([windowStart, constituencyId, votes]) => ({
         windowStart: Number(windowStart),
@@ -297,6 +287,26 @@ export class DuckDbVoteStore implements VoteStore {
     this.insert = undefined;
     this.connection.closeSync();
     this.instance.closeSync();
+  }
+
+  /**
+   * The table of an election's materialised counts, made on first use: one per election, so its
+   * rows carry no election id (a third of their width) and no query filters on one. No primary
+   * key: a window is replaced by DELETE then INSERT in one transaction, and DuckDB 1.5 corrupted
+   * its heap committing a large insert into a keyed table of a file-backed database.
+   */
+  private async keptTable(electionId: string): Promise<string> {
+    const table = `"kept_counts:${electionId.replaceAll('"', '""')}"`;
+    if (!this.keptTables.has(table)) {
+      await this.connection.run(`CREATE TABLE IF NOT EXISTS ${table} (
+        window_start BIGINT NOT NULL,
+        constituency_id VARCHAR NOT NULL,
+        candidate_id VARCHAR NOT NULL,
+        votes INTEGER NOT NULL
+      )`);
+      this.keptTables.add(table);
+    }
+    return table;
   }
 
   private async flush(): Promise<void> {
