@@ -4,6 +4,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { voteMessageSchema } from '@ballotstream/events';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Aedes } from 'aedes';
 import { Redis } from 'ioredis';
@@ -190,23 +191,61 @@ export async function duckdbIdempotentInsertCpu(rows: number, perStatement: numb
 }
 
 /**
- * Bare LMDB doing the least the ballot token needs per vote: one durable write of a small record,
- * many in flight so they share commits. CPU time per write, every thread of the process.
+ * Bare LMDB doing the least the ballot token needs per vote: spend it once, a read and a write in
+ * one write transaction (written only if unspent), many in flight so they share commits. CPU time
+ * per token, every thread of the process.
  */
-export async function lmdbWriteCpu(writes: number, inFlight: number): Promise<number> {
+export async function lmdbTokenSpendCpu(tokens: number, inFlight: number): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'ballotstream-floor-'));
-  const db = open({ path: join(dir, 'records') });
+  const db = open<{ usedBy?: string; expiresAt: number }, string>({ path: join(dir, 'records') });
   try {
+    await db.transaction(() => {
+      for (let i = 0; i < tokens; i++) db.put(`ballot#${i}`, { expiresAt: i });
+    });
     const cpu = process.cpuUsage();
-    await atConcurrency(writes, inFlight, (i) =>
-      db.put(`ballot#${i}`, { usedBy: randomUUID(), expiresAt: i }),
+    await atConcurrency(tokens, inFlight, (i) =>
+      db.transaction(() => {
+        const token = db.get(`ballot#${i}`);
+        if (token === undefined || token.usedBy !== undefined) return false;
+        db.put(`ballot#${i}`, { ...token, usedBy: randomUUID() });
+        return true;
+      }),
     );
     const used = process.cpuUsage(cpu);
-    return (used.user + used.system) / writes;
+    return (used.user + used.system) / tokens;
   } finally {
     await db.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A vote message parsed from its JSON and checked with the catalogue's schema, as every vote must
+ * be before anything else: CPU time per message.
+ */
+export function voteValidationCpu(messages: number): number {
+  const payloads = Array.from({ length: 1_000 }, (_, i) =>
+    JSON.stringify({
+      voteId: randomUUID(),
+      electionId: 'election-2026',
+      constituencyId: `c-${i % 543}`,
+      boothId: `booth-${i}`,
+      machineId: `machine-${i}`,
+      candidateId: `cand-${i % 8}`,
+      bucketStart: 1_780_000_020_000,
+      ballotToken: randomBytes(32).toString('base64url'),
+      receipt: randomBytes(8).toString('hex'),
+      signature: randomBytes(64).toString('base64url'),
+    }),
+  );
+  const cpu = process.cpuUsage();
+  let valid = 0;
+  for (let i = 0; i < messages; i++) {
+    if (voteMessageSchema.safeParse(JSON.parse(payloads[i % payloads.length]!)).success) valid++;
+  }
+  const used = process.cpuUsage(cpu);
+  if (valid !== messages) throw new Error(`${messages - valid} bench vote messages failed their schema`);
+  return (used.user + used.system) / messages;
 }
 
 /** A bare `GROUP BY constituency, candidate` over every row of a vote store file: best of `runs`. */
