@@ -3,6 +3,7 @@ import { allTriggers, inRegion } from './context';
 import { functions } from './functions';
 import type { Region } from './lib/permissions';
 import { operationsTopic } from './notifications';
+import { batchQueues } from './queues';
 
 function pascal(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
@@ -57,3 +58,25 @@ export const functionAlarms = allTriggers.flatMap((trigger) => {
       ),
   );
 });
+
+/** A batch queue whose oldest message waits too long: its reader is failing or behind (votes queue up). */
+export const queueBacklogAlarms = Object.values(batchQueues).map(
+  ({ plan, queue }) =>
+    new aws.cloudwatch.MetricAlarm(
+      `${pascal(plan.trigger.name)}BacklogAlarm`,
+      {
+        alarmDescription: `${plan.trigger.name}: a message has waited over ${plan.backlogAlarmSeconds} s in its queue`,
+        namespace: 'AWS/SQS',
+        metricName: 'ApproximateAgeOfOldestMessage',
+        dimensions: { QueueName: queue.name },
+        statistic: 'Maximum',
+        period: 60,
+        evaluationPeriods: 2,
+        threshold: plan.backlogAlarmSeconds,
+        comparisonOperator: 'GreaterThanThreshold',
+        treatMissingData: 'notBreaching',
+        alarmActions: plan.region === 'primary' ? [operationsTopic.arn] : [],
+      },
+      inRegion(plan.region),
+    ),
+);

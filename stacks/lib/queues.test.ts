@@ -86,6 +86,14 @@ describe('batch queues', () => {
     );
   });
 
+  it('tell the operators of a backlog before the redeliveries run out, never within a healthy batching window', () => {
+    for (const p of plans) {
+      expect(p.backlogAlarmSeconds).toBeGreaterThan(p.visibilityTimeoutSeconds);
+      expect(p.backlogAlarmSeconds).toBeGreaterThan(p.maximumBatchingWindowInSeconds);
+      expect(p.backlogAlarmSeconds).toBeLessThan(p.visibilityTimeoutSeconds * p.maxReceiveCount);
+    }
+  });
+
   it("read with the trigger's batch size and window", () => {
     for (const p of plans) {
       expect(p.batchSize).toBe(p.trigger.batch.size);

@@ -49,6 +49,12 @@ export interface BatchQueuePlan {
   readonly maxReceiveCount: number;
   readonly batchSize: number;
   readonly maximumBatchingWindowInSeconds: number;
+  /**
+   * The age of the oldest waiting message at which the operators are told: older than one
+   * failed delivery and a minute more, a message means its reader is failing or falling behind,
+   * well before the redeliveries run out and it goes to the dead-letter queue.
+   */
+  readonly backlogAlarmSeconds: number;
 }
 
 /** Whether a trigger reads through a queue in batches. */
@@ -127,6 +133,7 @@ export function batchQueuePlans(
       maxReceiveCount,
       batchSize: trigger.batch.size,
       maximumBatchingWindowInSeconds: trigger.batch.windowSeconds,
+      backlogAlarmSeconds: visibilityTimeoutSeconds + 60,
     };
   });
 }
