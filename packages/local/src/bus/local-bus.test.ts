@@ -186,4 +186,45 @@ describe('the local event bus', () => {
       }),
     ]);
   });
+
+  it('routes by detail type without losing a pattern that matches it otherwise, or a late subscriber', async () => {
+    const bus = new LocalBus();
+    const seen: string[] = [];
+    const record = (name: string) => async () => void seen.push(name);
+    bus.subscribe({
+      name: 'named',
+      pattern: { 'detail-type': ['vote.accepted'] },
+      retries: 0,
+      invoke: record('named'),
+    });
+    bus.subscribe({
+      name: 'other',
+      pattern: { 'detail-type': ['vote.rejected'] },
+      retries: 0,
+      invoke: record('other'),
+    });
+    bus.subscribe({
+      name: 'prefix',
+      pattern: { 'detail-type': [{ prefix: 'vote.' }] },
+      retries: 0,
+      invoke: record('prefix'),
+    });
+    bus.subscribe({
+      name: 'source',
+      pattern: { source: ['ballotstream.casting'] },
+      retries: 0,
+      invoke: record('source'),
+    });
+    await bus.publish([voteAccepted]);
+    await bus.drain();
+    bus.subscribe({
+      name: 'late',
+      pattern: { 'detail-type': ['vote.accepted'] },
+      retries: 0,
+      invoke: record('late'),
+    });
+    await bus.publish([voteAccepted]);
+    await bus.drain();
+    expect(seen.sort()).toEqual(['late', 'named', 'named', 'prefix', 'prefix', 'source', 'source']);
+  });
 });

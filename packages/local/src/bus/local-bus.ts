@@ -26,6 +26,12 @@ export type Subscription =
       readonly invoke: (batch: QueueBatch) => Promise<unknown>;
     });
 
+/** A subscription with how an event's JSON reaches it. */
+interface Target {
+  readonly subscription: Subscription;
+  readonly send: (text: string) => Promise<void>;
+}
+
 /** An event a target could not handle after every retry; kept so nothing is lost silently. */
 export interface DeadLetter {
   readonly subscription: string;
@@ -49,11 +55,10 @@ export interface LocalBusOptions {
  * readable dead-letter list.
  */
 export class LocalBus implements EventPublisher {
+  /** The targets whose pattern could match each detail type, worked out on first use. */
+  private readonly byDetailType = new Map<string, readonly Target[]>();
   /** Each subscription with how an event's JSON reaches it. */
-  private readonly targets: {
-    readonly subscription: Subscription;
-    readonly send: (text: string) => Promise<void>;
-  }[] = [];
+  private readonly targets: Target[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private readonly dead: DeadLetter[] = [];
   private readonly listeners: ((envelope: EventBridgeEnvelope) => void)[] = [];
@@ -68,7 +73,7 @@ export class LocalBus implements EventPublisher {
       const { invoke } = subscription;
       const send = (text: string) =>
         this.deliver(invoke, subscription, JSON.parse(text) as EventBridgeEnvelope);
-      this.targets.push({ subscription, send });
+      this.add({ subscription, send });
       return;
     }
     const queue = new BatchQueue({
@@ -77,7 +82,27 @@ export class LocalBus implements EventPublisher {
       backoffMs: this.options.backoffMs ?? 100,
       invoke: subscription.invoke,
     });
-    this.targets.push({ subscription, send: (text) => this.enqueue(subscription, queue, text) });
+    this.add({ subscription, send: (text) => this.enqueue(subscription, queue, text) });
+  }
+
+  private add(target: Target): void {
+    this.targets.push(target);
+    this.byDetailType.clear();
+  }
+
+  // Most patterns name the detail types they take, so an event is matched only against the
+  // targets that could want it; the full pattern is still checked for each of those.
+  private targetsFor(detailType: string): readonly Target[] {
+    let targets = this.byDetailType.get(detailType);
+    if (targets === undefined) {
+      targets = this.targets.filter(({ subscription }) => {
+        const named = subscription.pattern['detail-type'];
+        const plain = Array.isArray(named) && named.every((value) => typeof value === 'string');
+        return !plain || named.includes(detailType);
+      });
+      this.byDetailType.set(detailType, targets);
+    }
+    return targets;
   }
 
   /** Adds a listener that sees every envelope; returns a function that removes it. */
@@ -100,7 +125,7 @@ export class LocalBus implements EventPublisher {
     const text = JSON.stringify(envelope);
     const carried = JSON.parse(text) as EventBridgeEnvelope;
     for (const listener of this.listeners) listener(carried);
-    for (const { subscription, send } of this.targets) {
+    for (const { subscription, send } of this.targetsFor(String(carried['detail-type']))) {
       if (!matchesPattern(subscription.pattern, carried)) continue;
       const delivery = send(text).finally(() => this.inFlight.delete(delivery));
       this.inFlight.add(delivery);

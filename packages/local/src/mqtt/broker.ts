@@ -47,6 +47,9 @@ export interface LocalBrokerOptions {
   readonly clock?: () => number;
 }
 
+// How many topics' matching rules the broker keeps at once; past that it starts again.
+const TOPICS_REMEMBERED = 50_000;
+
 /**
  * The embedded MQTT broker (aedes) with a local rules engine. A QoS 1 publish is acknowledged
  * only after every matching rule has handled it, so a message the engine lost is one the
@@ -55,6 +58,7 @@ export interface LocalBrokerOptions {
  */
 export class LocalBroker {
   private readonly failures: RuleFailure[] = [];
+  private readonly topicRules = new Map<string, readonly LocalTopicRule[]>();
   /** Each rule with how one message's SELECT output reaches its handler. */
   private readonly targets = new Map<
     LocalTopicRule,
@@ -194,9 +198,20 @@ export class LocalBroker {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  // Machines publish on a handful of topics each, so the rules of a topic are worked out once.
+  private rulesOf(topic: string): readonly LocalTopicRule[] {
+    let rules = this.topicRules.get(topic);
+    if (rules === undefined) {
+      if (this.topicRules.size >= TOPICS_REMEMBERED) this.topicRules.clear();
+      rules = rulesFor(this.options.rules, topic);
+      this.topicRules.set(topic, rules);
+    }
+    return rules;
+  }
+
   private async runRules(message: IncomingMessage): Promise<void> {
     await Promise.all(
-      rulesFor(this.options.rules, message.topic).map(async (rule) => {
+      this.rulesOf(message.topic).map(async (rule) => {
         const run = this.targets.get(rule);
         if (run === undefined) return;
         const error = await run(selectFields(rule.select, message));
