@@ -33,7 +33,9 @@ interface TriggerBase {
   readonly reaches?: Reaches;
   /**
    * Lambda reserved concurrency, for a step whose state lives in the container's memory
-   * (`shared/monitors.ts`): 1 makes one container see the whole stream. Unset: unreserved.
+   * (`shared/monitors.ts`): 1 makes one container see the whole stream of an event trigger. A
+   * trigger that reads a queue in batches may not go below 2 (`stacks/lib/queues.ts`). Unset:
+   * unreserved.
    */
   readonly reservedConcurrency?: number;
 }

@@ -3,8 +3,10 @@ import type { Deps } from './deps';
 
 /**
  * The in-memory state of the watchers (anomaly windows, fleet counters, a registry cache), one
- * set per installed dependencies. In Lambda this is the container's memory: the watcher
- * functions run with reserved concurrency 1 so one container sees the whole stream.
+ * set per installed dependencies. Locally one process sees the whole stream. In Lambda this is a
+ * container's memory, and each container sees only its share of the stream (the vote watcher
+ * reads an SQS queue, whose mapping runs two or more at once): the counters must move to Redis
+ * before the watchers are trusted at national scale (ARCHITECTURE.md, fleet section).
  */
 interface Monitors {
   readonly detector: AnomalyDetector;
