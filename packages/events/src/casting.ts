@@ -18,6 +18,7 @@ export const voteRefusalSchema = z.enum([
   'topic-mismatch',
   'outside-poll-hours',
   'future-bucket',
+  'off-ballot',
 ]);
 export type VoteRefusal = z.infer<typeof voteRefusalSchema>;
 

@@ -37,6 +37,8 @@ const BAD_CREDENTIALS = new Set([
   'unknown-token',
   'token-reused',
   'token-other-machine',
+  // A signed vote with a real token for a candidate or constituency not on the machine's ballot.
+  'off-ballot',
 ]);
 // Verification refusals that say someone tried to vote who may not; a bad read alone is not one.
 const SUSPECT_REFUSALS = new Set([

@@ -10,7 +10,7 @@ import type { SignatureChecker } from '../../ports/signature-checker';
 import { err, ok, type Result } from '../../result';
 import { fromBase64url, sha256 } from '../crypto/encoding';
 import { recordKeys } from '../shared/keys';
-import { findMachine } from '../shared/registry';
+import { findMachine, type MachineRecord } from '../shared/registry';
 
 export interface IngestVoteDeps {
   readonly records: RecordStore;
@@ -88,6 +88,9 @@ export async function ingestVote(
     }
     remember(seenKey);
   }
+  const offBallot = await offBallotReason(deps.records, message, machine);
+  if (offBallot !== undefined) return err({ reason: 'off-ballot', detail: offBallot });
+
   const bucketStart = message.bucketStart - (message.bucketStart % deps.bucketMs);
   const now = deps.clock.now();
   if (bucketStart > now + deps.clockSkewMs) {
@@ -122,7 +125,10 @@ export async function ingestVote(
   if (token.machineId !== machine.machineId) {
     return err({ reason: 'token-other-machine', detail: 'ballot token was granted to another machine' });
   }
-  if (token.usedBy === message.voteId) return ok({ vote, redelivery: true });
+  // The token's record says which signed message spent it, by a digest of the machine's signature:
+  // never the vote id, so whoever holds a voter's token cannot follow it to the vote's candidate.
+  const spentBy = `sig:${sha256(signature)}`;
+  if (token.usedBy === spentBy) return ok({ vote, redelivery: true });
   if (token.usedBy !== undefined)
     return err({ reason: 'token-reused', detail: 'ballot token was already used' });
   if (typeof token.expiresAt !== 'number' || token.expiresAt <= bucketStart) {
@@ -136,15 +142,52 @@ export async function ingestVote(
   const consumed = await deps.records.update(
     'ballots',
     tokenKey,
-    { usedBy: message.voteId },
+    { usedBy: spentBy },
     { kind: 'field-absent', field: 'usedBy' },
   );
   if (!consumed) {
     const again = await deps.records.get('ballots', tokenKey);
-    if (again?.usedBy !== message.voteId)
+    if (again?.usedBy !== spentBy)
       return err({ reason: 'token-reused', detail: 'ballot token was already used' });
   }
   return ok({ vote, redelivery: !consumed });
+}
+
+// Candidates are frozen once polls open, so a candidate's constituency is kept for a minute.
+const CANDIDATE_KEPT_MS = 60_000;
+const candidateConstituency = new Map<string, { constituencyId: string | undefined; until: number }>();
+
+async function constituencyOfCandidate(
+  records: RecordStore,
+  candidateId: string,
+): Promise<string | undefined> {
+  const now = Date.now();
+  const kept = candidateConstituency.get(candidateId);
+  if (kept !== undefined && kept.until > now) return kept.constituencyId;
+  const record = await records.get('registry', recordKeys.registryEntity('candidate', candidateId));
+  const constituencyId = typeof record?.constituencyId === 'string' ? record.constituencyId : undefined;
+  if (candidateConstituency.size > 100_000) candidateConstituency.clear();
+  candidateConstituency.set(candidateId, { constituencyId, until: now + CANDIDATE_KEPT_MS });
+  return constituencyId;
+}
+
+/**
+ * Why a signed vote is not a vote of its machine's ballot: it names another booth or constituency
+ * than the machine's registration, or a candidate who does not stand in that constituency.
+ */
+async function offBallotReason(
+  records: RecordStore,
+  message: VoteMessage,
+  machine: MachineRecord,
+): Promise<string | undefined> {
+  if (message.constituencyId !== machine.constituencyId)
+    return `vote names constituency ${message.constituencyId}; machine ${machine.machineId} serves ${machine.constituencyId}`;
+  if (message.boothId !== machine.boothId)
+    return `vote names booth ${message.boothId}; machine ${machine.machineId} stands in ${machine.boothId}`;
+  const standsIn = await constituencyOfCandidate(records, message.candidateId);
+  if (standsIn !== machine.constituencyId)
+    return `candidate ${message.candidateId} is not on the ballot of constituency ${machine.constituencyId}`;
+  return undefined;
 }
 
 /** Whether `vote.accepted` was already published for a vote id (a redelivery then changes nothing). */

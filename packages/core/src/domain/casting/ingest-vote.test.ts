@@ -1,0 +1,145 @@
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { type SignedVoteFields, type VoteMessage, voteSigningBytes } from '@ballotstream/events';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { MemoryRecordStore } from '../../adapters/local/memory-record-store';
+import { InlineSignatureChecker } from '../../adapters/shared/inline-signature-checker';
+import { rawPublicKey } from '../crypto/ed25519';
+import { sha256 } from '../crypto/encoding';
+import { recordKeys } from '../shared/keys';
+import { type IngestVoteDeps, ingestVote } from './ingest-vote';
+
+const ELECTION = 'general-2026';
+const BUCKET = 60_000;
+const TTL = 15 * 60_000;
+const machineKey = generateKeyPairSync('ed25519');
+
+let now: number;
+let records: MemoryRecordStore;
+let deps: IngestVoteDeps;
+
+beforeEach(async () => {
+  now = Date.parse('2026-05-01T06:00:00Z');
+  records = new MemoryRecordStore();
+  deps = {
+    records,
+    clock: { now: () => now },
+    signatures: new InlineSignatureChecker(),
+    bucketMs: BUCKET,
+    clockSkewMs: 5_000,
+    ballotTokenTtlMs: TTL,
+  };
+  await records.put('registry', {
+    ...recordKeys.machine('m-1'),
+    machineId: 'm-1',
+    boothId: 'b-1',
+    constituencyId: 'c-1',
+    regionId: 'r-1',
+    publicKey: rawPublicKey(machineKey.privateKey),
+    blocked: false,
+  });
+  for (const [candidateId, constituencyId] of [
+    ['cand-1', 'c-1'],
+    ['cand-2', 'c-1'],
+    ['cand-other-ward', 'c-2'],
+  ] as const) {
+    await records.put('registry', {
+      ...recordKeys.registryEntity('candidate', candidateId),
+      candidateId,
+      constituencyId,
+      regionId: 'r-1',
+      name: candidateId,
+    });
+  }
+});
+
+async function grant(token: string): Promise<void> {
+  await records.put('ballots', {
+    ...recordKeys.ballotToken(sha256(token)),
+    machineId: 'm-1',
+    electionId: ELECTION,
+    expiresAt: now + TTL,
+  });
+}
+
+function vote(token: string, overrides: Partial<SignedVoteFields> = {}): VoteMessage {
+  const fields: SignedVoteFields = {
+    voteId: `v-${token}`,
+    electionId: ELECTION,
+    constituencyId: 'c-1',
+    boothId: 'b-1',
+    machineId: 'm-1',
+    candidateId: 'cand-1',
+    bucketStart: now - (now % BUCKET),
+    ballotToken: token,
+    ...overrides,
+  };
+  return {
+    ...fields,
+    signature: sign(null, voteSigningBytes(fields), machineKey.privateKey).toString('base64url'),
+  };
+}
+
+describe('ingestVote', () => {
+  it('spends a token without writing the vote id into its record, so a token leads to no vote', async () => {
+    await grant('tok-a');
+    const message = vote('tok-a');
+    const result = await ingestVote(deps, message, 'm-1');
+    expect(result.ok).toBe(true);
+    const stored = await records.get('ballots', recordKeys.ballotToken(sha256('tok-a')));
+    expect(stored).toBeDefined();
+    const text = JSON.stringify(stored);
+    expect(text).not.toContain(message.voteId);
+    expect(text).not.toContain(sha256(message.voteId));
+    expect(text).not.toContain(message.candidateId);
+  });
+
+  it('takes a redelivery of the same message as such, and refuses any other vote on a spent token', async () => {
+    await grant('tok-b');
+    const first = vote('tok-b');
+    expect(await ingestVote(deps, first, 'm-1')).toMatchObject({ ok: true, value: { redelivery: false } });
+    expect(await ingestVote(deps, first, 'm-1')).toMatchObject({ ok: true, value: { redelivery: true } });
+    const otherVote = vote('tok-b', { voteId: 'v-other' });
+    expect(await ingestVote(deps, otherVote, 'm-1')).toMatchObject({
+      ok: false,
+      error: { reason: 'token-reused' },
+    });
+    // The same vote id signed again for another candidate is another vote, not a redelivery.
+    const changed = vote('tok-b', { candidateId: 'cand-2' });
+    expect(await ingestVote(deps, changed, 'm-1')).toMatchObject({
+      ok: false,
+      error: { reason: 'token-reused' },
+    });
+  });
+
+  it("refuses a candidate who is not on the ballot of the machine's constituency", async () => {
+    await grant('tok-c');
+    await grant('tok-d');
+    expect(await ingestVote(deps, vote('tok-c', { candidateId: 'nobody' }), 'm-1')).toMatchObject({
+      ok: false,
+      error: { reason: 'off-ballot' },
+    });
+    expect(await ingestVote(deps, vote('tok-d', { candidateId: 'cand-other-ward' }), 'm-1')).toMatchObject({
+      ok: false,
+      error: { reason: 'off-ballot' },
+    });
+  });
+
+  it("refuses a vote naming another constituency or booth than the machine's", async () => {
+    await grant('tok-e');
+    await grant('tok-f');
+    expect(await ingestVote(deps, vote('tok-e', { constituencyId: 'c-2' }), 'm-1')).toMatchObject({
+      ok: false,
+      error: { reason: 'off-ballot' },
+    });
+    expect(await ingestVote(deps, vote('tok-f', { boothId: 'b-9' }), 'm-1')).toMatchObject({
+      ok: false,
+      error: { reason: 'off-ballot' },
+    });
+  });
+
+  it('leaves a refused token unspent', async () => {
+    await grant('tok-g');
+    await ingestVote(deps, vote('tok-g', { candidateId: 'nobody' }), 'm-1');
+    expect(await ingestVote(deps, vote('tok-g'), 'm-1')).toMatchObject({ ok: true });
+  });
+});
