@@ -16,6 +16,7 @@ export const verificationRefusalSchema = z.enum([
   'already-voted',
   'unknown-machine',
   'machine-blocked',
+  'polls-closed',
 ]);
 export type VerificationRefusal = z.infer<typeof verificationRefusalSchema>;
 

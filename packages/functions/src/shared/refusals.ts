@@ -12,6 +12,7 @@ export function statusOfRefusal(reason: VerificationRefusal): number {
     case 'unknown-machine':
     case 'machine-blocked':
     case 'wrong-election':
+    case 'polls-closed':
       return 403;
     case 'unknown-voter':
       return 404;
@@ -48,6 +49,8 @@ export function describeRefusal(reason: VerificationRefusal): string {
       return 'machineId: is not a registered machine of this booth';
     case 'machine-blocked':
       return 'machineId: is blocked';
+    case 'polls-closed':
+      return 'polls: are not open now; booths verify voters only during the poll hours';
     default:
       return assertNever(reason);
   }

@@ -143,3 +143,43 @@ describe('ingestVote', () => {
     expect(await ingestVote(deps, vote('tok-g'), 'm-1')).toMatchObject({ ok: true });
   });
 });
+
+describe('ingestVote and the poll hours', () => {
+  beforeEach(async () => {
+    await records.put('registry', {
+      ...recordKeys.registryEntity('election', ELECTION),
+      electionId: ELECTION,
+      name: 'General',
+      pollDay: '2026-05-01',
+      opensAt: '2026-05-01T07:00:00.000Z',
+      closesAt: '2026-05-01T18:00:00.000Z',
+      timeZone: 'UTC',
+    });
+  });
+
+  it('refuses a vote cast before the polls open', async () => {
+    await grant('tok-early');
+    expect(await ingestVote(deps, vote('tok-early'), 'm-1')).toMatchObject({
+      ok: false,
+      error: { reason: 'outside-poll-hours' },
+    });
+  });
+
+  it('accepts a vote while the polls are open, and one of a voter queued at the close within the grace', async () => {
+    now = Date.parse('2026-05-01T12:00:00Z');
+    await grant('tok-open');
+    expect(await ingestVote(deps, vote('tok-open'), 'm-1')).toMatchObject({ ok: true });
+    now = Date.parse('2026-05-01T18:10:00Z');
+    await grant('tok-queued');
+    expect(await ingestVote(deps, vote('tok-queued'), 'm-1')).toMatchObject({ ok: true });
+  });
+
+  it('refuses a vote cast after the close and its grace', async () => {
+    now = Date.parse('2026-05-01T19:00:00Z');
+    await grant('tok-late');
+    expect(await ingestVote(deps, vote('tok-late'), 'm-1')).toMatchObject({
+      ok: false,
+      error: { reason: 'outside-poll-hours' },
+    });
+  });
+});

@@ -11,6 +11,7 @@ import { err, ok, type Result } from '../../result';
 import { fromBase64url, sha256 } from '../crypto/encoding';
 import { recordKeys } from '../shared/keys';
 import { findMachine, type MachineRecord } from '../shared/registry';
+import { DEFAULT_QUEUE_GRACE_MS, pollHoursOf, registryFact } from '../shared/registry-facts';
 
 export interface IngestVoteDeps {
   readonly records: RecordStore;
@@ -21,6 +22,8 @@ export interface IngestVoteDeps {
   readonly clockSkewMs: number;
   /** How long a ballot token lives after it is granted (so its grant time is `expiresAt - ttl`). */
   readonly ballotTokenTtlMs: number;
+  /** How long after the close a queued voter's vote still counts (`DEFAULT_QUEUE_GRACE_MS` when unset). */
+  readonly queueGraceMs?: number;
 }
 
 // Digests of messages whose signature verified, oldest first; bounded so memory stays flat.
@@ -99,6 +102,17 @@ export async function ingestVote(
       detail: `vote bucket starts ${bucketStart - now} ms ahead of the cloud clock`,
     });
   }
+  const hours = await pollHoursOf(deps.records, message.electionId);
+  if (hours !== undefined) {
+    const graceMs = deps.queueGraceMs ?? DEFAULT_QUEUE_GRACE_MS;
+    // A bucket that began before the opening may hold votes cast after it.
+    if (bucketStart + deps.bucketMs <= hours.opensAt || bucketStart >= hours.closesAt + graceMs) {
+      return err({
+        reason: 'outside-poll-hours',
+        detail: `vote cast at ${new Date(bucketStart).toISOString()}, outside polls ${new Date(hours.opensAt).toISOString()} – ${new Date(hours.closesAt).toISOString()}`,
+      });
+    }
+  }
   // A vote cast before the block still counts; only a bucket that began at or after it is refused.
   if (machine.blocked && (machine.blockedAt === undefined || bucketStart >= machine.blockedAt)) {
     return err({
@@ -153,22 +167,11 @@ export async function ingestVote(
   return ok({ vote, redelivery: !consumed });
 }
 
-// Candidates are frozen once polls open, so a candidate's constituency is kept for a minute.
-const CANDIDATE_KEPT_MS = 60_000;
-const candidateConstituency = new Map<string, { constituencyId: string | undefined; until: number }>();
-
-async function constituencyOfCandidate(
-  records: RecordStore,
-  candidateId: string,
-): Promise<string | undefined> {
-  const now = Date.now();
-  const kept = candidateConstituency.get(candidateId);
-  if (kept !== undefined && kept.until > now) return kept.constituencyId;
-  const record = await records.get('registry', recordKeys.registryEntity('candidate', candidateId));
-  const constituencyId = typeof record?.constituencyId === 'string' ? record.constituencyId : undefined;
-  if (candidateConstituency.size > 100_000) candidateConstituency.clear();
-  candidateConstituency.set(candidateId, { constituencyId, until: now + CANDIDATE_KEPT_MS });
-  return constituencyId;
+function constituencyOfCandidate(records: RecordStore, candidateId: string): Promise<string | undefined> {
+  return registryFact(records, `candidate#${candidateId}`, async () => {
+    const record = await records.get('registry', recordKeys.registryEntity('candidate', candidateId));
+    return typeof record?.constituencyId === 'string' ? record.constituencyId : undefined;
+  });
 }
 
 /**

@@ -276,3 +276,25 @@ describe('a voter verified away from home', () => {
     });
   });
 });
+
+describe('verifying outside the poll hours of a registered election', () => {
+  beforeEach(async () => {
+    await records.put('registry', {
+      ...recordKeys.registryEntity('election', ELECTION),
+      electionId: ELECTION,
+      name: 'General',
+      pollDay: '2026-11-27',
+      opensAt: '2026-11-27T10:00:00.000Z',
+      closesAt: '2026-11-27T18:00:00.000Z',
+      timeZone: 'UTC',
+    });
+  });
+
+  it('refuses a voter before the polls open and after they close, and grants one while open', async () => {
+    expect(await verifyVoter(deps, await request('early'))).toEqual({ ok: false, error: 'polls-closed' });
+    now = Date.UTC(2026, 10, 27, 12);
+    expect((await verifyVoter(deps, await request('midday'))).ok).toBe(true);
+    now = Date.UTC(2026, 10, 27, 19);
+    expect(await verifyVoter(deps, await request('late'))).toEqual({ ok: false, error: 'polls-closed' });
+  });
+});

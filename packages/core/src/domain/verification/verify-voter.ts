@@ -11,6 +11,7 @@ import { fromBase64url, sha256 } from '../crypto/encoding';
 import { randomBase64url } from '../crypto/random';
 import { recordKeys } from '../shared/keys';
 import { findMachine } from '../shared/registry';
+import { pollHoursOf, withinPollHours } from '../shared/registry-facts';
 import { readTicket } from './ticket';
 
 export interface VerifyVoterDeps {
@@ -65,6 +66,7 @@ export async function verifyVoter(
   const claims = read.value;
   if (claims.electionId !== deps.electionId) return err('wrong-election');
   if (claims.expiresAt <= now) return err('expired');
+  if (!withinPollHours(await pollHoursOf(deps.records, deps.electionId), now)) return err('polls-closed');
 
   // Both reads in one round: in AWS each is a DynamoDB round trip on the booth's critical path.
   const [ticket, machine] = await Promise.all([
