@@ -33,6 +33,8 @@ export const blueprintSchema = z
       .refine((p) => p.opens < p.closes, 'polls must close after they open'),
     /** Votes keep their time only to this bucket (ballot secrecy). */
     secrecy: z.object({ bucketSeconds: z.number().int().min(10).max(3600) }),
+    /** Running results are officers' until the polls close, unless the election publishes them as counted. */
+    results: z.object({ publicBeforeClose: z.boolean().default(false) }).prefault({}),
     tally: z.object({ windowMinutes: z.number().int().min(1).max(120) }).prefault({ windowMinutes: 15 }),
     /** Anomaly, fleet and alerting thresholds (see `domain/anomaly/thresholds.ts`); poll hours come from `poll`. */
     thresholds: monitoringSchema.omit({ pollHours: true }).prefault({}),
@@ -139,6 +141,7 @@ export function blueprintSettings(blueprint: Blueprint) {
     electionId: blueprint.electionId,
     bucketMs: blueprint.secrecy.bucketSeconds * 1000,
     tallyWindowMs: blueprint.tally.windowMinutes * 60_000,
+    publicRunningResults: blueprint.results.publicBeforeClose,
     monitoring: {
       ...blueprint.thresholds,
       pollHours: {
@@ -158,6 +161,7 @@ export function blueprintEnvironment(blueprint: Blueprint): Record<string, strin
     BALLOTSTREAM_ELECTION_ID: settings.electionId,
     BALLOTSTREAM_BUCKET_MS: String(settings.bucketMs),
     BALLOTSTREAM_TALLY_WINDOW_MS: String(settings.tallyWindowMs),
+    BALLOTSTREAM_PUBLIC_RUNNING_RESULTS: String(settings.publicRunningResults),
     BALLOTSTREAM_MONITORING: JSON.stringify(settings.monitoring),
   };
 }

@@ -42,6 +42,10 @@ export const configSchema = z.object({
     .int()
     .nonnegative()
     .default(2 * 60_000),
+  /** Whether anyone may read running results before the polls close (officers always may). */
+  publicRunningResults: z
+    .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
+    .default(false),
   redisUrl: z.string().url().optional(),
   /** Poll hours and the thresholds of anomaly rules, the fleet monitor and alerting. */
   monitoring: monitoringSchema.prefault({}),
@@ -61,6 +65,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     clockSkewMs: env.BALLOTSTREAM_CLOCK_SKEW_MS,
     inFlightToleranceVotes: env.BALLOTSTREAM_IN_FLIGHT_TOLERANCE_VOTES,
     settleMs: env.BALLOTSTREAM_SETTLE_MS,
+    publicRunningResults: env.BALLOTSTREAM_PUBLIC_RUNNING_RESULTS || undefined,
     redisUrl: env.REDIS_URL || undefined,
     monitoring: jsonSetting(env.BALLOTSTREAM_MONITORING),
   });

@@ -1,16 +1,23 @@
-import { readTallies } from '@ballotstream/core';
+import { readTallies, resultsNotYetPublic } from '@ballotstream/core';
 import { talliesQuerySchema } from '@ballotstream/events';
 import { httpRoute, json } from '../shared/http';
+import { countRejection } from '../shared/observability';
 
-/** `GET /tallies`: the materialised tally by constituency, region or country. */
+/** `GET /tallies`: the materialised tally by constituency, region or country, once polls close. */
 export const handler = httpRoute(
   { name: 'getTallies', query: talliesQuerySchema },
   async ({ query, deps }) => {
     const electionId = query.electionId ?? deps.config.electionId;
+    const { records, clock, config } = deps;
+    const notYet = await resultsNotYetPublic(records, electionId, clock.now(), config.publicRunningResults);
+    if (notYet !== undefined) {
+      countRejection('getTallies', 'polls-open');
+      return json(403, { error: 'forbidden', message: notYet });
+    }
     const filter = {
       ...(query.constituencyId === undefined ? {} : { constituencyId: query.constituencyId }),
       ...(query.regionId === undefined ? {} : { regionId: query.regionId }),
     };
-    return json(200, await readTallies(deps.records, electionId, query.level, filter));
+    return json(200, await readTallies(records, electionId, query.level, filter));
   },
 );

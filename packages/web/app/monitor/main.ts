@@ -458,8 +458,8 @@ function dashboard(s: Session): void {
         getJson<{ totalVotes: number; points: { windowStart: number; cumulative: number }[] }>(
           `/turnout${scopeQuery(s)}`,
         ),
-        getJson<{ lines: TallyLine[] }>(`/tallies?level=region${region}`),
-        getJson<{ lines: TallyLine[] }>(`/tallies?level=constituency${region}`),
+        getJson<{ lines: TallyLine[] }>(`/monitor/tallies?level=region${region}`),
+        getJson<{ lines: TallyLine[] }>(`/monitor/tallies?level=constituency${region}`),
         getJson<{ windows: WindowStatus[] }>('/tallies/windows'),
       ]);
       replace(

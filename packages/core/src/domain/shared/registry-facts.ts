@@ -37,11 +37,17 @@ export interface PollWindow {
  * registry (a generated demo), whose polls are taken as always open.
  */
 export function pollHoursOf(records: RecordStore, electionId: string): Promise<PollWindow | undefined> {
-  return registryFact(records, `election#${electionId}`, async () => {
-    const record = await records.get('registry', recordKeys.registryEntity('election', electionId));
-    if (typeof record?.opensAt !== 'string' || typeof record.closesAt !== 'string') return undefined;
-    return { opensAt: Date.parse(record.opensAt), closesAt: Date.parse(record.closesAt) };
-  });
+  return registryFact(records, `election#${electionId}`, () => readPollHours(records, electionId));
+}
+
+/** The same as `pollHoursOf`, read now: for routes that must see an edit at once. */
+export async function readPollHours(
+  records: RecordStore,
+  electionId: string,
+): Promise<PollWindow | undefined> {
+  const record = await records.get('registry', recordKeys.registryEntity('election', electionId));
+  if (typeof record?.opensAt !== 'string' || typeof record.closesAt !== 'string') return undefined;
+  return { opensAt: Date.parse(record.opensAt), closesAt: Date.parse(record.closesAt) };
 }
 
 /** Whether a time falls within the poll hours, a queued voter's grace after the close included. */

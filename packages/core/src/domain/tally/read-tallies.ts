@@ -1,6 +1,7 @@
 import type { RecordKey, RecordStore, StoredRecord } from '../../ports/record-store';
 import { recordKeys } from '../shared/keys';
 import { constituencyRecordSchema } from '../shared/registry';
+import { readPollHours } from '../shared/registry-facts';
 
 export interface TallyLine {
   readonly scope: string;
@@ -67,4 +68,20 @@ export async function* allRecords(records: RecordStore, partition: string): Asyn
 async function* oneRecord(records: RecordStore, key: RecordKey): AsyncGenerator<StoredRecord> {
   const record = await records.get('tallies', key);
   if (record !== undefined) yield record;
+}
+
+/**
+ * Why the public may not read results yet: the polls of the registered election are still open
+ * and the election does not publish running results. Undefined when they may.
+ */
+export async function resultsNotYetPublic(
+  records: RecordStore,
+  electionId: string,
+  now: number,
+  publicRunningResults: boolean,
+): Promise<string | undefined> {
+  if (publicRunningResults) return undefined;
+  const hours = await readPollHours(records, electionId);
+  if (hours === undefined || now >= hours.closesAt) return undefined;
+  return `results are published when polls close at ${new Date(hours.closesAt).toISOString()}; officers read running counts at GET /monitor/tallies`;
 }
