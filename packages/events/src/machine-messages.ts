@@ -51,7 +51,14 @@ export type PresenceEvent = z.infer<typeof presenceEventSchema>;
 export const fleetActivitySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('connected'), clientId: z.string(), address: z.string(), at: epochMsSchema }),
   z.object({ kind: z.literal('disconnected'), clientId: z.string(), at: epochMsSchema }),
-  z.object({ kind: z.literal('publish-denied'), clientId: z.string(), topic: z.string(), at: epochMsSchema }),
+  z.object({
+    kind: z.literal('publish-denied'),
+    clientId: z.string(),
+    topic: z.string(),
+    at: epochMsSchema,
+    /** Why: the policy, a payload over IoT Core's limit, or a retained message from a machine. */
+    reason: z.enum(['not-authorised', 'too-large', 'retained']).optional(),
+  }),
   z.object({ kind: z.literal('published'), clientId: z.string(), topic: z.string(), at: epochMsSchema }),
 ]);
 export type FleetActivity = z.infer<typeof fleetActivitySchema>;

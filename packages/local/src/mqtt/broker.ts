@@ -20,8 +20,15 @@ export type BrokerActivity =
       readonly clientId: string;
       readonly topic: string;
       readonly at: number;
+      readonly reason: PublishDenial;
     }
   | { readonly kind: 'published'; readonly clientId: string; readonly topic: string; readonly at: number };
+
+/** Why the broker refused a publish: the policy, IoT Core's message size, or a retained message. */
+export type PublishDenial = 'not-authorised' | 'too-large' | 'retained';
+
+/** IoT Core's largest message payload. */
+export const MAX_PAYLOAD_BYTES = 128 * 1024;
 
 /** A rule invocation that failed after every retry; IoT Core would hand it to the rule's error action. */
 export interface RuleFailure {
@@ -95,9 +102,10 @@ export class LocalBroker {
     // answers: the rules run here, so a message is acknowledged only once every rule handled it.
     const authorizePublish: AuthorizePublishHandler = (client, packet, callback) => {
       const clientId = client?.id ?? '';
-      if (packet.topic.startsWith('$SYS') || !mayPublish(clientId, packet.topic)) {
-        activity({ kind: 'publish-denied', clientId, topic: packet.topic, at: now() });
-        return callback(new Error('publish not authorised'));
+      const denial = deniedPublish(packet, client === null, mayPublish(clientId, packet.topic));
+      if (denial !== undefined) {
+        activity({ kind: 'publish-denied', clientId, topic: packet.topic, at: now(), reason: denial });
+        return callback(new Error(`publish refused: ${denial}`));
       }
       if (client === null) return callback(null);
       const message: IncomingMessage = {
@@ -220,6 +228,23 @@ export class LocalBroker {
       }),
     );
   }
+}
+
+/**
+ * Why a publish is refused, as IoT Core would: a topic the policy does not grant (or `$SYS`), a
+ * payload over IoT Core's limit, or a retained message from a machine (machines never retain; a
+ * retained message is the cloud's, on a machine's control topic, so none piles up per machine).
+ */
+function deniedPublish(
+  packet: { readonly topic: string; readonly payload: Buffer | string; readonly retain?: boolean },
+  fromCloud: boolean,
+  granted: boolean,
+): PublishDenial | undefined {
+  if (packet.topic.startsWith('$SYS') || !granted) return 'not-authorised';
+  if (fromCloud) return undefined;
+  if (Buffer.byteLength(packet.payload) > MAX_PAYLOAD_BYTES) return 'too-large';
+  if (packet.retain === true) return 'retained';
+  return undefined;
 }
 
 /** Invokes a rule's handler with one message, retrying with backoff; the last error if every attempt failed. */
