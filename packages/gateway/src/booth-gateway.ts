@@ -33,7 +33,15 @@ export interface BoothGatewayOptions {
   readonly constituencyId: string;
   /** The machine's Ed25519 private key (PKCS#8 PEM or a key object). */
   readonly privateKey: string | KeyObject;
+  /** The broker of the primary region. */
   readonly mqttUrl: string;
+  /**
+   * Brokers to fail over to, in order (the secondary region's). The gateway moves to the next when
+   * the one it uses refuses connections or leaves a publish unacknowledged for too long, keeps its
+   * queue across the move, and returns to the primary once it accepts a connection again.
+   */
+  readonly fallbackMqttUrls?: readonly string[];
+  readonly failover?: FailoverSettings;
   /** Client certificate authentication; required by a broker on `mqtts://`. */
   readonly tls?: MachineTls;
   readonly bucketMs: number;
@@ -49,6 +57,24 @@ export interface BoothGatewayOptions {
   /** Pause between publishes (paces a booth's uplink; tests use it to stop a gateway mid-queue). */
   readonly paceMs?: number;
   readonly clock?: () => number;
+}
+
+/** When a gateway gives up on a broker, and how often it looks at the primary again. */
+export interface FailoverSettings {
+  /** A broker that stays unreachable this long is given up (default 5 s). */
+  readonly unreachableMs?: number;
+  /** A publish unacknowledged this long gives the broker up (default 10 s). */
+  readonly ackTimeoutMs?: number;
+  /** While away from the primary, how often to try connecting to it (default 15 s). */
+  readonly probePrimaryEveryMs?: number;
+}
+
+/** One move from a broker to another. */
+export interface BrokerSwitch {
+  readonly from: string;
+  readonly to: string;
+  readonly at: number;
+  readonly why: 'unreachable' | 'unacknowledged' | 'primary-back';
 }
 
 export interface CastReceipt {
@@ -76,12 +102,24 @@ const tokenShape = /^[A-Za-z0-9_-]{16,128}$/;
  */
 export class BoothGateway {
   private client: MqttClient | undefined;
+  /** The brokers in order of preference, and the one in use. */
+  private readonly brokers: readonly string[];
+  private active = 0;
+  /** Since when the broker in use has been unreachable, if it is. */
+  private downSince: number | undefined;
+  private lastProbe = 0;
+  private probing = false;
+  /** Times the primary was given up since it last acknowledged a vote: each doubles the wait before probing it. */
+  private primaryGivenUp = 0;
+  private watchdog: NodeJS.Timeout | undefined;
+  private readonly switches: BrokerSwitch[] = [];
   private readonly key: KeyObject;
   // Derived once: exporting the key and running HKDF cost more than signing the vote itself.
   private readonly receiptKey: Buffer;
   private queue: DurableQueue | undefined;
   private control: ControlMessage | undefined;
-  private readonly inFlight = new Set<string>();
+  /** Votes published and not yet acknowledged: when, and through which client. */
+  private readonly inFlight = new Map<string, { readonly client: MqttClient; readonly sentAt: number }>();
   private failures = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -94,6 +132,7 @@ export class BoothGateway {
       typeof options.privateKey === 'string' ? createPrivateKey(options.privateKey) : options.privateKey;
     this.receiptKey = receiptKeyOf(this.key);
     this.queueDir = options.queueDir ?? mkdtempSync(join(tmpdir(), `ballotstream-${options.machineId}-`));
+    this.brokers = [options.mqttUrl, ...(options.fallbackMqttUrls ?? [])];
   }
 
   /** Opens the queue (resuming what a previous run left) and starts connecting; never waits for the broker. */
@@ -101,8 +140,27 @@ export class BoothGateway {
     this.queue = await DurableQueue.open(this.queueDir);
     this.control = this.queue.readControl();
     this.stopped = false;
+    this.active = 0;
+    this.connect();
+    if (this.brokers.length > 1) {
+      this.watchdog = setInterval(() => this.watch(), 250);
+      this.watchdog.unref();
+    }
+  }
+
+  /** The broker in use now. */
+  activeBroker(): string {
+    return this.brokers[this.active]!;
+  }
+
+  /** Every move between brokers so far, oldest first. */
+  brokerSwitches(): readonly BrokerSwitch[] {
+    return this.switches;
+  }
+
+  private connect(): void {
     const { tls } = this.options;
-    const client = mqtt.connect(this.options.mqttUrl, {
+    const client = mqtt.connect(this.brokers[this.active]!, {
       clientId: this.options.machineId,
       clean: false,
       reconnectPeriod: this.options.retry?.initialMs ?? 500,
@@ -111,17 +169,95 @@ export class BoothGateway {
         ? {}
         : { key: tls.keyPem, cert: tls.certPem, ca: tls.caPem, rejectUnauthorized: true }),
     });
+    this.downSince = this.now();
     client.on('connect', () => {
+      if (this.client !== client) return;
+      this.downSince = undefined;
       void client
         .subscribeAsync(topics.control(this.options.stage, this.options.machineId), { qos: 1 })
         .catch(() => undefined);
       this.failures = 0;
       this.fill();
     });
+    client.on('close', () => {
+      if (this.client === client) this.downSince ??= this.now();
+    });
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
     // Connection errors are retried by the client itself; they must not crash the booth.
     client.on('error', () => undefined);
     this.client = client;
+  }
+
+  /** Gives up a broker that is unreachable or sits on a publish, and returns to the primary when it is back. */
+  private watch(): void {
+    if (this.stopped || this.client === undefined) return;
+    const settings = this.options.failover ?? {};
+    const now = this.now();
+    const next = (this.active + 1) % this.brokers.length;
+    if (this.downSince !== undefined && now - this.downSince >= (settings.unreachableMs ?? 5_000)) {
+      this.switchTo(next, 'unreachable');
+      return;
+    }
+    const ackTimeout = settings.ackTimeoutMs ?? 10_000;
+    for (const sent of this.inFlight.values()) {
+      if (sent.client === this.client && now - sent.sentAt >= ackTimeout) {
+        this.switchTo(next, 'unacknowledged');
+        return;
+      }
+    }
+    const probeEvery =
+      (settings.probePrimaryEveryMs ?? 15_000) * 2 ** Math.min(6, Math.max(0, this.primaryGivenUp - 1));
+    if (this.active !== 0 && !this.probing && now - this.lastProbe >= probeEvery) {
+      this.lastProbe = now;
+      void this.probePrimary();
+    }
+  }
+
+  /** Connects to the primary and leaves at once; moves back to it when that works. */
+  private async probePrimary(): Promise<void> {
+    this.probing = true;
+    const { tls } = this.options;
+    try {
+      const probe = await mqtt.connectAsync(this.brokers[0]!, {
+        clientId: this.options.machineId,
+        clean: true,
+        reconnectPeriod: 0,
+        connectTimeout: 2_000,
+        ...(tls === undefined
+          ? {}
+          : { key: tls.keyPem, cert: tls.certPem, ca: tls.caPem, rejectUnauthorized: true }),
+      });
+      probe.on('error', () => undefined);
+      await probe.endAsync(true);
+      if (!this.stopped && this.active !== 0) this.switchTo(0, 'primary-back');
+    } catch {
+      // Still down: stay where the gateway is.
+    } finally {
+      this.probing = false;
+    }
+  }
+
+  /** Moves to another broker: the old connection is dropped, and what it left unacknowledged is sent again. */
+  private switchTo(index: number, why: BrokerSwitch['why']): void {
+    const old = this.client;
+    if (index === this.active || old === undefined) return;
+    this.switches.push({ from: this.brokers[this.active]!, to: this.brokers[index]!, at: this.now(), why });
+    if (this.active === 0) {
+      this.primaryGivenUp++;
+      this.lastProbe = this.now();
+    }
+    this.active = index;
+    this.client = undefined;
+    old.removeAllListeners('connect');
+    old.end(true);
+    for (const [voteId, sent] of this.inFlight) if (sent.client === old) this.inFlight.delete(voteId);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.connect();
+  }
+
+  private now(): number {
+    return (this.options.clock ?? Date.now)();
   }
 
   /** Resolves once the gateway is connected to the broker. */
@@ -223,6 +359,7 @@ export class BoothGateway {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    clearInterval(this.watchdog);
     await this.client?.endAsync(true).catch(() => undefined);
     this.client = undefined;
     await this.queue?.close();
@@ -274,19 +411,25 @@ export class BoothGateway {
   }
 
   private send(client: MqttClient, queue: DurableQueue, message: VoteMessage): void {
-    this.inFlight.add(message.voteId);
+    this.inFlight.set(message.voteId, { client, sentAt: this.now() });
+    // A connection given up in a failover may still answer late: its acknowledgement stands (the
+    // cloud has the vote), its failure does not touch what the new connection has in flight.
+    const settle = () => {
+      if (this.inFlight.get(message.voteId)?.client === client) this.inFlight.delete(message.voteId);
+    };
     client
       .publishAsync(topics.votes(this.options.stage, message.machineId), JSON.stringify(message), { qos: 1 })
       .then(async () => {
-        this.inFlight.delete(message.voteId);
+        settle();
         this.failures = 0;
+        if (this.client === client && this.active === 0) this.primaryGivenUp = 0;
         if (this.queue === queue) await queue.acknowledge(message.voteId);
         if (queue.pendingCount() === 0) for (const wake of this.idleWaiters.splice(0)) wake();
         this.fill();
       })
       .catch(() => {
-        this.inFlight.delete(message.voteId);
-        this.backOff();
+        settle();
+        if (this.client === client) this.backOff();
       });
   }
 

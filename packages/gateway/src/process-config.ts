@@ -10,6 +10,15 @@ export const gatewayProcessConfigSchema = z.object({
   /** PKCS#8 PEM of the machine's Ed25519 signing key. */
   privateKeyPem: z.string().min(1),
   mqttUrl: z.string().min(1),
+  /** The secondary region's broker(s), to fail over to. */
+  fallbackMqttUrls: z.array(z.string().min(1)).optional(),
+  failover: z
+    .object({
+      unreachableMs: z.number().int().positive().optional(),
+      ackTimeoutMs: z.number().int().positive().optional(),
+      probePrimaryEveryMs: z.number().int().positive().optional(),
+    })
+    .optional(),
   tls: z.object({ certPem: z.string(), keyPem: z.string(), caPem: z.string() }).optional(),
   bucketMs: z.number().int().positive(),
   queueDir: z.string().min(1),
