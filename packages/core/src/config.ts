@@ -86,16 +86,6 @@ function jsonSetting(value: string | undefined): unknown {
   }
 }
 
-/** Reads one required environment variable, failing loudly when it is missing. */
-export function requireEnv(
-  name: string,
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): string {
-  const value = env[name];
-  if (value === undefined || value === '') throw new ConfigError(`environment variable ${name} is not set`);
-  return value;
-}
-
 /**
  * The real services contract tests run against, when the environment names them (CI sets both
  * where they answer); each test file picks its own Redis database so files never share keys.

@@ -51,11 +51,6 @@ export const sosTopic: TopicDefinition = {
   description: "The booth staff's SOS (QoS 1).",
 };
 
-export const controlTopic: TopicDefinition = {
-  suffix: 'machines/+/control',
-  description: 'Cloud to machine: the block state, retained.',
-};
-
 /** AWS IoT lifecycle events; the local broker reports the same activity through `onActivity`. */
 export const presenceTopic: TopicDefinition = {
   suffix: '$aws/events/presence/+/+',

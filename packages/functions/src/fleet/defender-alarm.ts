@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import type { Context, SNSEvent } from 'aws-lambda';
 import { deps } from '../shared/deps';
 import { describeIssues, InvalidInputError } from '../shared/errors';
-import { countRejection } from '../shared/observability';
+import { countRejection, withLambdaContext } from '../shared/observability';
 import { publishViolations } from './observe-activity';
 
 /**
@@ -39,4 +39,4 @@ export const handler = middy<SNSEvent, { bridged: number; ignored: number }, Err
     }
     return { bridged, ignored };
   },
-);
+).use(withLambdaContext());

@@ -13,7 +13,7 @@ import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { type Deps, deps } from './deps';
 import { describeIssues, InvalidInputError } from './errors';
-import { countRejection, logger } from './observability';
+import { countRejection, logger, withLambdaContext } from './observability';
 
 /** One message of a batch that passed its schema; `id` is its queue record's message id. */
 export interface BatchItem<T> {
@@ -62,7 +62,7 @@ function queueBatchHandler<T>(
     }
     if (items.length > 0) failed.push(...((await handle(items, await deps())) ?? []));
     return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
-  });
+  }).use(withLambdaContext());
 }
 
 // The most an SQS message holds; a topic rule's body carries up to 128 KB of payload as base64.

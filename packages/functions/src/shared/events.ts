@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { type Deps, deps } from './deps';
 import { describeIssues, InvalidInputError } from './errors';
-import { countRejection } from './observability';
+import { countRejection, withLambdaContext } from './observability';
 
 /**
  * Wraps a bus subscriber: checks the envelope names the expected event and parses its detail
@@ -27,7 +27,7 @@ export function eventHandler<D extends EventDefinition, R>(
       throw new InvalidInputError('detail', describeIssues(parsed.error));
     }
     return handle(parsed.data as DetailOf<D>, await deps(), envelope);
-  });
+  }).use(withLambdaContext());
 }
 
 /** Wraps a scheduled handler (EventBridge Scheduler delivers no payload the handler needs). */
@@ -35,5 +35,5 @@ export function scheduledHandler<R>(handle: (deps: Deps, firedAt: number) => Pro
   return middy<unknown, R, Error, Context>(async () => {
     const d = await deps();
     return handle(d, d.clock.now());
-  });
+  }).use(withLambdaContext());
 }

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { z } from 'zod';
 import { type Deps, deps } from './deps';
 import { describeIssues, InvalidInputError } from './errors';
-import { countRejection, logger } from './observability';
+import { countRejection, logger, withLambdaContext } from './observability';
 import { type Principal, principalOf } from './principal';
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number };
@@ -55,22 +55,24 @@ export function httpRoute<B = undefined, Q = undefined>(
       };
       return route(input);
     },
-  ).use({
-    onError: async (request) => {
-      const error = request.error;
-      if (error instanceof InvalidInputError) {
-        countRejection(spec.name, 'invalid-input');
-        request.response = json(400, {
-          error: 'invalid-input',
-          where: error.where,
-          problems: error.problems,
-        });
-        return;
-      }
-      logger.error('route failed', { route: spec.name, error });
-      request.response = json(500, { error: 'internal', message: 'the request could not be completed' });
-    },
-  });
+  )
+    .use(withLambdaContext())
+    .use({
+      onError: async (request) => {
+        const error = request.error;
+        if (error instanceof InvalidInputError) {
+          countRejection(spec.name, 'invalid-input');
+          request.response = json(400, {
+            error: 'invalid-input',
+            where: error.where,
+            problems: error.problems,
+          });
+          return;
+        }
+        logger.error('route failed', { route: spec.name, error });
+        request.response = json(500, { error: 'internal', message: 'the request could not be completed' });
+      },
+    });
 }
 
 function parseBody<B, Q>(event: APIGatewayProxyEventV2, spec: HttpRouteSpec<B, Q>): B {

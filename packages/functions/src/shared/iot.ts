@@ -4,7 +4,7 @@ import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { type Deps, deps } from './deps';
 import { describeIssues, InvalidInputError } from './errors';
-import { countRejection } from './observability';
+import { countRejection, withLambdaContext } from './observability';
 
 export type PayloadCheck<T> =
   | { readonly ok: true; readonly message: T }
@@ -39,5 +39,5 @@ export function topicRuleHandler<R>(name: string, handle: (event: TopicRuleEvent
       throw new InvalidInputError('rule event', describeIssues(parsed.error));
     }
     return handle(parsed.data, await deps());
-  });
+  }).use(withLambdaContext());
 }

@@ -17,7 +17,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { type Deps, deps } from '../shared/deps';
 import { describeIssues, InvalidInputError } from '../shared/errors';
-import { countRejection } from '../shared/observability';
+import { countRejection, withLambdaContext } from '../shared/observability';
 
 interface Line {
   readonly machineId: string | undefined;
@@ -126,4 +126,4 @@ async function note(envelope: EventBridgeEnvelope, d: Deps): Promise<{ noted: bo
 /** On fleet, casting, result and alert events: adds a line to the machine's history for its page. */
 export const handler = middy<EventBridgeEnvelope, { noted: boolean }, Error, Context>(
   async (envelope: EventBridgeEnvelope) => note(envelope, await deps()),
-);
+).use(withLambdaContext());

@@ -4,7 +4,7 @@ import type { RecordStore } from '@ballotstream/core/ports';
 import { type SignedVoteFields, topics, type VoteMessage, voteSigningBytes } from '@ballotstream/events';
 import type { MachineTls } from '@ballotstream/gateway';
 import mqtt, { type MqttClient } from 'mqtt';
-import type { DemoElection, DemoMachine } from '../demo/seed';
+import type { DemoMachine } from '../demo/seed';
 import { issueMachineCertificate } from '../pki/election-ca';
 import type { Runtime } from '../runtime/runtime';
 
@@ -110,85 +110,4 @@ export async function publishVotes(options: {
   } finally {
     if (options.keepOpen !== true) await client.endAsync();
   }
-}
-
-/** What one measured ingest run saw. */
-export interface IngestMeasurement {
-  readonly votes: number;
-  readonly window: number;
-  readonly seconds: number;
-  /** Votes per second from the first publish until both regions had recorded every vote. */
-  readonly votesPerSecond: number;
-}
-
-/**
- * Casts `votes` fresh votes spread over the election's machines through the runtime's broker
- * (one connection per machine, `window` in flight on each) and measures publish → accept →
- * both stores. For `npm run bench`; the caller seeds the election first.
- */
-export async function measureIngest(options: {
-  readonly runtime: Runtime;
-  readonly election: DemoElection;
-  readonly votes: number;
-  readonly window: number;
-}): Promise<IngestMeasurement> {
-  const { runtime, election } = options;
-  const { records, config, clock } = runtime.deps;
-  const now = clock.now();
-  const bucketStart = now - (now % config.bucketMs);
-  const perMachine = new Map<string, VoteMessage[]>();
-  for (let i = 0; i < options.votes; i++) {
-    const machine = election.machines[i % election.machines.length]!;
-    const candidates = election.candidates.get(machine.constituencyId) ?? [];
-    const token = await grantBallotToken(
-      records,
-      election.electionId,
-      machine,
-      now + config.ballotTokenTtlMs,
-    );
-    const list = perMachine.get(machine.machineId) ?? [];
-    list.push(
-      signedVote(machine, election.electionId, candidates[i % candidates.length]!, bucketStart, token),
-    );
-    perMachine.set(machine.machineId, list);
-  }
-  let recorded = 0;
-  const target = options.votes * 2;
-  let done: () => void = () => undefined;
-  const allRecorded = new Promise<void>((resolve) => {
-    done = resolve;
-  });
-  const stopListening = runtime.bus.listen((e) => {
-    if (e['detail-type'] !== 'vote.recorded') return;
-    recorded += Number((e.detail as { written?: number }).written ?? 0);
-    if (recorded >= target) done();
-  });
-  const clients = new Map<string, MqttClient>();
-  for (const machine of election.machines) {
-    const tls = await machineTlsFor(runtime, machine.machineId);
-    clients.set(
-      machine.machineId,
-      await connectMachine({ mqttUrl: runtime.mqttUrl, machineId: machine.machineId, tls }),
-    );
-  }
-  const started = performance.now();
-  try {
-    await Promise.all(
-      election.machines.map((machine) =>
-        publishVotes({
-          mqttUrl: runtime.mqttUrl,
-          stage: config.stage,
-          machineId: machine.machineId,
-          client: clients.get(machine.machineId)!,
-          messages: perMachine.get(machine.machineId) ?? [],
-          window: options.window,
-        }),
-      ),
-    );
-    await allRecorded;
-  } finally {
-    stopListening();
-  }
-  const seconds = (performance.now() - started) / 1000;
-  return { votes: options.votes, window: options.window, seconds, votesPerSecond: options.votes / seconds };
 }
