@@ -717,6 +717,17 @@ export const triggers = [
   },
   {
     kind: 'event',
+    name: 'raiseAlertFromResultMismatch',
+    description: "A machine's result record that disagrees with the stored votes raises a critical alert.",
+    pattern: on('ballotstream.casting', 'result.mismatched'),
+    region: 'primary',
+    retries: 2,
+    handler: { file: 'alerts/raise-alert', export: 'fromResultMismatch' },
+    publishes: ['alert.raised'],
+    reaches: { tables: { alerts: 'write', registry: 'read' } },
+  },
+  {
+    kind: 'event',
     name: 'notifyOfficersRaised',
     description: "Tells the alert region's officers over SNS (SMS and email), throttled per officer.",
     pattern: on('ballotstream.alerts', 'alert.raised'),

@@ -1,6 +1,12 @@
 import { type AlertSignal, raiseAlert } from '@ballotstream/core';
 import { eventOf } from '@ballotstream/core/ports';
-import { alertRaised, anomalyDetected, defenderViolation, sosRaised } from '@ballotstream/events';
+import {
+  alertRaised,
+  anomalyDetected,
+  defenderViolation,
+  resultMismatched,
+  sosRaised,
+} from '@ballotstream/events';
 import type { Deps } from '../shared/deps';
 import { eventHandler } from '../shared/events';
 import { monitorsOf } from '../shared/monitors';
@@ -59,4 +65,26 @@ export const fromSos = eventHandler('raiseAlert.sos', sosRaised, (d, deps) =>
     },
     at: Date.parse(d.raisedAt),
   }),
+);
+
+/**
+ * On `result.mismatched`: a machine's signed result record disagrees with the votes both regions
+ * stored for it (or is not signed by its key): a critical alert for its region at once.
+ */
+export const fromResultMismatch = eventHandler(
+  'raiseAlert.resultMismatch',
+  resultMismatched,
+  async (d, deps) => {
+    const machine = await monitorsOf(deps).machines.find(d.machineId);
+    return raise(deps, {
+      kind: 'result-mismatch',
+      severity: 'critical',
+      subject:
+        machine === undefined
+          ? { machineId: d.machineId }
+          : { regionId: machine.regionId, boothId: machine.boothId, machineId: machine.machineId },
+      evidence: { voteCount: d.voteCount, storedVotes: d.storedVotes, problems: d.problems },
+      at: Date.parse(d.checkedAt),
+    });
+  },
 );

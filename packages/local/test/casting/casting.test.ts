@@ -336,6 +336,16 @@ describe('signed result records at poll close', () => {
     expect((mismatched.detail as { problems: string[] }).problems).toEqual(
       expect.arrayContaining(['record counts 2 votes, the cloud stored 1']),
     );
+    // A record that disagrees with the stored votes is a critical alert for the machine's region at once.
+    const alert = await eventually(() =>
+      seen.find((e) => {
+        const d = e.detail as { kind?: string; machine?: string };
+        return (
+          e['detail-type'] === 'alert.raised' && d.kind === 'result-mismatch' && d.machine === m.machineId
+        );
+      }),
+    );
+    expect(alert.detail).toMatchObject({ severity: 'critical', booth: m.boothId, region: m.regionId });
     await gateway.stop();
   });
 
