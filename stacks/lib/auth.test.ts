@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { roleDefinitions } from '@ballotstream/events';
 import { type Trigger, triggers } from '@ballotstream/functions/triggers';
+import { build } from 'esbuild';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -9,6 +10,7 @@ import {
   cognitoDomainPrefix,
   jwtAuthorizerPlan,
   MACHINE_ROLES,
+  PRE_TOKEN_HANDLER,
   resourceServerScopes,
   STAFF_ROLES,
   type UserPoolPlan,
@@ -83,6 +85,7 @@ describe('the planned user pool', () => {
   it('is what api.ts deploys', () => {
     for (const call of [
       'userPoolPlan()',
+      'mfa: pool.mfa',
       'softwareToken: pool.softwareToken',
       'args.userPoolTier = pool.tier',
       'withPreTokenGenerationVersion(config, pool.preTokenGenerationVersion)',
@@ -159,5 +162,31 @@ describe('the app clients and scopes', () => {
       audiences: ['staff', 'booth'],
       identitySource: '$request.header.Authorization',
     });
+  });
+});
+
+describe('the pre token generation Lambda', () => {
+  it('names a handler that exists, and bundles for Node ESM without the domain or any adapter', async () => {
+    const [file, exported] = [PRE_TOKEN_HANDLER.slice(0, PRE_TOKEN_HANDLER.lastIndexOf('.')), 'handler'];
+    expect(PRE_TOKEN_HANDLER.endsWith(`.${exported}`)).toBe(true);
+    const root = join(import.meta.dirname, '../..');
+    const module = (await import(/* @vite-ignore */ join(root, `${file}.ts`))) as Record<string, unknown>;
+    expect(typeof module[exported]).toBe('function');
+    const result = await build({
+      absWorkingDir: root,
+      entryPoints: [`${file}.ts`],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      external: ['@aws-sdk/*'],
+      outdir: 'out',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    expect(result.errors).toEqual([]);
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.filter((i) => i.includes('packages/core/'))).toEqual([]);
   });
 });
