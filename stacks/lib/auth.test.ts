@@ -149,6 +149,11 @@ describe('the app clients and scopes', () => {
     expect(MACHINE_ROLES).toEqual(['booth']);
   });
 
+  it('let no client send a password in the clear to the public endpoint', () => {
+    for (const client of [clients.staff, clients.booth])
+      expect(client.explicitAuthFlows).not.toContain('ALLOW_USER_PASSWORD_AUTH');
+  });
+
   it('let no client write a user attribute', () => {
     expect(clients.staff.writeAttributes).toEqual([]);
     expect(clients.booth.writeAttributes).toEqual([]);

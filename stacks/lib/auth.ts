@@ -158,7 +158,13 @@ export function appClientPlans(
       generateSecret: false,
       allowedOauthFlows: ['code'],
       allowedOauthScopes: ['openid', 'email', ...STAFF_ROLES.map(roleScope)],
-      explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      // The admin flow (IAM credentials only) enrols a user's authenticator app, which Cognito's
+      // hosted page cannot do; no flow sends a password to Cognito's public endpoint.
+      explicitAuthFlows: [
+        'ALLOW_USER_SRP_AUTH',
+        'ALLOW_ADMIN_USER_PASSWORD_AUTH',
+        'ALLOW_REFRESH_TOKEN_AUTH',
+      ],
       supportedIdentityProviders: ['COGNITO'],
       callbackUrls,
       logoutUrls: callbackUrls,
