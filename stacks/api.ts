@@ -7,8 +7,8 @@ import {
   jwtAuthorizerPlan,
   PRE_TOKEN_HANDLER,
   resourceServerScopes,
-  STAFF_ROLES,
   staffCallbackUrls,
+  staffGroups,
   userPoolPlan,
   withPreTokenGenerationVersion,
 } from './lib/auth';
@@ -56,11 +56,11 @@ export const users = new sst.aws.CognitoUserPool('Users', {
 });
 
 /** One group per staff role; region groups (`region-<id>`) are made by administrators as regions are. */
-export const roleGroups = STAFF_ROLES.map(
-  (role) =>
+export const roleGroups = staffGroups().map(
+  ({ role, group }) =>
     new aws.cognito.UserGroup(`Group${role.charAt(0).toUpperCase()}${role.slice(1)}`, {
       userPoolId: users.id,
-      name: role,
+      name: group,
       description: `ballotstream ${role}s`,
     }),
 );
@@ -74,7 +74,7 @@ const resourceServer = new aws.cognito.ResourceServer('ApiScopes', {
 
 const clientPlans = appClientPlans($app.stage, staffCallbackUrls(blueprint.aws.domain));
 
-/** The staff's client: managed login, authorization code with PKCE. */
+/** The staff's client: Cognito's hosted sign-in page, authorization code with PKCE. */
 export const staffClient = new aws.cognito.UserPoolClient(
   'ClientStaff',
   { userPoolId: users.id, ...clientPlans.staff },

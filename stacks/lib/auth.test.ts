@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { roleDefinitions } from '@ballotstream/events';
+import { preTokenGenerationEventSchema, roleDefinitions } from '@ballotstream/events';
+import { cognitoPreTokenEvent } from '@ballotstream/functions/auth/testing';
+import { accessTokenOverrides } from '@ballotstream/functions/auth/token-claims';
 import { type Trigger, triggers } from '@ballotstream/functions/triggers';
 import { build } from 'esbuild';
 import fc from 'fast-check';
@@ -13,6 +15,7 @@ import {
   PRE_TOKEN_HANDLER,
   resourceServerScopes,
   STAFF_ROLES,
+  staffGroups,
   type UserPoolPlan,
   userPoolPlan,
   userPoolProblems,
@@ -92,6 +95,7 @@ describe('the planned user pool', () => {
       'appClientPlans(',
       'jwtAuthorizerPlan(',
       'routePlans(allTriggers)',
+      'staffGroups().map(',
     ])
       expect(apiSource).toContain(call);
   });
@@ -147,6 +151,18 @@ describe('the app clients and scopes', () => {
     });
     expect(STAFF_ROLES.sort()).toEqual(['admin', 'clerk', 'officer']);
     expect(MACHINE_ROLES).toEqual(['booth']);
+  });
+
+  it('create the group of every staff role, whose members the trigger gives that role', () => {
+    for (const { role, group } of staffGroups()) {
+      const groups = role === 'officer' ? [group, 'region-north'] : [group];
+      const event = preTokenGenerationEventSchema.parse(cognitoPreTokenEvent({ clientId: 'staff', groups }));
+      expect(accessTokenOverrides(event)).toMatchObject({
+        ok: true,
+        value: { claimsToAddOrOverride: { 'custom:role': role } },
+      });
+    }
+    expect(staffGroups().map((g) => g.role)).toEqual(STAFF_ROLES);
   });
 
   it('let no client send a password in the clear to the public endpoint', () => {

@@ -7,6 +7,11 @@ const tokenRoles = Object.keys(roleDefinitions) as TokenRole[];
 /** The roles people sign in to (one Cognito group each): the election staff. */
 export const STAFF_ROLES = tokenRoles.filter((role) => roleDefinitions[role].signIn === 'staff');
 
+/** The Cognito group of each staff role: the groups the stack creates and the trigger reads. */
+export function staffGroups(): { role: TokenRole; group: string }[] {
+  return STAFF_ROLES.map((role) => ({ role, group: roleDefinitions[role].cognitoGroup }));
+}
+
 /** The roles machines get with the client-credentials grant: the booths. */
 export const MACHINE_ROLES = tokenRoles.filter(
   (role) => roleDefinitions[role].signIn === 'client-credentials',
@@ -132,7 +137,7 @@ export interface AppClientPlan {
 }
 
 /**
- * The two app clients. `staff`: officers, admins and clerks sign in on Cognito's managed login
+ * The two app clients. `staff`: officers, admins and clerks sign in on Cognito's hosted page
  * (authorization code with PKCE, no secret in the browser); it may ask for every staff scope and
  * the pre token generation trigger leaves each user the scope of their own role. `booth`: the
  * booths' machine client (client credentials, with a secret), granted the booth scope alone.
