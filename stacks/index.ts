@@ -11,7 +11,7 @@ export async function deployStage() {
   await import('./queues');
   await import('./functions');
   await import('./events');
-  const { api, users } = await import('./api');
+  const { api, users, staffClient, boothClient } = await import('./api');
   const { machinePolicy, machineGroup } = await import('./iot');
   await import('./schedules');
   await import('./alarms');
@@ -28,6 +28,9 @@ export async function deployStage() {
     api: api.url,
     web: web.url,
     userPool: users.id,
+    signIn: users.domainUrl,
+    staffClient: staffClient.id,
+    boothClient: boothClient.id,
     bus: buses.primary.name,
     voteStore: voteStores.primary.arns.kind,
     machinePolicy: machinePolicy.name,

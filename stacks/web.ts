@@ -1,4 +1,4 @@
-import { api, roleClients, users } from './api';
+import { api, staffClient, users } from './api';
 import { blueprint, regions } from './context';
 
 /**
@@ -13,7 +13,8 @@ export const web = new sst.aws.StaticSite('Web', {
     VITE_API_URL: api.url,
     VITE_REGION: regions.primary,
     VITE_USER_POOL_ID: users.id,
-    VITE_OFFICER_CLIENT_ID: roleClients.officer!.id,
-    VITE_CITIZEN_CLIENT_ID: roleClients.citizen!.id,
+    // Staff sign in on Cognito's managed login; the citizen app needs no sign-in.
+    VITE_STAFF_CLIENT_ID: staffClient.id,
+    VITE_SIGN_IN_URL: users.domainUrl ?? '',
   },
 });

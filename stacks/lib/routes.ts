@@ -1,21 +1,7 @@
+import { roleScope } from '@ballotstream/events';
 import type { HttpTrigger, Role, Trigger } from '@ballotstream/functions/triggers';
 
-/** The OAuth resource server of the API; each role is one of its scopes. */
-export const RESOURCE_SERVER = 'ballotstream';
-
-/** Roles a signed-in user can hold; `public` needs no token. */
-export const SIGNED_IN_ROLES = [
-  'citizen',
-  'booth',
-  'clerk',
-  'officer',
-  'admin',
-] as const satisfies readonly Role[];
-
-/** The scope that stands for a role in an access token. */
-export function roleScope(role: Exclude<Role, 'public'>): string {
-  return `${RESOURCE_SERVER}/${role}`;
-}
+export { roleScope };
 
 export interface RoutePlan {
   readonly trigger: HttpTrigger;

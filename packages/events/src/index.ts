@@ -3,6 +3,7 @@ export * from './api';
 export * from './canonical';
 export * from './casting';
 export * from './catalogue';
+export * from './cognito';
 export * from './common';
 export * from './define';
 export * from './envelope';
