@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { csvColumns, type OfficerContact, parseCsv, rowToInput } from '@ballotstream/core';
-import { officerSchema } from '@ballotstream/events';
+import { describeIssues, officerSchema } from '@ballotstream/events';
 
 /**
  * Reads the officers of an election from its blueprint's `officers.csv` (the registry's CSV
@@ -23,7 +23,7 @@ export async function readOfficers(path: string): Promise<OfficerContact[]> {
     const parsed = officerSchema.safeParse(input);
     const issues = [
       ...problems.map((p) => `${p.field}: ${p.message}`),
-      ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)),
+      ...(parsed.success ? [] : describeIssues(parsed.error)),
     ];
     if (issues.length > 0 || !parsed.success) {
       throw new Error(`${path}:${record.line}: ${issues.join('; ')}`);

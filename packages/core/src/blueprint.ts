@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { describeIssues } from '@ballotstream/events/issues';
 import { z } from 'zod';
 import { monitoringSchema } from './domain/anomaly/thresholds';
 import { ConfigError } from './errors';
@@ -80,7 +81,7 @@ export const blueprintDataOrder = [
 export function parseBlueprint(value: unknown, source = 'blueprint'): Blueprint {
   const parsed = blueprintSchema.safeParse(value);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`);
+    const problems = describeIssues(parsed.error, { whole: '(file)' });
     throw new ConfigError(`${source} is not a valid election blueprint:\n  ${problems.join('\n  ')}`);
   }
   return parsed.data;

@@ -1,3 +1,4 @@
+import { describeIssues } from '@ballotstream/events';
 import { z } from 'zod';
 import { monitoringSchema } from './domain/anomaly/thresholds';
 import { ConfigError } from './errors';
@@ -70,7 +71,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     monitoring: jsonSetting(env.BALLOTSTREAM_MONITORING),
   });
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    const problems = describeIssues(parsed.error).join('; ');
     throw new ConfigError(`invalid configuration: ${problems}`);
   }
   return parsed.data;

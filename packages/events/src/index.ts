@@ -8,6 +8,7 @@ export * from './common';
 export * from './define';
 export * from './envelope';
 export * from './fleet';
+export * from './issues';
 export * from './machine-messages';
 export * from './messages';
 export * from './queue';

@@ -1,3 +1,4 @@
+import { describeIssues as describeZodIssues } from '@ballotstream/events';
 import type { z } from 'zod';
 
 /** Input failed its schema; the message names each bad field and what was wrong with it. */
@@ -11,10 +12,7 @@ export class InvalidInputError extends Error {
   }
 }
 
-/** Describes zod issues as `field: problem` lines a person can act on. */
+/** Schema failures of a request, in the project's one wording, at most ten lines. */
 export function describeIssues(error: z.ZodError): string[] {
-  return error.issues.slice(0, 10).map((issue) => {
-    const path = issue.path.length === 0 ? '(body)' : issue.path.join('.');
-    return `${path}: ${issue.message}`;
-  });
+  return describeZodIssues(error, { whole: '(body)', limit: 10 });
 }

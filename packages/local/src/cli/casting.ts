@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { findMachine, resultSignatureValid } from '@ballotstream/core';
 import { LmdbRecordStore } from '@ballotstream/core/adapters/local';
-import { resultRecordSchema } from '@ballotstream/events';
+import { describeIssues, resultRecordSchema } from '@ballotstream/events';
 import { issueMachineCertificate, loadOrCreateElectionCa } from '../pki/election-ca';
 import { type ParsedArgs, stringFlag } from './args';
 
@@ -49,8 +49,8 @@ export async function verifyResult(args: ParsedArgs): Promise<void> {
   }
   const parsed = resultRecordSchema.safeParse(value);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`);
-    throw new Error(`${file} is not a result record: ${problems.slice(0, 5).join('; ')}`);
+    const problems = describeIssues(parsed.error, { whole: '(record)', limit: 5 });
+    throw new Error(`${file} is not a result record: ${problems.join('; ')}`);
   }
   const record = parsed.data;
   const publicKey = stringFlag(args, 'public-key') ?? (await registeredKey(args, record.machineId));

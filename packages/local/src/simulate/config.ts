@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { describeIssues } from '@ballotstream/events';
 import { z } from 'zod';
 
 /** The incidents the simulator can inject, each chosen by flag. */
@@ -66,7 +67,7 @@ export function loadSimulation(path: string): Simulation {
   const raw: unknown = JSON.parse(readFileSync(path, 'utf8'));
   const parsed = simulationSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`);
+    const problems = describeIssues(parsed.error, { whole: '(file)' });
     throw new Error(`${path}: ${problems.join('; ')}`);
   }
   const sim = parsed.data;
