@@ -97,7 +97,8 @@ export interface ExternalAnswer {
   readonly body: unknown;
 }
 
-const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 100, maxDelayMs: 1000 };
+/** Retries unless told otherwise; the contracts in docs/ say the same (`x-client-attempts`). */
+export const RETRY_POLICY: RetryPolicy = { attempts: 3, baseDelayMs: 100, maxDelayMs: 1000 };
 /** Answers larger than this are refused: none of the contract's bodies comes near it. */
 const MAX_ANSWER_BYTES = 256 * 1024;
 
@@ -131,7 +132,7 @@ export class ExternalApi {
     readonly name: string,
     private readonly options: ExternalApiOptions,
   ) {
-    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.retry = { ...RETRY_POLICY, ...options.retry };
     if (!Number.isInteger(this.retry.attempts) || this.retry.attempts < 1) {
       throw new RangeError(`${name}: retry.attempts must be a positive integer`);
     }

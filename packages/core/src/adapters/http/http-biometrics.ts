@@ -18,7 +18,8 @@ export interface BiometricsTimings {
   readonly match: { readonly timeoutMs: number; readonly budgetMs: number };
 }
 
-const DEFAULT_TIMINGS: BiometricsTimings = {
+/** The biometric API's timings unless told otherwise (docs/biometric-api.yaml says the same). */
+export const BIOMETRICS_TIMINGS: BiometricsTimings = {
   enrol: { timeoutMs: 2500, budgetMs: 5000 },
   match: { timeoutMs: 1500, budgetMs: 3000 },
 };
@@ -41,7 +42,7 @@ export class HttpBiometrics implements Biometrics {
     },
   ) {
     this.api = new ExternalApi(BIOMETRIC_API, options);
-    this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
+    this.timings = { ...BIOMETRICS_TIMINGS, ...options.timings };
     this.newKey = options.newIdempotencyKey ?? randomUUID;
   }
 

@@ -14,9 +14,15 @@ export {
   ExternalApiError,
   type ExternalApiFailure,
   type ExternalApiOptions,
+  RETRY_POLICY,
   type RetryPolicy,
   retryAfterMs,
   staticApiKey,
 } from './external-api';
-export { BIOMETRIC_API, type BiometricsTimings, HttpBiometrics } from './http-biometrics';
-export { HttpVoterRegistry, VOTER_REGISTRY_API, type VoterRegistryTimings } from './http-voter-registry';
+export { BIOMETRIC_API, BIOMETRICS_TIMINGS, type BiometricsTimings, HttpBiometrics } from './http-biometrics';
+export {
+  HttpVoterRegistry,
+  VOTER_REGISTRY_API,
+  VOTER_REGISTRY_TIMINGS,
+  type VoterRegistryTimings,
+} from './http-voter-registry';
