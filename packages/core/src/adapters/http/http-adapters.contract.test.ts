@@ -123,13 +123,14 @@ describe('the voter registry over HTTP', () => {
     expect(waits).toEqual([2000]);
 
     waits = [];
-    const at = new Date(Date.now() + 3_000).toUTCString();
+    const patient = new HttpVoterRegistry({ ...options(), timings: { budgetMs: 60_000 } });
+    const at = new Date(Date.now() + 20_000).toUTCString();
     server.script({ status: 503, retryAfter: at });
-    expect(await registry().find('IN-0001')).toEqual(alice);
+    expect(await patient.find('IN-0001')).toEqual(alice);
     expect(waits).toHaveLength(1);
-    // An HTTP date has a resolution of one second.
-    expect(waits[0]).toBeGreaterThan(1_000);
-    expect(waits[0]).toBeLessThanOrEqual(3_000);
+    // An HTTP date has a resolution of one second; the margin is for a slow machine.
+    expect(waits[0]).toBeGreaterThan(10_000);
+    expect(waits[0]).toBeLessThanOrEqual(20_000);
   });
 
   it('fails at once when Retry-After asks for longer than the call may take', async () => {
