@@ -23,11 +23,15 @@ describe('the API key of an external API, from Secrets Manager', () => {
     const key = secretApiKey({ secretArn, api: 'voter registry API', client: new SecretsManagerClient({}) });
     expect(await Promise.all([key.current(), key.current()])).toEqual(['key-1', 'key-1']);
     expect(await key.current()).toBe('key-1');
-    expect(secrets.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input)).toEqual([{ SecretId: secretArn }]);
+    expect(secrets.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input)).toEqual([
+      { SecretId: secretArn },
+    ]);
   });
 
   it('takes the apiKey field of a JSON secret', async () => {
-    secrets.on(GetSecretValueCommand).resolves({ SecretString: '{"apiKey":"key-2","note":"rotated Monday"}' });
+    secrets
+      .on(GetSecretValueCommand)
+      .resolves({ SecretString: '{"apiKey":"key-2","note":"rotated Monday"}' });
     const key = secretApiKey({ secretArn, api: 'biometric API', client: new SecretsManagerClient({}) });
     expect(await key.current()).toBe('key-2');
   });
@@ -39,7 +43,12 @@ describe('the API key of an external API, from Secrets Manager', () => {
       .resolvesOnce({ SecretString: 'new' })
       .resolves({ SecretString: 'newer' });
     let now = 0;
-    const key = secretApiKey({ secretArn, api: 'biometric API', client: new SecretsManagerClient({}), now: () => now });
+    const key = secretApiKey({
+      secretArn,
+      api: 'biometric API',
+      client: new SecretsManagerClient({}),
+      now: () => now,
+    });
     expect(await key.current()).toBe('old');
     now = 5 * 60_000;
     expect(await key.current()).toBe('new');
@@ -55,14 +64,21 @@ describe('the API key of an external API, from Secrets Manager', () => {
     const key = secretApiKey({ secretArn, api: 'voter registry API', client: new SecretsManagerClient({}) });
     const error = await key.current().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DependencyError);
-    expect(String(error)).toMatch(/^DependencyError: voter registry API: could not read its API key from Secrets Manager/);
+    expect(String(error)).toMatch(
+      /^DependencyError: voter registry API: could not read its API key from Secrets Manager/,
+    );
     expect(await key.current()).toBe('key-3');
   });
 
   it('refuses an empty secret, or JSON without an apiKey, as a configuration error', async () => {
     const client = new SecretsManagerClient({});
-    secrets.on(GetSecretValueCommand).resolvesOnce({ SecretString: '  ' }).resolves({ SecretString: '{"key":"x"}' });
-    await expect(secretApiKey({ secretArn, api: 'biometric API', client }).current()).rejects.toThrow(ConfigError);
+    secrets
+      .on(GetSecretValueCommand)
+      .resolvesOnce({ SecretString: '  ' })
+      .resolves({ SecretString: '{"key":"x"}' });
+    await expect(secretApiKey({ secretArn, api: 'biometric API', client }).current()).rejects.toThrow(
+      ConfigError,
+    );
     await expect(secretApiKey({ secretArn, api: 'biometric API', client }).current()).rejects.toThrow(
       /biometric API: the secret holding its API key is empty or has no apiKey field/,
     );
@@ -77,7 +93,9 @@ describe('the clients built from their links', () => {
   });
 
   it('refuses a link whose secret is not a Secrets Manager ARN', () => {
-    expect(externalApiLinkSchema.safeParse({ url: 'https://x.example', secretArn: 'bs-prod-key' }).success).toBe(false);
+    expect(
+      externalApiLinkSchema.safeParse({ url: 'https://x.example', secretArn: 'bs-prod-key' }).success,
+    ).toBe(false);
   });
 
   it('refuses a stage whose URL was never set, saying which secret to set', () => {
@@ -87,7 +105,9 @@ describe('the clients built from their links', () => {
   });
 
   it('refuses plain HTTP, since the API key travels in every request', () => {
-    expect(() => buildBiometricsClient({ url: 'http://bio.example.gov', secretArn })).toThrow(/must be https/);
+    expect(() => buildBiometricsClient({ url: 'http://bio.example.gov', secretArn })).toThrow(
+      /must be https/,
+    );
     expect(() => buildBiometricsClient({ url: 'not a url', secretArn })).toThrow(ConfigError);
   });
 });
