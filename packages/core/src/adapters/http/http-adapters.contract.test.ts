@@ -133,6 +133,20 @@ describe('the voter registry over HTTP', () => {
     expect(waits[0]).toBeLessThanOrEqual(20_000);
   });
 
+  it('falls back to its own backoff when Retry-After is unreadable', async () => {
+    server.script({ status: 503, retryAfter: 'soon' });
+    expect(await registry().find('IN-0001')).toEqual(alice);
+    expect(waits).toEqual([50]);
+  });
+
+  it('refuses an answer larger than any the contract allows, without retrying', async () => {
+    server.script({ raw: JSON.stringify({ ...alice, name: 'x'.repeat(300 * 1024) }) });
+    const error = await failure(registry().find('IN-0001'));
+    expect(error.failure).toBe('malformed');
+    expect(error.message).toMatch(/answered 200 with a body over 262144 bytes$/);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('fails at once when Retry-After asks for longer than the call may take', async () => {
     server.script({ status: 429, retryAfter: '60' });
     const error = await failure(registry().find('IN-0001'));
@@ -274,6 +288,15 @@ describe('the biometric API over HTTP', () => {
     expect(error.status).toBe(422);
     expect(error.message).toMatch(/^biometric API: PUT \/v1\/enrolments\/\{voterKey\} answered 422/);
   });
+
+  for (const status of [400, 403, 404, 409, 422]) {
+    it(`does not retry an enrolment answered ${status}`, async () => {
+      server.script({ status }, { status: 200 });
+      const error = await failure(biometrics().enrol('vk-h', bytes('thumb')));
+      expect(error.status).toBe(status);
+      expect(server.requests).toHaveLength(1);
+    });
+  }
 
   it('retries a match on 429 honouring Retry-After, then answers', async () => {
     const api = biometrics();
