@@ -95,6 +95,8 @@ export interface ExternalCall {
 export interface ExternalAnswer {
   readonly status: number;
   readonly body: unknown;
+  /** Attempts it took, for errors about the answer. */
+  readonly attempts: number;
 }
 
 /** Retries unless told otherwise; the contracts in docs/ say the same (`x-client-attempts`). */
@@ -161,7 +163,11 @@ export class ExternalApi {
         );
       }
       if (attempted.kind === 'answer' && call.answers.includes(attempted.status)) {
-        return { status: attempted.status, body: parseJson(attempted.text, fail, attempted.status) };
+        return {
+          status: attempted.status,
+          body: parseJson(attempted.text, fail, attempted.status),
+          attempts: attempt,
+        };
       }
       if (attempted.kind === 'answer' && !retryable(attempted.status)) {
         // A refused key may have been rotated: the next call reads the secret again.
@@ -268,7 +274,7 @@ export function parseAnswer<T>(
     .join('; ');
   throw new ExternalApiError(api, callName(call), 'malformed', {
     status: answer.status,
-    attempts: 1,
+    attempts: answer.attempts,
     reason: `answered ${answer.status} with a body that breaks the contract (${fields})`,
   });
 }

@@ -221,6 +221,13 @@ describe('the voter registry over HTTP', () => {
     expect(error.message).not.toContain('Alice');
   });
 
+  it('counts the attempts made before a malformed answer', async () => {
+    server.script({ status: 503 }, { raw: '{}' });
+    const error = await failure(registry().find('IN-0001'));
+    expect(error.failure).toBe('malformed');
+    expect(error.attempts).toBe(2);
+  });
+
   it('refuses an answer about another voter', async () => {
     server.script({ raw: JSON.stringify({ ...alice, voterId: 'IN-0003' }) });
     await expect(registry().find('IN-0001')).rejects.toThrow(/another voter than the one asked for/);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { BiometricMatch, Biometrics } from '../../ports/biometrics';
 import { enrolmentSchema, matchResultSchema } from './contracts';
 import {
+  callName,
   ExternalApi,
   ExternalApiError,
   type ExternalApiOptions,
@@ -60,11 +61,12 @@ export class HttpBiometrics implements Biometrics {
       answers: [200],
       ...this.timings.enrol,
     };
-    const enrolment = parseAnswer(BIOMETRIC_API, call, await this.api.send(call), enrolmentSchema);
+    const answer = await this.api.send(call);
+    const enrolment = parseAnswer(BIOMETRIC_API, call, answer, enrolmentSchema);
     if (enrolment.voterKey !== voterKey) {
-      throw new ExternalApiError(BIOMETRIC_API, `${call.method} ${call.path}`, 'malformed', {
+      throw new ExternalApiError(BIOMETRIC_API, callName(call), 'malformed', {
         status: 200,
-        attempts: 1,
+        attempts: answer.attempts,
         reason: 'answered 200 with the enrolment of another voter key',
       });
     }

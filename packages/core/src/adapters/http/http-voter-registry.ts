@@ -1,6 +1,7 @@
 import type { RegisteredVoter, VoterRegistry } from '../../ports/voter-registry';
 import { problemSchema, registeredVoterSchema, VOTER_NOT_FOUND } from './contracts';
 import {
+  callName,
   ExternalApi,
   ExternalApiError,
   type ExternalApiOptions,
@@ -45,17 +46,17 @@ export class HttpVoterRegistry implements VoterRegistry {
     if (answer.status === 404) {
       const problem = problemSchema.safeParse(answer.body);
       if (problem.success && problem.data.type === VOTER_NOT_FOUND) return undefined;
-      throw new ExternalApiError(VOTER_REGISTRY_API, `${call.method} ${call.path}`, 'malformed', {
+      throw new ExternalApiError(VOTER_REGISTRY_API, callName(call), 'malformed', {
         status: 404,
-        attempts: 1,
+        attempts: answer.attempts,
         reason: `answered 404 without the ${VOTER_NOT_FOUND} problem: is the base URL right?`,
       });
     }
     const voter = parseAnswer(VOTER_REGISTRY_API, call, answer, registeredVoterSchema);
     if (voter.voterId !== voterId) {
-      throw new ExternalApiError(VOTER_REGISTRY_API, `${call.method} ${call.path}`, 'malformed', {
+      throw new ExternalApiError(VOTER_REGISTRY_API, callName(call), 'malformed', {
         status: answer.status,
-        attempts: 1,
+        attempts: answer.attempts,
         reason: 'answered 200 with another voter than the one asked for',
       });
     }
