@@ -5,6 +5,7 @@ import type { Trigger } from '@ballotstream/functions/triggers';
 import { buses, busLinks, deadLetters } from './bus';
 import { cache, vpc } from './cache';
 import { account, allTriggers, blueprint, inRegion, regions } from './context';
+import { externalApis } from './external-apis';
 import { iotDataEndpoint } from './iot-endpoint';
 import { keyLinks, pseudonymKey, ticketKey } from './keys';
 import { FUNCTION_SETTINGS, functionName, handlerPath, invokedAsynchronously } from './lib/functions';
@@ -40,6 +41,7 @@ export function arnsIn(region: Region): ResourceArns<$util.Input<string>> {
       if (batch === undefined) throw new Error(`no batch queue for trigger ${name}`);
       return batch.queue.arn;
     },
+    externalApiSecret: (api) => externalApis[api].key.arn,
   };
 }
 
@@ -56,6 +58,8 @@ function linksOf(trigger: Trigger): unknown[] {
   if (reaches.notifications) links.push(notificationsLink);
   if (reaches.tracker) links.push(trackerLink);
   if (reaches.machineControl) links.push(iotDataEndpoint);
+  if (reaches.voterRegistry) links.push(externalApis.voterRegistry.link);
+  if (reaches.biometrics) links.push(externalApis.biometrics.link);
   return links;
 }
 

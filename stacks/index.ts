@@ -21,6 +21,7 @@ export async function deployStage() {
   subscribeOfficers(officersFile === undefined ? [] : await readOfficers(officersFile));
   const { web } = await import('./web');
   const { defenderAlerts, defenderAlertRole } = await import('./defender');
+  const { externalApis } = await import('./external-apis');
   return {
     stage,
     primaryRegion: regions.primary,
@@ -39,5 +40,7 @@ export async function deployStage() {
     officerAlerts: notificationsTopic.arn,
     defenderAlertTopic: defenderAlerts.arn,
     defenderAlertRole: defenderAlertRole.arn,
+    voterRegistryApiKeySecret: externalApis.voterRegistry.key.arn,
+    biometricApiKeySecret: externalApis.biometrics.key.arn,
   };
 }

@@ -32,5 +32,7 @@ export function exampleArns(
     machineCertificates: `arn:aws:iot:${region}:${account}:cert/*`,
     machineControlTopics: `arn:aws:iot:${region}:${account}:topic/ballotstream/test/machines/*/control`,
     batchQueue: (trigger) => `arn:aws:sqs:${region}:${account}:ballotstream-test-${trigger}`,
+    externalApiSecret: (api) =>
+      `arn:aws:secretsmanager:${region}:${account}:secret:ballotstream-test-${api}-AbCdEf`,
   };
 }

@@ -30,7 +30,12 @@ export interface ResourceArns<R> {
   machineControlTopics: R;
   /** The queue a batch trigger's Lambda reads (by trigger name). */
   batchQueue(trigger: string): R;
+  /** The Secrets Manager secret holding an external API's key (stacks/external-apis.ts). */
+  externalApiSecret(api: ExternalApiName): R;
 }
+
+/** The external APIs a step may reach, as `Reaches` names them. */
+export type ExternalApiName = 'voterRegistry' | 'biometrics';
 
 /** A region's vote store: a Timestream table, or an Aurora PostgreSQL cluster reached by the Data API. */
 export type VoteStoreArns<R> =
@@ -139,6 +144,15 @@ export function statementsFor<R>(trigger: Trigger, arns: ResourceArns<R>): State
       actions: ['iot:Publish', 'iot:RetainPublish'],
       resources: [arns.machineControlTopics],
     });
+  }
+  // External APIs are reached over HTTPS with an API key: the role may only read that key.
+  for (const api of ['voterRegistry', 'biometrics'] as const) {
+    if (reaches[api]) {
+      statements.push({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [arns.externalApiSecret(api)],
+      });
+    }
   }
   if (isBatchTrigger(trigger)) {
     // The event source mapping reads with the function's role: its own queue only.

@@ -14,6 +14,9 @@ export const LINKS = {
   notifications: 'OfficerAlerts',
   tracker: 'MachineTrackerName',
   iotDataEndpoint: 'IotDataEndpoint',
+  /** External APIs: `{ url, secretArn }` (stacks/external-apis.ts). */
+  voterRegistryApi: 'VoterRegistryApi',
+  biometricApi: 'BiometricApi',
 } as const;
 
 /**

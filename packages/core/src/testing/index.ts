@@ -1,3 +1,11 @@
+export {
+  type ExternalApisServer,
+  type GivenAnswer,
+  type ScriptedAnswer,
+  type SeenRequest,
+  startExternalApisServer,
+} from './external-apis-server';
+export { biometricsContract, type RegistryUnderTest, voterRegistryContract } from './external-ports-contract';
 export { recordStoreContract } from './record-store-contract';
 export { voteStoreContract } from './vote-store-contract';
 export { voterCacheContract } from './voter-cache-contract';

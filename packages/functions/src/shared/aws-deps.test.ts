@@ -91,7 +91,7 @@ describe('the AWS dependencies of a Lambda', () => {
   it('fails with a ConfigError for ports no AWS adapter serves yet, and for a malformed link', async () => {
     const deps = await buildAwsDeps(reader({ [LINKS.cache]: { host: '' } }));
     expect(() => deps.ticketKeys).toThrow(ConfigError);
-    expect(() => deps.biometrics).toThrow(/no AWS adapter/);
+    expect(() => deps.biometrics).toThrow(/not linked to BiometricApi/);
     expect(() => deps.cache).toThrow(/link VoterCache is malformed/);
   });
 

@@ -9,8 +9,11 @@ import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
 import { ConfigError, loadConfig } from '@ballotstream/core';
 import {
+  buildBiometricsClient,
+  buildRegistryClient,
   DynamoRecordStore,
   EventBridgePublisher,
+  externalApiLinkSchema,
   InlineSignatureChecker,
   IotMachineCommands,
   LocationTracker,
@@ -122,6 +125,12 @@ export async function buildAwsDeps(read?: LinkReader): Promise<Deps> {
     const endpoint = link(LINKS.iotDataEndpoint, endpointLink, 'machine commands').address;
     return new IotMachineCommands(new IoTDataPlaneClient({ endpoint: `https://${endpoint}` }), config.stage);
   });
+  const voterRegistry = once(() =>
+    buildRegistryClient(link(LINKS.voterRegistryApi, externalApiLinkSchema, 'voter registry API')),
+  );
+  const biometrics = once(() =>
+    buildBiometricsClient(link(LINKS.biometricApi, externalApiLinkSchema, 'biometric API')),
+  );
   // Tickets verify synchronously, so the ticket key's public half is fetched here, once per cold
   // start, and only by functions linked to the key.
   const ticketKeys =
@@ -180,10 +189,10 @@ export async function buildAwsDeps(read?: LinkReader): Promise<Deps> {
       return unavailable('voter pseudonyms (KMS HMAC)')();
     },
     get biometrics() {
-      return unavailable('biometrics API')();
+      return biometrics();
     },
     get voterRegistry() {
-      return unavailable('voter registry API')();
+      return voterRegistry();
     },
   };
   return deps as Deps;

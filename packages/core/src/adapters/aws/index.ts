@@ -1,6 +1,14 @@
 export { InlineSignatureChecker } from '../shared/inline-signature-checker';
 export { conditionExpression, DynamoRecordStore, type DynamoRecordStoreOptions } from './dynamo-record-store';
 export { EventBridgePublisher, type EventBridgePublisherOptions } from './eventbridge-publisher';
+export {
+  buildBiometricsClient,
+  buildRegistryClient,
+  type ExternalApiLink,
+  externalApiLinkSchema,
+  secretApiKey,
+  UNSET_API_URL,
+} from './external-apis';
 export { controlPublishOf, IotMachineCommands } from './iot-machine-commands';
 export { type KmsPseudonymsOptions, loadKmsPseudonyms, pseudonymSecretLabel } from './kms-pseudonyms';
 export {
