@@ -1,3 +1,4 @@
+import { DependencyError } from '@ballotstream/core';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
@@ -67,6 +68,18 @@ export function httpRoute<B = undefined, Q = undefined>(
             where: error.where,
             problems: error.problems,
           });
+          return;
+        }
+        if (error instanceof DependencyError) {
+          countRejection(spec.name, 'dependency-unavailable');
+          logger.warn('route could not reach a dependency', { route: spec.name, error });
+          request.response = {
+            ...json(503, {
+              error: 'unavailable',
+              message: `${error.dependency} did not answer; try again shortly`,
+            }),
+            headers: { ...json(503, null).headers, 'retry-after': '5' },
+          };
           return;
         }
         logger.error('route failed', { route: spec.name, error });

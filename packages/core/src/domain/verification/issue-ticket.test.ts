@@ -186,3 +186,35 @@ describe('the simulated biometric API', () => {
     expect(new Set(answers)).toEqual(new Set(['match']));
   });
 });
+
+describe('the issue centre when the biometric API fails', () => {
+  it('leaves no live ticket behind, so the clerk can simply try again', async () => {
+    const biometrics = deps.biometrics;
+    let failing = true;
+    deps = {
+      ...deps,
+      biometrics: {
+        enrol: async (key, prints) => {
+          if (failing) throw new Error('biometric API: PUT /enrolments/{key}: 503 after 3 attempts');
+          return biometrics.enrol(key, prints);
+        },
+        match: (key, sample) => biometrics.match(key, sample),
+      },
+    };
+    const input = { voterId: 'IN-0001', fingerprints: [finger('left')] };
+    await expect(issueTicket(deps, input)).rejects.toThrow(/biometric API/);
+    failing = false;
+    const retried = await issueTicket(deps, input);
+    expect(retried.ok).toBe(true);
+  });
+
+  it('does not touch the enrolment of a voter who already holds a ticket', async () => {
+    const first = await issueTicket(deps, { voterId: 'IN-0001', fingerprints: [finger('left')] });
+    expect(first.ok).toBe(true);
+    const second = await issueTicket(deps, { voterId: 'IN-0001', fingerprints: [finger('impostor')] });
+    expect(second).toEqual({ ok: false, error: 'already-issued' });
+    const key = deps.pseudonyms.voterKey('IN-0001');
+    expect(await deps.biometrics.match(key, finger('left'))).toBe('match');
+    expect(await deps.biometrics.match(key, finger('impostor'))).toBe('mismatch');
+  });
+});

@@ -64,19 +64,26 @@ export async function issueTicket(
   const voterKey = deps.pseudonyms.voterKey(input.voterId);
   if (await hasVoted(deps, voterKey)) return err('already-voted');
 
+  // A voter who already holds a ticket is refused before anything is enrolled, so a second
+  // issue cannot replace the fingers the voter will be matched against.
+  const pointer = recordKeys.voterTicket(voterKey, deps.electionId);
+  if ((await deps.records.get('voters', pointer)) !== undefined) return err('already-issued');
+  // Enrolled before any ticket exists: if the biometric API fails, nothing live is left behind
+  // and the clerk simply tries again (enrolment is idempotent per voter).
+  await deps.biometrics.enrol(voterKey, input.fingerprints);
+
   const minted = await mintAndRecord(deps, voterKey, input.issuedBy, undefined, person.boothId);
   // The ticket record exists before the voter points at it: a crash in between leaves only a
   // record of a ticket nobody was handed, and the voter free to be issued again.
   const reserved = await deps.records.put(
     'voters',
-    { ...recordKeys.voterTicket(voterKey, deps.electionId), ticketId: minted.ticketId },
+    { ...pointer, ticketId: minted.ticketId },
     { kind: 'absent' },
   );
   if (!reserved) {
     await markRevoked(deps, minted.ticketId, 'lost a race with another issue of the same voter');
     return err('already-issued');
   }
-  await deps.biometrics.enrol(voterKey, input.fingerprints);
   await deps.records.put('voters', {
     ...recordKeys.voterProfile(voterKey),
     photoRef: person.photoRef,
