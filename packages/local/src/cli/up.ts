@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { defaultDuckDbLimits } from '@ballotstream/core/adapters/local';
 import { blueprintSettings, loadBlueprint } from '@ballotstream/core/blueprint';
 import { ensureWebBuild } from '@ballotstream/web/build';
 import { type DriveProgress, driveBooths } from '../demo/booth-driver';
@@ -40,6 +41,10 @@ export async function up(args: ParsedArgs): Promise<void> {
     mqttPort: numberFlag(args, 'mqtt-port', 0),
     // Machines connect over TLS with client certificates from the election CA (`<data-dir>/pki`).
     mqttTls: !args.flags.has('plain-mqtt'),
+    voteStoreLimits: {
+      memoryLimitMb: numberFlag(args, 'store-memory-mb', defaultDuckDbLimits.memoryLimitMb),
+      threads: numberFlag(args, 'store-threads', defaultDuckDbLimits.threads),
+    },
     // A demo shows a one-minute tally schedule every five seconds.
     scheduleSpeedup: demo ? 12 : 1,
   });

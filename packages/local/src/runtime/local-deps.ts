@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Config, configSchema } from '@ballotstream/core';
 import {
+  type DuckDbLimits,
   DuckDbVoteStore,
   HmacVoterPseudonyms,
   LmdbRecordStore,
@@ -41,6 +42,8 @@ export interface LocalDepsOptions {
   readonly machineChannel?: MachineChannel;
   /** The time every handler reads; the simulator drives a faster one. System time by default. */
   readonly clock?: Clock;
+  /** Memory and threads of each embedded vote store; bounded by default (`defaultDuckDbLimits`). */
+  readonly voteStoreLimits?: Partial<DuckDbLimits>;
 }
 
 const noChannel: MachineChannel = {
@@ -60,8 +63,16 @@ export async function buildLocalDeps(options: LocalDepsOptions): Promise<Deps> {
       ? new MemoryVoterCache()
       : new RedisVoterCache(connectRedis({ url: options.redisUrl }));
   const [primary, secondary] = await Promise.all([
-    DuckDbVoteStore.open('primary', dir === undefined ? ':memory:' : join(dir, 'votes-primary.duckdb')),
-    DuckDbVoteStore.open('secondary', dir === undefined ? ':memory:' : join(dir, 'votes-secondary.duckdb')),
+    DuckDbVoteStore.open(
+      'primary',
+      dir === undefined ? ':memory:' : join(dir, 'votes-primary.duckdb'),
+      options.voteStoreLimits,
+    ),
+    DuckDbVoteStore.open(
+      'secondary',
+      dir === undefined ? ':memory:' : join(dir, 'votes-secondary.duckdb'),
+      options.voteStoreLimits,
+    ),
   ]);
   return {
     config,

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '@ballotstream/core';
+import type { DuckDbLimits } from '@ballotstream/core/adapters/local';
 import type { Clock } from '@ballotstream/core/ports';
 import { topicFilter } from '@ballotstream/events';
 import { observeBrokerActivity } from '@ballotstream/functions/fleet/observe-activity';
@@ -42,6 +43,8 @@ export interface RuntimeOptions {
    * or in memory without a data dir); `false` serves plain TCP for tests that do not test TLS.
    */
   readonly mqttTls?: boolean;
+  /** Memory and threads of each embedded vote store; bounded by default (`defaultDuckDbLimits`). */
+  readonly voteStoreLimits?: Partial<DuckDbLimits>;
 }
 
 /** The whole platform on one machine, wired from the trigger table. */
@@ -81,6 +84,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     ...(options.smtpUrl === undefined ? {} : { smtpUrl: options.smtpUrl }),
     ...(options.config === undefined ? {} : { config: options.config }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.voteStoreLimits === undefined ? {} : { voteStoreLimits: options.voteStoreLimits }),
   });
   installDeps(deps);
 
