@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Config, configSchema } from '@ballotstream/core';
 import {
@@ -26,6 +25,7 @@ import { systemClock } from '@ballotstream/core/ports';
 import type { EventBridgeEnvelope } from '@ballotstream/events';
 import type { Deps } from '@ballotstream/functions/shared/deps';
 import { smtpOptionsOf, smtpSender } from '../mail/smtp-sender';
+import { makePrivateDir } from './data-dir';
 
 export interface LocalDepsOptions {
   /** Where durable state lives; without one, everything is kept in memory and lost on exit. */
@@ -56,7 +56,7 @@ const noChannel: MachineChannel = {
 export async function buildLocalDeps(options: LocalDepsOptions): Promise<Deps> {
   const config = configSchema.parse({ ...options.config, redisUrl: options.redisUrl });
   const dir = options.dataDir;
-  if (dir !== undefined) mkdirSync(dir, { recursive: true });
+  if (dir !== undefined) makePrivateDir(dir);
   const records = dir === undefined ? new MemoryRecordStore() : new LmdbRecordStore(join(dir, 'records'));
   const cache =
     options.redisUrl === undefined

@@ -19,6 +19,7 @@ import { machinePolicy } from '../mqtt/machine-policy';
 import type { LocalTopicRule } from '../mqtt/rule-engine';
 import { type ElectionCa, issueServerCertificate, loadOrCreateElectionCa } from '../pki/election-ca';
 import { LocalScheduler } from '../scheduler/local-scheduler';
+import { type DataDirLock, lockDataDir, ownerOnlyFiles } from './data-dir';
 import { lambdaContext, loadHandler } from './handlers';
 import { buildLocalDeps, closeLocalDeps } from './local-deps';
 
@@ -45,6 +46,8 @@ export interface RuntimeOptions {
   readonly mqttTls?: boolean;
   /** Memory and threads of each embedded vote store; bounded by default (`defaultDuckDbLimits`). */
   readonly voteStoreLimits?: Partial<DuckDbLimits>;
+  /** The lock on `dataDir` when the caller took it already (`up --demo`); otherwise it is taken here. */
+  readonly dataDirLock?: DataDirLock;
 }
 
 /** The whole platform on one machine, wired from the trigger table. */
@@ -73,6 +76,19 @@ function batchesInFlight(trigger: Trigger): number {
 
 /** Starts the embedded runtime: bus, scheduler, HTTP API and MQTT broker, every handler wired. */
 export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  // Refuses a data directory another live runtime holds before anything is opened in it.
+  const lock =
+    options.dataDirLock ?? (options.dataDir === undefined ? undefined : lockDataDir(options.dataDir));
+  if (lock !== undefined) ownerOnlyFiles();
+  try {
+    return await startWithin(options, lock);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefined): Promise<Runtime> {
   const bus = new LocalBus({ backoffMs: options.busBackoffMs ?? 100 });
   const deps = await buildLocalDeps({
     publisher: bus,
@@ -183,6 +199,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       await bus.drain();
       await closeLocalDeps(deps);
       uninstallDeps();
+      lock?.release();
     },
   };
 }
