@@ -321,7 +321,9 @@ export class BoothGateway {
    */
   async closePoll(): Promise<ResultRecord> {
     const record = this.resultRecord();
-    writeFileSync(join(this.queueDir, 'result.json'), `${JSON.stringify(record, null, 2)}\n`);
+    writeFileSync(join(this.queueDir, 'result.json'), `${JSON.stringify(record, null, 2)}\n`, {
+      mode: 0o600,
+    });
     await this.requireClient().publishAsync(
       topics.results(this.options.stage, this.options.machineId),
       JSON.stringify(record),

@@ -40,7 +40,7 @@ export class DurableQueue {
 
   /** Opens the queue in a directory, replaying its log: every vote not yet delivered is pending again. */
   static async open(dir: string): Promise<DurableQueue> {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     const path = join(dir, 'queue.log');
     let bytes = Buffer.alloc(0);
     try {
@@ -52,7 +52,7 @@ export class DurableQueue {
     const whole = bytes.lastIndexOf(0x0a) + 1;
     if (whole < bytes.length) truncateSync(path, whole);
     const text = bytes.subarray(0, whole).toString('utf8');
-    const file = await openFile(path, 'a');
+    const file = await openFile(path, 'a', 0o600);
     const queue = new DurableQueue(dir, file);
     for (const raw of text.split('\n')) {
       // A line that does not parse was never acknowledged to anyone.
@@ -107,7 +107,7 @@ export class DurableQueue {
   /** Keeps the block state durably (write, fsync, rename), before the gateway acts on it. */
   writeControl(control: ControlMessage): void {
     const path = join(this.dir, 'control.json');
-    writeFileSync(`${path}.tmp`, JSON.stringify(control));
+    writeFileSync(`${path}.tmp`, JSON.stringify(control), { mode: 0o600 });
     const fd = openSync(`${path}.tmp`, 'r');
     fdatasyncSync(fd);
     closeSync(fd);

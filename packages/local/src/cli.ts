@@ -9,6 +9,7 @@ import { exportCommand, importCommand } from './cli/registry-files';
 import { ticketKeys } from './cli/ticket-keys';
 import { token } from './cli/token';
 import { up } from './cli/up';
+import { ownerOnlyFiles } from './runtime/data-dir';
 
 const commands: Record<
   string,
@@ -54,6 +55,8 @@ function usage(): string {
   return ['usage: ballotstream <command> [flags]', '', 'commands:', ...lines].join('\n');
 }
 
+// Keys, pseudonym secrets, votes and certificates: whatever a command writes is its owner's alone.
+ownerOnlyFiles();
 const args = parseArgs(process.argv.slice(2));
 const name = args.positional[0];
 const command = name === undefined ? undefined : commands[name];

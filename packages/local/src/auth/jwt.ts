@@ -48,7 +48,7 @@ export class LocalTokenIssuer {
   static fromKeyDir(keysDir: string): LocalTokenIssuer {
     const path = join(keysDir, 'jwt-es256.pem');
     if (!existsSync(path)) {
-      mkdirSync(dirname(path), { recursive: true });
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
       writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
     }

@@ -1,9 +1,10 @@
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { findMachine, resultSignatureValid } from '@ballotstream/core';
 import { LmdbRecordStore } from '@ballotstream/core/adapters/local';
 import { describeIssues, resultRecordSchema } from '@ballotstream/events';
 import { issueMachineCertificate, loadOrCreateElectionCa } from '../pki/election-ca';
+import { writePrivateFile } from '../runtime/data-dir';
 import { type ParsedArgs, stringFlag } from './args';
 
 /**
@@ -19,12 +20,11 @@ export async function issueCert(args: ParsedArgs): Promise<void> {
   const out = resolve(stringFlag(args, 'out', join(dataDir, 'machines'))!);
   const ca = await loadOrCreateElectionCa(join(dataDir, 'pki'));
   const issued = await issueMachineCertificate(ca, machineId);
-  mkdirSync(out, { recursive: true });
   const keyPath = join(out, `${machineId}.key.pem`);
-  writeFileSync(join(out, `${machineId}.cert.pem`), issued.certPem);
-  writeFileSync(keyPath, issued.keyPem);
-  chmodSync(keyPath, 0o600);
-  writeFileSync(join(out, 'ca.cert.pem'), issued.caPem);
+  // The key is 0600 from the moment it exists: never a window in which another user may read it.
+  writePrivateFile(keyPath, issued.keyPem);
+  writePrivateFile(join(out, `${machineId}.cert.pem`), issued.certPem);
+  writePrivateFile(join(out, 'ca.cert.pem'), issued.caPem);
   process.stdout.write(
     `issued a client certificate for ${machineId} (CN=${machineId}) from the election CA in ${join(dataDir, 'pki')}\n` +
       `  ${join(out, `${machineId}.cert.pem`)}\n  ${keyPath}\n  ${join(out, 'ca.cert.pem')}\n`,

@@ -1,9 +1,10 @@
-import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { defaultDuckDbLimits } from '@ballotstream/core/adapters/local';
 import { blueprintSettings, loadBlueprint } from '@ballotstream/core/blueprint';
 import { ensureWebBuild } from '@ballotstream/web/build';
 import { type DriveProgress, driveBooths } from '../demo/booth-driver';
 import { seedDemoElection, smallDemo } from '../demo/seed';
+import { lockDataDir, resetDemoDir } from '../runtime/data-dir';
 import { startRuntime } from '../runtime/runtime';
 import { numberFlag, type ParsedArgs, stringFlag } from './args';
 import { applyBlueprint } from './blueprint-up';
@@ -19,7 +20,15 @@ export async function up(args: ParsedArgs): Promise<void> {
       ? '.data/local'
       : `.data/${blueprint.stage}`;
   const dataDir = resolve(stringFlag(args, 'data-dir', defaultDir)!);
-  if (demo) rmSync(dataDir, { recursive: true, force: true });
+  // Held before anything else: a second runtime on this directory is refused, and the demo empties
+  // only a directory it made itself, never one a running runtime holds.
+  const lock = lockDataDir(dataDir);
+  try {
+    if (demo) resetDemoDir(lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const voters = numberFlag(args, 'voters', smallDemo.voters);
   const redisUrl = stringFlag(args, 'redis-url', process.env.REDIS_URL || undefined);
   const smtpUrl = stringFlag(args, 'smtp-url', process.env.BALLOTSTREAM_SMTP_URL || undefined);
@@ -33,6 +42,7 @@ export async function up(args: ParsedArgs): Promise<void> {
   );
   const runtime = await startRuntime({
     dataDir,
+    dataDirLock: lock,
     ...(redisUrl === undefined ? {} : { redisUrl }),
     ...(smtpUrl === undefined ? {} : { smtpUrl }),
     ...(blueprint === undefined ? {} : { config: blueprintSettings(blueprint) }),
@@ -40,6 +50,10 @@ export async function up(args: ParsedArgs): Promise<void> {
     mqttPort: numberFlag(args, 'mqtt-port', 0),
     // Machines connect over TLS with client certificates from the election CA (`<data-dir>/pki`).
     mqttTls: !args.flags.has('plain-mqtt'),
+    voteStoreLimits: {
+      memoryLimitMb: numberFlag(args, 'store-memory-mb', defaultDuckDbLimits.memoryLimitMb),
+      threads: numberFlag(args, 'store-threads', defaultDuckDbLimits.threads),
+    },
     // A demo shows a one-minute tally schedule every five seconds.
     scheduleSpeedup: demo ? 12 : 1,
   });

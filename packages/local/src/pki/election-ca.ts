@@ -1,9 +1,10 @@
 // tsyringe (used by @peculiar/x509) needs the Reflect metadata polyfill before it loads.
 import 'reflect-metadata';
 import { randomBytes, webcrypto, X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
+import { writePrivateFile } from '../runtime/data-dir';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
@@ -67,9 +68,8 @@ export async function loadOrCreateElectionCa(dir: string): Promise<ElectionCa> {
     return { certPem: readFileSync(certPath, 'utf8'), keyPem: readFileSync(keyPath, 'utf8') };
   }
   const ca = await createElectionCa();
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(keyPath, ca.keyPem, { mode: 0o600 });
-  writeFileSync(certPath, ca.certPem);
+  writePrivateFile(keyPath, ca.keyPem);
+  writePrivateFile(certPath, ca.certPem);
   return ca;
 }
 

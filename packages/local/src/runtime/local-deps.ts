@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Config, configSchema } from '@ballotstream/core';
 import {
+  type DuckDbLimits,
   DuckDbVoteStore,
   HmacVoterPseudonyms,
   LmdbRecordStore,
@@ -25,6 +25,7 @@ import { systemClock } from '@ballotstream/core/ports';
 import type { EventBridgeEnvelope } from '@ballotstream/events';
 import type { Deps } from '@ballotstream/functions/shared/deps';
 import { smtpOptionsOf, smtpSender } from '../mail/smtp-sender';
+import { makePrivateDir } from './data-dir';
 
 export interface LocalDepsOptions {
   /** Where durable state lives; without one, everything is kept in memory and lost on exit. */
@@ -41,6 +42,8 @@ export interface LocalDepsOptions {
   readonly machineChannel?: MachineChannel;
   /** The time every handler reads; the simulator drives a faster one. System time by default. */
   readonly clock?: Clock;
+  /** Memory and threads of each embedded vote store; bounded by default (`defaultDuckDbLimits`). */
+  readonly voteStoreLimits?: Partial<DuckDbLimits>;
 }
 
 const noChannel: MachineChannel = {
@@ -53,15 +56,23 @@ const noChannel: MachineChannel = {
 export async function buildLocalDeps(options: LocalDepsOptions): Promise<Deps> {
   const config = configSchema.parse({ ...options.config, redisUrl: options.redisUrl });
   const dir = options.dataDir;
-  if (dir !== undefined) mkdirSync(dir, { recursive: true });
+  if (dir !== undefined) makePrivateDir(dir);
   const records = dir === undefined ? new MemoryRecordStore() : new LmdbRecordStore(join(dir, 'records'));
   const cache =
     options.redisUrl === undefined
       ? new MemoryVoterCache()
       : new RedisVoterCache(connectRedis({ url: options.redisUrl }));
   const [primary, secondary] = await Promise.all([
-    DuckDbVoteStore.open('primary', dir === undefined ? ':memory:' : join(dir, 'votes-primary.duckdb')),
-    DuckDbVoteStore.open('secondary', dir === undefined ? ':memory:' : join(dir, 'votes-secondary.duckdb')),
+    DuckDbVoteStore.open(
+      'primary',
+      dir === undefined ? ':memory:' : join(dir, 'votes-primary.duckdb'),
+      options.voteStoreLimits,
+    ),
+    DuckDbVoteStore.open(
+      'secondary',
+      dir === undefined ? ':memory:' : join(dir, 'votes-secondary.duckdb'),
+      options.voteStoreLimits,
+    ),
   ]);
   return {
     config,

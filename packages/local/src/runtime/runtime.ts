@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '@ballotstream/core';
+import type { DuckDbLimits } from '@ballotstream/core/adapters/local';
 import type { Clock } from '@ballotstream/core/ports';
 import { topicFilter } from '@ballotstream/events';
 import { observeBrokerActivity } from '@ballotstream/functions/fleet/observe-activity';
@@ -18,6 +19,7 @@ import { machinePolicy } from '../mqtt/machine-policy';
 import type { LocalTopicRule } from '../mqtt/rule-engine';
 import { type ElectionCa, issueServerCertificate, loadOrCreateElectionCa } from '../pki/election-ca';
 import { LocalScheduler } from '../scheduler/local-scheduler';
+import { type DataDirLock, lockDataDir, ownerOnlyFiles } from './data-dir';
 import { lambdaContext, loadHandler } from './handlers';
 import { buildLocalDeps, closeLocalDeps } from './local-deps';
 
@@ -42,6 +44,10 @@ export interface RuntimeOptions {
    * or in memory without a data dir); `false` serves plain TCP for tests that do not test TLS.
    */
   readonly mqttTls?: boolean;
+  /** Memory and threads of each embedded vote store; bounded by default (`defaultDuckDbLimits`). */
+  readonly voteStoreLimits?: Partial<DuckDbLimits>;
+  /** The lock on `dataDir` when the caller took it already (`up --demo`); otherwise it is taken here. */
+  readonly dataDirLock?: DataDirLock;
 }
 
 /** The whole platform on one machine, wired from the trigger table. */
@@ -70,6 +76,19 @@ function batchesInFlight(trigger: Trigger): number {
 
 /** Starts the embedded runtime: bus, scheduler, HTTP API and MQTT broker, every handler wired. */
 export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  // Refuses a data directory another live runtime holds before anything is opened in it.
+  const lock =
+    options.dataDirLock ?? (options.dataDir === undefined ? undefined : lockDataDir(options.dataDir));
+  if (lock !== undefined) ownerOnlyFiles();
+  try {
+    return await startWithin(options, lock);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefined): Promise<Runtime> {
   const bus = new LocalBus({ backoffMs: options.busBackoffMs ?? 100 });
   const deps = await buildLocalDeps({
     publisher: bus,
@@ -81,6 +100,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     ...(options.smtpUrl === undefined ? {} : { smtpUrl: options.smtpUrl }),
     ...(options.config === undefined ? {} : { config: options.config }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.voteStoreLimits === undefined ? {} : { voteStoreLimits: options.voteStoreLimits }),
   });
   installDeps(deps);
 
@@ -179,6 +199,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       await bus.drain();
       await closeLocalDeps(deps);
       uninstallDeps();
+      lock?.release();
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DuckDbVoteStore } from './duckdb-vote-store';
+import { DuckDbVoteStore, defaultDuckDbLimits } from './duckdb-vote-store';
 
 const bucket = Date.UTC(2026, 10, 27, 9, 30);
 const vote = (voteId: string, candidateId: string, bucketStart = bucket) => ({
@@ -62,5 +62,18 @@ describe('the DuckDB vote store', () => {
     expect(new Map(rows.map((r) => [`${r.constituencyId}/${r.candidateId}`, r.votes]))).toEqual(counts);
     expect(await store.tally('e-1', bucket + 4 * 60_000, bucket + 5 * 60_000)).toHaveLength(21);
     await store.close();
+  });
+
+  it('opens with a bounded memory limit and thread count, which the caller may change', async () => {
+    // DuckDB's own defaults are 80% of RAM and one thread per core, for each of the two stores.
+    const bounded = await DuckDbVoteStore.open('primary', ':memory:');
+    expect(await bounded.limits()).toEqual({
+      memoryLimitBytes: defaultDuckDbLimits.memoryLimitMb * 1024 * 1024,
+      threads: defaultDuckDbLimits.threads,
+    });
+    await bounded.close();
+    const chosen = await DuckDbVoteStore.open('secondary', ':memory:', { memoryLimitMb: 64, threads: 1 });
+    expect(await chosen.limits()).toEqual({ memoryLimitBytes: 64 * 1024 * 1024, threads: 1 });
+    await chosen.close();
   });
 });

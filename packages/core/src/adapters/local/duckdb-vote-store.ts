@@ -36,6 +36,35 @@ function joined(values: readonly string[]): string {
   return values.join(SEPARATOR);
 }
 
+/** What one embedded store may take of the machine: its buffer memory and its threads. */
+export interface DuckDbLimits {
+  /** The buffer manager's limit (DuckDB's `memory_limit`) in MiB; DuckDB's own default is 80% of RAM. */
+  readonly memoryLimitMb: number;
+  /** Threads DuckDB runs queries on; DuckDB's own default is one per core. */
+  readonly threads: number;
+}
+
+/**
+ * The limits a store opens with unless told otherwise. The runtime holds two stores beside its own
+ * heaps; a vote is a few dozen bytes, and a file-backed store spills to disk past its limit.
+ */
+export const defaultDuckDbLimits: DuckDbLimits = { memoryLimitMb: 512, threads: 2 };
+
+const BYTES_PER_UNIT: Readonly<Record<string, number>> = {
+  bytes: 1,
+  KiB: 1024,
+  MiB: 1024 ** 2,
+  GiB: 1024 ** 3,
+  TiB: 1024 ** 4,
+};
+
+/** Reads a size as DuckDB prints it ('512.0 MiB') back into bytes. */
+function bytesOf(printed: string): number {
+  const m = /^([\d.]+)\s*(bytes|KiB|MiB|GiB|TiB)$/.exec(printed.trim());
+  if (m === null) throw new RangeError(`not a DuckDB size: ${printed}`);
+  return Math.round(Number(m[1]) * BYTES_PER_UNIT[m[2]!]!);
+}
+
 interface PendingWrite {
   readonly votes: readonly AcceptedVote[];
   readonly resolve: (outcome: RecordOutcome) => void;
@@ -63,9 +92,22 @@ export class DuckDbVoteStore implements VoteStore {
     private readonly connection: DuckDBConnection,
   ) {}
 
-  /** Opens (or creates) the store at a file path, or in memory with ':memory:'. */
-  static async open(region: 'primary' | 'secondary', path: string): Promise<DuckDbVoteStore> {
-    const instance = await DuckDBInstance.create(path);
+  /** Opens (or creates) the store at a file path, or in memory with ':memory:', within its limits. */
+  static async open(
+    region: 'primary' | 'secondary',
+    path: string,
+    limits: Partial<DuckDbLimits> = {},
+  ): Promise<DuckDbVoteStore> {
+    const { memoryLimitMb, threads } = { ...defaultDuckDbLimits, ...limits };
+    if (!(Number.isInteger(memoryLimitMb) && memoryLimitMb > 0 && Number.isInteger(threads) && threads > 0))
+      throw new RangeError(
+        `DuckDB limits must be positive whole numbers: ${memoryLimitMb} MiB, ${threads} threads`,
+      );
+    // Given at creation, so nothing ever runs under DuckDB's own defaults (80% of RAM, a thread per core).
+    const instance = await DuckDBInstance.create(path, {
+      memory_limit: `${memoryLimitMb}MiB`,
+      threads: String(threads),
+    });
     const connection = await instance.connect();
     await connection.run(`CREATE TABLE IF NOT EXISTS votes (
       vote_id VARCHAR PRIMARY KEY,
@@ -277,6 +319,17 @@ export class DuckDbVoteStore implements VoteStore {
     return this.serialised(async () => {
       const reader = await this.connection.runAndReadAll('SELECT * FROM votes');
       return { columns: reader.columnNames(), rows: reader.getRows() as unknown[][] };
+    });
+  }
+
+  /** The memory limit and thread count the store runs with, as DuckDB reports them. */
+  limits(): Promise<{ memoryLimitBytes: number; threads: number }> {
+    return this.serialised(async () => {
+      const reader = await this.connection.runAndReadAll(
+        `SELECT current_setting('memory_limit')::VARCHAR, current_setting('threads')::BIGINT`,
+      );
+      const [memoryLimit, threads] = reader.getRows()[0]!;
+      return { memoryLimitBytes: bytesOf(String(memoryLimit)), threads: Number(threads) };
     });
   }
 

@@ -93,7 +93,7 @@ function keyFiles(dir: string): { keyId: string; file: string }[] {
 
 /** Loads the ticket keys from `<dir>/ticket-key-<id>.pem`, creating the first one on first run. */
 export function loadFileTicketKeys(dir: string): MemoryTicketKeys {
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (keyFiles(dir).length === 0) rotateFileTicketKeys(dir, 'ed25519', 'k1');
   let keys: MemoryTicketKeys | undefined;
   for (const { keyId, file } of keyFiles(dir)) {
@@ -113,7 +113,7 @@ export function rotateFileTicketKeys(
   algorithm: TicketKeyAlgorithm = 'ed25519',
   keyId?: string,
 ): string {
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const existing = keyFiles(dir);
   const id = keyId ?? `k${existing.length + 1}`;
   if (existing.some((k) => k.keyId === id)) throw new Error(`ticket key ${id} already exists`);
@@ -126,7 +126,7 @@ export function rotateFileTicketKeys(
 
 /** Loads the pseudonym secret from `<dir>/voter-key.secret`, creating it on first run. */
 export function loadFileVoterPseudonyms(dir: string): HmacVoterPseudonyms {
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, 'voter-key.secret');
   if (!existsSync(path)) writeFileSync(path, randomBytes(32), { mode: 0o600 });
   return new HmacVoterPseudonyms(readFileSync(path));

@@ -1,5 +1,5 @@
 export { InlineSignatureChecker } from '../shared/inline-signature-checker';
-export { DuckDbVoteStore } from './duckdb-vote-store';
+export { type DuckDbLimits, DuckDbVoteStore, defaultDuckDbLimits } from './duckdb-vote-store';
 export {
   generateTicketKey,
   HmacVoterPseudonyms,

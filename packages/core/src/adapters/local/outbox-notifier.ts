@@ -38,7 +38,7 @@ export interface OutboxNotifierOptions {
  */
 export class OutboxNotifier implements Notifier {
   constructor(private readonly options: OutboxNotifierOptions) {
-    if (options.file !== undefined) mkdirSync(dirname(options.file), { recursive: true });
+    if (options.file !== undefined) mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
   }
 
   async publish(notification: Notification): Promise<string> {
@@ -69,7 +69,8 @@ export class OutboxNotifier implements Notifier {
         ...recordKeys.outboxEntry(at, messageId, officerId),
         ...entry,
       });
-      if (this.options.file !== undefined) appendFileSync(this.options.file, `${JSON.stringify(entry)}\n`);
+      if (this.options.file !== undefined)
+        appendFileSync(this.options.file, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
       if (
         this.options.mail !== undefined &&
         officer.email !== undefined &&
