@@ -112,6 +112,10 @@ describe('the AWS dependencies of a Lambda', () => {
       'rediss://c.cache.amazonaws.com:6379',
     );
     expect(cacheUrlOf({ host: '127.0.0.1', port: 6379, tls: false })).toBe('redis://127.0.0.1:6379');
+    // What SST links in `sst dev` for a local Redis: user `default`, an empty password.
+    expect(cacheUrlOf({ host: '127.0.0.1', port: 6379, username: 'default', password: '', tls: false })).toBe(
+      'redis://127.0.0.1:6379',
+    );
     expect(cacheUrlOf({ host: 'h', port: 1, password: 'p/w', tls: true })).toBe('rediss://default:p%2Fw@h:1');
   });
 
@@ -139,7 +143,15 @@ describe('the AWS dependencies of a Lambda', () => {
     async () => {
       const redis = new URL(process.env.REDIS_URL!);
       const deps = await buildAwsDeps(
-        reader({ [LINKS.cache]: { host: redis.hostname, port: Number(redis.port || 6379), tls: false } }),
+        reader({
+          [LINKS.cache]: {
+            host: redis.hostname,
+            port: Number(redis.port || 6379),
+            username: 'default',
+            password: '',
+            tls: false,
+          },
+        }),
       );
       try {
         expect(await deps.cache.ping()).toBe(true);

@@ -72,8 +72,9 @@ const kmsKeyLink = z.object({ arn: z.string().min(1) });
 /** The Redis URL of a cache link: `rediss://` only when the link says the cache speaks TLS. */
 export function cacheUrlOf(link: z.input<typeof cacheLink>): string {
   const redis = cacheLink.parse(link);
+  // SST's dev link gives an empty password for a local Redis without one.
   const auth =
-    redis.password === undefined
+    redis.password === undefined || redis.password === ''
       ? ''
       : `${encodeURIComponent(redis.username ?? 'default')}:${encodeURIComponent(redis.password)}@`;
   return `${redis.tls ? 'rediss' : 'redis'}://${auth}${redis.host}:${redis.port}`;
