@@ -257,8 +257,8 @@ export const PORTS: { readonly [P in PortName]: PortEntry } = {
     reached: (trigger) => voteStoresOf(trigger).length > 0,
     linkNames: [LINKS.voteStore.primary, LINKS.voteStore.secondary],
     links: (trigger) => voteStoresOf(trigger).map(([region]) => LINKS.voteStore[region]),
-    statements: (trigger, arns) => {
-      const statements: Statement<(typeof arns)['ticketKey']>[] = [];
+    statements<R>(trigger: Trigger, arns: ResourceArns<R>): Statement<R>[] {
+      const statements: Statement<R>[] = [];
       let timestream = false;
       for (const [region, use] of voteStoresOf(trigger)) {
         const store = arns.voteStore(region);
@@ -277,7 +277,7 @@ export const PORTS: { readonly [P in PortName]: PortEntry } = {
       if (timestream)
         statements.push({
           actions: ['timestream:DescribeEndpoints'],
-          resources: ['*' as (typeof arns)['ticketKey']],
+          resources: ['*' as R],
         });
       return statements;
     },
