@@ -1,7 +1,8 @@
+import { plannedLinks } from '@ballotstream/functions/catalogue';
 import type { Trigger } from '@ballotstream/functions/triggers';
 import { triggers } from '@ballotstream/functions/triggers';
 import { describe, expect, it } from 'vitest';
-import { exampleArns } from './example-arns';
+import { exampleArns, exampleLinks } from './example-arns';
 import { needsVpc, statementsFor, UNSCOPED_ACTIONS } from './permissions';
 import { QUEUE_READ_ACTIONS } from './queues';
 
@@ -192,6 +193,29 @@ describe('per-function IAM statements', () => {
       (s) => s.actions.length === 1 && s.actions[0] === 'kms:Decrypt',
     );
     expect(onKey.flatMap((s) => s.resources)).toEqual([sqsManaged.dataKey('primary')]);
+  });
+
+  it('grant what each planned link names: its tables, its bus, its keys', () => {
+    for (const store of ['timestream', 'postgres'] as const) {
+      const arns = exampleArns(store);
+      const links = exampleLinks(store);
+      for (const trigger of all) {
+        const resources = statementsFor(trigger, arns).flatMap((s) => s.resources);
+        for (const name of plannedLinks(trigger)) {
+          const value = links.get(name) as Record<string, unknown> | undefined;
+          expect(value, `${trigger.name}: ${name}`).toBeDefined();
+          if (name.endsWith('TableName')) {
+            expect(
+              resources.some((r) => r.endsWith(`:table/${value!.name}`)),
+              `${trigger.name}: ${name}`,
+            ).toBe(true);
+          }
+          for (const arn of [value!.arn, value!.clusterArn].filter((a) => a !== undefined)) {
+            expect(resources, `${trigger.name}: ${name}`).toContain(arn);
+          }
+        }
+      }
+    }
   });
 
   it('put in the VPC exactly the steps that reach the voter cache', () => {
