@@ -8,9 +8,23 @@ import { LINKS } from '@ballotstream/functions/links';
 export const vpc = new sst.aws.Vpc('Vpc', { az: 2, nat: 'managed' });
 
 /** ElastiCache Redis for the voter claims; `sst dev` uses the local Redis instead. */
-export const cache = new sst.aws.Redis(LINKS.cache, {
+export const cache = new sst.aws.Redis('VoterCache', {
   vpc,
   engine: 'redis',
   cluster: false,
   dev: { host: '127.0.0.1', port: 6379 },
+});
+
+/**
+ * The cache as handlers reach it: SST's own Redis link has no word on TLS, which ElastiCache has
+ * on in transit and the local Redis of `sst dev` has not; this link says which.
+ */
+export const cacheLink = new sst.Linkable(LINKS.cache, {
+  properties: {
+    host: cache.host,
+    port: cache.port,
+    username: cache.username,
+    password: cache.password,
+    tls: !$dev,
+  },
 });

@@ -1,9 +1,9 @@
 import { SNS_SUBSCRIBERS } from '@ballotstream/functions/links';
 import type { Trigger } from '@ballotstream/functions/triggers';
-import { busLinks } from './bus';
 import { arnsIn } from './functions';
 import { handlerPath } from './lib/functions';
 import { statementsFor } from './lib/permissions';
+import { linksOf } from './links';
 
 /**
  * Where Device Defender Detect sends its alarms, for accounts that still have Detect (closed
@@ -41,7 +41,7 @@ for (const subscriber of SNS_SUBSCRIBERS) {
     handler: handlerPath(asStep),
     runtime: 'nodejs22.x',
     architecture: 'arm64',
-    link: [busLinks.primary],
+    link: linksOf(asStep),
     permissions: statementsFor(asStep, arnsIn('primary')).map((s) => ({
       actions: [...s.actions],
       resources: [...s.resources],

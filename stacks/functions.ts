@@ -1,24 +1,20 @@
 import { blueprintEnvironment } from '@ballotstream/core';
 import type { TableName } from '@ballotstream/core/ports';
 import { topics } from '@ballotstream/events';
-import type { Trigger } from '@ballotstream/functions/triggers';
-import { buses, busLinks, deadLetters } from './bus';
-import { cache, vpc } from './cache';
+import { regionOf } from '@ballotstream/functions/catalogue';
+import { buses, deadLetters } from './bus';
+import { vpc } from './cache';
 import { account, allTriggers, blueprint, inRegion, regions } from './context';
 import { externalApis } from './external-apis';
-import { iotDataEndpoint } from './iot-endpoint';
-import { keyLinks, pseudonymKey, ticketKey } from './keys';
+import { dataKey, dataKeySecondary, pseudonymKey, ticketKey } from './keys';
 import { FUNCTION_SETTINGS, functionName, handlerPath, invokedAsynchronously } from './lib/functions';
 import { needsVpc, type Region, type ResourceArns, statementsFor } from './lib/permissions';
-import { trackerLink, tracking } from './location';
-import { notificationsLink, notificationsTopic } from './notifications';
+import { linksOf } from './links';
+import { tracking } from './location';
+import { notificationsTopic } from './notifications';
 import { batchQueues, readInBatches } from './queues';
-import { tableLinks, tables } from './tables';
+import { tables } from './tables';
 import { voteStores } from './vote-stores';
-
-function regionOf(trigger: Trigger): Region {
-  return trigger.kind === 'event' ? trigger.region : 'primary';
-}
 
 /** ARNs as the IAM generator asks for them, spelled for the region the function runs in. */
 export function arnsIn(region: Region): ResourceArns<$util.Input<string>> {
@@ -27,6 +23,7 @@ export function arnsIn(region: Region): ResourceArns<$util.Input<string>> {
   return {
     table: tableArn,
     tableIndexes: (name) => $interpolate`${tableArn(name)}/index/*`,
+    dataKey: (r) => (r === 'primary' ? dataKey.arn : dataKeySecondary.arn),
     bus: (r) => buses[r].arn,
     voteStore: (r) => voteStores[r].arns,
     ticketKey: ticketKey.arn,
@@ -43,24 +40,6 @@ export function arnsIn(region: Region): ResourceArns<$util.Input<string>> {
     },
     externalApiSecret: (api) => externalApis[api].key.arn,
   };
-}
-
-/** The links of a step: names of exactly what it reaches (links carry no permissions here). */
-function linksOf(trigger: Trigger): unknown[] {
-  const reaches = trigger.reaches ?? {};
-  const links: unknown[] = [];
-  for (const name of Object.keys(reaches.tables ?? {}) as TableName[]) links.push(tableLinks[name]);
-  if (trigger.publishes.length > 0) links.push(busLinks[regionOf(trigger)]);
-  for (const region of Object.keys(reaches.voteStores ?? {}) as Region[]) links.push(voteStores[region].link);
-  if (reaches.cache) links.push(cache);
-  if (reaches.ticketKeys) links.push(keyLinks.ticket);
-  if (reaches.pseudonyms) links.push(keyLinks.pseudonym);
-  if (reaches.notifications) links.push(notificationsLink);
-  if (reaches.tracker) links.push(trackerLink);
-  if (reaches.machineControl) links.push(iotDataEndpoint);
-  if (reaches.voterRegistry) links.push(externalApis.voterRegistry.link);
-  if (reaches.biometrics) links.push(externalApis.biometrics.link);
-  return links;
 }
 
 /**

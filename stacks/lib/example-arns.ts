@@ -1,3 +1,5 @@
+import { tables } from '@ballotstream/core';
+import { LINKS } from '@ballotstream/functions/links';
 import type { ResourceArns, VoteStoreArns } from './permissions';
 
 /** Example ARNs in a made-up account, for tests of the generators (no AWS needed). */
@@ -22,6 +24,7 @@ export function exampleArns(
   return {
     table: (name) => `arn:aws:dynamodb:${region}:${account}:table/ballotstream-test-${name}`,
     tableIndexes: (name) => `arn:aws:dynamodb:${region}:${account}:table/ballotstream-test-${name}/index/*`,
+    dataKey: (r) => `arn:aws:kms:${regionName[r]}:${account}:key/mrk-data`,
     bus: (r) => `arn:aws:events:${regionName[r]}:${account}:event-bus/ballotstream-test`,
     voteStore: store,
     ticketKey: `arn:aws:kms:${region}:${account}:key/mrk-ticket`,
@@ -35,4 +38,53 @@ export function exampleArns(
     externalApiSecret: (api) =>
       `arn:aws:secretsmanager:${region}:${account}:secret:ballotstream-test-${api}-AbCdEf`,
   };
+}
+
+/**
+ * The value of each link a Lambda may carry, naming the same made-up resources as `exampleArns`
+ * (so a request an adapter builds from a link can be matched against `statementsFor`), keyed by
+ * link name. The cache is the local Redis, without TLS, as `sst dev` links it.
+ */
+export function exampleLinks(voteStore: 'timestream' | 'postgres'): ReadonlyMap<string, unknown> {
+  const arns = exampleArns(voteStore);
+  const regionName = { primary: 'ap-south-1', secondary: 'ap-south-2' } as const;
+  const store = (r: 'primary' | 'secondary') => {
+    const s = arns.voteStore(r);
+    return s.kind === 'timestream'
+      ? {
+          kind: 'timestream',
+          region: regionName[r],
+          database: 'bs',
+          table: 'votes',
+          tallyTable: 'window_counts',
+        }
+      : {
+          kind: 'postgres',
+          region: regionName[r],
+          clusterArn: s.cluster,
+          secretArn: s.secret,
+          database: 'ballotstream',
+        };
+  };
+  return new Map<string, unknown>([
+    ...tables.map((t) => [LINKS.table(t.name), { name: `ballotstream-test-${t.name}` }] as const),
+    [LINKS.bus.primary, { name: 'ballotstream-test', arn: arns.bus('primary') }],
+    [LINKS.bus.secondary, { name: 'ballotstream-test', arn: arns.bus('secondary') }],
+    [LINKS.voteStore.primary, store('primary')],
+    [LINKS.voteStore.secondary, store('secondary')],
+    [LINKS.cache, { host: '127.0.0.1', port: 6379, username: 'default', password: '', tls: false }],
+    [LINKS.ticketKey, { arn: arns.ticketKey, id: 'mrk-ticket' }],
+    [LINKS.pseudonymKey, { arn: arns.pseudonymKey, id: 'mrk-pseudonym' }],
+    [LINKS.notifications, { arn: arns.notificationsTopic }],
+    [LINKS.tracker, { name: 'machines' }],
+    [LINKS.iotDataEndpoint, { address: 'example-ats.iot.ap-south-1.amazonaws.com' }],
+    [
+      LINKS.voterRegistryApi,
+      { url: 'https://registry.example.gov/api', secretArn: arns.externalApiSecret('voterRegistry') },
+    ],
+    [
+      LINKS.biometricApi,
+      { url: 'https://biometrics.example.gov/api', secretArn: arns.externalApiSecret('biometrics') },
+    ],
+  ]);
 }

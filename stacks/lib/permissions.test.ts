@@ -1,7 +1,8 @@
+import { plannedLinks } from '@ballotstream/functions/catalogue';
 import type { Trigger } from '@ballotstream/functions/triggers';
 import { triggers } from '@ballotstream/functions/triggers';
 import { describe, expect, it } from 'vitest';
-import { exampleArns } from './example-arns';
+import { exampleArns, exampleLinks } from './example-arns';
 import { needsVpc, statementsFor, UNSCOPED_ACTIONS } from './permissions';
 import { QUEUE_READ_ACTIONS } from './queues';
 
@@ -77,8 +78,9 @@ describe('per-function IAM statements', () => {
     const actions = statementsFor(byName('verifyVoter'), exampleArns('timestream')).flatMap((s) => s.actions);
     expect(actions).toContain('kms:Verify');
     expect(actions).not.toContain('kms:Sign');
-    const ingest = statementsFor(byName('ingestVote'), exampleArns('timestream')).flatMap((s) => s.actions);
-    expect(ingest.filter((a) => a.startsWith('kms:'))).toEqual([]);
+    const ingest = statementsFor(byName('ingestVote'), exampleArns('timestream'));
+    const onSigningKeys = ingest.filter((s) => s.resources.some((r) => /mrk-(ticket|pseudonym)$/.test(r)));
+    expect(onSigningKeys).toEqual([]);
   });
 
   it('let recorders only write votes, and the tally job alone count them into the kept counts', () => {
@@ -126,6 +128,96 @@ describe('per-function IAM statements', () => {
       expect.arrayContaining(['ingestVote', 'recordVotePrimary', 'recordVoteSecondary']),
     );
     expect(readers.map((t) => t.name)).not.toContain('verifyVoter');
+  });
+
+  it('let a step that reads a table decrypt with the data key of its own region, and write only where it writes', () => {
+    const arns = exampleArns('timestream');
+    for (const trigger of all) {
+      const tables = Object.values(trigger.reaches?.tables ?? {});
+      const onDataKey = statementsFor(trigger, arns).filter((s) =>
+        s.resources.some((r) => r.endsWith(':key/mrk-data')),
+      );
+      if (tables.length === 0) {
+        expect(onDataKey, trigger.name).toEqual([]);
+        continue;
+      }
+      const actions = onDataKey.flatMap((s) => s.actions);
+      const region = trigger.kind === 'event' && trigger.region === 'secondary' ? 'secondary' : 'primary';
+      expect(
+        onDataKey.flatMap((s) => s.resources),
+        trigger.name,
+      ).toEqual([arns.dataKey(region)]);
+      expect(actions, trigger.name).toContain('kms:Decrypt');
+      expect(actions.includes('kms:GenerateDataKey'), trigger.name).toBe(tables.includes('write'));
+      expect(actions.includes('kms:Encrypt'), trigger.name).toBe(tables.includes('write'));
+    }
+    // A secondary-region recorder writes the replica of `tallies`, under the replica key.
+    const secondary = statementsFor(byName('recordVoteSecondary'), arns).flatMap((s) => s.resources);
+    expect(secondary).toContain(arns.dataKey('secondary'));
+    expect(secondary).not.toContain(arns.dataKey('primary'));
+  });
+
+  it('let a step that reads the tracker read position history, as the Location adapter does', () => {
+    for (const name of ['listMachines', 'getMachine', 'trackPosition']) {
+      const actions = statementsFor(byName(name), exampleArns('timestream')).flatMap((s) => s.actions);
+      expect(actions, name).toContain('geo:GetDevicePositionHistory');
+    }
+  });
+
+  it('let a step on the PostgreSQL vote store open, commit and roll back Data API transactions', () => {
+    for (const name of ['materialiseTallies', 'recordVotePrimary', 'concealVoteOrder']) {
+      const onCluster = statementsFor(byName(name), exampleArns('postgres'))
+        .filter((s) => s.resources.some((r) => r.includes(':cluster:')))
+        .flatMap((s) => s.actions);
+      expect(onCluster, name).toEqual(
+        expect.arrayContaining([
+          'rds-data:ExecuteStatement',
+          'rds-data:BeginTransaction',
+          'rds-data:CommitTransaction',
+          'rds-data:RollbackTransaction',
+        ]),
+      );
+    }
+  });
+
+  it('give a batch reader a KMS grant on its queue key only when the queues use a customer key', () => {
+    const sqsManaged = exampleArns('timestream');
+    const reader = byName('ingestVote');
+    expect(
+      statementsFor(reader, sqsManaged).filter((s) => s.resources.some((r) => r.includes(':kms:'))),
+    ).toEqual(
+      statementsFor(reader, sqsManaged).filter((s) => s.resources.includes(sqsManaged.dataKey('primary'))),
+    );
+    const withKey = { ...sqsManaged, batchQueueKey: sqsManaged.dataKey };
+    const onKey = statementsFor(reader, withKey).filter(
+      (s) => s.actions.length === 1 && s.actions[0] === 'kms:Decrypt',
+    );
+    expect(onKey.flatMap((s) => s.resources)).toEqual([sqsManaged.dataKey('primary')]);
+  });
+
+  it('grant what each planned link names: its tables, its bus, its keys', () => {
+    for (const store of ['timestream', 'postgres'] as const) {
+      const arns = exampleArns(store);
+      const links = exampleLinks(store);
+      for (const trigger of all) {
+        const resources = statementsFor(trigger, arns).flatMap((s) => s.resources);
+        for (const name of plannedLinks(trigger)) {
+          const value = links.get(name) as Record<string, unknown> | undefined;
+          expect(value, `${trigger.name}: ${name}`).toBeDefined();
+          if (name.endsWith('TableName')) {
+            expect(
+              resources.some((r) => r.endsWith(`:table/${value!.name}`)),
+              `${trigger.name}: ${name}`,
+            ).toBe(true);
+          }
+          for (const arn of [value!.arn, value!.clusterArn, value!.secretArn].filter(
+            (a) => a !== undefined,
+          )) {
+            expect(resources, `${trigger.name}: ${name}`).toContain(arn);
+          }
+        }
+      }
+    }
   });
 
   it('put in the VPC exactly the steps that reach the voter cache', () => {

@@ -1,12 +1,8 @@
-import {
-  type EventTrigger,
-  type QueueBatching,
-  queueReceives,
-  type TopicRuleTrigger,
-  type Trigger,
-} from '@ballotstream/functions/triggers';
+import { type BatchTrigger, isBatchTrigger, type Region } from '@ballotstream/functions/catalogue';
+import { queueReceives, type Trigger } from '@ballotstream/functions/triggers';
 import { timeoutSeconds } from './functions';
-import type { Region } from './permissions';
+
+export { type BatchTrigger, isBatchTrigger, QUEUE_READ_ACTIONS } from '@ballotstream/functions/catalogue';
 
 /** How long each region's dead-letter queue keeps a message: the SQS maximum, 14 days. */
 export const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600;
@@ -21,19 +17,8 @@ export const BATCH_QUEUE_RETENTION_SECONDS = 4 * 24 * 3600;
 /** AWS advises a visibility timeout of at least six times the function's timeout for an SQS event source. */
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
 
-/** What a function needs on the queue it reads through an event source mapping, and nothing else. */
-export const QUEUE_READ_ACTIONS = [
-  'sqs:ReceiveMessage',
-  'sqs:DeleteMessage',
-  'sqs:GetQueueAttributes',
-  'sqs:ChangeMessageVisibility',
-] as const;
-
 /** The event source mapping reports failed records one by one, as the batch handlers answer. */
 export const FUNCTION_RESPONSE_TYPES = ['ReportBatchItemFailures'] as const;
-
-/** A trigger that reads through a queue in batches. */
-export type BatchTrigger = (EventTrigger | TopicRuleTrigger) & { readonly batch: QueueBatching };
 
 /** The queue of a batch trigger and the event source mapping its Lambda reads it with. */
 export interface BatchQueuePlan {
@@ -55,11 +40,6 @@ export interface BatchQueuePlan {
    * well before the redeliveries run out and it goes to the dead-letter queue.
    */
   readonly backlogAlarmSeconds: number;
-}
-
-/** Whether a trigger reads through a queue in batches. */
-export function isBatchTrigger(trigger: Trigger): trigger is BatchTrigger {
-  return (trigger.kind === 'event' || trigger.kind === 'topic-rule') && trigger.batch !== undefined;
 }
 
 /** Throws, naming the trigger, when a batch setting is one the SQS event source mapping would refuse. */

@@ -8,7 +8,7 @@ export const LINKS = {
   table: (name: TableName): string => `${name.charAt(0).toUpperCase()}${name.slice(1)}TableName`,
   bus: { primary: 'EventBus', secondary: 'EventBusSecondary' },
   voteStore: { primary: 'VoteStore', secondary: 'VoteStoreSecondary' },
-  cache: 'VoterCache',
+  cache: 'VoterCacheEndpoint',
   ticketKey: 'TicketKey',
   pseudonymKey: 'PseudonymKey',
   notifications: 'OfficerAlerts',

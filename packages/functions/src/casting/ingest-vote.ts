@@ -12,8 +12,11 @@ function ingestDepsOf(deps: Deps): IngestVoteDeps {
   let built = ingestDeps.get(deps);
   if (built === undefined) {
     const { config } = deps;
+    // Only the ports ingest uses: a Lambda is linked to those alone.
     built = {
-      ...deps,
+      records: deps.records,
+      clock: deps.clock,
+      signatures: deps.signatures,
       bucketMs: config.bucketMs,
       clockSkewMs: config.clockSkewMs,
       ballotTokenTtlMs: config.ballotTokenTtlMs,

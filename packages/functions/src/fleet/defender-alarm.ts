@@ -3,8 +3,8 @@ import middy from '@middy/core';
 import type { Context, SNSEvent } from 'aws-lambda';
 import { deps } from '../shared/deps';
 import { describeIssues, InvalidInputError } from '../shared/errors';
+import { publishViolations } from '../shared/fleet-activity';
 import { countRejection, withLambdaContext } from '../shared/observability';
-import { publishViolations } from './observe-activity';
 
 /**
  * Subscribed to Device Defender Detect's SNS alert target, where the account still has Detect:

@@ -26,11 +26,11 @@ describe('the external APIs of a Lambda', () => {
   });
 
   it('fails naming the link a function lacks, or a malformed one', async () => {
-    const deps = await buildAwsDeps(reader({ [LINKS.biometricApi]: { url: 'https://bio.example.gov' } }));
-    expect(() => deps.voterRegistry).toThrow(ConfigError);
-    expect(() => deps.voterRegistry).toThrow(
-      /voter registry API: this function is not linked to VoterRegistryApi/,
-    );
-    expect(() => deps.biometrics).toThrow(/link BiometricApi is malformed/);
+    const deps = await buildAwsDeps(reader({}));
+    expect(() => deps.voterRegistry.find('IN-1')).toThrow(ConfigError);
+    expect(() => deps.voterRegistry.find('IN-1')).toThrow(/this function is not linked to VoterRegistryApi/);
+    await expect(
+      buildAwsDeps(reader({ [LINKS.biometricApi]: { url: 'https://bio.example.gov' } })),
+    ).rejects.toThrow(/link BiometricApi is malformed/);
   });
 });

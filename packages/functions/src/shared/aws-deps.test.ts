@@ -13,7 +13,7 @@ import { TimestreamVoteStore } from '@ballotstream/core/adapters/aws';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { LINKS } from '../links';
-import { buildAwsDeps } from './aws-deps';
+import { buildAwsDeps, cacheUrlOf } from './aws-deps';
 
 process.env.AWS_REGION = 'ap-south-1';
 const dynamo = mockClient(DynamoDBClient);
@@ -60,6 +60,10 @@ describe('the AWS dependencies of a Lambda', () => {
   });
 
   it("builds each region's vote store of the kind its link names", async () => {
+    // The PostgreSQL store starts its migration as it is built, at cold start.
+    rds.on(BeginTransactionCommand).resolves({ transactionId: 'tx' });
+    rds.on(CommitTransactionCommand).resolves({});
+    rds.on(ExecuteStatementCommand).resolves({ formattedRecords: '[]' });
     const deps = await buildAwsDeps(
       reader({
         [LINKS.voteStore.primary]: {
@@ -79,20 +83,40 @@ describe('the AWS dependencies of a Lambda', () => {
       }),
     );
     expect(deps.voteStores.primary).toBeInstanceOf(TimestreamVoteStore);
-    rds.on(BeginTransactionCommand).resolves({ transactionId: 'tx' });
-    rds.on(CommitTransactionCommand).resolves({});
-    rds.on(ExecuteStatementCommand).resolves({ formattedRecords: '[]' });
     expect(deps.voteStores.secondary.region).toBe('secondary');
     expect(await deps.voteStores.secondary.tally('e-1', 0, 1)).toEqual([]);
     const sql = rds.commandCalls(ExecuteStatementCommand).map((c) => c.args[0].input.resourceArn);
     expect(new Set(sql)).toEqual(new Set(['arn:aws:rds:ap-south-2:1:cluster:c']));
   });
 
-  it('fails with a ConfigError for ports no AWS adapter serves yet, and for a malformed link', async () => {
-    const deps = await buildAwsDeps(reader({ [LINKS.cache]: { host: '' } }));
-    expect(() => deps.ticketKeys).toThrow(ConfigError);
-    expect(() => deps.biometrics).toThrow(/not linked to BiometricApi/);
-    expect(() => deps.cache).toThrow(/link VoterCache is malformed/);
+  it('fails with a ConfigError for a malformed link', async () => {
+    const error = await buildAwsDeps(reader({ [LINKS.cache]: { host: '' } })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(String(error)).toMatch(new RegExp(`link ${LINKS.cache} is malformed`));
+  });
+
+  it('builds only the ports a function is linked to; the others fail on use, naming their link', async () => {
+    const deps = await buildAwsDeps(reader({ [LINKS.table('tallies')]: { name: 't' } }));
+    // A copy of the deps reads no port (handlers used to spread them).
+    const copy = { ...deps, ...deps.voteStores };
+    expect(copy.records).toBe(deps.records);
+    expect(() => deps.ticketKeys.currentKeyId).toThrow(ConfigError);
+    expect(() => deps.ticketKeys.currentKeyId).toThrow(/TicketKey/);
+    expect(() => deps.cache.ping()).toThrow(new RegExp(LINKS.cache));
+    expect(() => deps.voteStores.secondary.region).toThrow(new RegExp(LINKS.voteStore.secondary));
+    expect(() => deps.biometrics.match).toThrow(new RegExp(LINKS.biometricApi));
+  });
+
+  it('uses TLS for a cache link that asks for it, and only then', () => {
+    expect(cacheUrlOf({ host: 'c.cache.amazonaws.com', port: 6379, tls: true })).toBe(
+      'rediss://c.cache.amazonaws.com:6379',
+    );
+    expect(cacheUrlOf({ host: '127.0.0.1', port: 6379, tls: false })).toBe('redis://127.0.0.1:6379');
+    // What SST links in `sst dev` for a local Redis: user `default`, an empty password.
+    expect(cacheUrlOf({ host: '127.0.0.1', port: 6379, username: 'default', password: '', tls: false })).toBe(
+      'redis://127.0.0.1:6379',
+    );
+    expect(cacheUrlOf({ host: 'h', port: 1, password: 'p/w', tls: true })).toBe('rediss://default:p%2Fw@h:1');
   });
 
   it('loads the linked KMS ticket key once, at cold start, and signs tickets with it', async () => {
@@ -113,6 +137,29 @@ describe('the AWS dependencies of a Lambda', () => {
     const ticket = await mintTicket(deps.ticketKeys, claims);
     expect(readTicket(deps.ticketKeys, ticket)).toEqual({ ok: true, value: claims });
   });
+
+  it.skipIf(process.env.REDIS_URL === undefined)(
+    'speaks plain Redis to a cache link that does not ask for TLS (sst dev against a local Redis)',
+    async () => {
+      const redis = new URL(process.env.REDIS_URL!);
+      const deps = await buildAwsDeps(
+        reader({
+          [LINKS.cache]: {
+            host: redis.hostname,
+            port: Number(redis.port || 6379),
+            username: 'default',
+            password: '',
+            tls: false,
+          },
+        }),
+      );
+      try {
+        expect(await deps.cache.ping()).toBe(true);
+      } finally {
+        await deps.cache.close();
+      }
+    },
+  );
 
   it("reads SST's links from the environment when no reader is given", async () => {
     process.env.SST_RESOURCE_App = JSON.stringify({ name: 'ballotstream', stage: 'test' });

@@ -7,7 +7,7 @@ import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
-import { ConfigError, loadConfig } from '@ballotstream/core';
+import { type Config, ConfigError, loadConfig } from '@ballotstream/core';
 import {
   buildBiometricsClient,
   buildRegistryClient,
@@ -27,8 +27,17 @@ import { PostgresVoteStore } from '@ballotstream/core/adapters/postgres';
 import { connectRedis, RedisVoterCache } from '@ballotstream/core/adapters/redis';
 import { systemClock, type TableName, type VoteStore } from '@ballotstream/core/ports';
 import { z } from 'zod';
+import {
+  ADAPTER_PORTS,
+  type AdapterPort,
+  type AdapterTable,
+  buildPorts,
+  type Deps,
+  PORTS,
+  portsReached,
+} from '../catalogue';
 import { LINKS } from '../links';
-import type { Deps } from './deps';
+import type { Trigger } from '../triggers';
 
 /** Reads one SST link by name; `undefined` when this function does not carry it. */
 export type LinkReader = (name: string) => unknown;
@@ -51,151 +60,131 @@ const voteStoreLink = z.discriminatedUnion('kind', [
     database: z.string(),
   }),
 ]);
-const redisLink = z.object({
+const cacheLink = z.object({
   host: z.string().min(1),
   port: z.coerce.number().int().positive(),
   username: z.string().optional(),
   password: z.string().optional(),
+  /** ElastiCache has TLS in transit on; the local Redis `sst dev` links to has not. */
+  tls: z.boolean().default(false),
 });
 const topicLink = z.object({ arn: z.string().min(1) });
 const endpointLink = z.object({ address: z.string().min(1) });
 const kmsKeyLink = z.object({ arn: z.string().min(1) });
 
+/** The Redis URL of a cache link: `rediss://` only when the link says the cache speaks TLS. */
+export function cacheUrlOf(link: z.input<typeof cacheLink>): string {
+  const redis = cacheLink.parse(link);
+  // SST's dev link gives an empty password for a local Redis without one.
+  const auth =
+    redis.password === undefined || redis.password === ''
+      ? ''
+      : `${encodeURIComponent(redis.username ?? 'default')}:${encodeURIComponent(redis.password)}@`;
+  return `${redis.tls ? 'rediss' : 'redis'}://${auth}${redis.host}:${redis.port}`;
+}
+
+/** What an AWS adapter is built from: the function's links and its settings. */
+interface AwsContext {
+  readonly config: Config;
+  has(name: string): boolean;
+  link<T>(name: string, schema: z.ZodType<T>, port: string): T;
+}
+
+/** A stand-in for a port the function does not reach: using it fails, naming what to declare. */
+function unreached<T>(port: string, reason: string): T {
+  return new Proxy({} as object, {
+    // `then` stays undefined so that awaiting the stand-in is harmless; copying it (a spread of
+    // the deps) reads none of its members.
+    get: (_target, key) => {
+      if (key === 'then' || typeof key === 'symbol') return undefined;
+      throw new ConfigError(`${port}: ${reason}`);
+    },
+  }) as T;
+}
+
+function notLinked(port: string, links: readonly string[]): string {
+  const what = links.length === 0 ? port : links.join(' or ');
+  return `this function is not linked to ${what}; add it to the trigger's reaches`;
+}
+
+/** How each port's AWS adapter is built from its links: one entry per port of the catalogue. */
+export const AWS_ADAPTERS: AdapterTable<AwsContext> = {
+  clock: () => systemClock,
+  signatures: () => new InlineSignatureChecker(),
+  records: ({ link }) => {
+    // A table the trigger does not reach fails on use, naming the link it lacks.
+    const tableNames = new Proxy({} as Record<TableName, string>, {
+      get: (_target, table: string) => link(LINKS.table(table as TableName), nameLink, `table ${table}`).name,
+    });
+    return new DynamoRecordStore({ client: new DynamoDBClient({}), tableNames });
+  },
+  publisher: ({ has, link }) => {
+    const name = has(LINKS.bus.primary) ? LINKS.bus.primary : LINKS.bus.secondary;
+    const bus = link(name, busLink, 'publisher');
+    return new EventBridgePublisher({ client: new EventBridgeClient({}), busName: bus.name });
+  },
+  voteStores: ({ has, link }) => {
+    const open = (region: 'primary' | 'secondary'): VoteStore => {
+      const name = LINKS.voteStore[region];
+      const port = `vote store (${region})`;
+      return has(name)
+        ? openVoteStore(region, link(name, voteStoreLink, port))
+        : unreached(port, notLinked(port, [name]));
+    };
+    return { primary: open('primary'), secondary: open('secondary') };
+  },
+  cache: ({ link }) =>
+    new RedisVoterCache(connectRedis({ url: cacheUrlOf(link(LINKS.cache, cacheLink, 'voter cache')) })),
+  // Tickets verify synchronously, so the key's public half is fetched once, at cold start.
+  ticketKeys: ({ link }) =>
+    loadKmsTicketKeys({ signingKeyArn: link(LINKS.ticketKey, kmsKeyLink, 'ticket keys (KMS)').arn }),
+  // Pseudonyms hash voter ids synchronously: the secret is derived from the HMAC key once, here.
+  pseudonyms: ({ config, link }) =>
+    loadKmsPseudonyms({
+      client: new KMSClient({}),
+      keyArn: link(LINKS.pseudonymKey, kmsKeyLink, 'voter pseudonyms (KMS HMAC)').arn,
+      stage: config.stage,
+    }),
+  biometrics: ({ link }) =>
+    buildBiometricsClient(link(LINKS.biometricApi, externalApiLinkSchema, 'biometric API')),
+  voterRegistry: ({ link }) =>
+    buildRegistryClient(link(LINKS.voterRegistryApi, externalApiLinkSchema, 'voter registry API')),
+  notifier: ({ link }) =>
+    new SnsNotifier(new SNSClient({}), link(LINKS.notifications, topicLink, 'notifier').arn),
+  tracker: ({ link }) =>
+    new LocationTracker(new LocationClient({}), link(LINKS.tracker, nameLink, 'tracker').name),
+  machineCommands: ({ config, link }) => {
+    const endpoint = link(LINKS.iotDataEndpoint, endpointLink, 'machine commands').address;
+    return new IotMachineCommands(new IoTDataPlaneClient({ endpoint: `https://${endpoint}` }), config.stage);
+  },
+};
+
 /**
- * Builds the AWS adapters of a Lambda from the links `stacks/` gave it. Each port is built on
- * first use, so a step connects only to what it reaches, and reaching something it was not
- * linked to fails with a ConfigError that names the link (the trigger's `reaches` lacks it).
+ * Builds the AWS adapters of a Lambda from the links `stacks/` gave it, iterating over the port
+ * catalogue: exactly the ports the function reaches are built (those of `trigger`, or without
+ * one, those whose links it carries, as `plannedLinks` gave them), the others are stand-ins that
+ * fail on use with a ConfigError naming the link. Nothing here throws on a spread of the result.
  */
-export async function buildAwsDeps(read?: LinkReader): Promise<Deps> {
+export async function buildAwsDeps(read?: LinkReader, trigger?: Trigger): Promise<Deps> {
   const readLink = read ?? (await sstLinkReader());
   const config = loadConfig();
+  const has = (name: string) => readLink(name) !== undefined;
   const link = <T>(name: string, schema: z.ZodType<T>, port: string): T => {
     const value = readLink(name);
-    if (value === undefined) {
-      throw new ConfigError(
-        `${port}: this function is not linked to ${name}; add it to the trigger's reaches`,
-      );
-    }
+    if (value === undefined) throw new ConfigError(`${port}: ${notLinked(port, [name])}`);
     const parsed = schema.safeParse(value);
     if (!parsed.success) throw new ConfigError(`${port}: link ${name} is malformed: ${parsed.error.message}`);
     return parsed.data;
   };
-  const once = <T>(build: () => T): (() => T) => {
-    let value: T | undefined;
-    return () => {
-      value ??= build();
-      return value;
-    };
-  };
-  const unavailable = (port: string) => () => {
-    throw new ConfigError(`${port}: no AWS adapter is wired for this port yet`);
-  };
-
-  const tableNames = new Proxy({} as Record<TableName, string>, {
-    get: (_target, table: string) => link(LINKS.table(table as TableName), nameLink, `table ${table}`).name,
-  });
-  const records = once(() => new DynamoRecordStore({ client: new DynamoDBClient({}), tableNames }));
-  const publisher = once(() => {
-    const bus =
-      readLink(LINKS.bus.primary) !== undefined
-        ? link(LINKS.bus.primary, busLink, 'publisher')
-        : link(LINKS.bus.secondary, busLink, 'publisher');
-    return new EventBridgePublisher({ client: new EventBridgeClient({}), busName: bus.name });
-  });
-  const voteStore = (region: 'primary' | 'secondary') =>
-    once(() => openVoteStore(region, link(LINKS.voteStore[region], voteStoreLink, `vote store (${region})`)));
-  const primaryStore = voteStore('primary');
-  const secondaryStore = voteStore('secondary');
-  const cache = once(() => {
-    const redis = link(LINKS.cache, redisLink, 'voter cache');
-    const auth =
-      redis.password === undefined
-        ? ''
-        : `${encodeURIComponent(redis.username ?? 'default')}:${encodeURIComponent(redis.password)}@`;
-    // ElastiCache from SST has TLS in transit on, hence rediss://.
-    return new RedisVoterCache(connectRedis({ url: `rediss://${auth}${redis.host}:${redis.port}` }));
-  });
-  const notifier = once(
-    () => new SnsNotifier(new SNSClient({}), link(LINKS.notifications, topicLink, 'notifier').arn),
+  const ports =
+    trigger === undefined
+      ? // A port no link serves (the clock, the signature checker, the external APIs) is always built.
+        ADAPTER_PORTS.filter((port) => PORTS[port].linkNames.length === 0 || PORTS[port].linkNames.some(has))
+      : portsReached(trigger);
+  const built = await buildPorts(AWS_ADAPTERS, { config, has, link }, ports, (port: AdapterPort) =>
+    unreached(port, notLinked(port, PORTS[port].linkNames)),
   );
-  const tracker = once(
-    () => new LocationTracker(new LocationClient({}), link(LINKS.tracker, nameLink, 'tracker').name),
-  );
-  const machineCommands = once(() => {
-    const endpoint = link(LINKS.iotDataEndpoint, endpointLink, 'machine commands').address;
-    return new IotMachineCommands(new IoTDataPlaneClient({ endpoint: `https://${endpoint}` }), config.stage);
-  });
-  const voterRegistry = once(() =>
-    buildRegistryClient(link(LINKS.voterRegistryApi, externalApiLinkSchema, 'voter registry API')),
-  );
-  const biometrics = once(() =>
-    buildBiometricsClient(link(LINKS.biometricApi, externalApiLinkSchema, 'biometric API')),
-  );
-  // Tickets verify synchronously, so the ticket key's public half is fetched here, once per cold
-  // start, and only by functions linked to the key.
-  const ticketKeys =
-    readLink(LINKS.ticketKey) === undefined
-      ? undefined
-      : await loadKmsTicketKeys({ signingKeyArn: link(LINKS.ticketKey, kmsKeyLink, 'ticket keys').arn });
-
-  // Pseudonyms hash voter ids synchronously: the secret is derived from the HMAC key once here.
-  const pseudonyms =
-    readLink(LINKS.pseudonymKey) === undefined
-      ? undefined
-      : await loadKmsPseudonyms({
-          client: new KMSClient({}),
-          keyArn: link(LINKS.pseudonymKey, kmsKeyLink, 'voter pseudonyms').arn,
-          stage: config.stage,
-        });
-
-  const deps = {
-    config,
-    clock: systemClock,
-    get records() {
-      return records();
-    },
-    get publisher() {
-      return publisher();
-    },
-    get cache() {
-      return cache();
-    },
-    voteStores: {
-      get primary() {
-        return primaryStore();
-      },
-      get secondary() {
-        return secondaryStore();
-      },
-    },
-    signatures: new InlineSignatureChecker(),
-    get notifier() {
-      return notifier();
-    },
-    get tracker() {
-      return tracker();
-    },
-    get machineCommands() {
-      return machineCommands();
-    },
-    get ticketKeys() {
-      if (ticketKeys !== undefined) return ticketKeys;
-      link(LINKS.ticketKey, kmsKeyLink, 'ticket keys (KMS)'); // throws, naming the missing link
-      return unavailable('ticket keys (KMS)')();
-    },
-    get pseudonyms() {
-      if (pseudonyms !== undefined) return pseudonyms;
-      link(LINKS.pseudonymKey, kmsKeyLink, 'voter pseudonyms (KMS HMAC)'); // throws, naming the missing link
-      return unavailable('voter pseudonyms (KMS HMAC)')();
-    },
-    get biometrics() {
-      return biometrics();
-    },
-    get voterRegistry() {
-      return voterRegistry();
-    },
-  };
-  return deps as Deps;
+  return { config, ...built };
 }
 
 function openVoteStore(region: 'primary' | 'secondary', store: z.infer<typeof voteStoreLink>): VoteStore {

@@ -1,42 +1,6 @@
-import type { Config } from '@ballotstream/core';
-import type {
-  Biometrics,
-  Clock,
-  DeviceTracker,
-  EventPublisher,
-  MachineCommands,
-  Notifier,
-  RecordStore,
-  SignatureChecker,
-  TicketKeys,
-  VoterCache,
-  VoterPseudonyms,
-  VoterRegistry,
-  VoteStore,
-} from '@ballotstream/core/ports';
+import type { Deps } from '../catalogue';
 
-/** Everything a handler may reach; built once per cold start (or once by the local runtime). */
-export interface Deps {
-  readonly config: Config;
-  readonly clock: Clock;
-  readonly publisher: EventPublisher;
-  readonly records: RecordStore;
-  readonly cache: VoterCache;
-  readonly voteStores: { readonly primary: VoteStore; readonly secondary: VoteStore };
-  /** Machine signature checks (inline in Lambda; a worker thread locally). */
-  readonly signatures: SignatureChecker;
-  readonly ticketKeys: TicketKeys;
-  readonly pseudonyms: VoterPseudonyms;
-  readonly biometrics: Biometrics;
-  /** The national voter registry the issue centre looks voters up in. */
-  readonly voterRegistry: VoterRegistry;
-  /** Machine positions (Amazon Location tracker; a local tracker that announces geofence events). */
-  readonly tracker: DeviceTracker;
-  /** Officer notifications (SNS; a local outbox). */
-  readonly notifier: Notifier;
-  /** Retained control messages to machines (IoT Core; the embedded broker). */
-  readonly machineCommands: MachineCommands;
-}
+export type { Deps } from '../catalogue';
 
 let installed: Deps | undefined;
 let building: Promise<Deps> | undefined;

@@ -20,7 +20,19 @@ const verifyDeps = new WeakMap<Deps, VerifyVoterDeps>();
 function verifyDepsOf(deps: Deps): VerifyVoterDeps {
   let built = verifyDeps.get(deps);
   if (built === undefined) {
-    built = { ...deps, keys: deps.ticketKeys, ...deps.config };
+    const { config } = deps;
+    // Only the ports verification uses: a Lambda is linked to those alone.
+    built = {
+      keys: deps.ticketKeys,
+      records: deps.records,
+      cache: deps.cache,
+      biometrics: deps.biometrics,
+      clock: deps.clock,
+      electionId: config.electionId,
+      ballotTokenTtlMs: config.ballotTokenTtlMs,
+      claimTtlMs: config.claimTtlMs,
+      bucketMs: config.bucketMs,
+    };
     verifyDeps.set(deps, built);
   }
   return built;

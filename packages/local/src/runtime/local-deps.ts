@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Config, configSchema } from '@ballotstream/core';
 import {
-  type DuckDbLimits,
   DuckDbVoteStore,
   HmacVoterPseudonyms,
   LmdbRecordStore,
@@ -23,9 +23,8 @@ import { connectRedis, RedisVoterCache } from '@ballotstream/core/adapters/redis
 import type { Clock, EventPublisher } from '@ballotstream/core/ports';
 import { systemClock } from '@ballotstream/core/ports';
 import type { EventBridgeEnvelope } from '@ballotstream/events';
-import type { Deps } from '@ballotstream/functions/shared/deps';
+import { ADAPTER_PORTS, type AdapterTable, buildPorts, type Deps } from '@ballotstream/functions/catalogue';
 import { smtpOptionsOf, smtpSender } from '../mail/smtp-sender';
-import { makePrivateDir } from './data-dir';
 
 export interface LocalDepsOptions {
   /** Where durable state lives; without one, everything is kept in memory and lost on exit. */
@@ -42,8 +41,6 @@ export interface LocalDepsOptions {
   readonly machineChannel?: MachineChannel;
   /** The time every handler reads; the simulator drives a faster one. System time by default. */
   readonly clock?: Clock;
-  /** Memory and threads of each embedded vote store; bounded by default (`defaultDuckDbLimits`). */
-  readonly voteStoreLimits?: Partial<DuckDbLimits>;
 }
 
 const noChannel: MachineChannel = {
@@ -52,57 +49,65 @@ const noChannel: MachineChannel = {
   },
 };
 
+/** What a local adapter is built from: the runtime's options, settings and data directory. */
+interface LocalContext {
+  readonly options: LocalDepsOptions;
+  readonly config: Config;
+  readonly dir: string | undefined;
+}
+
+/** How each port's local stand-in is built: one entry per port of the catalogue. */
+export const LOCAL_ADAPTERS: AdapterTable<LocalContext> = {
+  clock: ({ options }) => options.clock ?? systemClock,
+  publisher: ({ options }) => options.publisher,
+  records: ({ dir }) =>
+    dir === undefined ? new MemoryRecordStore() : new LmdbRecordStore(join(dir, 'records')),
+  cache: ({ options }) =>
+    options.redisUrl === undefined
+      ? new MemoryVoterCache()
+      : new RedisVoterCache(connectRedis({ url: options.redisUrl })),
+  voteStores: async ({ dir }) => {
+    const [primary, secondary] = await Promise.all([
+      DuckDbVoteStore.open('primary', dir === undefined ? ':memory:' : join(dir, 'votes-primary.duckdb')),
+      DuckDbVoteStore.open('secondary', dir === undefined ? ':memory:' : join(dir, 'votes-secondary.duckdb')),
+    ]);
+    return { primary, secondary };
+  },
+  signatures: () => new WorkerSignatureChecker(),
+  ticketKeys: ({ dir }) =>
+    dir === undefined ? new MemoryTicketKeys() : loadFileTicketKeys(join(dir, 'keys')),
+  pseudonyms: ({ dir }) =>
+    dir === undefined ? new HmacVoterPseudonyms(randomBytes(32)) : loadFileVoterPseudonyms(join(dir, 'keys')),
+  // Enrolments live in the record store, so they survive a restart like the tickets do.
+  biometrics: async (_context, get) => new SimulatedBiometrics(await get('records')),
+  voterRegistry: async (_context, get) => new SeededVoterRegistry(await get('records')),
+  tracker: async ({ options, config }, get) =>
+    new LocalDeviceTracker({
+      records: await get('records'),
+      stage: config.stage,
+      putEvent: options.putAwsEvent ?? (() => undefined),
+    }),
+  notifier: async ({ options, dir }, get) =>
+    new OutboxNotifier({
+      records: await get('records'),
+      clock: await get('clock'),
+      ...(dir === undefined ? {} : { file: join(dir, 'outbox.jsonl') }),
+      ...(options.smtpUrl === undefined ? {} : { mail: smtpSender(smtpOptionsOf(options.smtpUrl)) }),
+    }),
+  machineCommands: ({ options, config }) =>
+    new LocalMachineCommands(config.stage, options.machineChannel ?? noChannel),
+};
+
 /** Builds every adapter of the local runtime: the one start-up point where stand-ins are chosen. */
 export async function buildLocalDeps(options: LocalDepsOptions): Promise<Deps> {
   const config = configSchema.parse({ ...options.config, redisUrl: options.redisUrl });
   const dir = options.dataDir;
-  if (dir !== undefined) makePrivateDir(dir);
-  const records = dir === undefined ? new MemoryRecordStore() : new LmdbRecordStore(join(dir, 'records'));
-  const cache =
-    options.redisUrl === undefined
-      ? new MemoryVoterCache()
-      : new RedisVoterCache(connectRedis({ url: options.redisUrl }));
-  const [primary, secondary] = await Promise.all([
-    DuckDbVoteStore.open(
-      'primary',
-      dir === undefined ? ':memory:' : join(dir, 'votes-primary.duckdb'),
-      options.voteStoreLimits,
-    ),
-    DuckDbVoteStore.open(
-      'secondary',
-      dir === undefined ? ':memory:' : join(dir, 'votes-secondary.duckdb'),
-      options.voteStoreLimits,
-    ),
-  ]);
-  return {
-    config,
-    clock: options.clock ?? systemClock,
-    publisher: options.publisher,
-    records,
-    cache,
-    voteStores: { primary, secondary },
-    signatures: new WorkerSignatureChecker(),
-    ticketKeys: dir === undefined ? new MemoryTicketKeys() : loadFileTicketKeys(join(dir, 'keys')),
-    pseudonyms:
-      dir === undefined
-        ? new HmacVoterPseudonyms(randomBytes(32))
-        : loadFileVoterPseudonyms(join(dir, 'keys')),
-    // Enrolments live in the record store, so they survive a restart like the tickets do.
-    biometrics: new SimulatedBiometrics(records),
-    voterRegistry: new SeededVoterRegistry(records),
-    tracker: new LocalDeviceTracker({
-      records,
-      stage: config.stage,
-      putEvent: options.putAwsEvent ?? (() => undefined),
-    }),
-    notifier: new OutboxNotifier({
-      records,
-      clock: options.clock ?? systemClock,
-      ...(dir === undefined ? {} : { file: join(dir, 'outbox.jsonl') }),
-      ...(options.smtpUrl === undefined ? {} : { mail: smtpSender(smtpOptionsOf(options.smtpUrl)) }),
-    }),
-    machineCommands: new LocalMachineCommands(config.stage, options.machineChannel ?? noChannel),
-  };
+  if (dir !== undefined) mkdirSync(dir, { recursive: true });
+  // The local runtime runs every handler, so it builds every port of the catalogue.
+  const ports = await buildPorts(LOCAL_ADAPTERS, { options, config, dir }, ADAPTER_PORTS, (port) => {
+    throw new Error(`the local runtime builds every port; ${port} was left out`);
+  });
+  return { config, ...ports };
 }
 
 /** Closes every adapter that holds a connection or a file. */

@@ -1,0 +1,43 @@
+import { plannedLinks } from '@ballotstream/functions/catalogue';
+import { LINKS } from '@ballotstream/functions/links';
+import type { Trigger } from '@ballotstream/functions/triggers';
+import { busLinks } from './bus';
+import { cacheLink } from './cache';
+import { externalApis } from './external-apis';
+import { iotDataEndpoint } from './iot-endpoint';
+import { keyLinks } from './keys';
+import { trackerLink } from './location';
+import { notificationsLink } from './notifications';
+import { tableLinks } from './tables';
+import { voteStores } from './vote-stores';
+
+/** Every link a Lambda may carry, by the name the port catalogue plans it under. */
+const linkables: ReadonlyMap<string, sst.Linkable<Record<string, unknown>>> = new Map<
+  string,
+  sst.Linkable<Record<string, unknown>>
+>([
+  ...Object.entries(tableLinks).map(
+    ([name, link]) => [LINKS.table(name as keyof typeof tableLinks), link] as const,
+  ),
+  [LINKS.bus.primary, busLinks.primary],
+  [LINKS.bus.secondary, busLinks.secondary],
+  [LINKS.voteStore.primary, voteStores.primary.link],
+  [LINKS.voteStore.secondary, voteStores.secondary.link],
+  [LINKS.cache, cacheLink],
+  [LINKS.ticketKey, keyLinks.ticket],
+  [LINKS.pseudonymKey, keyLinks.pseudonym],
+  [LINKS.notifications, notificationsLink],
+  [LINKS.tracker, trackerLink],
+  [LINKS.iotDataEndpoint, iotDataEndpoint],
+  [LINKS.voterRegistryApi, externalApis.voterRegistry.link],
+  [LINKS.biometricApi, externalApis.biometrics.link],
+]);
+
+/** The links of a step: exactly those `plannedLinks` names (links carry no permissions here). */
+export function linksOf(trigger: Trigger): sst.Linkable<Record<string, unknown>>[] {
+  return plannedLinks(trigger).map((name) => {
+    const link = linkables.get(name);
+    if (link === undefined) throw new Error(`${trigger.name}: no link named ${name} is created in stacks/`);
+    return link;
+  });
+}
