@@ -1,0 +1,756 @@
+/**
+ * One case per step of the trigger table (and per SNS subscriber): a real event built from the
+ * catalogue's schemas, run on the AWS wiring, and what must come of it. Every case also holds
+ * each command sent to the step's planned IAM statements (`expectRan`).
+ */
+import { createHash, randomUUID, sign } from 'node:crypto';
+import { recordKeys } from '@ballotstream/core';
+import { SimulatedBiometrics } from '@ballotstream/core/adapters/local';
+import {
+  alertEscalated,
+  alertRaised,
+  anomalyDetected,
+  defenderViolation,
+  locationGeofenceEvent,
+  machineBlocked,
+  machineUnblocked,
+  resultSigningBytes,
+  type SignedResultFields,
+  sosRaised,
+  tallyDiverged,
+  tallyMaterialised,
+  voteAccepted,
+  voteIdsDigestInput,
+  voteRejected,
+  voterRejected,
+  voterVerified,
+} from '@ballotstream/events';
+import { grantBallotToken, signedVote } from '@ballotstream/local/casting/casting-load';
+import { expect } from 'vitest';
+import type { HttpTrigger } from '../src/triggers';
+import {
+  envelopeOf,
+  type Harness,
+  httpEvent,
+  type Invocation,
+  queueBatchOf,
+  schedulerEvent,
+  topicRuleEventOf,
+} from './harness';
+import type { PlannedStep } from './plan';
+
+export interface Case {
+  /** What the case shows, as the test's name. */
+  readonly expectation: string;
+  /**
+   * The port with no AWS adapter yet that stops the step short of a whole run on AWS: the case
+   * runs as far as that port (or past it with a stand-in for it alone), and the run says so.
+   */
+  readonly waitsFor?: string;
+  run(h: Harness, step: PlannedStep): Promise<void>;
+}
+
+/** The run raised nothing and every command it sent is one the step's role may send. */
+function expectRan(run: Invocation): void {
+  expect(run.error, String((run.error as Error | undefined)?.stack ?? '')).toBeUndefined();
+  expect(run.denied, 'commands the planned IAM statements do not allow').toEqual([]);
+}
+
+function expectStatus(run: Invocation, status: number): Record<string, unknown> {
+  expectRan(run);
+  const response = run.result as { statusCode: number; body?: string };
+  expect(response.statusCode, response.body).toBe(status);
+  return response.body === undefined ? {} : (JSON.parse(response.body) as Record<string, unknown>);
+}
+
+function expectNoBatchFailures(run: Invocation): void {
+  expectRan(run);
+  expect(run.result).toEqual({ batchItemFailures: [] });
+}
+
+/** The detail types of every PutEvents entry the run sent, in order. */
+function published(run: Invocation): string[] {
+  return run.calls
+    .filter((c) => c.service === 'events')
+    .flatMap((c) => (c.input.Entries as { DetailType: string }[]).map((e) => e.DetailType));
+}
+
+function commands(run: Invocation, service: string): string[] {
+  return run.calls.filter((c) => c.service === service).map((c) => c.command);
+}
+
+const http = (step: PlannedStep) => step as HttpTrigger;
+const admin = { role: 'admin' } as const;
+
+/** A public or role-gated GET that answers 200 from what the seed wrote. */
+function getCase(
+  expectation: string,
+  request: (h: Harness) => Parameters<typeof httpEvent>[1],
+  check?: (body: Record<string, unknown>, h: Harness) => void,
+): Case {
+  return {
+    expectation,
+    async run(h, step) {
+      const body = expectStatus(await h.invoke(step, httpEvent(http(step), request(h))), 200);
+      check?.(body, h);
+    },
+  };
+}
+
+/** The alert `raiseAlertFromAnomaly` raised, for `ackAlert` (the table lists it later). */
+let raisedAlertId: string | undefined;
+
+const machine = (h: Harness, i = 0) => h.seed.machines[i]!;
+
+/** A vote the first machine signs, with a ballot token granted for it. */
+async function castable(h: Harness, i = 0) {
+  const m = machine(h, i);
+  const token = await grantBallotToken(h.seed.deps.records, h.seed.electionId, m, Date.now() + 3_600_000);
+  const bucketMs = h.seed.deps.config.bucketMs;
+  const bucketStart = Math.floor(Date.now() / bucketMs) * bucketMs;
+  return signedVote(m, h.seed.electionId, h.seed.candidates[0]!, bucketStart, token);
+}
+
+function acceptedVote(h: Harness, i = 0) {
+  const m = machine(h, i);
+  const bucketMs = h.seed.deps.config.bucketMs;
+  return {
+    voteId: randomUUID(),
+    electionId: h.seed.electionId,
+    constituencyId: m.constituencyId,
+    boothId: m.boothId,
+    machineId: m.machineId,
+    candidateId: h.seed.candidates[0]!,
+    bucketStart: Math.floor(Date.now() / bucketMs) * bucketMs,
+    receipt: `R${randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase()}`,
+  };
+}
+
+function alertOf(h: Harness) {
+  const now = Date.now();
+  return {
+    alertId: `alert-${randomUUID()}`,
+    kind: 'machine-offline',
+    severity: 'critical' as const,
+    region: h.seed.regionId,
+    booth: machine(h).boothId,
+    machine: machine(h).machineId,
+    evidence: { silentForMs: 600_000 },
+    firstSeen: now,
+    lastSeen: now,
+    count: 1,
+    escalated: false,
+  };
+}
+
+function blockChange(h: Harness, i = 0) {
+  const m = machine(h, i);
+  return {
+    machineId: m.machineId,
+    boothId: m.boothId,
+    regionId: m.regionId,
+    reason: 'harness',
+    by: 'officer-1',
+    at: Date.now(),
+  };
+}
+
+/** Record the run of a step that is registered by hand later (`voteRecordCase` etc.). */
+function voteRecordCase(region: 'primary' | 'secondary'): Case {
+  return {
+    expectation: `writes a batch of accepted votes to the ${region} region's PostgreSQL vote store through the Data API`,
+    async run(h, step) {
+      const votes = [acceptedVote(h), acceptedVote(h, 1)];
+      const run = await h.invoke(step, queueBatchOf(votes.map((v) => envelopeOf(voteAccepted, v, step))));
+      expectNoBatchFailures(run);
+      expect(published(run)).toEqual(['vote.recorded']);
+      const stored = await h.last!.voteStores[region].votesOf(h.seed.electionId, {
+        machineId: votes[0]!.machineId,
+      });
+      expect(JSON.stringify(stored)).toContain(votes[0]!.voteId);
+    },
+  };
+}
+
+export const CASES: Record<string, Case> = {
+  health: getCase('answers 200 with the cache reachable', () => ({})),
+
+  verifyVoter: {
+    expectation:
+      'verifies a seeded voter on the AWS wiring with a stand-in biometric API: 201 and voter.verified',
+    waitsFor: 'an AWS adapter for the biometric API (`biometrics`)',
+    async run(h, step) {
+      const voter = h.seed.voters[0]!;
+      const body = {
+        ticket: voter.ticket,
+        fingerprint: voter.fingerprint,
+        boothId: machine(h).boothId,
+        machineId: machine(h).machineId,
+        attemptId: randomUUID().replace(/-/g, ''),
+      };
+      // Without a stand-in the run stops at the biometric port, and nowhere earlier.
+      const alone = await h.invoke(step, httpEvent(http(step), { body, caller: { role: 'booth' } }));
+      expect((alone.result as { statusCode: number }).statusCode).toBe(500);
+      expect(alone.denied).toEqual([]);
+      const run = await h.invoke(step, httpEvent(http(step), { body, caller: { role: 'booth' } }), {
+        biometrics: new SimulatedBiometrics(h.seed.deps.records),
+      });
+      const answer = expectStatus(run, 201);
+      expect(answer).toHaveProperty('ballotToken');
+      expect(published(run)).toEqual(['voter.verified']);
+    },
+  },
+
+  issueTicket: {
+    expectation:
+      'issues a ticket for a registered voter with stand-ins for the registry and biometric APIs: 201',
+    waitsFor:
+      'AWS adapters for the voter registry API (`voterRegistry`) and the biometric API (`biometrics`)',
+    async run(h, step) {
+      const voterId = `reg-${randomUUID().slice(0, 8)}`;
+      await h.seed.deps.records.put('registry', {
+        ...recordKeys.registeredVoter(voterId),
+        voterId,
+        name: 'Harness Voter',
+        constituencyId: h.seed.constituencyId,
+        homeBoothId: machine(h).boothId,
+      });
+      const event = httpEvent(http(step), {
+        body: { voterId, fingerprints: [Buffer.from('harness print').toString('base64url')] },
+        caller: { role: 'clerk' },
+      });
+      const alone = await h.invoke(step, event);
+      expect((alone.result as { statusCode: number }).statusCode).toBe(500);
+      const { SeededVoterRegistry } = await import('@ballotstream/core/adapters/local');
+      const run = await h.invoke(step, event, {
+        biometrics: new SimulatedBiometrics(h.seed.deps.records),
+        voterRegistry: new SeededVoterRegistry(h.seed.deps.records),
+      });
+      expectStatus(run, 201);
+      expect(published(run)).toEqual(['ticket.issued']);
+      expect(commands(run, 'kms')).toContain('Sign');
+    },
+  },
+
+  reissueTicket: {
+    expectation:
+      'replaces a seeded ticket with a stand-in biometric API: 201, ticket.issued and ticket.revoked',
+    waitsFor: 'an AWS adapter for the biometric API (`biometrics`)',
+    async run(h, step) {
+      const event = httpEvent(http(step), {
+        params: { ticketId: 't-3' },
+        body: { reason: 'card lost' },
+        caller: { role: 'clerk' },
+      });
+      const run = await h.invoke(step, event, { biometrics: new SimulatedBiometrics(h.seed.deps.records) });
+      expectStatus(run, 201);
+      expect(published(run).sort()).toEqual(['ticket.issued', 'ticket.revoked']);
+    },
+  },
+
+  revokeTicket: {
+    expectation: 'revokes a seeded ticket: 200 and ticket.revoked',
+    async run(h, step) {
+      const run = await h.invoke(
+        step,
+        httpEvent(http(step), {
+          params: { ticketId: 't-2' },
+          body: { reason: 'harness' },
+          caller: { role: 'clerk' },
+        }),
+      );
+      expectStatus(run, 200);
+      expect(published(run)).toEqual(['ticket.revoked']);
+    },
+  },
+
+  ticketStatus: getCase('reads a seeded ticket as valid', () => ({ params: { ticketId: 't-1' } })),
+  ticketKeys: getCase(
+    'publishes the KMS ticket key',
+    () => ({}),
+    (body) => {
+      expect(JSON.stringify(body)).toContain('BEGIN PUBLIC KEY');
+    },
+  ),
+
+  ingestVote: {
+    expectation: 'accepts a signed vote from its queue batch: no failed item, vote.accepted on the bus',
+    async run(h, step) {
+      const vote = await castable(h);
+      const run = await h.invoke(step, queueBatchOf([topicRuleEventOf(vote.machineId, vote)]));
+      expectNoBatchFailures(run);
+      expect(published(run)).toEqual(['vote.accepted']);
+    },
+  },
+
+  recordVotePrimary: voteRecordCase('primary'),
+  recordVoteSecondary: voteRecordCase('secondary'),
+
+  materialiseTallies: {
+    expectation: "materialises the windows that received votes from both regions' stores",
+    async run(h, step) {
+      const run = await h.invoke(step, schedulerEvent);
+      expectRan(run);
+      expect(published(run)).toContain('tally.materialised');
+    },
+  },
+
+  concealVoteOrder: {
+    expectation: "rewrites both regions' recent votes in vote-id order",
+    async run(h, step) {
+      const run = await h.invoke(step, schedulerEvent);
+      expectRan(run);
+      expect(commands(run, 'rds-data').length).toBeGreaterThan(0);
+    },
+  },
+
+  checkResultRecord: {
+    expectation:
+      "checks a machine's signed result record against both stores: result.verified or result.mismatched",
+    async run(h, step) {
+      const m = machine(h, 1);
+      const fields: SignedResultFields = {
+        electionId: h.seed.electionId,
+        machineId: m.machineId,
+        boothId: m.boothId,
+        constituencyId: m.constituencyId,
+        counts: {},
+        voteCount: 0,
+        firstBucket: null,
+        lastBucket: null,
+        voteIdsHash: createHash('sha256').update(voteIdsDigestInput([])).digest('hex'),
+        closedAt: Date.now(),
+      };
+      const record = {
+        ...fields,
+        signature: sign(null, resultSigningBytes(fields), m.privateKey).toString('base64url'),
+      };
+      const run = await h.invoke(step, topicRuleEventOf(m.machineId, record));
+      expectRan(run);
+      expect(published(run)).toHaveLength(1);
+      expect(['result.verified', 'result.mismatched']).toContain(published(run)[0]);
+    },
+  },
+
+  getTallies: getCase('answers the materialised tallies', () => ({ query: { level: 'country' } })),
+
+  recordReceipt: {
+    expectation: "keeps an accepted vote's receipt; the citizen's check then finds it",
+    async run(h, step) {
+      const vote = acceptedVote(h);
+      const run = await h.invoke(step, queueBatchOf([envelopeOf(voteAccepted, vote, step)]));
+      expectNoBatchFailures(run);
+      expect(commands(run, 'dynamodb')).toContain('PutItem');
+    },
+  },
+
+  checkReceipt: getCase(
+    'answers whether a receipt was recorded',
+    () => ({ params: { code: '7K3M-Q0ZD-9TWX' } }),
+    (body) => {
+      expect(body).toHaveProperty('recorded');
+    },
+  ),
+
+  recordWindowStatus: {
+    expectation: "keeps a window's region agreement",
+    async run(h, step) {
+      const now = Date.now();
+      const detail = {
+        electionId: h.seed.electionId,
+        windowStart: now - 60_000,
+        windowEnd: now,
+        votes: 2,
+        agreement: 'agree' as const,
+        materialisedAt: new Date(now).toISOString(),
+      };
+      const run = await h.invoke(step, envelopeOf(tallyMaterialised, detail, step));
+      expectRan(run);
+      expect(commands(run, 'dynamodb')).toContain('PutItem');
+    },
+  },
+
+  getTallyWindows: getCase('answers the materialised windows', () => ({})),
+  getTurnout: getCase('answers turnout per window', (h) => ({ query: { regionId: h.seed.regionId } })),
+  listBooths: getCase('finds booths by words', () => ({ query: { q: 'booth' } })),
+  listConstituencies: getCase('lists constituencies', () => ({})),
+  listCandidates: getCase('lists a constituency’s candidates', (h) => ({
+    query: { constituencyId: h.seed.constituencyId },
+  })),
+  listMachines: getCase("lists an officer's machines with their tracker trail", (h) => ({
+    caller: { role: 'officer', regionId: h.seed.regionId },
+  })),
+  getMachine: getCase("shows one machine of the officer's region with its position trail", (h) => ({
+    params: { machineId: machine(h).machineId },
+    caller: { role: 'officer', regionId: h.seed.regionId },
+  })),
+
+  recordMachineVote: {
+    expectation: "notes a machine's last accepted vote",
+    async run(h, step) {
+      const run = await h.invoke(step, queueBatchOf([envelopeOf(voteAccepted, acceptedVote(h), step)]));
+      expectNoBatchFailures(run);
+    },
+  },
+
+  recordMachineEvent: {
+    expectation: "adds a block to the machine's history",
+    async run(h, step) {
+      const run = await h.invoke(step, envelopeOf(machineBlocked, blockChange(h), step));
+      expectRan(run);
+      expect(commands(run, 'dynamodb')).toContain('PutItem');
+    },
+  },
+
+  listRegistry: getCase('lists booths', () => ({ params: { entities: 'booths' }, caller: admin })),
+  getRegistry: getCase('reads one booth', (h) => ({
+    params: { entities: 'booths', id: machine(h).boothId },
+    caller: admin,
+  })),
+  createRegistry: {
+    expectation: 'registers a booth: 201, audited, booth.created',
+    async run(h, step) {
+      const boothId = `booth-h-${randomUUID().slice(0, 6)}`;
+      const run = await h.invoke(
+        step,
+        httpEvent(http(step), {
+          params: { entities: 'booths' },
+          body: {
+            boothId,
+            constituencyId: h.seed.constituencyId,
+            name: 'Harness School',
+            location: { lat: 28.6, lon: 77.2 },
+            electorate: 10,
+          },
+          caller: admin,
+        }),
+      );
+      expectStatus(run, 201);
+      expect(published(run)).toEqual(['booth.created']);
+    },
+  },
+  updateRegistry: {
+    expectation: 'renames a region: 200, audited, region.updated',
+    async run(h, step) {
+      const run = await h.invoke(
+        step,
+        httpEvent(http(step), {
+          params: { entities: 'regions', id: h.seed.regionId },
+          body: { name: 'Renamed' },
+          caller: admin,
+        }),
+      );
+      expectStatus(run, 200);
+      expect(published(run)).toEqual(['region.updated']);
+    },
+  },
+  listAudit: getCase('lists the audit chain', () => ({ caller: admin })),
+  verifyAudit: getCase('walks the audit chain', () => ({ caller: admin })),
+
+  trackPosition: {
+    expectation: "forwards a machine's fix to the Amazon Location tracker",
+    async run(h, step) {
+      const m = machine(h);
+      const run = await h.invoke(
+        step,
+        topicRuleEventOf(m.machineId, { lat: 28.6139, lon: 77.209, accuracyM: 5, sampledAt: Date.now() }),
+      );
+      expectRan(run);
+      expect(commands(run, 'geo')).toContain('BatchUpdateDevicePosition');
+    },
+  },
+
+  geofenceEvent: {
+    expectation: "turns a machine leaving its booth's geofence into an off-geofence anomaly",
+    async run(h, step) {
+      const m = machine(h);
+      const detail = {
+        EventType: 'EXIT' as const,
+        GeofenceId: m.boothId,
+        DeviceId: m.machineId,
+        SampleTime: new Date().toISOString(),
+        Position: [77.3, 28.7] as [number, number],
+      };
+      const run = await h.invoke(step, envelopeOf(locationGeofenceEvent, detail, step));
+      expectRan(run);
+      expect(published(run)).toEqual(['anomaly.detected']);
+    },
+  },
+
+  observePresence: {
+    expectation: 'feeds a lifecycle event to the fleet monitor',
+    async run(h, step) {
+      const m = machine(h);
+      const run = await h.invoke(
+        step,
+        topicRuleEventOf(m.machineId, {
+          clientId: m.machineId,
+          timestamp: Date.now(),
+          eventType: 'connected',
+          ipAddress: '203.0.113.9',
+        }),
+      );
+      expectRan(run);
+      expect(run.result).toMatchObject({ observed: true });
+    },
+  },
+
+  sos: {
+    expectation: "blocks the booth's machines and publishes machine.blocked and sos.raised",
+    async run(h, step) {
+      const m = machine(h, 1);
+      const run = await h.invoke(
+        step,
+        topicRuleEventOf(m.machineId, { note: 'harness', raisedAt: Date.now() }),
+      );
+      expectRan(run);
+      expect(published(run)).toContain('sos.raised');
+      expect(published(run)).toContain('machine.blocked');
+    },
+  },
+
+  blockMachine: {
+    expectation: 'an admin blocks a machine: 200, machine.blocked',
+    async run(h, step) {
+      const run = await h.invoke(
+        step,
+        httpEvent(http(step), {
+          params: { machineId: machine(h).machineId },
+          body: { reason: 'harness check' },
+          caller: admin,
+        }),
+      );
+      expectStatus(run, 200);
+      expect(published(run)).toEqual(['machine.blocked']);
+    },
+  },
+  unblockMachine: {
+    expectation: 'an admin unblocks it again: 200, machine.unblocked',
+    async run(h, step) {
+      const run = await h.invoke(
+        step,
+        httpEvent(http(step), {
+          params: { machineId: machine(h).machineId },
+          body: { reason: 'harness check' },
+          caller: admin,
+        }),
+      );
+      expectStatus(run, 200);
+      expect(published(run)).toEqual(['machine.unblocked']);
+    },
+  },
+
+  sendControlBlocked: {
+    expectation: 'publishes the machine its state, retained, on its control topic',
+    async run(h, step) {
+      const run = await h.invoke(step, envelopeOf(machineBlocked, blockChange(h), step));
+      expectRan(run);
+      const publish = run.calls.find((c) => c.service === 'iot-data');
+      expect(publish?.input).toMatchObject({
+        topic: `ballotstream/test/machines/${machine(h).machineId}/control`,
+        retain: true,
+      });
+    },
+  },
+  sendControlUnblocked: {
+    expectation: 'publishes the machine its state, retained, on its control topic',
+    async run(h, step) {
+      const run = await h.invoke(step, envelopeOf(machineUnblocked, blockChange(h), step));
+      expectRan(run);
+      expect(commands(run, 'iot-data')).toEqual(['Publish']);
+    },
+  },
+
+  watchVotesAccepted: {
+    expectation: 'reads accepted votes in a batch without a failed item',
+    async run(h, step) {
+      const run = await h.invoke(step, queueBatchOf([envelopeOf(voteAccepted, acceptedVote(h), step)]));
+      expectNoBatchFailures(run);
+    },
+  },
+  watchVotesRejected: {
+    expectation: 'counts a refused vote',
+    async run(h, step) {
+      const detail = {
+        machineId: machine(h).machineId,
+        reason: 'bad-signature' as const,
+        detail: 'harness',
+        rejectedAt: new Date().toISOString(),
+      };
+      expectRan(await h.invoke(step, envelopeOf(voteRejected, detail, step)));
+    },
+  },
+  watchVerificationRefusals: {
+    expectation: 'counts a refused verification',
+    async run(h, step) {
+      const m = machine(h);
+      const detail = {
+        electionId: h.seed.electionId,
+        boothId: m.boothId,
+        machineId: m.machineId,
+        reason: 'forged' as const,
+        rejectedAt: new Date().toISOString(),
+      };
+      expectRan(await h.invoke(step, envelopeOf(voterRejected, detail, step)));
+    },
+  },
+  watchVerifiedVisitors: {
+    expectation: 'counts a visiting voter',
+    async run(h, step) {
+      const m = machine(h);
+      const detail = {
+        electionId: h.seed.electionId,
+        boothId: m.boothId,
+        machineId: m.machineId,
+        verifiedAt: new Date().toISOString(),
+        visitor: true,
+      };
+      expectRan(await h.invoke(step, envelopeOf(voterVerified, detail, step)));
+    },
+  },
+  watchRegionsDiverged: {
+    expectation: 'turns diverged regions into an anomaly',
+    async run(h, step) {
+      const now = Date.now();
+      const detail = {
+        electionId: h.seed.electionId,
+        windowStart: now - 60_000,
+        windowEnd: now,
+        primaryVotes: 3,
+        secondaryVotes: 1,
+        detectedAt: new Date(now).toISOString(),
+      };
+      const run = await h.invoke(step, envelopeOf(tallyDiverged, detail, step));
+      expectRan(run);
+      expect(published(run)).toEqual(['anomaly.detected']);
+    },
+  },
+  anomalySweep: {
+    expectation: 'sweeps for silent machines and outlying booths',
+    async run(h, step) {
+      expectRan(await h.invoke(step, schedulerEvent));
+    },
+  },
+
+  raiseAlertFromAnomaly: {
+    expectation: 'raises an alert for a new anomaly: alert.raised',
+    async run(h, step) {
+      const detail = {
+        regionId: h.seed.regionId,
+        machineId: machine(h).machineId,
+        rule: 'machine-offline' as const,
+        severity: 'critical' as const,
+        evidence: { silentForMs: 600_000 },
+        detectedAt: new Date().toISOString(),
+      };
+      const run = await h.invoke(step, envelopeOf(anomalyDetected, detail, step));
+      expectRan(run);
+      expect(published(run)).toEqual(['alert.raised']);
+      const entry = run.calls.find((c) => c.service === 'events')!.input.Entries as { Detail: string }[];
+      raisedAlertId = (JSON.parse(entry[0]!.Detail) as { alertId: string }).alertId;
+    },
+  },
+  raiseAlertFromViolation: {
+    expectation: 'raises an alert for a fleet violation: alert.raised',
+    async run(h, step) {
+      const detail = {
+        machineId: machine(h).machineId,
+        behaviour: 'message-rate' as const,
+        detectedBy: 'fleet-monitor' as const,
+        metricValue: 900,
+        threshold: 100,
+        evidence: {},
+        violationAt: new Date().toISOString(),
+      };
+      const run = await h.invoke(step, envelopeOf(defenderViolation, detail, step));
+      expectRan(run);
+      expect(published(run)).toEqual(['alert.raised']);
+    },
+  },
+  raiseAlertFromSos: {
+    expectation: 'raises a critical alert for an SOS: alert.raised',
+    async run(h, step) {
+      const m = machine(h);
+      const detail = {
+        machineId: m.machineId,
+        boothId: m.boothId,
+        regionId: m.regionId,
+        blockedMachines: [m.machineId],
+        raisedAt: new Date().toISOString(),
+      };
+      const run = await h.invoke(step, envelopeOf(sosRaised, detail, step));
+      expectRan(run);
+      expect(published(run)).toEqual(['alert.raised']);
+    },
+  },
+  notifyOfficersRaised: {
+    expectation: "tells the region's officers over SNS",
+    async run(h, step) {
+      const run = await h.invoke(step, envelopeOf(alertRaised, alertOf(h), step));
+      expectRan(run);
+      expect(commands(run, 'sns')).toContain('Publish');
+    },
+  },
+  notifyOfficersEscalated: {
+    expectation: 'tells the region and the national desk over SNS',
+    async run(h, step) {
+      const run = await h.invoke(step, envelopeOf(alertEscalated, { ...alertOf(h), escalated: true }, step));
+      expectRan(run);
+      expect(commands(run, 'sns')).toContain('Publish');
+    },
+  },
+  escalateAlerts: {
+    expectation: 'looks for alerts past their deadline',
+    async run(h, step) {
+      expectRan(await h.invoke(step, schedulerEvent));
+    },
+  },
+  getAlerts: getCase("lists an officer's alerts", (h) => ({
+    caller: { role: 'officer', regionId: h.seed.regionId },
+  })),
+  ackAlert: {
+    expectation: 'acknowledges an alert the harness raised: 200, alert.acknowledged',
+    async run(h, step) {
+      expect(raisedAlertId, 'raiseAlertFromAnomaly ran first and raised an alert').toBeDefined();
+      const alertId = raisedAlertId!;
+      const run = await h.invoke(step, httpEvent(http(step), { params: { alertId }, caller: admin }));
+      expectStatus(run, 200);
+      expect(published(run)).toEqual(['alert.acknowledged']);
+    },
+  },
+
+  defenderAlarm: {
+    expectation: 'bridges a Device Defender Detect alarm from SNS into defender.violation',
+    async run(h, step) {
+      const alarm = {
+        violationId: randomUUID(),
+        thingName: machine(h).machineId,
+        securityProfileName: 'ballotstream-test',
+        behavior: { name: 'auth-failures', metric: 'aws:num-authorization-failures' },
+        metricValue: { count: 40 },
+        violationEventType: 'in-alarm',
+        violationEventTime: Date.now(),
+      };
+      const event = {
+        Records: [
+          {
+            EventSource: 'aws:sns',
+            EventVersion: '1.0',
+            EventSubscriptionArn: 'arn:aws:sns:ap-south-1:123456789012:defender-alerts:sub',
+            Sns: {
+              Type: 'Notification',
+              MessageId: randomUUID(),
+              TopicArn: 'arn:aws:sns:ap-south-1:123456789012:defender-alerts',
+              Message: JSON.stringify(alarm),
+              Timestamp: new Date().toISOString(),
+            },
+          },
+        ],
+      };
+      const run = await h.invoke(step, event);
+      expectRan(run);
+      expect(run.result).toEqual({ bridged: 1, ignored: 0 });
+      expect(published(run)).toEqual(['defender.violation']);
+    },
+  },
+};

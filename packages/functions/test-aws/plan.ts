@@ -1,0 +1,137 @@
+/**
+ * What the SST app plans for each Lambda, read in one place so the AWS harness can later be
+ * pointed at another source (a port catalogue) by changing this file alone: the links a trigger
+ * carries, the IAM statements it is granted, and the environment it runs with. Values follow the
+ * example ARNs of `stacks/lib/example-arns.ts` (account 123456789012, stage `test`).
+ */
+import { fileURLToPath } from 'node:url';
+import { blueprintEnvironment } from '@ballotstream/core';
+import type { TableName } from '@ballotstream/core/ports';
+import { loadInfraBlueprint } from '../../../stacks/lib/blueprint';
+import { exampleArns } from '../../../stacks/lib/example-arns';
+import { invokedAsynchronously } from '../../../stacks/lib/functions';
+import { type Region, type Statement, statementsFor } from '../../../stacks/lib/permissions';
+import { LINKS, type SNS_SUBSCRIBERS } from '../src/links';
+import type { Trigger } from '../src/triggers';
+
+export const ACCOUNT = '123456789012';
+/** The stage the example ARNs spell (`ballotstream-test-*`, `ballotstream/test/...`). */
+export const STAGE = 'test';
+export const REGION_NAMES: Record<Region, string> = { primary: 'ap-south-1', secondary: 'ap-south-2' };
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+/** The blueprint CI type-checks the SST app with (Aurora PostgreSQL vote stores). */
+export const blueprint = loadInfraBlueprint('ci', root, {
+  BALLOTSTREAM_BLUEPRINT: `${root}stacks/fixtures/ci-blueprint.json`,
+});
+
+/** A step the SST app deploys: a trigger of the table, or an SNS subscriber of `links.ts`. */
+export type PlannedStep = Trigger | (typeof SNS_SUBSCRIBERS)[number];
+
+/** The region whose bus runs a step; every other step runs in the primary region. */
+export function regionOf(step: PlannedStep): Region {
+  return 'kind' in step && step.kind === 'event' ? step.region : 'primary';
+}
+
+/** The example ARNs as `stacks/functions.ts` spells them for the region a step runs in. */
+export function arnsFor(step: PlannedStep) {
+  return exampleArns(blueprint.aws.voteStore, REGION_NAMES[regionOf(step)]);
+}
+
+/** The at-rest data key of a region (`stacks/keys.ts`: a multi-region key and its replica). */
+export function dataKeyArn(region: string): string {
+  return `arn:aws:kms:${region}:${ACCOUNT}:key/mrk-data`;
+}
+
+/** The environment `stacks/functions.ts` gives every Lambda, plus what the Lambda runtime sets. */
+export function plannedEnvironment(step: PlannedStep): Record<string, string> {
+  // `stacks/defender.ts` gives its SNS subscriber the stage alone.
+  if (!('kind' in step)) return { BALLOTSTREAM_STAGE: STAGE, AWS_REGION: REGION_NAMES.primary };
+  return {
+    ...blueprintEnvironment(blueprint),
+    BALLOTSTREAM_STAGE: STAGE,
+    POWERTOOLS_SERVICE_NAME: 'ballotstream',
+    POWERTOOLS_METRICS_NAMESPACE: `ballotstream-${STAGE}`,
+    AWS_REGION: REGION_NAMES[regionOf(step)],
+  };
+}
+
+/** Where the harness's Redis stands in for ElastiCache (SST's `dev` link has no password, so no TLS). */
+export interface CacheEndpoint {
+  readonly host: string;
+  readonly port: number;
+}
+
+/**
+ * The links a step carries and their values, as `linksOf` in `stacks/functions.ts` makes them:
+ * names of exactly what its `reaches` and `publishes` declare.
+ */
+export function plannedLinks(step: PlannedStep, cache: CacheEndpoint): Record<string, unknown> {
+  const arns = arnsFor(step);
+  const region = regionOf(step);
+  const reaches = ('reaches' in step ? step.reaches : undefined) ?? {};
+  const links: Record<string, unknown> = {};
+  for (const name of Object.keys(reaches.tables ?? {}) as TableName[]) {
+    links[LINKS.table(name)] = { name: tableNameOf(arns.table(name)) };
+  }
+  if (step.publishes.length > 0) {
+    const arn = arns.bus(region);
+    links[LINKS.bus[region]] = { name: arn.slice(arn.lastIndexOf('/') + 1), arn };
+  }
+  for (const r of Object.keys(reaches.voteStores ?? {}) as Region[]) {
+    const store = arns.voteStore(r);
+    links[LINKS.voteStore[r]] =
+      store.kind === 'postgres'
+        ? {
+            kind: 'postgres',
+            region: REGION_NAMES[r],
+            clusterArn: store.cluster,
+            secretArn: store.secret,
+            database: 'ballotstream',
+          }
+        : {
+            kind: 'timestream',
+            region: REGION_NAMES[r],
+            database: 'bs',
+            table: 'votes',
+            tallyTable: 'window_counts',
+          };
+  }
+  if (reaches.cache) links[LINKS.cache] = { host: cache.host, port: cache.port };
+  if (reaches.ticketKeys) links[LINKS.ticketKey] = { arn: arns.ticketKey, id: 'mrk-ticket' };
+  if (reaches.pseudonyms) links[LINKS.pseudonymKey] = { arn: arns.pseudonymKey, id: 'mrk-pseudonym' };
+  if (reaches.notifications) links[LINKS.notifications] = { arn: arns.notificationsTopic };
+  if (reaches.tracker) links[LINKS.tracker] = { name: arns.tracker.slice(arns.tracker.lastIndexOf('/') + 1) };
+  if (reaches.machineControl) {
+    links[LINKS.iotDataEndpoint] = {
+      address: `a1b2c3d4e5f6g7-ats.iot.${REGION_NAMES[region]}.amazonaws.com`,
+    };
+  }
+  return links;
+}
+
+/** An SNS subscriber as `stacks/defender.ts` hands it to `statementsFor`: a step that reaches nothing. */
+function asTrigger(step: PlannedStep): Trigger {
+  if ('kind' in step) return step;
+  return { ...step, kind: 'http', method: 'POST', path: '/', roles: [], reaches: {} } as Trigger;
+}
+
+function tableNameOf(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+/**
+ * The IAM statements a step's role holds, as `stacks/functions.ts` grants them; `without`
+ * drops statements, for the test that proves a missing grant turns the harness red.
+ */
+export function plannedStatements(step: PlannedStep): Statement<string>[] {
+  const trigger = asTrigger(step);
+  const statements = statementsFor(trigger, arnsFor(step));
+  if (invokedAsynchronously(trigger)) {
+    statements.push({
+      actions: ['sqs:SendMessage'],
+      resources: [`arn:aws:sqs:${REGION_NAMES[regionOf(step)]}:${ACCOUNT}:ballotstream-test-dead-letters`],
+    });
+  }
+  return statements;
+}
