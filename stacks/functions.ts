@@ -6,7 +6,7 @@ import { buses, busLinks, deadLetters } from './bus';
 import { cache, vpc } from './cache';
 import { account, allTriggers, blueprint, inRegion, regions } from './context';
 import { iotDataEndpoint } from './iot-endpoint';
-import { keyLinks, pseudonymKey, ticketKey } from './keys';
+import { dataKey, dataKeySecondary, keyLinks, pseudonymKey, ticketKey } from './keys';
 import { FUNCTION_SETTINGS, functionName, handlerPath, invokedAsynchronously } from './lib/functions';
 import { needsVpc, type Region, type ResourceArns, statementsFor } from './lib/permissions';
 import { trackerLink, tracking } from './location';
@@ -30,6 +30,7 @@ export function arnsIn(region: Region): ResourceArns<$util.Input<string>> {
     voteStore: (r) => voteStores[r].arns,
     ticketKey: ticketKey.arn,
     pseudonymKey: pseudonymKey.arn,
+    dataKey: region === 'primary' ? dataKey.arn : dataKeySecondary.arn,
     notificationsTopic: notificationsTopic.arn,
     tracker: tracking.tracker.trackerArn,
     geofenceCollection: tracking.geofences.collectionArn,

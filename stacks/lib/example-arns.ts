@@ -26,6 +26,7 @@ export function exampleArns(
     voteStore: store,
     ticketKey: `arn:aws:kms:${region}:${account}:key/mrk-ticket`,
     pseudonymKey: `arn:aws:kms:${region}:${account}:key/mrk-pseudonym`,
+    dataKey: `arn:aws:kms:${region}:${account}:key/mrk-data`,
     notificationsTopic: `arn:aws:sns:${region}:${account}:officer-alerts`,
     tracker: `arn:aws:geo:${region}:${account}:tracker/machines`,
     geofenceCollection: `arn:aws:geo:${region}:${account}:geofence-collection/booths`,

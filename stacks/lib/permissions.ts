@@ -21,6 +21,8 @@ export interface ResourceArns<R> {
   voteStore(region: Region): VoteStoreArns<R>;
   ticketKey: R;
   pseudonymKey: R;
+  /** The at-rest data key of the function's region, which encrypts the DynamoDB tables (`stacks/keys.ts`). */
+  dataKey: R;
   notificationsTopic: R;
   tracker: R;
   geofenceCollection: R;
@@ -77,6 +79,11 @@ export function statementsFor<R>(trigger: Trigger, arns: ResourceArns<R>): State
   const statements: Statement<R>[] = [];
   for (const [name, use] of Object.entries(reaches.tables ?? {}) as [TableName, TableUse][]) {
     statements.push({ actions: TABLE_ACTIONS[use], resources: [arns.table(name), arns.tableIndexes(name)] });
+  }
+  if (Object.keys(reaches.tables ?? {}).length > 0) {
+    // The tables are encrypted with the customer-managed data key, whose key policy defers to
+    // IAM: DynamoDB decrypts the table key with the caller's permissions.
+    statements.push({ actions: ['kms:Decrypt'], resources: [arns.dataKey] });
   }
   if (trigger.publishes.length > 0) {
     statements.push({ actions: ['events:PutEvents'], resources: [arns.bus(publishRegion(trigger))] });
