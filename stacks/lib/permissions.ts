@@ -99,7 +99,14 @@ export function statementsFor<R>(trigger: Trigger, arns: ResourceArns<R>): State
     } else {
       // The Data API runs SQL over HTTPS with IAM, so a recorder needs no VPC and may read the other region.
       statements.push({
-        actions: ['rds-data:ExecuteStatement', 'rds-data:BatchExecuteStatement'],
+        // `RdsDataSqlClient.transaction` (each record batch, recount and migration) begins, commits or rolls back.
+        actions: [
+          'rds-data:ExecuteStatement',
+          'rds-data:BatchExecuteStatement',
+          'rds-data:BeginTransaction',
+          'rds-data:CommitTransaction',
+          'rds-data:RollbackTransaction',
+        ],
         resources: [store.cluster],
       });
       statements.push({ actions: ['secretsmanager:GetSecretValue'], resources: [store.secret] });
@@ -122,7 +129,8 @@ export function statementsFor<R>(trigger: Trigger, arns: ResourceArns<R>): State
   }
   if (reaches.tracker) {
     statements.push({
-      actions: ['geo:BatchUpdateDevicePosition', 'geo:GetDevicePosition'],
+      // The machine map reads each machine's recent trail (`LocationTracker.history`).
+      actions: ['geo:BatchUpdateDevicePosition', 'geo:GetDevicePosition', 'geo:GetDevicePositionHistory'],
       resources: [arns.tracker],
     });
   }
