@@ -6,14 +6,24 @@ import type { Deps } from '../shared/deps';
 import { checkPayload } from '../shared/iot';
 import { countRejection } from '../shared/observability';
 
-// Built once per set of dependencies rather than spread into a fresh object for every vote.
+// Built once per set of dependencies rather than spread into a fresh object for every vote. It
+// names what ingest uses and reads each port when used: in Lambda the ports are built on first
+// use and a port this function is not linked to throws, so spreading `deps` would fail every vote.
 const ingestDeps = new WeakMap<Deps, IngestVoteDeps>();
 function ingestDepsOf(deps: Deps): IngestVoteDeps {
   let built = ingestDeps.get(deps);
   if (built === undefined) {
     const { config } = deps;
     built = {
-      ...deps,
+      get records() {
+        return deps.records;
+      },
+      get clock() {
+        return deps.clock;
+      },
+      get signatures() {
+        return deps.signatures;
+      },
       bucketMs: config.bucketMs,
       clockSkewMs: config.clockSkewMs,
       ballotTokenTtlMs: config.ballotTokenTtlMs,
