@@ -109,8 +109,10 @@ export async function buildAwsDeps(read?: LinkReader): Promise<Deps> {
       redis.password === undefined
         ? ''
         : `${encodeURIComponent(redis.username ?? 'default')}:${encodeURIComponent(redis.password)}@`;
-    // ElastiCache from SST has TLS in transit on, hence rediss://.
-    return new RedisVoterCache(connectRedis({ url: `rediss://${auth}${redis.host}:${redis.port}` }));
+    // ElastiCache from SST has TLS in transit on and an auth token, hence rediss://; SST's `dev`
+    // link names a local Redis with neither, which TLS could not reach.
+    const scheme = redis.password === undefined ? 'redis' : 'rediss';
+    return new RedisVoterCache(connectRedis({ url: `${scheme}://${auth}${redis.host}:${redis.port}` }));
   });
   const notifier = once(
     () => new SnsNotifier(new SNSClient({}), link(LINKS.notifications, topicLink, 'notifier').arn),
