@@ -54,9 +54,10 @@ describe('per-function IAM statements', () => {
         s.actions.includes('kms:Decrypt'),
       );
       const reachesTables = Object.keys(trigger.reaches?.tables ?? {}).length > 0;
-      expect(decrypt.flatMap((s) => s.resources), trigger.name).toEqual(
-        reachesTables ? [exampleArns('postgres').dataKey] : [],
-      );
+      expect(
+        decrypt.flatMap((s) => s.resources),
+        trigger.name,
+      ).toEqual(reachesTables ? [exampleArns('postgres').dataKey] : []);
     }
   });
 

@@ -4,7 +4,6 @@
  * each command sent to the step's planned IAM statements (`expectRan`).
  */
 import { createHash, randomUUID, sign } from 'node:crypto';
-import { recordKeys } from '@ballotstream/core';
 import { SimulatedBiometrics } from '@ballotstream/core/adapters/local';
 import {
   alertEscalated,
@@ -26,6 +25,7 @@ import {
   voterVerified,
 } from '@ballotstream/events';
 import { grantBallotToken, signedVote } from '@ballotstream/local/casting/casting-load';
+import { demoBoothPlace } from '@ballotstream/local/demo/geography';
 import { expect } from 'vitest';
 import type { HttpTrigger } from '../src/triggers';
 import {
@@ -68,6 +68,14 @@ function expectNoBatchFailures(run: Invocation): void {
   expect(run.result).toEqual({ batchItemFailures: [] });
 }
 
+/** The details of every PutEvents entry the run sent, to say what went out when a check fails. */
+function details(run: Invocation): string {
+  return run.calls
+    .filter((c) => c.service === 'events')
+    .flatMap((c) => (c.input.Entries as { Detail: string }[]).map((e) => e.Detail))
+    .join('\n');
+}
+
 /** The detail types of every PutEvents entry the run sent, in order. */
 function published(run: Invocation): string[] {
   return run.calls
@@ -105,7 +113,12 @@ const machine = (h: Harness, i = 0) => h.seed.machines[i]!;
 /** A vote the first machine signs, with a ballot token granted for it. */
 async function castable(h: Harness, i = 0) {
   const m = machine(h, i);
-  const token = await grantBallotToken(h.seed.deps.records, h.seed.electionId, m, Date.now() + 3_600_000);
+  const token = await grantBallotToken(
+    h.seed.deps.records,
+    h.seed.electionId,
+    m,
+    Date.now() + h.seed.deps.config.ballotTokenTtlMs,
+  );
   const bucketMs = h.seed.deps.config.bucketMs;
   const bucketStart = Math.floor(Date.now() / bucketMs) * bucketMs;
   return signedVote(m, h.seed.electionId, h.seed.candidates[0]!, bucketStart, token);
@@ -173,7 +186,11 @@ function voteRecordCase(region: 'primary' | 'secondary'): Case {
 }
 
 export const CASES: Record<string, Case> = {
-  health: getCase('answers 200 with the cache reachable', () => ({})),
+  health: getCase(
+    'answers 200 and finds the cache up',
+    () => ({}),
+    (body) => expect(body).toMatchObject({ status: 'ok', cache: 'up' }),
+  ),
 
   verifyVoter: {
     expectation:
@@ -198,6 +215,9 @@ export const CASES: Record<string, Case> = {
       const answer = expectStatus(run, 201);
       expect(answer).toHaveProperty('ballotToken');
       expect(published(run)).toEqual(['voter.verified']);
+      // The claim went to Redis too, not only to the durable record a cache outage falls back on.
+      const voterKey = h.seed.deps.pseudonyms.voterKey(voter.voterId);
+      expect(await h.world.cacheKeys(voterKey)).not.toEqual([]);
     },
   },
 
@@ -208,23 +228,27 @@ export const CASES: Record<string, Case> = {
       'AWS adapters for the voter registry API (`voterRegistry`) and the biometric API (`biometrics`)',
     async run(h, step) {
       const voterId = `reg-${randomUUID().slice(0, 8)}`;
-      await h.seed.deps.records.put('registry', {
-        ...recordKeys.registeredVoter(voterId),
-        voterId,
-        name: 'Harness Voter',
-        constituencyId: h.seed.constituencyId,
-        homeBoothId: machine(h).boothId,
-      });
+      const { SeededVoterRegistry } = await import('@ballotstream/core/adapters/local');
+      const registry = new SeededVoterRegistry(h.seed.deps.records);
+      await registry.register([
+        {
+          voterId,
+          name: 'Harness Voter',
+          photoRef: 'photo/harness',
+          constituencyId: h.seed.constituencyId,
+          boothId: machine(h).boothId,
+          eligible: true,
+        },
+      ]);
       const event = httpEvent(http(step), {
         body: { voterId, fingerprints: [Buffer.from('harness print').toString('base64url')] },
         caller: { role: 'clerk' },
       });
       const alone = await h.invoke(step, event);
       expect((alone.result as { statusCode: number }).statusCode).toBe(500);
-      const { SeededVoterRegistry } = await import('@ballotstream/core/adapters/local');
       const run = await h.invoke(step, event, {
         biometrics: new SimulatedBiometrics(h.seed.deps.records),
-        voterRegistry: new SeededVoterRegistry(h.seed.deps.records),
+        voterRegistry: registry,
       });
       expectStatus(run, 201);
       expect(published(run)).toEqual(['ticket.issued']);
@@ -279,7 +303,7 @@ export const CASES: Record<string, Case> = {
       const vote = await castable(h);
       const run = await h.invoke(step, queueBatchOf([topicRuleEventOf(vote.machineId, vote)]));
       expectNoBatchFailures(run);
-      expect(published(run)).toEqual(['vote.accepted']);
+      expect(published(run), details(run)).toEqual(['vote.accepted']);
     },
   },
 
@@ -418,8 +442,7 @@ export const CASES: Record<string, Case> = {
           body: {
             boothId,
             constituencyId: h.seed.constituencyId,
-            name: 'Harness School',
-            location: { lat: 28.6, lon: 77.2 },
+            ...demoBoothPlace(1, 1, 3),
             electorate: 10,
           },
           caller: admin,

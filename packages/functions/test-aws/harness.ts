@@ -116,6 +116,8 @@ export class Harness {
     } catch (e) {
       error = e;
     } finally {
+      // What the handler started and did not await (a vote store's migration) is still its own.
+      await this.world.settled();
       uninstallDeps();
       if (deps !== undefined && links[LINKS.cache] !== undefined)
         await deps.cache.close().catch(() => undefined);
@@ -166,7 +168,10 @@ export async function seedElection(world: AwsWorld, step: PlannedStep): Promise<
         .split('/')
         .pop()!,
   });
-  const records = new DynamoRecordStore({ client: new DynamoDBClient({}), tableNames });
+  // The test's own client: what the seed and the stand-ins read and write is not the Lambda's doing.
+  const client = new DynamoDBClient({});
+  world.ignoredClients.add(client);
+  const records = new DynamoRecordStore({ client, tableNames });
   const config = loadConfig();
   const deps = {
     config,

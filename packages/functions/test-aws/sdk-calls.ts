@@ -41,22 +41,36 @@ type SendFn = (
 
 /**
  * Records every command sent by any client of the services the AWS wiring uses. Call it after
- * `mockClient(...)`, so a mocked client's stub is wrapped rather than replaced.
+ * `mockClient(...)`, so a mocked client's stub is wrapped rather than replaced. Clients in
+ * `ignored` (the test's own, seeding data or standing in for a port) are not recorded.
  */
-export function recordSdkCalls(calls: SdkCall[]): () => void {
+export function recordSdkCalls(
+  calls: SdkCall[],
+  ignored: WeakSet<object>,
+  inFlight: Set<Promise<unknown>>,
+): () => void {
   const undo: (() => void)[] = [];
   for (const [service, Client] of Object.entries(CLIENTS)) {
     const proto = Client.prototype as unknown as { send: SendFn; config?: unknown };
     const own = Object.hasOwn(proto, 'send');
     const original = proto.send;
     proto.send = async function (this: { config: { region: () => Promise<string> } }, command, ...rest) {
-      calls.push({
-        service,
-        command: command.constructor.name.replace(/Command$/, ''),
-        input: command.input as Record<string, unknown>,
-        region: await this.config.region(),
-      });
-      return original.call(this, command, ...rest);
+      if (ignored.has(this)) return original.call(this, command, ...rest);
+      const sent = (async () => {
+        calls.push({
+          service,
+          command: command.constructor.name.replace(/Command$/, ''),
+          input: command.input as Record<string, unknown>,
+          region: await this.config.region(),
+        });
+        return original.call(this, command, ...rest);
+      })();
+      inFlight.add(sent);
+      sent.then(
+        () => inFlight.delete(sent),
+        () => inFlight.delete(sent),
+      );
+      return sent;
     };
     undo.push(() => {
       if (own) proto.send = original;

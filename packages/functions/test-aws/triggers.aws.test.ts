@@ -30,7 +30,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await harness?.world.close();
   // The link carries no Redis database, so the cache's keys are removed by the voters' pseudonyms.
-  if (harness !== undefined) await forgetCacheKeys(harness);
+  if (harness !== undefined) {
+    const { seed } = harness;
+    await harness.world.forgetCacheKeys(seed.voters.map((v) => seed.deps.pseudonyms.voterKey(v.voterId)));
+  }
   const waiting = steps.filter((s) => CASES[s.name]?.waitsFor !== undefined);
   if (waiting.length > 0) {
     // Said out loud, not passed in silence: these run only as far as their missing AWS adapter.
@@ -79,24 +82,3 @@ describe('the IAM check of the harness', () => {
     expect(checked).toBeGreaterThan(40);
   });
 });
-
-async function forgetCacheKeys(h: Harness): Promise<void> {
-  const { Redis } = await import('ioredis');
-  const redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379', { lazyConnect: true });
-  try {
-    await redis.connect();
-    for (const voter of h.seed.voters) {
-      const voterKey = h.seed.deps.pseudonyms.voterKey(voter.voterId);
-      const keys: string[] = [];
-      let cursor = '0';
-      do {
-        const [next, found] = await redis.scan(cursor, 'MATCH', `*${voterKey}*`, 'COUNT', 1000);
-        cursor = next;
-        keys.push(...found);
-      } while (cursor !== '0');
-      if (keys.length > 0) await redis.del(...keys);
-    }
-  } finally {
-    redis.disconnect();
-  }
-}

@@ -28,6 +28,7 @@ import { SNSClient, PublishCommand as SnsPublishCommand } from '@aws-sdk/client-
 import { tables } from '@ballotstream/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import dynalite from 'dynalite';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { recordSdkCalls, type SdkCall } from './sdk-calls';
 
@@ -42,6 +43,14 @@ export const mocks = {
 };
 
 export interface AwsWorld {
+  /** Clients of the test itself (seed, stand-ins): their commands are not the Lambda's. */
+  readonly ignoredClients: WeakSet<object>;
+  /** The Redis keys holding a voter's claim (by pseudonym). */
+  cacheKeys(voterKey: string): Promise<string[]>;
+  /** Removes the Redis keys of these voters (the link names no database to keep them apart). */
+  forgetCacheKeys(voterKeys: readonly string[]): Promise<void>;
+  /** Resolves once no recorded command is in flight, so work a handler left running is its own. */
+  settled(): Promise<void>;
   /** Every SDK command sent since the last `calls.length = 0`. */
   readonly calls: SdkCall[];
   readonly redis: { readonly host: string; readonly port: number };
@@ -109,10 +118,29 @@ export async function startAwsWorld(options: {
   const dataApi = await rdsDataOverPostgres(options.postgresUrl);
 
   const calls: SdkCall[] = [];
-  const stopRecording = recordSdkCalls(calls);
+  const ignoredClients = new WeakSet<object>();
+  const inFlight = new Set<Promise<unknown>>();
+  const stopRecording = recordSdkCalls(calls, ignoredClients, inFlight);
   const redis = new URL(options.redisUrl);
   return {
     calls,
+    ignoredClients,
+    cacheKeys: (voterKey) => scanKeys(options.redisUrl, `*${voterKey}*`),
+    async forgetCacheKeys(voterKeys) {
+      const redis = new Redis(options.redisUrl);
+      try {
+        for (const voterKey of voterKeys) {
+          const keys = await scanKeys(options.redisUrl, `*${voterKey}*`);
+          if (keys.length > 0) await redis.del(...keys);
+        }
+      } finally {
+        redis.disconnect();
+      }
+    },
+    async settled() {
+      // A send that finishes may start another (a migration's next statement): wait until none is left.
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
     redis: { host: redis.hostname, port: Number(redis.port || 6379) },
     ticketPrivateKey: privateKey,
     async close() {
@@ -122,6 +150,22 @@ export async function startAwsWorld(options: {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+async function scanKeys(url: string, pattern: string): Promise<string[]> {
+  const redis = new Redis(url);
+  try {
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      keys.push(...found);
+    } while (cursor !== '0');
+    return keys;
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /**
