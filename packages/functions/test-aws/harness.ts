@@ -14,6 +14,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { LINKS } from '../src/links';
 import { buildAwsDeps } from '../src/shared/aws-deps';
 import { type Deps, installDeps, uninstallDeps } from '../src/shared/deps';
+import { logger } from '../src/shared/observability';
 import type { HttpTrigger, Role } from '../src/triggers';
 import { deniedRequests, type IamRequest } from './iam';
 import {
@@ -37,6 +38,8 @@ export interface Invocation {
   readonly requests: readonly IamRequest[];
   /** Those requests the step's planned statements do not allow. */
   readonly denied: readonly IamRequest[];
+  /** What the handler logged as errors (a 500 says nothing more, by design). */
+  readonly loggedErrors: readonly string[];
 }
 
 const ENV_KEYS = new Set<string>();
@@ -107,6 +110,14 @@ export class Harness {
     let result: unknown;
     let error: unknown;
     let deps: Deps | undefined;
+    const loggedErrors: string[] = [];
+    const logError = logger.error;
+    logger.error = (...args: Parameters<typeof logger.error>) => {
+      loggedErrors.push(
+        JSON.stringify(args, (_k, v) => (v instanceof Error ? `${v.name}: ${v.message}` : v)),
+      );
+      logError.apply(logger, args);
+    };
     try {
       const built = await buildAwsDeps((name) => links[name]);
       deps = Object.keys(standIns).length === 0 ? built : withStandIns(built, standIns);
@@ -118,6 +129,7 @@ export class Harness {
     } finally {
       // What the handler started and did not await (a vote store's migration) is still its own.
       await this.world.settled();
+      logger.error = logError;
       uninstallDeps();
       if (deps !== undefined && links[LINKS.cache] !== undefined)
         await deps.cache.close().catch(() => undefined);
@@ -125,7 +137,7 @@ export class Harness {
     const calls = [...this.world.calls];
     const requests = calls.flatMap(iamRequestsOf);
     const denied = deniedRequests(plannedStatements(step), requests);
-    const invocation = { result, error, calls, requests, denied };
+    const invocation = { result, error, calls, requests, denied, loggedErrors };
     this.onInvocation?.(step, invocation);
     return invocation;
   }
@@ -192,7 +204,7 @@ export async function seedElection(world: AwsWorld, step: PlannedStep): Promise<
     constituenciesPerRegion: 1,
     candidatesPerConstituency: 2,
     boothsPerConstituency: 2,
-    voters: 3,
+    voters: 4,
   });
   const machine = election.machines[0]!;
   world.calls.length = 0;
