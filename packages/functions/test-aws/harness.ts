@@ -20,6 +20,7 @@ import { deniedRequests, type IamRequest } from './iam';
 import {
   arnsFor,
   type PlannedStep,
+  plannedBatchQueue,
   plannedEnvironment,
   plannedLinks,
   plannedStatements,
@@ -135,12 +136,25 @@ export class Harness {
         await deps.cache.close().catch(() => undefined);
     }
     const calls = [...this.world.calls];
-    const requests = calls.flatMap(iamRequestsOf);
+    const requests = [...calls.flatMap(iamRequestsOf), ...eventSourceRequests(step)];
     const denied = deniedRequests(plannedStatements(step), requests);
     const invocation = { result, error, calls, requests, denied, loggedErrors };
     this.onInvocation?.(step, invocation);
     return invocation;
   }
+}
+
+/**
+ * What the SQS event source mapping of a batch step does with the function's role to hand it a
+ * batch: receive, delete what succeeded, read the queue's attributes (Lambda's documented minimum).
+ */
+function eventSourceRequests(step: PlannedStep): IamRequest[] {
+  const queue = plannedBatchQueue(step);
+  if (queue === undefined) return [];
+  return ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'].map((action) => ({
+    action,
+    resource: queue,
+  }));
 }
 
 /**

@@ -11,6 +11,7 @@ import { loadInfraBlueprint } from '../../../stacks/lib/blueprint';
 import { exampleArns } from '../../../stacks/lib/example-arns';
 import { invokedAsynchronously } from '../../../stacks/lib/functions';
 import { type Region, type Statement, statementsFor } from '../../../stacks/lib/permissions';
+import { batchQueuePlans } from '../../../stacks/lib/queues';
 import { LINKS, type SNS_SUBSCRIBERS } from '../src/links';
 import type { Trigger } from '../src/triggers';
 
@@ -134,4 +135,16 @@ export function plannedStatements(step: PlannedStep): Statement<string>[] {
     });
   }
   return statements;
+}
+
+/**
+ * The queue a batch step's event source mapping reads, as `stacks/queues.ts` names it from
+ * `batchQueuePlans`; undefined for a step invoked directly.
+ */
+export function plannedBatchQueue(step: PlannedStep): string | undefined {
+  if (!('kind' in step)) return undefined;
+  const plan = batchQueuePlans(STAGE, [step])[0];
+  return plan === undefined
+    ? undefined
+    : `arn:aws:sqs:${REGION_NAMES[plan.region]}:${ACCOUNT}:${plan.queueName}`;
 }
