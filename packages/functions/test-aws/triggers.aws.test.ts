@@ -63,6 +63,21 @@ describe('every Lambda of the trigger table on its AWS wiring', () => {
 });
 
 describe('the IAM check of the harness', () => {
+  it("refuses ingestVote's run once its role loses the grant to put events on the bus", () => {
+    const step = steps.find((s) => s.name === 'ingestVote')!;
+    const requests = (runs.get(step.name) ?? []).flatMap((i) => i.requests);
+    const statements = plannedStatements(step);
+    expect(deniedRequests(statements, requests)).toEqual([]);
+    const without = statements.filter((s) => !s.actions.includes('events:PutEvents'));
+    expect(without).toHaveLength(statements.length - 1);
+    expect(deniedRequests(without, requests)).toEqual([
+      {
+        action: 'events:PutEvents',
+        resource: 'arn:aws:events:ap-south-1:123456789012:event-bus/ballotstream-test',
+      },
+    ]);
+  });
+
   it('fails when any one grant a run used is taken from its role', () => {
     let checked = 0;
     for (const step of steps) {
