@@ -867,3 +867,67 @@ export const CASES: Record<string, Case> = {
     },
   },
 };
+
+/**
+ * The steps that reach a vote store, again on a blueprint whose vote store is Timestream
+ * (the default of `aws.voteStore`): Timestream answers as an empty store, so these show the
+ * wiring and the grants (writes, selects, endpoint discovery), not the counts.
+ */
+export const TIMESTREAM_CASES: Record<string, Case> = {
+  recordVotePrimary: timestreamRecordCase('primary'),
+  recordVoteSecondary: timestreamRecordCase('secondary'),
+  materialiseTallies: {
+    expectation: "materialises the pending windows from both regions' Timestream tables",
+    async run(h, step) {
+      expectRan(await h.invoke(step, schedulerEvent));
+    },
+  },
+  concealVoteOrder: {
+    expectation: 'has nothing to rewrite in Timestream, and writes nothing',
+    async run(h, step) {
+      const run = await h.invoke(step, schedulerEvent);
+      expectRan(run);
+      expect(commands(run, 'timestream-write')).toEqual([]);
+    },
+  },
+  checkResultRecord: {
+    expectation: "selects a machine's votes from both regions' Timestream tables to check its result record",
+    async run(h, step) {
+      const m = machine(h, 1);
+      const fields: SignedResultFields = {
+        electionId: h.seed.electionId,
+        machineId: m.machineId,
+        boothId: m.boothId,
+        constituencyId: m.constituencyId,
+        counts: {},
+        voteCount: 0,
+        firstBucket: null,
+        lastBucket: null,
+        voteIdsHash: createHash('sha256').update(voteIdsDigestInput([])).digest('hex'),
+        closedAt: Date.now(),
+      };
+      const record = {
+        ...fields,
+        signature: sign(null, resultSigningBytes(fields), m.privateKey).toString('base64url'),
+      };
+      const run = await h.invoke(step, topicRuleEventOf(m.machineId, record));
+      expectRan(run);
+      expect(commands(run, 'timestream-query')).toContain('Query');
+      expect(published(run)).toHaveLength(1);
+    },
+  },
+};
+
+function timestreamRecordCase(region: 'primary' | 'secondary'): Case {
+  return {
+    expectation: `writes a batch of accepted votes to the ${region} region's Timestream table`,
+    async run(h, step) {
+      const votes = [acceptedVote(h), acceptedVote(h, 1)];
+      const run = await h.invoke(step, queueBatchOf(votes.map((v) => envelopeOf(voteAccepted, v, step))));
+      expectNoBatchFailures(run);
+      expect(published(run)).toEqual(['vote.recorded']);
+      const writes = run.calls.filter((c) => c.service === 'timestream-write');
+      expect(writes.map((c) => c.region)).toContain(region === 'primary' ? 'ap-south-1' : 'ap-south-2');
+    },
+  };
+}

@@ -34,9 +34,16 @@ export function regionOf(step: PlannedStep): Region {
   return 'kind' in step && step.kind === 'event' ? step.region : 'primary';
 }
 
+let voteStoreKind: 'timestream' | 'postgres' = blueprint.aws.voteStore;
+
+/** Plans for the other vote store a blueprint may choose (`aws.voteStore`), until called again. */
+export function useVoteStore(kind: 'timestream' | 'postgres'): void {
+  voteStoreKind = kind;
+}
+
 /** The example ARNs as `stacks/functions.ts` spells them for the region a step runs in. */
 export function arnsFor(step: PlannedStep) {
-  return exampleArns(blueprint.aws.voteStore, REGION_NAMES[regionOf(step)]);
+  return exampleArns(voteStoreKind, REGION_NAMES[regionOf(step)]);
 }
 
 /** The at-rest data key of a region (`stacks/keys.ts`: a multi-region key and its replica). */

@@ -142,6 +142,14 @@ const GEO_TRACKER_COMMANDS = new Set([
   'ListDevicePositions',
 ]);
 
+const timestreamTable = (region: string, database: unknown, table: unknown) =>
+  `arn:aws:timestream:${region}:${ACCOUNT}:database/${String(database)}/table/${String(table)}`;
+
+/** Timestream clients discover their endpoint first (DescribeEndpoints, which IAM scopes to `*` only). */
+const TIMESTREAM_DISCOVERY: readonly IamRequest[] = [
+  { action: 'timestream:DescribeEndpoints', resource: '*' },
+];
+
 /** What IAM evaluates for one recorded command: its action(s) and the resource ARN(s). */
 export function iamRequestsOf(call: SdkCall): IamRequest[] {
   const { service, command, input, region } = call;
@@ -201,11 +209,26 @@ export function iamRequestsOf(call: SdkCall): IamRequest[] {
         return [
           {
             action: 'timestream:WriteRecords',
-            resource: `arn:aws:timestream:${region}:${ACCOUNT}:database/${String(input.DatabaseName)}/table/${String(input.TableName)}`,
+            resource: timestreamTable(region, input.DatabaseName, input.TableName),
           },
+          ...TIMESTREAM_DISCOVERY,
         ];
       }
       throw new Error(`no IAM mapping for timestream-write ${command}`);
+    case 'timestream-query': {
+      if (command !== 'Query') throw new Error(`no IAM mapping for timestream-query ${command}`);
+      // A query is a Select on every table it reads.
+      const tables = [...String(input.QueryString).matchAll(/FROM\s+"((?:[^"]|"")+)"\."((?:[^"]|"")+)"/g)];
+      if (tables.length === 0)
+        throw new Error(`no table found in the Timestream query ${String(input.QueryString)}`);
+      return [
+        ...tables.map((m) => ({
+          action: 'timestream:Select',
+          resource: timestreamTable(region, m[1]!.replaceAll('""', '"'), m[2]!.replaceAll('""', '"')),
+        })),
+        ...TIMESTREAM_DISCOVERY,
+      ];
+    }
     default:
       throw new Error(`no IAM mapping for ${service} ${command}`);
   }

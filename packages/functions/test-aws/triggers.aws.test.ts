@@ -2,10 +2,10 @@ import { testServiceUrls } from '@ballotstream/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SNS_SUBSCRIBERS } from '../src/links';
 import { type Trigger, triggers } from '../src/triggers';
-import { CASES, type Case } from './cases';
+import { CASES, type Case, TIMESTREAM_CASES } from './cases';
 import { Harness, seedElection } from './harness';
 import { deniedRequests, isAllowed } from './iam';
-import { type PlannedStep, plannedStatements } from './plan';
+import { blueprint, type PlannedStep, plannedStatements, useVoteStore } from './plan';
 import { startAwsWorld } from './world';
 
 const urls = testServiceUrls();
@@ -96,4 +96,24 @@ describe('the IAM check of the harness', () => {
     }
     expect(checked).toBeGreaterThan(40);
   });
+});
+
+describe('the steps that reach a vote store, on a Timestream blueprint', () => {
+  const reachesVoteStores = steps.filter((s) => 'reaches' in s && s.reaches?.voteStores !== undefined);
+  beforeAll(() => useVoteStore('timestream'));
+  afterAll(() => useVoteStore(blueprint.aws.voteStore));
+
+  it('has a case for every step that reaches a vote store', () => {
+    expect(
+      reachesVoteStores.filter((s) => TIMESTREAM_CASES[s.name] === undefined).map((s) => s.name),
+    ).toEqual([]);
+  });
+
+  for (const step of reachesVoteStores) {
+    const c = TIMESTREAM_CASES[step.name];
+    if (c === undefined) continue;
+    it(`${step.name}: ${c.expectation}`, async () => {
+      await c.run(harness, step);
+    });
+  }
 });

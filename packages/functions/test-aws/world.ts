@@ -25,6 +25,11 @@ import {
   type SqlParameter,
 } from '@aws-sdk/client-rds-data';
 import { SNSClient, PublishCommand as SnsPublishCommand } from '@aws-sdk/client-sns';
+import {
+  TimestreamQueryClient,
+  QueryCommand as TimestreamQueryCommand,
+} from '@aws-sdk/client-timestream-query';
+import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import { tables } from '@ballotstream/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import dynalite from 'dynalite';
@@ -40,6 +45,8 @@ export const mocks = {
   iot: mockClient(IoTDataPlaneClient),
   kms: mockClient(KMSClient),
   rds: mockClient(RDSDataClient),
+  timestreamWrite: mockClient(TimestreamWriteClient),
+  timestreamQuery: mockClient(TimestreamQueryClient),
 };
 
 export interface AwsWorld {
@@ -115,6 +122,11 @@ export async function startAwsWorld(options: {
   mocks.geo.on(BatchUpdateDevicePositionCommand).resolves({ Errors: [] });
   mocks.geo.on(GetDevicePositionHistoryCommand).resolves({ DevicePositions: [] });
   mocks.iot.on(IotPublishCommand).resolves({});
+  // Timestream answers as an empty store would: writes taken, queries with no rows.
+  mocks.timestreamWrite.on(WriteRecordsCommand).callsFake((input: { Records?: unknown[] }) => ({
+    RecordsIngested: { Total: input.Records?.length ?? 0 },
+  }));
+  mocks.timestreamQuery.on(TimestreamQueryCommand).resolves({ Rows: [], ColumnInfo: [], QueryId: 'q' });
   const dataApi = await rdsDataOverPostgres(options.postgresUrl);
 
   const calls: SdkCall[] = [];
