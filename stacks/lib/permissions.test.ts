@@ -1,4 +1,4 @@
-import { plannedLinks } from '@ballotstream/functions/catalogue';
+import { plannedLinks, regionOf } from '@ballotstream/functions/catalogue';
 import type { Trigger } from '@ballotstream/functions/triggers';
 import { triggers } from '@ballotstream/functions/triggers';
 import { describe, expect, it } from 'vitest';
@@ -46,6 +46,19 @@ describe('per-function IAM statements', () => {
       expect(new Set(tablesGranted), trigger.name).toEqual(
         new Set(Object.keys(trigger.reaches?.tables ?? {})),
       );
+    }
+  });
+
+  it('let a step that reaches a table decrypt with the data key the tables are encrypted with, and no other step', () => {
+    for (const trigger of all) {
+      const decrypt = statementsFor(trigger, exampleArns('postgres')).filter((s) =>
+        s.actions.includes('kms:Decrypt'),
+      );
+      const reachesTables = Object.keys(trigger.reaches?.tables ?? {}).length > 0;
+      expect(
+        decrypt.flatMap((s) => s.resources),
+        trigger.name,
+      ).toEqual(reachesTables ? [exampleArns('postgres').dataKey(regionOf(trigger))] : []);
     }
   });
 

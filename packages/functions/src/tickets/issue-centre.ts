@@ -3,14 +3,28 @@ import type { DetailOf, ticketIssued } from '@ballotstream/events';
 import type { Deps } from '../shared/deps';
 import { InvalidInputError } from '../shared/errors';
 
-/** The issue centre's use-case dependencies, taken from the handler's. */
+/**
+ * The issue centre's use-case dependencies, taken from the handler's. Each port is read when the
+ * use case reaches it: in Lambda a port is built on first use and one the function is not linked
+ * to throws (a reissue reaches neither the pseudonym key nor the voter registry).
+ */
 export function issueCentreDeps(deps: Deps): IssueCentreDeps {
   return {
-    keys: deps.ticketKeys,
-    pseudonyms: deps.pseudonyms,
-    registry: deps.voterRegistry,
-    biometrics: deps.biometrics,
-    records: deps.records,
+    get keys() {
+      return deps.ticketKeys;
+    },
+    get pseudonyms() {
+      return deps.pseudonyms;
+    },
+    get registry() {
+      return deps.voterRegistry;
+    },
+    get biometrics() {
+      return deps.biometrics;
+    },
+    get records() {
+      return deps.records;
+    },
     clock: deps.clock,
     electionId: deps.config.electionId,
     ticketTtlMs: deps.config.ticketTtlMs,

@@ -110,7 +110,10 @@ function baseUrlOf(api: string, linkName: string, url: string): string {
   } catch {
     throw new ConfigError(`${api}: the URL of link ${linkName} is not a URL`);
   }
-  if (parsed.protocol !== 'https:')
+  // The key travels in every request: https, or plain http on this machine's loopback only
+  // (`sst dev` and the tests' contract server), where it never crosses a network.
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname);
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback))
     throw new ConfigError(`${api}: the URL of link ${linkName} must be https`);
   return parsed.href;
 }

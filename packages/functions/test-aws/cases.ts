@@ -1,0 +1,938 @@
+/**
+ * One case per step of the trigger table (and per SNS subscriber): a real event built from the
+ * catalogue's schemas, run on the AWS wiring, and what must come of it. Every case also holds
+ * each command sent to the step's planned IAM statements (`expectRan`).
+ */
+import { createHash, randomBytes, randomUUID, sign } from 'node:crypto';
+import {
+  alertEscalated,
+  alertRaised,
+  anomalyDetected,
+  defenderViolation,
+  locationGeofenceEvent,
+  machineBlocked,
+  machineUnblocked,
+  resultMismatched,
+  resultSigningBytes,
+  type SignedResultFields,
+  sosRaised,
+  tallyDiverged,
+  tallyMaterialised,
+  voteAccepted,
+  voteIdsDigestInput,
+  voteRejected,
+  voterRejected,
+  voterVerified,
+} from '@ballotstream/events';
+import { grantBallotToken, signedVote } from '@ballotstream/local/casting/casting-load';
+import { demoBoothPlace } from '@ballotstream/local/demo/geography';
+import { expect } from 'vitest';
+import type { HttpTrigger } from '../src/triggers';
+import {
+  envelopeOf,
+  type Harness,
+  httpEvent,
+  type Invocation,
+  queueBatchOf,
+  schedulerEvent,
+  topicRuleEventOf,
+} from './harness';
+import type { PlannedStep } from './plan';
+
+export interface Case {
+  /** What the case shows, as the test's name. */
+  readonly expectation: string;
+  /**
+   * The port with no AWS adapter yet that stops the step short of a whole run on AWS: the case
+   * runs as far as that port (or past it with a stand-in for it alone), and the run says so.
+   */
+  readonly waitsFor?: string;
+  run(h: Harness, step: PlannedStep): Promise<void>;
+}
+
+/** The run raised nothing and every command it sent is one the step's role may send. */
+function expectRan(run: Invocation): void {
+  expect(run.error, String((run.error as Error | undefined)?.stack ?? '')).toBeUndefined();
+  expect(run.denied, 'commands the planned IAM statements do not allow').toEqual([]);
+}
+
+function expectStatus(run: Invocation, status: number): Record<string, unknown> {
+  expectRan(run);
+  const response = run.result as { statusCode: number; body?: string };
+  expect(response.statusCode, response.body).toBe(status);
+  return response.body === undefined ? {} : (JSON.parse(response.body) as Record<string, unknown>);
+}
+
+function expectNoBatchFailures(run: Invocation): void {
+  expectRan(run);
+  expect(run.result).toEqual({ batchItemFailures: [] });
+}
+
+/** The details of every PutEvents entry the run sent, to say what went out when a check fails. */
+function details(run: Invocation): string {
+  return run.calls
+    .filter((c) => c.service === 'events')
+    .flatMap((c) => (c.input.Entries as { Detail: string }[]).map((e) => e.Detail))
+    .join('\n');
+}
+
+/** The detail types of every PutEvents entry the run sent, in order. */
+function published(run: Invocation): string[] {
+  return run.calls
+    .filter((c) => c.service === 'events')
+    .flatMap((c) => (c.input.Entries as { DetailType: string }[]).map((e) => e.DetailType));
+}
+
+function commands(run: Invocation, service: string): string[] {
+  return run.calls.filter((c) => c.service === service).map((c) => c.command);
+}
+
+const http = (step: PlannedStep) => step as HttpTrigger;
+const admin = { role: 'admin' } as const;
+
+/** A public or role-gated GET that answers 200 from what the seed wrote. */
+function getCase(
+  expectation: string,
+  request: (h: Harness) => Parameters<typeof httpEvent>[1],
+  check?: (body: Record<string, unknown>, h: Harness) => void,
+): Case {
+  return {
+    expectation,
+    async run(h, step) {
+      const body = expectStatus(await h.invoke(step, httpEvent(http(step), request(h))), 200);
+      check?.(body, h);
+    },
+  };
+}
+
+/** The alert `raiseAlertFromAnomaly` raised, for `ackAlert` and `getAlerts` (the table lists them later). */
+let raisedAlertId: string | undefined;
+/** The receipt `recordReceipt` kept, for `checkReceipt`. */
+let recordedReceipt: string | undefined;
+const RECEIPT_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+const machine = (h: Harness, i = 0) => h.seed.machines[i]!;
+
+/** A vote the first machine signs, with a ballot token granted for it. */
+async function castable(h: Harness, i = 0) {
+  const m = machine(h, i);
+  const token = await grantBallotToken(
+    h.seed.deps.records,
+    h.seed.electionId,
+    m,
+    Date.now() + h.seed.deps.config.ballotTokenTtlMs,
+  );
+  const bucketMs = h.seed.deps.config.bucketMs;
+  const bucketStart = Math.floor(Date.now() / bucketMs) * bucketMs;
+  return signedVote(m, h.seed.electionId, h.seed.candidates[0]!, bucketStart, token);
+}
+
+function acceptedVote(h: Harness, i = 0) {
+  const m = machine(h, i);
+  const bucketMs = h.seed.deps.config.bucketMs;
+  return {
+    voteId: randomUUID(),
+    electionId: h.seed.electionId,
+    constituencyId: m.constituencyId,
+    boothId: m.boothId,
+    machineId: m.machineId,
+    candidateId: h.seed.candidates[0]!,
+    bucketStart: Math.floor(Date.now() / bucketMs) * bucketMs,
+    // 12 symbols of the receipt alphabet (Crockford base32), as a booth prints them.
+    receipt: Array.from(randomBytes(12), (b) => RECEIPT_ALPHABET[b % 32]).join(''),
+  };
+}
+
+function alertOf(h: Harness) {
+  const now = Date.now();
+  return {
+    alertId: `alert-${randomUUID()}`,
+    kind: 'machine-offline',
+    severity: 'critical' as const,
+    region: h.seed.regionId,
+    booth: machine(h).boothId,
+    machine: machine(h).machineId,
+    evidence: { silentForMs: 600_000 },
+    firstSeen: now,
+    lastSeen: now,
+    count: 1,
+    escalated: false,
+  };
+}
+
+function blockChange(h: Harness, i = 0) {
+  const m = machine(h, i);
+  return {
+    machineId: m.machineId,
+    boothId: m.boothId,
+    regionId: m.regionId,
+    reason: 'harness',
+    by: 'officer-1',
+    at: Date.now(),
+  };
+}
+
+/** Record the run of a step that is registered by hand later (`voteRecordCase` etc.). */
+function voteRecordCase(region: 'primary' | 'secondary'): Case {
+  return {
+    expectation: `writes a batch of accepted votes to the ${region} region's PostgreSQL vote store through the Data API`,
+    async run(h, step) {
+      const votes = [acceptedVote(h), acceptedVote(h, 1)];
+      const run = await h.invoke(step, queueBatchOf(votes.map((v) => envelopeOf(voteAccepted, v, step))));
+      expectNoBatchFailures(run);
+      expect(published(run)).toEqual(['vote.recorded']);
+      const stored = await h.last!.voteStores[region].votesOf(h.seed.electionId, {
+        machineId: votes[0]!.machineId,
+      });
+      expect(JSON.stringify(stored)).toContain(votes[0]!.voteId);
+    },
+  };
+}
+
+export const CASES: Record<string, Case> = {
+  health: getCase(
+    'answers 200 and finds the cache up',
+    () => ({}),
+    (body) => expect(body).toMatchObject({ status: 'ok', cache: 'up' }),
+  ),
+
+  verifyVoter: {
+    expectation:
+      'verifies a seeded voter, matching the print at the biometric API through its HTTP adapter: 201 and voter.verified',
+    async run(h, step) {
+      const voter = h.seed.voters[0]!;
+      const body = {
+        ticket: voter.ticket,
+        fingerprint: voter.fingerprint,
+        boothId: machine(h).boothId,
+        machineId: machine(h).machineId,
+        attemptId: randomUUID().replace(/-/g, ''),
+      };
+      const run = await h.invoke(step, httpEvent(http(step), { body, caller: { role: 'booth' } }));
+      const answer = expectStatus(run, 201);
+      expect(answer).toHaveProperty('ballotToken');
+      expect(published(run)).toEqual(['voter.verified']);
+      // The API key came from Secrets Manager, and the match went to the API with it.
+      expect(commands(run, 'secrets-manager')).toEqual(['GetSecretValue']);
+      expect(h.world.externalApis.requests.some((r) => r.route.includes('match'))).toBe(true);
+      // The claim went to Redis too, not only to the durable record a cache outage falls back on.
+      const voterKey = h.seed.deps.pseudonyms.voterKey(voter.voterId);
+      expect(await h.world.cacheKeys(voterKey)).not.toEqual([]);
+    },
+  },
+
+  issueTicket: {
+    expectation:
+      'issues a ticket for a voter the registry API knows, enrolling the prints at the biometric API: 201',
+    async run(h, step) {
+      const voterId = `reg-${randomUUID().slice(0, 8)}`;
+      h.world.externalApis.register([
+        {
+          voterId,
+          name: 'Harness Voter',
+          photoRef: 'photo/harness',
+          constituencyId: h.seed.constituencyId,
+          boothId: machine(h).boothId,
+          eligible: true,
+        },
+      ]);
+      const event = httpEvent(http(step), {
+        body: { voterId, fingerprints: [Buffer.from('harness print').toString('base64url')] },
+        caller: { role: 'clerk' },
+      });
+      const run = await h.invoke(step, event);
+      expectStatus(run, 201);
+      expect(published(run)).toEqual(['ticket.issued']);
+      expect(commands(run, 'kms')).toContain('Sign');
+      const voterKey = h.seed.deps.pseudonyms.voterKey(voterId);
+      expect(h.world.externalApis.enrolmentOf(voterKey)).toEqual([
+        Buffer.from('harness print').toString('base64url'),
+      ]);
+    },
+  },
+
+  reissueTicket: {
+    expectation:
+      'replaces seeded tickets, one with new prints enrolled at the biometric API: 201, ticket.issued and ticket.revoked',
+    async run(h, step) {
+      const event = httpEvent(http(step), {
+        params: { ticketId: 't-3' },
+        body: { reason: 'card lost' },
+        caller: { role: 'clerk' },
+      });
+      const run = await h.invoke(step, event);
+      expectStatus(run, 201);
+      expect(published(run).sort()).toEqual(['ticket.issued', 'ticket.revoked']);
+      const enrolAgain = httpEvent(http(step), {
+        params: { ticketId: 't-4' },
+        body: { reason: 'card damaged', fingerprints: [Buffer.from('new print').toString('base64url')] },
+        caller: { role: 'clerk' },
+      });
+      expectStatus(await h.invoke(step, enrolAgain), 201);
+    },
+  },
+
+  revokeTicket: {
+    expectation: 'revokes a seeded ticket: 200 and ticket.revoked',
+    async run(h, step) {
+      const run = await h.invoke(
+        step,
+        httpEvent(http(step), {
+          params: { ticketId: 't-2' },
+          body: { reason: 'harness' },
+          caller: { role: 'clerk' },
+        }),
+      );
+      expectStatus(run, 200);
+      expect(published(run)).toEqual(['ticket.revoked']);
+    },
+  },
+
+  ticketStatus: getCase(
+    'reads the ticket verifyVoter spent as used',
+    () => ({ params: { ticketId: 't-1' } }),
+    (body) => expect(body).toEqual({ ticketId: 't-1', status: 'used' }),
+  ),
+  ticketKeys: getCase(
+    'publishes the KMS ticket key',
+    () => ({}),
+    (body) => {
+      expect(JSON.stringify(body)).toContain('BEGIN PUBLIC KEY');
+    },
+  ),
+
+  ingestVote: {
+    expectation: 'accepts a signed vote from its queue batch: no failed item, vote.accepted on the bus',
+    async run(h, step) {
+      const vote = await castable(h);
+      const run = await h.invoke(step, queueBatchOf([topicRuleEventOf(vote.machineId, vote)]));
+      expectNoBatchFailures(run);
+      expect(published(run), details(run)).toEqual(['vote.accepted']);
+    },
+  },
+
+  recordVotePrimary: voteRecordCase('primary'),
+  recordVoteSecondary: voteRecordCase('secondary'),
+
+  materialiseTallies: {
+    expectation: "materialises the windows that received votes from both regions' stores",
+    async run(h, step) {
+      const run = await h.invoke(step, schedulerEvent);
+      expectRan(run);
+      expect(published(run)).toContain('tally.materialised');
+    },
+  },
+
+  concealVoteOrder: {
+    expectation: "rewrites both regions' recent votes in vote-id order",
+    async run(h, step) {
+      const run = await h.invoke(step, schedulerEvent);
+      expectRan(run);
+      expect(commands(run, 'rds-data').length).toBeGreaterThan(0);
+    },
+  },
+
+  checkResultRecord: {
+    expectation:
+      "checks a machine's signed result record against both stores: result.verified or result.mismatched",
+    async run(h, step) {
+      const m = machine(h, 1);
+      const fields: SignedResultFields = {
+        electionId: h.seed.electionId,
+        machineId: m.machineId,
+        boothId: m.boothId,
+        constituencyId: m.constituencyId,
+        counts: {},
+        voteCount: 0,
+        firstBucket: null,
+        lastBucket: null,
+        voteIdsHash: createHash('sha256').update(voteIdsDigestInput([])).digest('hex'),
+        closedAt: Date.now(),
+      };
+      const record = {
+        ...fields,
+        signature: sign(null, resultSigningBytes(fields), m.privateKey).toString('base64url'),
+      };
+      const run = await h.invoke(step, topicRuleEventOf(m.machineId, record));
+      expectRan(run);
+      expect(published(run)).toHaveLength(1);
+      expect(['result.verified', 'result.mismatched']).toContain(published(run)[0]);
+    },
+  },
+
+  getTallies: getCase(
+    'answers the tallies materialised from the votes recorded above',
+    () => ({ query: { level: 'country' } }),
+    (body) => expect(body).toMatchObject({ level: 'country', totalVotes: 2 }),
+  ),
+
+  getRunningTallies: getCase(
+    'answers an officer the running tallies of their own region',
+    (h) => ({ query: { level: 'region' }, caller: { role: 'officer', regionId: h.seed.regionId } }),
+    (body, h) => {
+      const lines = body.lines as { scope: string }[];
+      expect(lines.length).toBeGreaterThan(0);
+      expect(new Set(lines.map((l) => l.scope))).toEqual(new Set([h.seed.regionId]));
+    },
+  ),
+
+  recordReceipt: {
+    expectation: "keeps an accepted vote's receipt; the citizen's check then finds it",
+    async run(h, step) {
+      const vote = acceptedVote(h);
+      const run = await h.invoke(step, queueBatchOf([envelopeOf(voteAccepted, vote, step)]));
+      expectNoBatchFailures(run);
+      expect(commands(run, 'dynamodb')).toContain('PutItem');
+      recordedReceipt = vote.receipt;
+    },
+  },
+
+  checkReceipt: getCase(
+    'finds the receipt recordReceipt kept',
+    () => ({ params: { code: recordedReceipt ?? 'none' } }),
+    (body) => {
+      expect(body).toMatchObject({ recorded: true });
+    },
+  ),
+
+  recordWindowStatus: {
+    expectation: "keeps a window's region agreement",
+    async run(h, step) {
+      const now = Date.now();
+      const detail = {
+        electionId: h.seed.electionId,
+        windowStart: now - 60_000,
+        windowEnd: now,
+        votes: 2,
+        agreement: 'agree' as const,
+        materialisedAt: new Date(now).toISOString(),
+      };
+      const run = await h.invoke(step, envelopeOf(tallyMaterialised, detail, step));
+      expectRan(run);
+      expect(commands(run, 'dynamodb')).toContain('PutItem');
+    },
+  },
+
+  getTallyWindows: getCase(
+    'answers the materialised window, the two regions agreeing',
+    () => ({}),
+    (body) => expect(body.windows).toEqual([expect.objectContaining({ votes: 2, agreement: 'agree' })]),
+  ),
+  getTurnout: getCase(
+    "answers the region's turnout per window",
+    (h) => ({ query: { regionId: h.seed.regionId } }),
+    (body) => expect(body).toMatchObject({ totalVotes: 2 }),
+  ),
+  listBooths: getCase(
+    'finds the seeded booths by words',
+    () => ({ query: { q: 'booth' } }),
+    (body) => expect((body.booths as unknown[]).length).toBeGreaterThanOrEqual(2),
+  ),
+  listConstituencies: getCase(
+    'lists the seeded constituency',
+    () => ({}),
+    (body, h) =>
+      expect(body.constituencies).toEqual([
+        expect.objectContaining({ constituencyId: h.seed.constituencyId }),
+      ]),
+  ),
+  listCandidates: getCase(
+    "lists a constituency's candidates in ballot order",
+    (h) => ({ query: { constituencyId: h.seed.constituencyId } }),
+    (body, h) =>
+      expect((body.candidates as { candidateId: string }[]).map((c) => c.candidateId)).toEqual(
+        h.seed.candidates,
+      ),
+  ),
+  listMachines: getCase(
+    "lists an officer's machines, reading their tracker trail",
+    (h) => ({ caller: { role: 'officer', regionId: h.seed.regionId } }),
+    (body, h) =>
+      expect((body.machines as { machineId: string }[]).map((m) => m.machineId).sort()).toEqual(
+        h.seed.machines.map((m) => m.machineId).sort(),
+      ),
+  ),
+  getMachine: getCase(
+    "shows one machine of the officer's region with its position trail",
+    (h) => ({
+      params: { machineId: machine(h).machineId },
+      caller: { role: 'officer', regionId: h.seed.regionId },
+    }),
+    (body, h) => expect(body.machine).toMatchObject({ machineId: machine(h).machineId }),
+  ),
+
+  recordMachineVote: {
+    expectation: "notes a machine's last accepted vote",
+    async run(h, step) {
+      const run = await h.invoke(step, queueBatchOf([envelopeOf(voteAccepted, acceptedVote(h), step)]));
+      expectNoBatchFailures(run);
+    },
+  },
+
+  recordMachineEvent: {
+    expectation: "adds a block to the machine's history",
+    async run(h, step) {
+      const run = await h.invoke(step, envelopeOf(machineBlocked, blockChange(h), step));
+      expectRan(run);
+      expect(commands(run, 'dynamodb')).toContain('PutItem');
+    },
+  },
+
+  listRegistry: getCase(
+    'lists the seeded booths',
+    () => ({ params: { entities: 'booths' }, caller: admin }),
+    (body) => expect((body.items as unknown[]).length).toBeGreaterThanOrEqual(2),
+  ),
+  getRegistry: getCase(
+    'reads one booth',
+    (h) => ({ params: { entities: 'booths', id: machine(h).boothId }, caller: admin }),
+    (body, h) => expect(body).toMatchObject({ boothId: machine(h).boothId }),
+  ),
+  createRegistry: {
+    expectation: 'registers a booth: 201, audited, booth.created',
+    async run(h, step) {
+      const boothId = `booth-h-${randomUUID().slice(0, 6)}`;
+      const run = await h.invoke(
+        step,
+        httpEvent(http(step), {
+          params: { entities: 'booths' },
+          body: {
+            boothId,
+            constituencyId: h.seed.constituencyId,
+            ...demoBoothPlace(1, 1, 3),
+            electorate: 10,
+          },
+          caller: admin,
+        }),
+      );
+      expectStatus(run, 201);
+      expect(published(run)).toEqual(['booth.created']);
+    },
+  },
+  updateRegistry: {
+    expectation: 'renames a region: 200, audited, region.updated',
+    async run(h, step) {
+      const run = await h.invoke(
+        step,
+        httpEvent(http(step), {
+          params: { entities: 'regions', id: h.seed.regionId },
+          body: { name: 'Renamed' },
+          caller: admin,
+        }),
+      );
+      expectStatus(run, 200);
+      expect(published(run)).toEqual(['region.updated']);
+    },
+  },
+  listAudit: getCase(
+    'lists the audit chain from its first entry',
+    () => ({ caller: admin }),
+    (body) => expect((body.entries as { seq: number }[])[0]).toMatchObject({ seq: 1 }),
+  ),
+  verifyAudit: getCase(
+    'walks the audit chain and finds it intact',
+    () => ({ caller: admin }),
+    (body) => expect(body).toMatchObject({ intact: true }),
+  ),
+
+  trackPosition: {
+    expectation: "forwards a machine's fix to the Amazon Location tracker",
+    async run(h, step) {
+      const m = machine(h);
+      const run = await h.invoke(
+        step,
+        topicRuleEventOf(m.machineId, { lat: 28.6139, lon: 77.209, accuracyM: 5, sampledAt: Date.now() }),
+      );
+      expectRan(run);
+      expect(commands(run, 'geo')).toContain('BatchUpdateDevicePosition');
+    },
+  },
+
+  geofenceEvent: {
+    expectation: "turns a machine leaving its booth's geofence into an off-geofence anomaly",
+    async run(h, step) {
+      const m = machine(h);
+      const detail = {
+        EventType: 'EXIT' as const,
+        GeofenceId: m.boothId,
+        DeviceId: m.machineId,
+        SampleTime: new Date().toISOString(),
+        Position: [77.3, 28.7] as [number, number],
+      };
+      const run = await h.invoke(step, envelopeOf(locationGeofenceEvent, detail, step));
+      expectRan(run);
+      expect(published(run)).toEqual(['anomaly.detected']);
+    },
+  },
+
+  observePresence: {
+    expectation: 'feeds a lifecycle event to the fleet monitor',
+    async run(h, step) {
+      const m = machine(h);
+      const run = await h.invoke(
+        step,
+        topicRuleEventOf(m.machineId, {
+          clientId: m.machineId,
+          timestamp: Date.now(),
+          eventType: 'connected',
+          ipAddress: '203.0.113.9',
+        }),
+      );
+      expectRan(run);
+      expect(run.result).toMatchObject({ observed: true });
+    },
+  },
+
+  sos: {
+    expectation: "blocks the booth's machines and publishes machine.blocked and sos.raised",
+    async run(h, step) {
+      const m = machine(h, 1);
+      const run = await h.invoke(
+        step,
+        topicRuleEventOf(m.machineId, { note: 'harness', raisedAt: Date.now() }),
+      );
+      expectRan(run);
+      expect(published(run)).toContain('sos.raised');
+      expect(published(run)).toContain('machine.blocked');
+    },
+  },
+
+  blockMachine: {
+    expectation: 'an admin blocks a machine: 200, machine.blocked',
+    async run(h, step) {
+      const run = await h.invoke(
+        step,
+        httpEvent(http(step), {
+          params: { machineId: machine(h).machineId },
+          body: { reason: 'harness check' },
+          caller: admin,
+        }),
+      );
+      expectStatus(run, 200);
+      expect(published(run)).toEqual(['machine.blocked']);
+    },
+  },
+  unblockMachine: {
+    expectation: 'an admin unblocks it again: 200, machine.unblocked',
+    async run(h, step) {
+      const run = await h.invoke(
+        step,
+        httpEvent(http(step), {
+          params: { machineId: machine(h).machineId },
+          body: { reason: 'harness check' },
+          caller: admin,
+        }),
+      );
+      expectStatus(run, 200);
+      expect(published(run)).toEqual(['machine.unblocked']);
+    },
+  },
+
+  sendControlBlocked: {
+    expectation: 'publishes the machine its state, retained, on its control topic',
+    async run(h, step) {
+      const run = await h.invoke(step, envelopeOf(machineBlocked, blockChange(h), step));
+      expectRan(run);
+      const publish = run.calls.find((c) => c.service === 'iot-data');
+      expect(publish?.input).toMatchObject({
+        topic: `ballotstream/test/machines/${machine(h).machineId}/control`,
+        retain: true,
+      });
+    },
+  },
+  sendControlUnblocked: {
+    expectation: 'publishes the machine its state, retained, on its control topic',
+    async run(h, step) {
+      const run = await h.invoke(step, envelopeOf(machineUnblocked, blockChange(h), step));
+      expectRan(run);
+      expect(commands(run, 'iot-data')).toEqual(['Publish']);
+    },
+  },
+
+  watchVotesAccepted: {
+    expectation: 'reads accepted votes in a batch without a failed item',
+    async run(h, step) {
+      const run = await h.invoke(step, queueBatchOf([envelopeOf(voteAccepted, acceptedVote(h), step)]));
+      expectNoBatchFailures(run);
+    },
+  },
+  watchVotesRejected: {
+    expectation: 'counts a refused vote',
+    async run(h, step) {
+      const detail = {
+        machineId: machine(h).machineId,
+        reason: 'bad-signature' as const,
+        detail: 'harness',
+        rejectedAt: new Date().toISOString(),
+      };
+      const run = await h.invoke(step, envelopeOf(voteRejected, detail, step));
+      expectRan(run);
+      expect(run.result).toEqual({ findings: published(run).length });
+    },
+  },
+  watchVerificationRefusals: {
+    expectation: 'counts a refused verification',
+    async run(h, step) {
+      const m = machine(h);
+      const detail = {
+        electionId: h.seed.electionId,
+        boothId: m.boothId,
+        machineId: m.machineId,
+        reason: 'forged' as const,
+        rejectedAt: new Date().toISOString(),
+      };
+      const run = await h.invoke(step, envelopeOf(voterRejected, detail, step));
+      expectRan(run);
+      expect(run.result).toEqual({ findings: published(run).length });
+    },
+  },
+  watchVerifiedVisitors: {
+    expectation: 'counts a visiting voter',
+    async run(h, step) {
+      const m = machine(h);
+      const detail = {
+        electionId: h.seed.electionId,
+        boothId: m.boothId,
+        machineId: m.machineId,
+        verifiedAt: new Date().toISOString(),
+        visitor: true,
+      };
+      const run = await h.invoke(step, envelopeOf(voterVerified, detail, step));
+      expectRan(run);
+      expect(run.result).toEqual({ findings: 0 });
+    },
+  },
+  watchRegionsDiverged: {
+    expectation: 'turns diverged regions into an anomaly',
+    async run(h, step) {
+      const now = Date.now();
+      const detail = {
+        electionId: h.seed.electionId,
+        windowStart: now - 60_000,
+        windowEnd: now,
+        primaryVotes: 3,
+        secondaryVotes: 1,
+        detectedAt: new Date(now).toISOString(),
+      };
+      const run = await h.invoke(step, envelopeOf(tallyDiverged, detail, step));
+      expectRan(run);
+      expect(published(run)).toEqual(['anomaly.detected']);
+    },
+  },
+  anomalySweep: {
+    expectation: 'sweeps for silent machines and outlying booths, publishing what it finds',
+    async run(h, step) {
+      const run = await h.invoke(step, schedulerEvent);
+      expectRan(run);
+      expect(run.result).toEqual({ findings: published(run).length });
+    },
+  },
+
+  raiseAlertFromAnomaly: {
+    expectation: 'raises an alert for a new anomaly: alert.raised',
+    async run(h, step) {
+      const detail = {
+        regionId: h.seed.regionId,
+        machineId: machine(h).machineId,
+        rule: 'machine-offline' as const,
+        severity: 'critical' as const,
+        evidence: { silentForMs: 600_000 },
+        detectedAt: new Date().toISOString(),
+      };
+      const run = await h.invoke(step, envelopeOf(anomalyDetected, detail, step));
+      expectRan(run);
+      expect(published(run)).toEqual(['alert.raised']);
+      const entry = run.calls.find((c) => c.service === 'events')!.input.Entries as { Detail: string }[];
+      raisedAlertId = (JSON.parse(entry[0]!.Detail) as { alertId: string }).alertId;
+    },
+  },
+  raiseAlertFromViolation: {
+    expectation: 'raises an alert for a fleet violation: alert.raised',
+    async run(h, step) {
+      const detail = {
+        machineId: machine(h).machineId,
+        behaviour: 'message-rate' as const,
+        detectedBy: 'fleet-monitor' as const,
+        metricValue: 900,
+        threshold: 100,
+        evidence: {},
+        violationAt: new Date().toISOString(),
+      };
+      const run = await h.invoke(step, envelopeOf(defenderViolation, detail, step));
+      expectRan(run);
+      expect(published(run)).toEqual(['alert.raised']);
+    },
+  },
+  raiseAlertFromSos: {
+    expectation: 'raises a critical alert for an SOS: alert.raised',
+    async run(h, step) {
+      const m = machine(h);
+      const detail = {
+        machineId: m.machineId,
+        boothId: m.boothId,
+        regionId: m.regionId,
+        blockedMachines: [m.machineId],
+        raisedAt: new Date().toISOString(),
+      };
+      const run = await h.invoke(step, envelopeOf(sosRaised, detail, step));
+      expectRan(run);
+      expect(published(run)).toEqual(['alert.raised']);
+    },
+  },
+  raiseAlertFromResultMismatch: {
+    expectation: 'raises a critical alert for a machine whose result record disagrees: alert.raised',
+    async run(h, step) {
+      const m = machine(h);
+      const detail = {
+        electionId: h.seed.electionId,
+        machineId: m.machineId,
+        voteCount: 3,
+        storedVotes: 2,
+        checkedAt: new Date().toISOString(),
+        problems: ['record counts 3 votes, the cloud stored 2'],
+      };
+      const run = await h.invoke(step, envelopeOf(resultMismatched, detail, step));
+      expectRan(run);
+      expect(published(run)).toEqual(['alert.raised']);
+    },
+  },
+  notifyOfficersRaised: {
+    expectation: "tells the region's officers over SNS",
+    async run(h, step) {
+      const run = await h.invoke(step, envelopeOf(alertRaised, alertOf(h), step));
+      expectRan(run);
+      expect(commands(run, 'sns')).toContain('Publish');
+    },
+  },
+  notifyOfficersEscalated: {
+    expectation: 'tells the region and the national desk over SNS',
+    async run(h, step) {
+      const run = await h.invoke(step, envelopeOf(alertEscalated, { ...alertOf(h), escalated: true }, step));
+      expectRan(run);
+      expect(commands(run, 'sns')).toContain('Publish');
+    },
+  },
+  escalateAlerts: {
+    expectation: 'escalates the alerts past their deadline, none yet',
+    async run(h, step) {
+      const run = await h.invoke(step, schedulerEvent);
+      expectRan(run);
+      expect(run.result).toEqual({ escalated: 0 });
+      expect(published(run)).toEqual([]);
+    },
+  },
+  getAlerts: getCase(
+    "lists the officer's region's alerts raised above",
+    (h) => ({ caller: { role: 'officer', regionId: h.seed.regionId } }),
+    (body) => expect(body.alerts).toContainEqual(expect.objectContaining({ alertId: raisedAlertId })),
+  ),
+  ackAlert: {
+    expectation: 'acknowledges an alert the harness raised: 200, alert.acknowledged',
+    async run(h, step) {
+      expect(raisedAlertId, 'raiseAlertFromAnomaly ran first and raised an alert').toBeDefined();
+      const alertId = raisedAlertId!;
+      const run = await h.invoke(step, httpEvent(http(step), { params: { alertId }, caller: admin }));
+      expectStatus(run, 200);
+      expect(published(run)).toEqual(['alert.acknowledged']);
+    },
+  },
+
+  defenderAlarm: {
+    expectation: 'bridges a Device Defender Detect alarm from SNS into defender.violation',
+    async run(h, step) {
+      const alarm = {
+        violationId: randomUUID(),
+        thingName: machine(h).machineId,
+        securityProfileName: 'ballotstream-test',
+        behavior: { name: 'auth-failures', metric: 'aws:num-authorization-failures' },
+        metricValue: { count: 40 },
+        violationEventType: 'in-alarm',
+        violationEventTime: Date.now(),
+      };
+      const event = {
+        Records: [
+          {
+            EventSource: 'aws:sns',
+            EventVersion: '1.0',
+            EventSubscriptionArn: 'arn:aws:sns:ap-south-1:123456789012:defender-alerts:sub',
+            Sns: {
+              Type: 'Notification',
+              MessageId: randomUUID(),
+              TopicArn: 'arn:aws:sns:ap-south-1:123456789012:defender-alerts',
+              Message: JSON.stringify(alarm),
+              Timestamp: new Date().toISOString(),
+            },
+          },
+        ],
+      };
+      const run = await h.invoke(step, event);
+      expectRan(run);
+      expect(run.result).toEqual({ bridged: 1, ignored: 0 });
+      expect(published(run)).toEqual(['defender.violation']);
+    },
+  },
+};
+
+/**
+ * The steps that reach a vote store, again on a blueprint whose vote store is Timestream
+ * (the default of `aws.voteStore`): Timestream answers as an empty store, so these show the
+ * wiring and the grants (writes, selects, endpoint discovery), not the counts.
+ */
+export const TIMESTREAM_CASES: Record<string, Case> = {
+  recordVotePrimary: timestreamRecordCase('primary'),
+  recordVoteSecondary: timestreamRecordCase('secondary'),
+  materialiseTallies: {
+    expectation: "materialises the pending windows from both regions' Timestream tables",
+    async run(h, step) {
+      expectRan(await h.invoke(step, schedulerEvent));
+    },
+  },
+  concealVoteOrder: {
+    expectation: 'has nothing to rewrite in Timestream, and writes nothing',
+    async run(h, step) {
+      const run = await h.invoke(step, schedulerEvent);
+      expectRan(run);
+      expect(commands(run, 'timestream-write')).toEqual([]);
+    },
+  },
+  checkResultRecord: {
+    expectation: "selects a machine's votes from both regions' Timestream tables to check its result record",
+    async run(h, step) {
+      const m = machine(h, 1);
+      const fields: SignedResultFields = {
+        electionId: h.seed.electionId,
+        machineId: m.machineId,
+        boothId: m.boothId,
+        constituencyId: m.constituencyId,
+        counts: {},
+        voteCount: 0,
+        firstBucket: null,
+        lastBucket: null,
+        voteIdsHash: createHash('sha256').update(voteIdsDigestInput([])).digest('hex'),
+        closedAt: Date.now(),
+      };
+      const record = {
+        ...fields,
+        signature: sign(null, resultSigningBytes(fields), m.privateKey).toString('base64url'),
+      };
+      const run = await h.invoke(step, topicRuleEventOf(m.machineId, record));
+      expectRan(run);
+      expect(commands(run, 'timestream-query')).toContain('Query');
+      expect(published(run)).toHaveLength(1);
+    },
+  },
+};
+
+function timestreamRecordCase(region: 'primary' | 'secondary'): Case {
+  return {
+    expectation: `writes a batch of accepted votes to the ${region} region's Timestream table`,
+    async run(h, step) {
+      const votes = [acceptedVote(h), acceptedVote(h, 1)];
+      const run = await h.invoke(step, queueBatchOf(votes.map((v) => envelopeOf(voteAccepted, v, step))));
+      expectNoBatchFailures(run);
+      expect(published(run)).toEqual(['vote.recorded']);
+      const writes = run.calls.filter((c) => c.service === 'timestream-write');
+      expect(writes.map((c) => c.region)).toContain(region === 'primary' ? 'ap-south-1' : 'ap-south-2');
+    },
+  };
+}

@@ -1,0 +1,289 @@
+/**
+ * The world the AWS harness runs Lambdas in: DynamoDB is dynalite with the stage's tables, the
+ * cache is a real Redis, the vote stores are real PostgreSQL behind a stand-in for the RDS Data
+ * API, and every other AWS API is answered by `aws-sdk-client-mock` (KMS with real crypto, so
+ * tickets sign and verify). Every command sent is recorded for the IAM check.
+ */
+import { createHmac, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { IoTDataPlaneClient, PublishCommand as IotPublishCommand } from '@aws-sdk/client-iot-data-plane';
+import { GenerateMacCommand, GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import {
+  BatchUpdateDevicePositionCommand,
+  GetDevicePositionHistoryCommand,
+  LocationClient,
+} from '@aws-sdk/client-location';
+import {
+  BeginTransactionCommand,
+  CommitTransactionCommand,
+  ExecuteStatementCommand,
+  RDSDataClient,
+  RollbackTransactionCommand,
+  type SqlParameter,
+} from '@aws-sdk/client-rds-data';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient, PublishCommand as SnsPublishCommand } from '@aws-sdk/client-sns';
+import {
+  TimestreamQueryClient,
+  QueryCommand as TimestreamQueryCommand,
+} from '@aws-sdk/client-timestream-query';
+import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
+import { tables } from '@ballotstream/core';
+import { type ExternalApisServer, startExternalApisServer } from '@ballotstream/core/testing';
+import { mockClient } from 'aws-sdk-client-mock';
+import dynalite from 'dynalite';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { recordSdkCalls, type SdkCall } from './sdk-calls';
+
+/** The mocked clients, for cases that look at what was sent. */
+export const mocks = {
+  events: mockClient(EventBridgeClient),
+  sns: mockClient(SNSClient),
+  geo: mockClient(LocationClient),
+  iot: mockClient(IoTDataPlaneClient),
+  kms: mockClient(KMSClient),
+  rds: mockClient(RDSDataClient),
+  timestreamWrite: mockClient(TimestreamWriteClient),
+  timestreamQuery: mockClient(TimestreamQueryClient),
+  secrets: mockClient(SecretsManagerClient),
+};
+
+export interface AwsWorld {
+  /** Clients of the test itself (seed, stand-ins): their commands are not the Lambda's. */
+  readonly ignoredClients: WeakSet<object>;
+  /** The Redis keys holding a voter's claim (by pseudonym). */
+  cacheKeys(voterKey: string): Promise<string[]>;
+  /** Removes the Redis keys of these voters (the link names no database to keep them apart). */
+  forgetCacheKeys(voterKeys: readonly string[]): Promise<void>;
+  /** Resolves once no recorded command is in flight, so work a handler left running is its own. */
+  settled(): Promise<void>;
+  /** Every SDK command sent since the last `calls.length = 0`. */
+  readonly calls: SdkCall[];
+  readonly redis: { readonly host: string; readonly port: number };
+  /**
+   * The national voter registry and the biometric API: a local server that follows their
+   * contracts (docs/*-api.yaml), reached by the real HTTP adapters with the key Secrets Manager holds.
+   */
+  readonly externalApis: ExternalApisServer;
+  /** The ticket key's private half, as KMS would hold it. */
+  readonly ticketPrivateKey: ReturnType<typeof generateKeyPairSync>['privateKey'];
+  close(): Promise<void>;
+}
+
+/** Starts dynalite with the tables of `tables.ts` under `prefix`, mocks the rest, records every call. */
+export async function startAwsWorld(options: {
+  readonly tablePrefix: string;
+  readonly postgresUrl: string;
+  readonly redisUrl: string;
+}): Promise<AwsWorld> {
+  const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Clients built inside the AWS wiring (`new DynamoDBClient({})`) find dynalite through the
+  // SDK's service-specific endpoint variable; credentials are dynalite's, never real ones.
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoint;
+  process.env.AWS_ACCESS_KEY_ID = 'harness';
+  process.env.AWS_SECRET_ACCESS_KEY = 'harness';
+  delete process.env.AWS_PROFILE;
+  const admin = new DynamoDBClient({ endpoint, region: 'ap-south-1' });
+  // As `stacks/tables.ts` creates them: string `pk` and `sk`, no secondary index.
+  for (const table of tables) {
+    await admin.send(
+      new CreateTableCommand({
+        TableName: `${options.tablePrefix}${table.name}`,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: table.partitionKey, AttributeType: 'S' },
+          { AttributeName: table.sortKey, AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: table.partitionKey, KeyType: 'HASH' },
+          { AttributeName: table.sortKey, KeyType: 'RANGE' },
+        ],
+      }),
+    );
+  }
+  admin.destroy();
+
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const macSecret = Buffer.from(randomUUID());
+  mocks.kms.on(GetPublicKeyCommand).callsFake(() => ({
+    KeySpec: 'ECC_NIST_EDWARDS25519',
+    KeyUsage: 'SIGN_VERIFY',
+    PublicKey: new Uint8Array(publicKey.export({ type: 'spki', format: 'der' })),
+  }));
+  mocks.kms.on(SignCommand).callsFake((input: { Message: Uint8Array }) => ({
+    Signature: new Uint8Array(sign(null, Buffer.from(input.Message), privateKey)),
+  }));
+  mocks.kms.on(GenerateMacCommand).callsFake((input: { Message: Uint8Array }) => ({
+    Mac: new Uint8Array(createHmac('sha256', macSecret).update(input.Message).digest()),
+  }));
+  mocks.events.on(PutEventsCommand).callsFake((input: { Entries?: unknown[] }) => ({
+    FailedEntryCount: 0,
+    Entries: (input.Entries ?? []).map(() => ({ EventId: randomUUID() })),
+  }));
+  mocks.sns.on(SnsPublishCommand).callsFake(() => ({ MessageId: randomUUID() }));
+  mocks.geo.on(BatchUpdateDevicePositionCommand).resolves({ Errors: [] });
+  mocks.geo.on(GetDevicePositionHistoryCommand).resolves({ DevicePositions: [] });
+  mocks.iot.on(IotPublishCommand).resolves({});
+  // Timestream answers as an empty store would: writes taken, queries with no rows.
+  mocks.timestreamWrite.on(WriteRecordsCommand).callsFake((input: { Records?: unknown[] }) => ({
+    RecordsIngested: { Total: input.Records?.length ?? 0 },
+  }));
+  mocks.timestreamQuery.on(TimestreamQueryCommand).resolves({ Rows: [], ColumnInfo: [], QueryId: 'q' });
+  const externalApis = await startExternalApisServer();
+  mocks.secrets.on(GetSecretValueCommand).resolves({ SecretString: externalApis.apiKey });
+  const dataApi = await rdsDataOverPostgres(options.postgresUrl);
+
+  const calls: SdkCall[] = [];
+  const ignoredClients = new WeakSet<object>();
+  const inFlight = new Set<Promise<unknown>>();
+  const stopRecording = recordSdkCalls(calls, ignoredClients, inFlight);
+  const redis = new URL(options.redisUrl);
+  return {
+    calls,
+    ignoredClients,
+    externalApis,
+    cacheKeys: (voterKey) => scanKeys(options.redisUrl, `*${voterKey}*`),
+    async forgetCacheKeys(voterKeys) {
+      const redis = new Redis(options.redisUrl);
+      try {
+        for (const voterKey of voterKeys) {
+          const keys = await scanKeys(options.redisUrl, `*${voterKey}*`);
+          if (keys.length > 0) await redis.del(...keys);
+        }
+      } finally {
+        redis.disconnect();
+      }
+    },
+    async settled() {
+      // A send that finishes may start another (a migration's next statement): wait until none is left.
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+    redis: { host: redis.hostname, port: Number(redis.port || 6379) },
+    ticketPrivateKey: privateKey,
+    async close() {
+      stopRecording();
+      for (const mock of Object.values(mocks)) mock.reset();
+      await dataApi.close();
+      await externalApis.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function scanKeys(url: string, pattern: string): Promise<string[]> {
+  const redis = new Redis(url);
+  try {
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      keys.push(...found);
+    } while (cursor !== '0');
+    return keys;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/**
+ * Answers the RDS Data API from a real PostgreSQL: each cluster ARN gets a database of its own
+ * (created for this run and dropped after), `:pN` parameters are bound as `$N`, transactions
+ * hold a connection from BeginTransaction to Commit or Rollback, and rows come back as the
+ * API's JSON records.
+ */
+async function rdsDataOverPostgres(url: string): Promise<{ close(): Promise<void> }> {
+  const run = `bs_aws_harness_${process.pid}_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  const pools = new Map<string, { pool: pg.Pool; database: string }>();
+  const poolOf = async (clusterArn: string) => {
+    let entry = pools.get(clusterArn);
+    if (entry === undefined) {
+      const database = `${run}_${pools.size}`;
+      await admin.query(`CREATE DATABASE ${database}`);
+      const target = new URL(url);
+      target.pathname = `/${database}`;
+      const pool = new pg.Pool({
+        connectionString: target.href,
+        max: 4,
+        // The Data API answers BIGINT as a JSON number.
+        types: {
+          getTypeParser: (oid, format) => (oid === 20 ? Number : pg.types.getTypeParser(oid, format)),
+        },
+      });
+      entry = { pool, database };
+      pools.set(clusterArn, entry);
+    }
+    return entry.pool;
+  };
+  const transactions = new Map<string, pg.PoolClient>();
+  const boundValue = (p: SqlParameter): unknown => {
+    const v = p.value;
+    if (v === undefined || v.isNull) return null;
+    return v.stringValue ?? v.longValue ?? v.doubleValue ?? v.booleanValue ?? null;
+  };
+  mocks.rds.on(BeginTransactionCommand).callsFake(async (input: { resourceArn: string }) => {
+    const client = await (await poolOf(input.resourceArn)).connect();
+    await client.query('BEGIN');
+    const transactionId = randomUUID();
+    transactions.set(transactionId, client);
+    return { transactionId };
+  });
+  const finish = (verb: 'COMMIT' | 'ROLLBACK') => async (input: { transactionId: string }) => {
+    const client = transactions.get(input.transactionId);
+    if (client === undefined) throw new Error(`unknown transaction ${input.transactionId}`);
+    transactions.delete(input.transactionId);
+    try {
+      await client.query(verb);
+    } finally {
+      client.release();
+    }
+    return { transactionStatus: verb === 'COMMIT' ? 'Transaction Committed' : 'Rollback Complete' };
+  };
+  mocks.rds.on(CommitTransactionCommand).callsFake(finish('COMMIT'));
+  mocks.rds.on(RollbackTransactionCommand).callsFake(finish('ROLLBACK'));
+  mocks.rds
+    .on(ExecuteStatementCommand)
+    .callsFake(
+      async (input: {
+        resourceArn: string;
+        sql: string;
+        parameters?: SqlParameter[];
+        transactionId?: string;
+      }) => {
+        const byName = new Map((input.parameters ?? []).map((p) => [p.name, boundValue(p)]));
+        const values: unknown[] = [];
+        const text = input.sql.replace(/(?<!:):p(\d+)/g, (_, n: string) => {
+          values.push(byName.get(`p${n}`));
+          return `$${values.length}`;
+        });
+        const runner =
+          input.transactionId === undefined
+            ? await poolOf(input.resourceArn)
+            : transactions.get(input.transactionId);
+        if (runner === undefined) throw new Error(`unknown transaction ${input.transactionId}`);
+        const result = await runner.query(text, values);
+        return {
+          formattedRecords: JSON.stringify(result.rows ?? []),
+          numberOfRecordsUpdated: result.rowCount ?? 0,
+        };
+      },
+    );
+  return {
+    async close() {
+      for (const client of transactions.values()) client.release();
+      for (const { pool, database } of pools.values()) {
+        await pool.end();
+        await admin.query(`DROP DATABASE IF EXISTS ${database}`);
+      }
+      await admin.end();
+    },
+  };
+}
