@@ -1,0 +1,293 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { logger } from '@ballotstream/functions/shared/observability';
+import { BoothGateway } from '@ballotstream/gateway';
+import { type DemoElection, seedDemoElection } from '@ballotstream/local/demo/seed';
+import { boothVerificationEvent } from '@ballotstream/local/runtime/booth-event';
+import { lambdaContext, loadHandler } from '@ballotstream/local/runtime/handlers';
+import { type Runtime, startRuntime } from '@ballotstream/local/runtime/runtime';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  afterSortedRun,
+  alongRegister,
+  everyFile,
+  finerTimes,
+  type Linkage,
+  lmdbRecords,
+  type RedisKeyView,
+  type Register,
+  rawCandidateLinkages,
+  rawOrderLinkages,
+  redisView,
+  type StoredVote,
+  storedVoteRows,
+} from './attacker';
+
+// Issue 18: an outside tester linked voters to candidates from stored state alone. This plays
+// that tester against everything a stopped platform leaves: every file of the data directory
+// (vote stores with their write-ahead logs, the LMDB records, gateway queues, logs, outbox) and
+// Redis, holding the roll, the voter-key secret and each booth's register of who came in when.
+
+const VOTERS = 24;
+// Voters who have voted when the copy of the running platform's disk is taken.
+const BEFORE_COPY = 16;
+const CANDIDATES = 3;
+const MACHINES = 2;
+// One bucket for the whole run, so the bucket (the time a vote may keep) says nothing here.
+const BUCKET_MS = 3_600_000;
+
+/**
+ * The most right guesses among `n` that chance explains: guessing gets n / CANDIDATES right on
+ * average, and more than four standard deviations above that happens about once in 10^5 (for
+ * 24 guesses: 17). Reading the cast order off an artefact gets every guess right.
+ */
+function chanceBound(n: number): number {
+  const p = 1 / CANDIDATES;
+  return Math.floor(n * p + 4 * Math.sqrt(n * p * (1 - p)));
+}
+
+const redisUrl = process.env.REDIS_URL;
+const CAPTURE_CHECK = 'secrecy attack: the log is captured';
+const electionId = `secrecy-${randomUUID().slice(0, 8)}`;
+let dataDir: string;
+let runningCopy: string;
+let runtime: Runtime | undefined;
+let election: DemoElection;
+const truth = new Map<string, string>();
+const allRegisters: Register[] = [];
+const logLines: string[] = [];
+let castFrom = 0;
+let castTo = 0;
+let redisKeys: RedisKeyView[] = [];
+let voterKeys: string[] = [];
+
+async function eventually(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'ballotstream-secrecy-'));
+  runningCopy = mkdtempSync(join(tmpdir(), 'ballotstream-secrecy-running-'));
+  // Every log line the handlers write is kept in the data directory, as a host's log would be.
+  logger.setLogLevel('DEBUG');
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    logLines.push(String(chunk));
+    return write(chunk, ...rest);
+  }) as typeof process.stdout.write;
+  logger.debug(CAPTURE_CHECK);
+  try {
+    runtime = await startRuntime({
+      dataDir,
+      ...(redisUrl === undefined ? {} : { redisUrl }),
+      runSchedules: false,
+      mqttTls: false,
+      busBackoffMs: 20,
+      config: { electionId, bucketMs: BUCKET_MS, tallyWindowMs: BUCKET_MS },
+    });
+    election = await seedDemoElection(runtime.deps, {
+      regions: 1,
+      constituenciesPerRegion: 1,
+      candidatesPerConstituency: CANDIDATES,
+      boothsPerConstituency: MACHINES,
+      voters: VOTERS,
+    });
+    voterKeys = election.voters.map((v) => runtime!.deps.pseudonyms.voterKey(v.voterId));
+    const candidates = [...election.candidates.values()][0]!;
+    // Each candidate gets the same number of votes, in an order nobody can predict.
+    const choices = election.voters.map((_, i) => candidates[i % CANDIDATES]!);
+    for (let i = choices.length - 1; i > 0; i--) {
+      const j = randomInt(i + 1);
+      [choices[i], choices[j]] = [choices[j]!, choices[i]!];
+    }
+    const gateways = election.machines.map(
+      (m) =>
+        new BoothGateway({
+          stage: runtime!.deps.config.stage,
+          machineId: m.machineId,
+          boothId: m.boothId,
+          electionId,
+          constituencyId: m.constituencyId,
+          privateKey: m.privateKey,
+          mqttUrl: runtime!.mqttUrl,
+          bucketMs: BUCKET_MS,
+          queueDir: join(dataDir, 'gateways', m.machineId),
+          retry: { initialMs: 50, maxMs: 500 },
+        }),
+    );
+    for (const g of gateways) await g.start();
+    await Promise.all(gateways.map((g) => g.connected()));
+    for (const m of election.machines) allRegisters.push({ machineId: m.machineId, voterIds: [] });
+
+    // Stay clear of a bucket's edge, so every vote of the run shares one bucket.
+    const intoBucket = Date.now() % BUCKET_MS;
+    if (intoBucket > BUCKET_MS - 60_000)
+      await new Promise((r) => setTimeout(r, BUCKET_MS - intoBucket + 100));
+    const verify = await loadHandler({ file: 'verification/verify-voter', export: 'handler' });
+    const { primary, secondary } = runtime.deps.voteStores;
+    const stored = async (n: number) => {
+      const sum = (rows: readonly { votes: number }[]) => rows.reduce((s, r) => s + r.votes, 0);
+      const [a, b] = await Promise.all([
+        primary.tally(electionId, 0, 8.64e15),
+        secondary.tally(electionId, 0, 8.64e15),
+      ]);
+      return sum(a) === n && sum(b) === n;
+    };
+    const castBy = async (from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        const voter = election.voters[i]!;
+        const m = i % MACHINES;
+        const machine = election.machines[m]!;
+        const result = (await verify(
+          boothVerificationEvent(
+            JSON.stringify({
+              ticket: voter.ticket,
+              fingerprint: voter.fingerprint,
+              boothId: machine.boothId,
+              machineId: machine.machineId,
+            }),
+            machine.boothId,
+          ),
+          lambdaContext('verifyVoter'),
+        )) as APIGatewayProxyStructuredResultV2;
+        expect(result.statusCode).toBe(201);
+        const { ballotToken } = JSON.parse(result.body ?? '{}') as { ballotToken: string };
+        await gateways[m]!.cast(ballotToken, choices[i]!);
+        truth.set(voter.voterId, choices[i]!);
+        (allRegisters[m]!.voterIds as string[]).push(voter.voterId);
+        await new Promise((r) => setTimeout(r, 150 + randomInt(250)));
+      }
+      await Promise.all(gateways.map((g) => g.drained()));
+      await eventually(() => stored(to));
+      await runtime!.bus.drain();
+    };
+    castFrom = Date.now();
+    await castBy(0, BEFORE_COPY);
+    // A copy of the disk taken while the platform runs, just after a concealment run; then more
+    // voters come, and the platform stops before the schedule conceals their votes.
+    await runtime.scheduler.runNow('concealVoteOrder');
+    cpSync(dataDir, runningCopy, { recursive: true });
+    await castBy(BEFORE_COPY, VOTERS);
+    castTo = Date.now();
+    for (const g of gateways) await g.stop();
+    await runtime.stop();
+    runtime = undefined;
+  } finally {
+    process.stdout.write = write;
+  }
+  mkdirSync(join(dataDir, 'logs'), { recursive: true });
+  writeFileSync(join(dataDir, 'logs', 'runtime.log'), logLines.join(''));
+  if (redisUrl !== undefined) {
+    const redis = new Redis(redisUrl);
+    try {
+      redisKeys = await redisView(redis, electionId, voterKeys);
+    } finally {
+      for (const { key } of redisKeys) await redis.del(key);
+      redis.disconnect();
+    }
+  }
+}, 180_000);
+
+afterAll(async () => {
+  await runtime?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(runningCopy, { recursive: true, force: true });
+});
+
+const correct = (linkage: Linkage) =>
+  [...linkage.guesses].filter(([voterId, candidate]) => truth.get(voterId) === candidate).length;
+
+describe('an attacker holding everything the platform stores', () => {
+  it('has a data directory with every kind of artefact to read', () => {
+    const names = everyFile(dataDir).map((f) => f.rel);
+    expect(names.some((n) => n.endsWith('votes-primary.duckdb'))).toBe(true);
+    expect(names.some((n) => n.startsWith('records'))).toBe(true);
+    expect(names.some((n) => n.includes('gateways'))).toBe(true);
+    expect(logLines.some((l) => l.includes(CAPTURE_CHECK))).toBe(true);
+  });
+
+  it.each([
+    ['the data directory of the stopped platform', () => dataDir, VOTERS],
+    ['a copy of the disk taken while it ran', () => runningCopy, BEFORE_COPY],
+  ])('links no more voters to candidates than guessing would, from any file of %s', async (_, dir, voted) => {
+    const root = dir();
+    const stores = await storedVoteRows(root);
+    expect(stores.size).toBe(2);
+    const linkages: Linkage[] = [];
+    const votes = new Map<string, StoredVote>();
+    const cameIn = new Set(election.voters.slice(0, voted).map((v) => v.voterId));
+    const registers = allRegisters.map((r) => ({ ...r, voterIds: r.voterIds.filter((v) => cameIn.has(v)) }));
+    for (const [rel, rows] of stores) {
+      expect(rows).toHaveLength(voted);
+      for (const v of rows) votes.set(v.voteId, v);
+      linkages.push(alongRegister(`${rel} (rows in file order)`, registers, rows));
+      linkages.push(
+        alongRegister(
+          `${rel} (rows after the vote-id-sorted run, over the register's end)`,
+          registers,
+          afterSortedRun(rows),
+          true,
+        ),
+      );
+    }
+    const files = everyFile(root);
+    linkages.push(...rawOrderLinkages(files, registers, votes));
+    const machineOfVoter = new Map(
+      registers.flatMap((r) => r.voterIds.map((v) => [v, r.machineId] as const)),
+    );
+    const candidates = [...election.candidates.values()].flat();
+    linkages.push(...rawCandidateLinkages(files, registers, candidates, machineOfVoter));
+    const scores = linkages.map((l) => `${correct(l)}/${l.guesses.size} ${l.artefact}`);
+    const linked = linkages
+      .filter((l) => l.guesses.size >= 6 && correct(l) > chanceBound(l.guesses.size))
+      .map((l) => l.artefact);
+    const sizes = files.map((f) => `${f.rel} ${statSync(f.path).size}`);
+    expect(linked, [...scores, ...sizes].join('\n')).toEqual([]);
+  });
+
+  it('finds no time finer than the bucket in any record about voters, ballots or votes', async () => {
+    const records = await lmdbRecords(join(dataDir, 'records'));
+    const found: string[] = [];
+    for (const table of ['voters', 'ballots', 'ledger']) {
+      for (const record of records.get(table) ?? []) {
+        for (const t of finerTimes(record, castFrom - 1000, castTo + 60_000, BUCKET_MS))
+          found.push(`${table} ${String(record.pk)} ${t}`);
+      }
+    }
+    expect(found).toEqual([]);
+  });
+
+  it('finds no log line that names a vote or a candidate', async () => {
+    const stores = await storedVoteRows(dataDir);
+    const ids = [...stores.values()].flat().map((v) => v.voteId);
+    const candidates = [...election.candidates.values()].flat();
+    const naming = logLines.filter(
+      (line) => ids.some((id) => line.includes(id)) || candidates.some((c) => line.includes(c)),
+    );
+    expect(naming).toEqual([]);
+  });
+
+  it.runIf(redisUrl !== undefined)('learns from Redis no voter’s own time of verification', () => {
+    const naming = redisKeys.filter((k) => k.voterKeys.length > 0);
+    expect(naming.length).toBeGreaterThan(0);
+    // A key that names one voter carries that voter's time in its idle time and TTL.
+    const own = naming.filter((k) => k.voterKeys.length === 1).map((k) => `${k.key} idle ${k.idleSeconds}s`);
+    expect(own).toEqual([]);
+    const times = naming.flatMap((k) =>
+      k.values.flatMap((v) =>
+        [...v.matchAll(/\d{10,}/g)].flatMap((m) =>
+          finerTimes(Number(m[0]), castFrom - 1000, castTo + 120_000, BUCKET_MS, k.key),
+        ),
+      ),
+    );
+    expect(times).toEqual([]);
+  });
+});
