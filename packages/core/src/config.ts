@@ -43,6 +43,12 @@ export const configSchema = z.object({
     .nonnegative()
     .default(2 * 60_000),
   redisUrl: z.string().url().optional(),
+  /**
+   * Hashes per election the voter cache spreads claims over. Each must stay busy (many
+   * verifications a second) so that its idle time names no one; raise it only when one hash
+   * would outgrow a Redis shard.
+   */
+  voterCacheGroups: z.coerce.number().int().positive().default(1),
   /** Poll hours and the thresholds of anomaly rules, the fleet monitor and alerting. */
   monitoring: monitoringSchema.prefault({}),
 });
@@ -62,6 +68,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     inFlightToleranceVotes: env.BALLOTSTREAM_IN_FLIGHT_TOLERANCE_VOTES,
     settleMs: env.BALLOTSTREAM_SETTLE_MS,
     redisUrl: env.REDIS_URL || undefined,
+    voterCacheGroups: env.BALLOTSTREAM_VOTER_CACHE_GROUPS,
     monitoring: jsonSetting(env.BALLOTSTREAM_MONITORING),
   });
   if (!parsed.success) {

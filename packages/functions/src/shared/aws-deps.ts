@@ -110,7 +110,9 @@ export async function buildAwsDeps(read?: LinkReader): Promise<Deps> {
         ? ''
         : `${encodeURIComponent(redis.username ?? 'default')}:${encodeURIComponent(redis.password)}@`;
     // ElastiCache from SST has TLS in transit on, hence rediss://.
-    return new RedisVoterCache(connectRedis({ url: `rediss://${auth}${redis.host}:${redis.port}` }));
+    return new RedisVoterCache(connectRedis({ url: `rediss://${auth}${redis.host}:${redis.port}` }), {
+      groups: config.voterCacheGroups,
+    });
   });
   const notifier = once(
     () => new SnsNotifier(new SNSClient({}), link(LINKS.notifications, topicLink, 'notifier').arn),

@@ -58,7 +58,7 @@ export async function buildLocalDeps(options: LocalDepsOptions): Promise<Deps> {
   const cache =
     options.redisUrl === undefined
       ? new MemoryVoterCache()
-      : new RedisVoterCache(connectRedis({ url: options.redisUrl }));
+      : new RedisVoterCache(connectRedis({ url: options.redisUrl }), { groups: config.voterCacheGroups });
   const [primary, secondary] = await Promise.all([
     DuckDbVoteStore.open('primary', dir === undefined ? ':memory:' : join(dir, 'votes-primary.duckdb')),
     DuckDbVoteStore.open('secondary', dir === undefined ? ':memory:' : join(dir, 'votes-secondary.duckdb')),

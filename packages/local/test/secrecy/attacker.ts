@@ -232,6 +232,8 @@ export interface RedisKeyView {
   readonly voterKeys: readonly string[];
   /** The values it holds (a string, or each hash field's value). */
   readonly values: readonly string[];
+  /** The voter keys its hash fields name, in the order Redis lists them. */
+  readonly fieldOrder: readonly string[];
 }
 
 /** Reads every Redis key that names the election, as the attacker would with `SCAN` and `OBJECT`. */
@@ -254,13 +256,27 @@ export async function redisView(
     const type = await redis.type(key);
     let names = key;
     let values: string[] = [];
+    const fieldOrder: string[] = [];
     if (type === 'string') values = [String(await redis.get(key))];
     if (type === 'hash') {
-      const fields = await redis.hgetall(key);
-      names += ` ${Object.keys(fields).join(' ')}`;
-      values = Object.values(fields);
+      // HGETALL's reply as a flat list, so the order Redis keeps is the order read.
+      const flat = (await redis.call('HGETALL', key)) as string[];
+      for (let i = 0; i < flat.length; i += 2) {
+        const field = flat[i]!;
+        names += ` ${field}`;
+        values.push(flat[i + 1]!);
+        const named = voterKeys.find((v) => field.includes(v));
+        if (named !== undefined && !fieldOrder.includes(named)) fieldOrder.push(named);
+      }
     }
-    out.push({ key, idleSeconds, pttl, voterKeys: voterKeys.filter((v) => names.includes(v)), values });
+    out.push({
+      key,
+      idleSeconds,
+      pttl,
+      voterKeys: voterKeys.filter((v) => names.includes(v)),
+      values,
+      fieldOrder,
+    });
   }
   return out;
 }
