@@ -97,9 +97,7 @@ beforeAll(async () => {
       runSchedules: false,
       mqttTls: false,
       busBackoffMs: 20,
-      // A token's life a whole number of buckets: ingest reads its grant time back from an expiry
-      // rounded up to the bucket, and a shorter life refuses votes cast late in a long bucket.
-      config: { electionId, bucketMs: BUCKET_MS, tallyWindowMs: BUCKET_MS, ballotTokenTtlMs: BUCKET_MS },
+      config: { electionId, bucketMs: BUCKET_MS, tallyWindowMs: BUCKET_MS },
     });
     election = await seedDemoElection(runtime.deps, {
       regions: 1,
