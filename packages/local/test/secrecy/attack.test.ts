@@ -38,7 +38,7 @@ const BEFORE_COPY = 24;
 const CANDIDATES = 3;
 const MACHINES = 2;
 // One bucket for the whole run, so the bucket (the time a vote may keep) says nothing here.
-const BUCKET_MS = 3_600_000;
+const BUCKET_MS = 86_400_000;
 
 /**
  * How likely guessing at random gets at least `k` of `n` voters right (binomial tail): an attack
@@ -84,11 +84,17 @@ beforeAll(async () => {
   runningCopy = mkdtempSync(join(tmpdir(), 'ballotstream-secrecy-running-'));
   // Every log line the handlers write is kept in the data directory, as a host's log would be.
   logger.setLogLevel('DEBUG');
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-    logLines.push(String(chunk));
-    return write(chunk, ...rest);
-  }) as typeof process.stdout.write;
+  // Powertools writes info and debug lines to stdout, warnings and errors to stderr.
+  const writes = [process.stdout, process.stderr].map((stream) => {
+    const write = stream.write.bind(stream);
+    stream.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      logLines.push(String(chunk));
+      return write(chunk, ...rest);
+    }) as typeof stream.write;
+    return () => {
+      stream.write = write;
+    };
+  });
   logger.debug(CAPTURE_CHECK);
   try {
     runtime = await startRuntime({
@@ -135,7 +141,7 @@ beforeAll(async () => {
 
     // Stay clear of a bucket's edge, so every vote of the run shares one bucket.
     const intoBucket = Date.now() % BUCKET_MS;
-    if (intoBucket > BUCKET_MS - 60_000)
+    if (intoBucket > BUCKET_MS - 300_000)
       await new Promise((r) => setTimeout(r, BUCKET_MS - intoBucket + 100));
     const verify = await loadHandler({ file: 'verification/verify-voter', export: 'handler' });
     const { primary, secondary } = runtime.deps.voteStores;
@@ -189,7 +195,7 @@ beforeAll(async () => {
     await runtime.stop();
     runtime = undefined;
   } finally {
-    process.stdout.write = write;
+    for (const restore of writes) restore();
   }
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
   writeFileSync(join(dataDir, 'logs', 'runtime.log'), logLines.join(''));
