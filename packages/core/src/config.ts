@@ -48,6 +48,12 @@ export const configSchema = z.object({
     .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
     .default(false),
   redisUrl: z.string().url().optional(),
+  /**
+   * Hashes per election the voter cache spreads claims over. Each must stay busy (many
+   * verifications a second) so that its idle time names no one; raise it only when one hash
+   * would outgrow a Redis shard.
+   */
+  voterCacheGroups: z.coerce.number().int().positive().default(1),
   /** Poll hours and the thresholds of anomaly rules, the fleet monitor and alerting. */
   monitoring: monitoringSchema.prefault({}),
 });
@@ -68,6 +74,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     settleMs: env.BALLOTSTREAM_SETTLE_MS,
     publicRunningResults: env.BALLOTSTREAM_PUBLIC_RUNNING_RESULTS || undefined,
     redisUrl: env.REDIS_URL || undefined,
+    voterCacheGroups: env.BALLOTSTREAM_VOTER_CACHE_GROUPS,
     monitoring: jsonSetting(env.BALLOTSTREAM_MONITORING),
   });
   if (!parsed.success) {

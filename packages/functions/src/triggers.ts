@@ -259,8 +259,8 @@ export const triggers = [
     kind: 'schedule',
     name: 'concealVoteOrder',
     description:
-      'Rewrites recently stored votes in vote-id order, so no store keeps the order voters came in.',
-    schedule: 'rate(5 minutes)',
+      'Rewrites recently stored votes in vote-id order and checkpoints, so neither a store nor its log keeps the order voters came in.',
+    schedule: 'rate(1 minute)',
     handler: { file: 'tallies/conceal-order', export: 'handler' },
     publishes: [],
     reaches: { voteStores: { primary: 'record', secondary: 'record' } },

@@ -15,7 +15,7 @@ import {
   voteSigningBytes,
 } from '@ballotstream/events';
 import mqtt, { type MqttClient } from 'mqtt';
-import { DurableQueue } from './durable-queue';
+import { DurableQueue, queueKeyOf } from './durable-queue';
 import { receiptCode, receiptKeyOf } from './receipt';
 
 /** The machine's client certificate for MQTT over TLS, with the election CA that signed the broker's. */
@@ -116,6 +116,7 @@ export class BoothGateway {
   private readonly key: KeyObject;
   // Derived once: exporting the key and running HKDF cost more than signing the vote itself.
   private readonly receiptKey: Buffer;
+  private readonly queueKey: Buffer;
   private queue: DurableQueue | undefined;
   private control: ControlMessage | undefined;
   /** Votes published and not yet acknowledged: when, and through which client. */
@@ -131,13 +132,14 @@ export class BoothGateway {
     this.key =
       typeof options.privateKey === 'string' ? createPrivateKey(options.privateKey) : options.privateKey;
     this.receiptKey = receiptKeyOf(this.key);
+    this.queueKey = queueKeyOf(this.key);
     this.queueDir = options.queueDir ?? mkdtempSync(join(tmpdir(), `ballotstream-${options.machineId}-`));
     this.brokers = [options.mqttUrl, ...(options.fallbackMqttUrls ?? [])];
   }
 
   /** Opens the queue (resuming what a previous run left) and starts connecting; never waits for the broker. */
   async start(): Promise<void> {
-    this.queue = await DurableQueue.open(this.queueDir);
+    this.queue = await DurableQueue.open(this.queueDir, this.queueKey);
     this.control = this.queue.readControl();
     this.stopped = false;
     this.active = 0;
@@ -334,24 +336,17 @@ export class BoothGateway {
 
   /** This machine's signed result record as of now. */
   resultRecord(): ResultRecord {
-    const votes = this.requireQueue()
-      .allVotes()
-      .filter((v) => v.electionId === this.options.electionId);
-    const counts: Record<string, number> = {};
-    for (const v of votes) counts[v.candidateId] = (counts[v.candidateId] ?? 0) + 1;
-    const buckets = votes.map((v) => v.bucketStart);
+    const cast = this.requireQueue().castSummary(this.options.electionId);
     const fields: SignedResultFields = {
       electionId: this.options.electionId,
       machineId: this.options.machineId,
       boothId: this.options.boothId,
       constituencyId: this.options.constituencyId,
-      counts,
-      voteCount: votes.length,
-      firstBucket: buckets.length === 0 ? null : Math.min(...buckets),
-      lastBucket: buckets.length === 0 ? null : Math.max(...buckets),
-      voteIdsHash: createHash('sha256')
-        .update(voteIdsDigestInput(votes.map((v) => v.voteId)))
-        .digest('hex'),
+      counts: { ...cast.counts },
+      voteCount: cast.voteIds.length,
+      firstBucket: cast.firstBucket,
+      lastBucket: cast.lastBucket,
+      voteIdsHash: createHash('sha256').update(voteIdsDigestInput(cast.voteIds)).digest('hex'),
       closedAt: (this.options.clock ?? Date.now)(),
     };
     return { ...fields, signature: sign(null, resultSigningBytes(fields), this.key).toString('base64url') };

@@ -6,6 +6,6 @@ export {
   type PressRefusal,
   PressRefusedError,
 } from './booth-gateway';
-export { DurableQueue } from './durable-queue';
+export { type CastSummary, DurableQueue, queueKeyOf } from './durable-queue';
 export { type GatewayProcessConfig, gatewayProcessConfigSchema } from './process-config';
 export { receiptCode, receiptKeyOf } from './receipt';

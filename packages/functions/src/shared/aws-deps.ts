@@ -133,8 +133,10 @@ export const AWS_ADAPTERS: AdapterTable<AwsContext> = {
     };
     return { primary: open('primary'), secondary: open('secondary') };
   },
-  cache: ({ link }) =>
-    new RedisVoterCache(connectRedis({ url: cacheUrlOf(link(LINKS.cache, cacheLink, 'voter cache')) })),
+  cache: ({ config, link }) =>
+    new RedisVoterCache(connectRedis({ url: cacheUrlOf(link(LINKS.cache, cacheLink, 'voter cache')) }), {
+      groups: config.voterCacheGroups,
+    }),
   // Tickets verify synchronously, so the key's public half is fetched once, at cold start.
   ticketKeys: ({ link }) =>
     loadKmsTicketKeys({ signingKeyArn: link(LINKS.ticketKey, kmsKeyLink, 'ticket keys (KMS)').arn }),

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Config, configSchema } from '@ballotstream/core';
 import {
+  type DuckDbLimits,
   DuckDbVoteStore,
   HmacVoterPseudonyms,
   LmdbRecordStore,
@@ -25,6 +25,7 @@ import { systemClock } from '@ballotstream/core/ports';
 import type { EventBridgeEnvelope } from '@ballotstream/events';
 import { ADAPTER_PORTS, type AdapterTable, buildPorts, type Deps } from '@ballotstream/functions/catalogue';
 import { smtpOptionsOf, smtpSender } from '../mail/smtp-sender';
+import { makePrivateDir } from './data-dir';
 
 export interface LocalDepsOptions {
   /** Where durable state lives; without one, everything is kept in memory and lost on exit. */
@@ -41,6 +42,8 @@ export interface LocalDepsOptions {
   readonly machineChannel?: MachineChannel;
   /** The time every handler reads; the simulator drives a faster one. System time by default. */
   readonly clock?: Clock;
+  /** Memory and threads of each embedded vote store; bounded by default (`defaultDuckDbLimits`). */
+  readonly voteStoreLimits?: Partial<DuckDbLimits>;
 }
 
 const noChannel: MachineChannel = {
@@ -62,15 +65,18 @@ export const LOCAL_ADAPTERS: AdapterTable<LocalContext> = {
   publisher: ({ options }) => options.publisher,
   records: ({ dir }) =>
     dir === undefined ? new MemoryRecordStore() : new LmdbRecordStore(join(dir, 'records')),
-  cache: ({ options }) =>
+  cache: ({ options, config }) =>
     options.redisUrl === undefined
       ? new MemoryVoterCache()
-      : new RedisVoterCache(connectRedis({ url: options.redisUrl })),
-  voteStores: async ({ dir }) => {
-    const [primary, secondary] = await Promise.all([
-      DuckDbVoteStore.open('primary', dir === undefined ? ':memory:' : join(dir, 'votes-primary.duckdb')),
-      DuckDbVoteStore.open('secondary', dir === undefined ? ':memory:' : join(dir, 'votes-secondary.duckdb')),
-    ]);
+      : new RedisVoterCache(connectRedis({ url: options.redisUrl }), { groups: config.voterCacheGroups }),
+  voteStores: async ({ options, dir }) => {
+    const open = (region: 'primary' | 'secondary') =>
+      DuckDbVoteStore.open(
+        region,
+        dir === undefined ? ':memory:' : join(dir, `votes-${region}.duckdb`),
+        options.voteStoreLimits,
+      );
+    const [primary, secondary] = await Promise.all([open('primary'), open('secondary')]);
     return { primary, secondary };
   },
   signatures: () => new WorkerSignatureChecker(),
@@ -102,7 +108,7 @@ export const LOCAL_ADAPTERS: AdapterTable<LocalContext> = {
 export async function buildLocalDeps(options: LocalDepsOptions): Promise<Deps> {
   const config = configSchema.parse({ ...options.config, redisUrl: options.redisUrl });
   const dir = options.dataDir;
-  if (dir !== undefined) mkdirSync(dir, { recursive: true });
+  if (dir !== undefined) makePrivateDir(dir);
   // The local runtime runs every handler, so it builds every port of the catalogue.
   const ports = await buildPorts(LOCAL_ADAPTERS, { options, config, dir }, ADAPTER_PORTS, (port) => {
     throw new Error(`the local runtime builds every port; ${port} was left out`);

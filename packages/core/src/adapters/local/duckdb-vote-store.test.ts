@@ -1,3 +1,7 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { DuckDbVoteStore, defaultDuckDbLimits } from './duckdb-vote-store';
 
@@ -75,5 +79,72 @@ describe('the DuckDB vote store', () => {
     const chosen = await DuckDbVoteStore.open('secondary', ':memory:', { memoryLimitMb: 64, threads: 1 });
     expect(await chosen.limits()).toEqual({ memoryLimitBytes: 64 * 1024 * 1024, threads: 1 });
     await chosen.close();
+  });
+
+  describe('keeps no arrival order on disk (ARCHITECTURE.md, "Ballot secrecy on disk")', () => {
+    const ids = Array.from({ length: 12 }, (_, i) => `v-${String(11 - i).padStart(2, '0')}`);
+    // Arrival order is the reverse of vote-id order, so any trace of it is plain to see.
+    const arriveOneByOne = async (store: DuckDbVoteStore) => {
+      for (const id of ids) await store.record([vote(id, 'x')]);
+    };
+    const walOf = (path: string) => (existsSync(`${path}.wal`) ? readFileSync(`${path}.wal`, 'latin1') : '');
+    const rowOrder = async (path: string) => {
+      const instance = await DuckDBInstance.create(path);
+      const connection = await instance.connect();
+      const rows = (await connection.runAndReadAll('SELECT vote_id FROM votes ORDER BY rowid')).getRows();
+      connection.closeSync();
+      instance.closeSync();
+      return rows.map(([id]) => String(id));
+    };
+
+    it('empties its write-ahead log when it conceals, so the log no longer lists votes as they came', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'duckdb-conceal-'));
+      const path = join(dir, 'votes.duckdb');
+      const store = await DuckDbVoteStore.open('primary', path);
+      await arriveOneByOne(store);
+      expect(walOf(path)).toContain(ids[0]);
+      expect(await store.concealOrder()).toBe(ids.length);
+      expect(walOf(path)).not.toContain(ids[0]);
+      expect(existsSync(`${path}.wal`) ? statSync(`${path}.wal`).size : 0).toBe(0);
+      await store.close();
+      expect(await rowOrder(path)).toEqual([...ids].sort());
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('conceals what it holds when it closes', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'duckdb-conceal-'));
+      const path = join(dir, 'votes.duckdb');
+      const store = await DuckDbVoteStore.open('primary', path);
+      await arriveOneByOne(store);
+      await store.close();
+      expect(walOf(path)).toBe('');
+      expect(await rowOrder(path)).toEqual([...ids].sort());
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('conceals on its next run what a store that stopped without concealing left behind', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'duckdb-conceal-'));
+      const path = join(dir, 'votes.duckdb');
+      // A process that died before concealing leaves rows in arrival order and its mark; made by hand here.
+      const first = await DuckDbVoteStore.open('primary', path);
+      await arriveOneByOne(first);
+      await first.close();
+      const instance = await DuckDBInstance.create(path);
+      const connection = await instance.connect();
+      await connection.run('CREATE OR REPLACE TABLE shuffled AS SELECT * FROM votes ORDER BY vote_id DESC');
+      await connection.run('DELETE FROM votes');
+      await connection.run('INSERT INTO votes SELECT * FROM shuffled ORDER BY vote_id DESC');
+      await connection.run('DROP TABLE shuffled');
+      await connection.run(`INSERT INTO unconcealed_buckets VALUES (${bucket})`);
+      connection.closeSync();
+      instance.closeSync();
+      expect(await rowOrder(path)).toEqual(ids);
+
+      const next = await DuckDbVoteStore.open('primary', path);
+      expect(await next.concealOrder()).toBe(ids.length);
+      await next.close();
+      expect(await rowOrder(path)).toEqual([...ids].sort());
+      rmSync(dir, { recursive: true, force: true });
+    });
   });
 });

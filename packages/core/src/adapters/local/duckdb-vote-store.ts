@@ -83,6 +83,9 @@ export class DuckDbVoteStore implements VoteStore {
   private pending: PendingWrite[] = [];
   private flushing = false;
   private readonly touchedBuckets = new Set<number>();
+  // Buckets this process marked unconcealed in the file since the last concealment run.
+  private readonly markedBuckets = new Set<number>();
+  private unconcealedReady = false;
   private insert: DuckDBPreparedStatement | undefined;
   private readonly keptTables = new Set<string>();
 
@@ -283,32 +286,7 @@ export class DuckDbVoteStore implements VoteStore {
   }
 
   concealOrder(): Promise<number> {
-    return this.serialised(async () => {
-      const buckets = [...this.touchedBuckets];
-      this.touchedBuckets.clear();
-      if (buckets.length === 0) return 0;
-      const list = buckets.map((b) => BigInt(b));
-      const placeholders = list.map(() => '?').join(',');
-      await this.connection.run('BEGIN TRANSACTION');
-      try {
-        await this.connection.run(
-          `CREATE OR REPLACE TEMP TABLE concealing AS
-           SELECT * FROM votes WHERE bucket_start IN (${placeholders}) ORDER BY vote_id`,
-          list,
-        );
-        await this.connection.run(`DELETE FROM votes WHERE bucket_start IN (${placeholders})`, list);
-        const reader = await this.connection.runAndReadAll(
-          'INSERT INTO votes SELECT * FROM concealing ORDER BY vote_id RETURNING vote_id',
-        );
-        await this.connection.run('DROP TABLE concealing');
-        await this.connection.run('COMMIT');
-        return reader.currentRowCount;
-      } catch (error) {
-        await this.connection.run('ROLLBACK');
-        for (const b of buckets) this.touchedBuckets.add(b);
-        throw error;
-      }
-    });
+    return this.serialised(() => this.conceal());
   }
 
   /**
@@ -336,6 +314,9 @@ export class DuckDbVoteStore implements VoteStore {
   async close(): Promise<void> {
     while (this.flushing || this.pending.length > 0) await this.serialised(async () => undefined);
     await this.queue.catch(() => undefined);
+    // A stopped store keeps no arrival order: what the schedule has not concealed yet is concealed
+    // now (if this fails, the marks make the next start's first run do it).
+    await this.serialised(() => this.conceal()).catch(() => undefined);
     this.insert?.destroySync();
     this.insert = undefined;
     this.connection.closeSync();
@@ -362,6 +343,65 @@ export class DuckDbVoteStore implements VoteStore {
     return table;
   }
 
+  /**
+   * Rewrites the buckets written since the last run in vote-id order, then checkpoints: the
+   * write-ahead log holds every insert in arrival order until a checkpoint folds it into the
+   * file, so the rewrite alone would leave the order there. The buckets to rewrite are this
+   * process's and those a previous one marked and never concealed (it stopped or crashed first).
+   */
+  private async conceal(): Promise<number> {
+    const marked = await this.connection.runAndReadAll(
+      `SELECT DISTINCT bucket_start FROM ${await this.unconcealedTable()}`,
+    );
+    for (const [b] of marked.getRows()) this.touchedBuckets.add(Number(b));
+    const buckets = [...this.touchedBuckets];
+    this.touchedBuckets.clear();
+    if (buckets.length === 0) return 0;
+    const list = buckets.map((b) => BigInt(b));
+    const placeholders = list.map(() => '?').join(',');
+    let moved = 0;
+    await this.connection.run('BEGIN TRANSACTION');
+    try {
+      await this.connection.run(
+        `CREATE OR REPLACE TEMP TABLE concealing AS
+         SELECT * FROM votes WHERE bucket_start IN (${placeholders}) ORDER BY vote_id`,
+        list,
+      );
+      await this.connection.run(`DELETE FROM votes WHERE bucket_start IN (${placeholders})`, list);
+      const reader = await this.connection.runAndReadAll(
+        'INSERT INTO votes SELECT * FROM concealing ORDER BY vote_id RETURNING vote_id',
+      );
+      await this.connection.run('DROP TABLE concealing');
+      await this.connection.run(
+        `DELETE FROM ${await this.unconcealedTable()} WHERE bucket_start IN (${placeholders})`,
+        list,
+      );
+      await this.connection.run('COMMIT');
+      moved = reader.currentRowCount;
+    } catch (error) {
+      await this.connection.run('ROLLBACK');
+      for (const b of buckets) this.touchedBuckets.add(b);
+      throw error;
+    }
+    this.markedBuckets.clear();
+    await this.connection.run('CHECKPOINT');
+    return moved;
+  }
+
+  /**
+   * The buckets written and not yet concealed, kept in the file (a bucket start is no secret) so
+   * that a restart after a crash still conceals them. Made on first use.
+   */
+  private async unconcealedTable(): Promise<string> {
+    if (!this.unconcealedReady) {
+      await this.connection.run(
+        'CREATE TABLE IF NOT EXISTS unconcealed_buckets (bucket_start BIGINT NOT NULL)',
+      );
+      this.unconcealedReady = true;
+    }
+    return 'unconcealed_buckets';
+  }
+
   private async flush(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
@@ -378,6 +418,15 @@ export class DuckDbVoteStore implements VoteStore {
         }
       }
       const votes = shuffled(unique);
+      // Marked before the votes are written, so no crash leaves a bucket unconcealed and unmarked.
+      const fresh = [...new Set(votes.map((v) => v.bucketStart))].filter((b) => !this.markedBuckets.has(b));
+      if (fresh.length > 0) {
+        await this.connection.run(
+          `INSERT INTO ${await this.unconcealedTable()} VALUES ${fresh.map(() => '(?)').join(',')}`,
+          fresh.map((b) => BigInt(b)),
+        );
+        for (const b of fresh) this.markedBuckets.add(b);
+      }
       const written = new Set<string>();
       for (let start = 0; start < votes.length; start += ROWS_PER_STATEMENT) {
         const chunk = votes.slice(start, start + ROWS_PER_STATEMENT);

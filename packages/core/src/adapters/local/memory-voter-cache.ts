@@ -24,7 +24,11 @@ export class MemoryVoterCache implements VoterCache {
     this.assertReachable();
     const [voter, ticket] = this.keysOf(electionId, voterKey, ticketId);
     if (this.read(voter) !== undefined || this.read(ticket) !== undefined) return 'already-claimed';
-    const entry = { value: `claim:${claimId}`, expiresAt: this.clock.now() + ttlMs };
+    // As in Redis, an unfinished claim keeps its time only to within a TTL, a finished one none.
+    const entry = {
+      value: `claim:${claimId}`,
+      expiresAt: Math.ceil((this.clock.now() + ttlMs) / ttlMs) * ttlMs,
+    };
     this.entries.set(voter, entry);
     this.entries.set(ticket, entry);
     return 'claimed';

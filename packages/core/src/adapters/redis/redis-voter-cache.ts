@@ -5,35 +5,74 @@ import type { ClaimOutcome, VoterCache } from '../../ports/voter-cache';
 const VOTED = 'voted';
 const UNREACHABLE = new Set(['reconnecting', 'close', 'end']);
 
-// Both keys share one hash tag so the claim stays a single-slot script on a Redis cluster.
-function keysOf(electionId: string, voterKey: string, ticketId: string): [string, string] {
-  const tag = `{bs:${electionId}:${voterKey}}`;
-  return [`${tag}:voter`, `${tag}:ticket:${ticketId}`];
+/**
+ * Where a voter's claim lives: one hash per group of voters (`{bs:<election>:<group>}`), the voter
+ * and the ticket as two of its fields. Redis keeps an idle time and a TTL per key, never per
+ * field, so no voter has metadata of their own that says when they were verified; a group's key
+ * says only when someone of the group last was (ARCHITECTURE.md, "Ballot secrecy on disk").
+ */
+function placeOf(
+  electionId: string,
+  voterKey: string,
+  ticketId: string,
+  groups: number,
+): [key: string, voter: string, ticket: string] {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < voterKey.length; i++) hash = Math.imul(hash ^ voterKey.charCodeAt(i), 0x01000193);
+  const group = (hash >>> 0) % groups;
+  return [`{bs:${electionId}:${group}}`, `v:${voterKey}`, `t:${ticketId}`];
 }
 
-const claimScript = `
-if redis.call('EXISTS', KEYS[1], KEYS[2]) > 0 then return 0 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+// A claim is `claim:<id>:<deadline>`, its deadline rounded up to a multiple of the TTL by the
+// server's clock: an unfinished claim says its time only to within a TTL, and a finished one
+// (`voted`) says nothing. A small hash lists its fields in the order they came; the first field
+// is given a value too long for that layout, so Redis keeps the group as a hash table, whose
+// order follows the fields' hashes, not the order voters were verified in.
+const preamble = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local function live(v)
+  if not v then return false end
+  if v == '${VOTED}' then return true end
+  local deadline = tonumber(string.match(v, ':(%d+)$'))
+  return deadline ~= nil and deadline > now
+end
+local function held(v, claim)
+  return v ~= false and string.sub(v, 1, #claim + 1) == claim .. ':' and live(v)
+end`;
+
+const claimScript = `${preamble}
+if live(redis.call('HGET', KEYS[1], ARGV[1])) or live(redis.call('HGET', KEYS[1], ARGV[2])) then return 0 end
+if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('HSET', KEYS[1], '~layout', string.rep('-', 128)) end
+local ttl = tonumber(ARGV[4])
+local value = ARGV[3] .. ':' .. string.format('%d', math.ceil((now + ttl) / ttl) * ttl)
+redis.call('HSET', KEYS[1], ARGV[1], value, ARGV[2], value)
 return 1`;
 
-const confirmScript = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  redis.call('SET', KEYS[1], ARGV[2])
-  redis.call('SET', KEYS[2], ARGV[2])
+const confirmScript = `${preamble}
+if held(redis.call('HGET', KEYS[1], ARGV[1]), ARGV[3]) then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[4], ARGV[2], ARGV[4])
   return 1
 end
 return 0`;
 
-const releaseScript = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+const releaseScript = `${preamble}
+for i = 1, 2 do
+  local v = redis.call('HGET', KEYS[1], ARGV[i])
+  if v and string.sub(v, 1, #ARGV[3] + 1) == ARGV[3] .. ':' then redis.call('HDEL', KEYS[1], ARGV[i]) end
+end
+return 1`;
+
+const markScript = `
+if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('HSET', KEYS[1], '~layout', string.rep('-', 128)) end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3], ARGV[2], ARGV[3])
 return 1`;
 
 interface ScriptedRedis extends Redis {
-  bsClaim(voterKey: string, ticketKey: string, claim: string, ttlMs: number): Promise<number>;
-  bsConfirm(voterKey: string, ticketKey: string, claim: string, voted: string): Promise<number>;
-  bsRelease(voterKey: string, ticketKey: string, claim: string): Promise<number>;
+  bsClaim(key: string, voter: string, ticket: string, claim: string, ttlMs: number): Promise<number>;
+  bsConfirm(key: string, voter: string, ticket: string, claim: string, voted: string): Promise<number>;
+  bsRelease(key: string, voter: string, ticket: string, claim: string): Promise<number>;
+  bsMark(key: string, voter: string, ticket: string, voted: string): Promise<number>;
 }
 
 export interface RedisVoterCacheOptions {
@@ -62,14 +101,29 @@ export function connectRedis(options: RedisVoterCacheOptions): Redis {
   return redis;
 }
 
+/** How the voter cache lays claims out in Redis. */
+export interface RedisVoterCacheLayout {
+  /**
+   * Hashes per election that voters are spread over (1 by default). Raise it when one hash would
+   * outgrow a shard, keeping each group busy enough (many verifications a second) that its idle
+   * time names no one.
+   */
+  readonly groups?: number;
+}
+
 /** The voter cache on Redis: each operation is one Lua script, so one round trip and atomic. */
 export class RedisVoterCache implements VoterCache {
   private readonly redis: ScriptedRedis;
+  private readonly groups: number;
 
-  constructor(redis: Redis) {
-    redis.defineCommand('bsClaim', { numberOfKeys: 2, lua: claimScript });
-    redis.defineCommand('bsConfirm', { numberOfKeys: 2, lua: confirmScript });
-    redis.defineCommand('bsRelease', { numberOfKeys: 2, lua: releaseScript });
+  constructor(redis: Redis, layout: RedisVoterCacheLayout = {}) {
+    this.groups = layout.groups ?? 1;
+    if (!Number.isInteger(this.groups) || this.groups < 1)
+      throw new RangeError('groups must be a positive integer');
+    redis.defineCommand('bsClaim', { numberOfKeys: 1, lua: claimScript });
+    redis.defineCommand('bsConfirm', { numberOfKeys: 1, lua: confirmScript });
+    redis.defineCommand('bsRelease', { numberOfKeys: 1, lua: releaseScript });
+    redis.defineCommand('bsMark', { numberOfKeys: 1, lua: markScript });
     this.redis = redis as ScriptedRedis;
   }
 
@@ -80,24 +134,24 @@ export class RedisVoterCache implements VoterCache {
     claimId: string,
     ttlMs: number,
   ): Promise<ClaimOutcome> {
-    const [voter, ticket] = keysOf(electionId, voterKey, ticketId);
-    const won = await this.call(() => this.redis.bsClaim(voter, ticket, `claim:${claimId}`, ttlMs));
+    const [key, voter, ticket] = placeOf(electionId, voterKey, ticketId, this.groups);
+    const won = await this.call(() => this.redis.bsClaim(key, voter, ticket, `claim:${claimId}`, ttlMs));
     return won === 1 ? 'claimed' : 'already-claimed';
   }
 
   async confirm(electionId: string, voterKey: string, ticketId: string, claimId: string): Promise<void> {
-    const [voter, ticket] = keysOf(electionId, voterKey, ticketId);
-    await this.call(() => this.redis.bsConfirm(voter, ticket, `claim:${claimId}`, VOTED));
+    const [key, voter, ticket] = placeOf(electionId, voterKey, ticketId, this.groups);
+    await this.call(() => this.redis.bsConfirm(key, voter, ticket, `claim:${claimId}`, VOTED));
   }
 
   async release(electionId: string, voterKey: string, ticketId: string, claimId: string): Promise<void> {
-    const [voter, ticket] = keysOf(electionId, voterKey, ticketId);
-    await this.call(() => this.redis.bsRelease(voter, ticket, `claim:${claimId}`));
+    const [key, voter, ticket] = placeOf(electionId, voterKey, ticketId, this.groups);
+    await this.call(() => this.redis.bsRelease(key, voter, ticket, `claim:${claimId}`));
   }
 
   async markVoted(electionId: string, voterKey: string, ticketId: string): Promise<void> {
-    const [voter, ticket] = keysOf(electionId, voterKey, ticketId);
-    await this.call(() => this.redis.mset(voter, VOTED, ticket, VOTED));
+    const [key, voter, ticket] = placeOf(electionId, voterKey, ticketId, this.groups);
+    await this.call(() => this.redis.bsMark(key, voter, ticket, VOTED));
   }
 
   async ping(): Promise<boolean> {

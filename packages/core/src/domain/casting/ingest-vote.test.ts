@@ -142,6 +142,33 @@ describe('ingestVote', () => {
     await ingestVote(deps, vote('tok-g', { candidateId: 'nobody' }), 'm-1');
     expect(await ingestVote(deps, vote('tok-g'), 'm-1')).toMatchObject({ ok: true });
   });
+
+  it('accepts a vote cast late in a long bucket, though the token expiry was rounded up past the next one', async () => {
+    // A 1 h secrecy bucket and a 10 min token: granted at 06:51, the expiry rounds up to 08:00,
+    // which read back as "granted at 07:50" would put the grant after the vote's bucket.
+    const hour = 3_600_000;
+    const long = { ...deps, bucketMs: hour, ballotTokenTtlMs: 10 * 60_000 };
+    now = Date.parse('2026-05-01T06:51:00Z');
+    await records.put('ballots', {
+      ...recordKeys.ballotToken(sha256('tok-late')),
+      machineId: 'm-1',
+      electionId: ELECTION,
+      expiresAt: Date.parse('2026-05-01T08:00:00Z'),
+    });
+    const late = vote('tok-late', { bucketStart: Date.parse('2026-05-01T06:00:00Z') });
+    expect((await ingestVote(long, late, 'm-1')).ok).toBe(true);
+
+    // A vote whose bucket ended well before any time the token could have been granted is refused.
+    await records.put('ballots', {
+      ...recordKeys.ballotToken(sha256('tok-early')),
+      machineId: 'm-1',
+      electionId: ELECTION,
+      expiresAt: Date.parse('2026-05-01T08:00:00Z'),
+    });
+    const early = vote('tok-early', { bucketStart: Date.parse('2026-05-01T05:00:00Z') });
+    const refused = await ingestVote(long, early, 'm-1');
+    expect(refused.ok ? 'accepted' : refused.error.reason).toBe('token-expired');
+  });
 });
 
 describe('ingestVote and the poll hours', () => {

@@ -148,8 +148,10 @@ export async function ingestVote(
   if (typeof token.expiresAt !== 'number' || token.expiresAt <= bucketStart) {
     return err({ reason: 'token-expired', detail: 'ballot token expired before the vote was cast' });
   }
-  const grantedAt = token.expiresAt - deps.ballotTokenTtlMs;
-  if (bucketStart + deps.bucketMs + deps.clockSkewMs <= grantedAt) {
+  // The stored expiry was rounded up to the secrecy bucket, so the grant may have come up to a
+  // bucket before `expiresAt - ttl`; only a vote before the earliest possible grant is refused.
+  const grantedNoEarlierThan = token.expiresAt - deps.ballotTokenTtlMs - deps.bucketMs;
+  if (bucketStart + deps.bucketMs + deps.clockSkewMs <= grantedNoEarlierThan) {
     return err({ reason: 'token-expired', detail: 'vote claims a time before its ballot token was granted' });
   }
 
