@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { entityOfFile } from '../registry/import-file';
-import { LocalTokenIssuer } from './jwt';
+import { CLOCK_SKEW_SECONDS, LocalTokenIssuer } from './jwt';
 
 describe('local bearer tokens', () => {
   it('verifies a token minted by another process over the same key directory', () => {
@@ -32,6 +32,28 @@ describe('local bearer tokens', () => {
     const token = issuer.mint({ role: 'clerk', ttlSeconds: 60, now: 0 });
     expect(issuer.verify(token, 61_000)).toEqual({ ok: false, reason: 'expired' });
     expect(issuer.verify('not.a.token')).toEqual({ ok: false, reason: 'malformed' });
+  });
+});
+
+describe('tokens from the future', () => {
+  const now = Date.UTC(2026, 11, 3, 9, 0);
+  const skewMs = CLOCK_SKEW_SECONDS * 1000;
+
+  it('refuses a token issued later than now, beyond the allowed clock skew', () => {
+    const issuer = LocalTokenIssuer.ephemeral();
+    const later = issuer.mint({ role: 'admin', now: now + skewMs + 60_000 });
+    expect(issuer.verify(later, now)).toEqual({ ok: false, reason: 'not-yet-valid' });
+    const slightlyAhead = issuer.mint({ role: 'admin', now: now + skewMs - 1_000 });
+    expect(issuer.verify(slightlyAhead, now)).toMatchObject({ ok: true });
+  });
+
+  it('refuses a token before its not-before time, beyond the allowed clock skew', () => {
+    const issuer = LocalTokenIssuer.ephemeral();
+    const notYet = issuer.mint({ role: 'admin', now, notBefore: now + skewMs + 60_000 });
+    expect(issuer.verify(notYet, now)).toEqual({ ok: false, reason: 'not-yet-valid' });
+    expect(issuer.verify(notYet, now + 2 * skewMs + 60_000)).toMatchObject({ ok: true });
+    const nearly = issuer.mint({ role: 'admin', now, notBefore: now + skewMs - 1_000 });
+    expect(issuer.verify(nearly, now)).toMatchObject({ ok: true });
   });
 });
 

@@ -15,6 +15,12 @@ import { type PrincipalClaims, principalClaimsSchema, type Role } from '@ballots
 export const LOCAL_ISSUER = 'ballotstream-local';
 export const LOCAL_AUDIENCE = 'ballotstream';
 
+/**
+ * How far the clock of whoever minted a token may run ahead of ours: a token issued (`iat`) or
+ * valid from (`nbf`) later than now by more than this is refused as not yet valid.
+ */
+export const CLOCK_SKEW_SECONDS = 60;
+
 /** What a verified token grants: its claims as the authorizer passes them on. */
 export type VerifiedClaims = PrincipalClaims & {
   readonly iss: string;
@@ -29,6 +35,7 @@ export type TokenRefusal =
   | 'bad-signature'
   | 'wrong-issuer'
   | 'expired'
+  | 'not-yet-valid'
   | 'bad-claims';
 
 /** Signs and verifies the local runtime's tokens with one ES256 key (P-256), kept in a key file. */
@@ -62,6 +69,8 @@ export class LocalTokenIssuer {
     regionId?: string;
     ttlSeconds?: number;
     now?: number;
+    /** Epoch ms before which the token is not valid (`nbf`); none by default. */
+    notBefore?: number;
   }): string {
     const issuedAt = Math.floor((input.now ?? Date.now()) / 1000);
     const claims = {
@@ -71,6 +80,7 @@ export class LocalTokenIssuer {
       iat: issuedAt,
       exp: issuedAt + (input.ttlSeconds ?? 12 * 3600),
       jti: randomUUID(),
+      ...(input.notBefore === undefined ? {} : { nbf: Math.floor(input.notBefore / 1000) }),
       'custom:role': input.role,
       ...(input.regionId === undefined ? {} : { 'custom:region': input.regionId }),
     };
@@ -83,7 +93,7 @@ export class LocalTokenIssuer {
     return `${head}.${body}.${signature.toString('base64url')}`;
   }
 
-  /** Verifies signature, algorithm, issuer, audience and expiry, then the role claims. */
+  /** Verifies signature, algorithm, issuer, audience, expiry and not-before, then the role claims. */
   verify(
     token: string,
     now = Date.now(),
@@ -111,6 +121,13 @@ export class LocalTokenIssuer {
     if (payload.iss !== LOCAL_ISSUER || payload.aud !== LOCAL_AUDIENCE)
       return { ok: false, reason: 'wrong-issuer' };
     if (typeof payload.exp !== 'number' || payload.exp * 1000 <= now) return { ok: false, reason: 'expired' };
+    // A token from the future was minted by a clock that is wrong, or forged to outlive a key.
+    for (const claim of ['iat', 'nbf'] as const) {
+      const at = payload[claim];
+      if (at === undefined) continue;
+      if (typeof at !== 'number' || !Number.isFinite(at)) return { ok: false, reason: 'bad-claims' };
+      if ((at - CLOCK_SKEW_SECONDS) * 1000 > now) return { ok: false, reason: 'not-yet-valid' };
+    }
     const claims = principalClaimsSchema.safeParse(payload);
     if (!claims.success) return { ok: false, reason: 'bad-claims' };
     // An officer's token is useless without a region: refuse it rather than treat it as national.

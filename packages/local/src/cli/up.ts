@@ -34,12 +34,15 @@ export async function up(args: ParsedArgs): Promise<void> {
   const smtpUrl = stringFlag(args, 'smtp-url', process.env.BALLOTSTREAM_SMTP_URL || undefined);
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 
-  // The runtime serves the web apps from their Vite build; build it when missing or stale.
-  const webBuilt = await ensureWebBuild().then(
-    () => undefined,
-    (error: unknown) =>
-      `not built (${error instanceof Error ? error.message : String(error)}); run npm run build -w packages/web`,
-  );
+  // The runtime serves the web apps from their Vite build; build it when missing or stale, unless
+  // told not to (a service that only serves the API, or a test of the runtime's own behaviour).
+  const webBuilt = args.flags.has('no-web-build')
+    ? 'not rebuilt (--no-web-build); npm run build -w packages/web builds it'
+    : await ensureWebBuild().then(
+        () => undefined,
+        (error: unknown) =>
+          `not built (${error instanceof Error ? error.message : String(error)}); run npm run build -w packages/web`,
+      );
   const runtime = await startRuntime({
     dataDir,
     dataDirLock: lock,

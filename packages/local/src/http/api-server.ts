@@ -81,16 +81,29 @@ export class ApiServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://local');
+    const url = parsedUrl(req.url);
+    if (url === undefined) {
+      return this.write(res, {
+        statusCode: 400,
+        body: JSON.stringify({ error: 'bad-request', message: 'the request path is not a valid URL path' }),
+      });
+    }
     const method = req.method ?? 'GET';
     const match = this.match(method, url.pathname);
     if (match === undefined) {
       for (const fallback of this.fallbacks) if (await fallback(req, res)) return;
       return this.write(res, { statusCode: 404, body: JSON.stringify({ error: 'not-found' }) });
     }
-    const body = await readBody(req);
+    const declared = Number(req.headers['content-length'] ?? 0);
+    const body = declared > MAX_BODY_BYTES ? undefined : await readBody(req);
     if (body === undefined) {
-      return this.write(res, { statusCode: 413, body: JSON.stringify({ error: 'body-too-large' }) });
+      // The rest of the body is not read: the connection cannot carry another request, so it is
+      // closed once the answer is out, rather than kept alive while the client waits to send more.
+      return this.write(res, {
+        statusCode: 413,
+        headers: { connection: 'close' },
+        body: JSON.stringify({ error: 'body-too-large', limitBytes: MAX_BODY_BYTES }),
+      });
     }
     const event = toEvent(req, url, method, match, body);
     const denied = this.authorize(match.route, event);
@@ -151,6 +164,20 @@ export class ApiServer {
     for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
     res.writeHead(result.statusCode ?? 200, headers);
     res.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
+  }
+}
+
+/**
+ * The request target as a URL whose path decodes, or undefined: a malformed percent escape
+ * (`/tickets/%E0%A4%A/status`) is the client's mistake, a 400, never a 500.
+ */
+function parsedUrl(target: string | undefined): URL | undefined {
+  try {
+    const url = new URL(target ?? '/', 'http://local');
+    decodeURIComponent(url.pathname);
+    return url;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 
@@ -94,15 +103,19 @@ export interface DataDirLock {
 
 /**
  * Holds a data directory for this process, creating it (0700) if needed: a lock file with this
- * pid, made with O_EXCL. A lock whose process is gone (a crash, a kill -9) is taken over; one whose
+ * pid, linked into place whole (link fails when the lock exists). A lock whose process is gone (a crash, a kill -9) is taken over; one whose
  * process lives is refused with `DataDirBusyError`, whichever process that is, this one included.
  */
 export function lockDataDir(dir: string): DataDirLock {
   makePrivateDir(dir);
   const path = join(dir, LOCK_FILE);
   for (let attempt = 0; attempt < 5; attempt++) {
+    // The pid is written first under a name of our own, then linked into place (which fails if
+    // the lock exists): no one ever sees a lock file without its pid.
+    const fresh = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+    writeFileSync(fresh, `${process.pid}\n`, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
     try {
-      writeFileSync(path, `${process.pid}\n`, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
+      linkSync(fresh, path);
       return {
         dir,
         release: () => {
@@ -111,10 +124,12 @@ export function lockDataDir(dir: string): DataDirLock {
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      rmSync(fresh, { force: true });
     }
     const holder = lockHolder(path);
     if (holder !== undefined && alive(holder)) throw new DataDirBusyError(dir, holder);
-    // Stale (or half written by a process that died): move it aside under a name of our own, so
+    // Stale (or unreadable): move it aside under a name of our own, so
     // that of two processes taking it over at once only one removes it; then create ours again.
     const aside = `${path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
     try {

@@ -21,6 +21,7 @@ import { type ElectionCa, issueServerCertificate, loadOrCreateElectionCa } from 
 import { LocalScheduler } from '../scheduler/local-scheduler';
 import { type DataDirLock, lockDataDir, ownerOnlyFiles } from './data-dir';
 import { lambdaContext, loadHandler } from './handlers';
+import { localDependencies, withDependencyReport } from './health';
 import { buildLocalDeps, closeLocalDeps } from './local-deps';
 
 export interface RuntimeOptions {
@@ -116,14 +117,17 @@ async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefine
     const entry = await loadHandler(trigger.handler);
     const invoke = (event: unknown) => entry(event, lambdaContext(trigger.name));
     switch (trigger.kind) {
-      case 'http':
+      case 'http': {
+        const route = async (event: unknown) => (await invoke(event)) as APIGatewayProxyStructuredResultV2;
         api.add({
           method: trigger.method,
           path: trigger.path,
           roles: trigger.roles,
-          invoke: async (event) => (await invoke(event)) as APIGatewayProxyStructuredResultV2,
+          // Locally the stores are embedded, so /health asks each of them as well as the cache.
+          invoke: trigger.name === 'health' ? withDependencyReport(route, localDependencies(deps)) : route,
         });
         break;
+      }
       case 'event':
         bus.subscribe({
           name: trigger.name,
