@@ -9,8 +9,9 @@ import { z } from 'zod';
  */
 export const awsExtrasSchema = z.object({
   /**
-   * The third region multi-region strong consistency needs (a witness that holds no data);
-   * without it the strongly consistent tables fall back to eventually consistent replicas.
+   * The third region multi-region strong consistency needs (a witness that holds no data), in
+   * the same MRSC region set as both replicas (`tablePlans` refuses any other); without it the
+   * strongly consistent tables are eventually consistent global tables.
    */
   witnessRegion: z
     .string()
