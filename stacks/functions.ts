@@ -7,7 +7,7 @@ import { cache, vpc } from './cache';
 import { account, allTriggers, blueprint, inRegion, regions } from './context';
 import { iotDataEndpoint } from './iot-endpoint';
 import { keyLinks, pseudonymKey, ticketKey } from './keys';
-import { FUNCTION_SETTINGS, functionName, handlerPath, invokedAsynchronously } from './lib/functions';
+import { asyncInvokePlan, FUNCTION_SETTINGS, functionName, handlerPath } from './lib/functions';
 import { needsVpc, type Region, type ResourceArns, statementsFor } from './lib/permissions';
 import { trackerLink, tracking } from './location';
 import { notificationsLink, notificationsTopic } from './notifications';
@@ -71,8 +71,8 @@ export const functions = Object.fromEntries(
       actions: [...s.actions],
       resources: [...s.resources],
     }));
-    const asynchronous = invokedAsynchronously(trigger);
-    if (asynchronous) {
+    const asynchronous = asyncInvokePlan(trigger);
+    if (asynchronous !== undefined) {
       // Lambda's on-failure destination for events that failed every retry.
       permissions.push({ actions: ['sqs:SendMessage'], resources: [deadLetters[region].arn] });
     }
@@ -97,9 +97,10 @@ export const functions = Object.fromEntries(
         ...(trigger.reservedConcurrency === undefined
           ? {}
           : { concurrency: { reserved: trigger.reservedConcurrency } }),
-        ...(asynchronous && trigger.kind === 'event'
+        // Event rules and IoT rules invoke asynchronously: what fails every retry goes to the dead letters.
+        ...(asynchronous !== undefined
           ? {
-              retries: trigger.retries,
+              retries: asynchronous.retries,
               transform: {
                 eventInvokeConfig: (args: aws.lambda.FunctionEventInvokeConfigArgs) => {
                   args.destinationConfig = { onFailure: { destination: deadLetters[region].arn } };
