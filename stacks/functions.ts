@@ -13,7 +13,7 @@ import { trackerLink, tracking } from './location';
 import { notificationsLink, notificationsTopic } from './notifications';
 import { batchQueues, readInBatches } from './queues';
 import { tableLinks, tables } from './tables';
-import { voteStores } from './vote-stores';
+import { voteStores, voteStoreVpc } from './vote-stores';
 
 function regionOf(trigger: Trigger): Region {
   return trigger.kind === 'event' ? trigger.region : 'primary';
@@ -93,7 +93,9 @@ export const functions = Object.fromEntries(
           POWERTOOLS_SERVICE_NAME: 'ballotstream',
           POWERTOOLS_METRICS_NAMESPACE: `ballotstream-${$app.stage}`,
         },
+        // The cache's VPC, or the VPC of the function's region to reach a vote store directly.
         ...(needsVpc(trigger) ? { vpc } : {}),
+        ...(!needsVpc(trigger) && voteStoreVpc(trigger) !== undefined ? { vpc: voteStoreVpc(trigger) } : {}),
         ...(trigger.reservedConcurrency === undefined
           ? {}
           : { concurrency: { reserved: trigger.reservedConcurrency } }),

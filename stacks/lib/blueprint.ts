@@ -17,8 +17,13 @@ export const awsExtrasSchema = z.object({
     .string()
     .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as ap-southeast-1')
     .optional(),
-  /** Timestream LiveAnalytics where the account has it, else Aurora PostgreSQL per region. */
-  voteStore: z.enum(['timestream', 'postgres']).default('timestream'),
+  /**
+   * Aurora PostgreSQL per region, reached by a direct connection from Lambdas in the VPC (the
+   * default, which a new account can create in every region); `postgres-data-api` reaches it by
+   * the RDS Data API where AWS offers that; `timestream` only for accounts that still have
+   * Timestream LiveAnalytics (closed to new accounts since 2025-06-20).
+   */
+  voteStore: z.enum(['postgres', 'postgres-data-api', 'timestream']).default('postgres'),
   /** Web domain of the monitoring centre and citizen app, when the stage has one. */
   domain: z.string().min(1).optional(),
 });

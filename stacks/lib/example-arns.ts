@@ -2,23 +2,30 @@ import type { ResourceArns, VoteStoreArns } from './permissions';
 
 /** Example ARNs in a made-up account, for tests of the generators (no AWS needed). */
 export function exampleArns(
-  voteStore: 'timestream' | 'postgres',
+  voteStore: 'timestream' | 'postgres' | 'postgres-data-api',
   region = 'ap-south-1',
 ): ResourceArns<string> {
   const account = '123456789012';
   const regionName = { primary: 'ap-south-1', secondary: 'ap-south-2' } as const;
-  const store = (r: 'primary' | 'secondary'): VoteStoreArns<string> =>
-    voteStore === 'timestream'
-      ? {
+  const store = (r: 'primary' | 'secondary'): VoteStoreArns<string> => {
+    const secret = `arn:aws:secretsmanager:${regionName[r]}:${account}:secret:bs-votes-${r}-AbCdEf`;
+    switch (voteStore) {
+      case 'timestream':
+        return {
           kind: 'timestream',
           table: `arn:aws:timestream:${regionName[r]}:${account}:database/bs/table/votes`,
           tallies: `arn:aws:timestream:${regionName[r]}:${account}:database/bs/table/window_counts`,
-        }
-      : {
-          kind: 'postgres',
-          cluster: `arn:aws:rds:${regionName[r]}:${account}:cluster:bs-votes-${r}`,
-          secret: `arn:aws:secretsmanager:${regionName[r]}:${account}:secret:bs-votes-${r}-AbCdEf`,
         };
+      case 'postgres':
+        return { kind: 'postgres', secret };
+      case 'postgres-data-api':
+        return {
+          kind: 'postgres-data-api',
+          cluster: `arn:aws:rds:${regionName[r]}:${account}:cluster:bs-votes-${r}`,
+          secret,
+        };
+    }
+  };
   return {
     table: (name) => `arn:aws:dynamodb:${region}:${account}:table/ballotstream-test-${name}`,
     tableIndexes: (name) => `arn:aws:dynamodb:${region}:${account}:table/ballotstream-test-${name}/index/*`,

@@ -2,6 +2,9 @@ import type { TableName } from '@ballotstream/core/ports';
 import type { Reaches, TableUse, VoteStoreUse } from '@ballotstream/functions/reaches';
 import type { Trigger } from '@ballotstream/functions/triggers';
 import { isBatchTrigger, QUEUE_READ_ACTIONS } from './queues';
+import { type VoteStoreArns, voteStoreStatements } from './vote-stores';
+
+export type { VoteStoreArns } from './vote-stores';
 
 export type Region = 'primary' | 'secondary';
 
@@ -32,11 +35,6 @@ export interface ResourceArns<R> {
   batchQueue(trigger: string): R;
 }
 
-/** A region's vote store: a Timestream table, or an Aurora PostgreSQL cluster reached by the Data API. */
-export type VoteStoreArns<R> =
-  | { readonly kind: 'timestream'; readonly table: R; readonly tallies: R }
-  | { readonly kind: 'postgres'; readonly cluster: R; readonly secret: R };
-
 /**
  * Actions AWS does not scope to a resource: IAM accepts only `*` for them. Every other
  * statement names its resources.
@@ -56,16 +54,6 @@ const TABLE_ACTIONS: Record<TableUse, readonly string[]> = {
   ],
 };
 
-/** Timestream grants per use: which actions, on the votes table and on the kept-counts table. */
-const TIMESTREAM_GRANTS: Record<VoteStoreUse, { votes: readonly string[]; tallies: readonly string[] }> = {
-  record: { votes: ['timestream:WriteRecords'], tallies: [] },
-  read: { votes: ['timestream:Select'], tallies: [] },
-  tally: {
-    votes: ['timestream:Select', 'timestream:WriteRecords'],
-    tallies: ['timestream:Select', 'timestream:WriteRecords'],
-  },
-};
-
 /** The region whose bus a step publishes to: subscribers of the secondary bus publish there. */
 function publishRegion(trigger: Trigger): Region {
   return trigger.kind === 'event' ? trigger.region : 'primary';
@@ -81,26 +69,7 @@ export function statementsFor<R>(trigger: Trigger, arns: ResourceArns<R>): State
   if (trigger.publishes.length > 0) {
     statements.push({ actions: ['events:PutEvents'], resources: [arns.bus(publishRegion(trigger))] });
   }
-  let timestream = false;
-  for (const [region, use] of Object.entries(reaches.voteStores ?? {}) as [Region, VoteStoreUse][]) {
-    const store = arns.voteStore(region);
-    if (store.kind === 'timestream') {
-      timestream = true;
-      const grant = TIMESTREAM_GRANTS[use];
-      statements.push({ actions: grant.votes, resources: [store.table] });
-      if (grant.tallies.length > 0) statements.push({ actions: grant.tallies, resources: [store.tallies] });
-    } else {
-      // The Data API runs SQL over HTTPS with IAM, so a recorder needs no VPC and may read the other region.
-      statements.push({
-        actions: ['rds-data:ExecuteStatement', 'rds-data:BatchExecuteStatement'],
-        resources: [store.cluster],
-      });
-      statements.push({ actions: ['secretsmanager:GetSecretValue'], resources: [store.secret] });
-    }
-  }
-  if (timestream) {
-    statements.push({ actions: ['timestream:DescribeEndpoints'], resources: ['*' as R] });
-  }
+  statements.push(...voteStoreGrants(reaches, arns));
   if (reaches.ticketKeys === 'verify') {
     statements.push({ actions: ['kms:Verify', 'kms:GetPublicKey'], resources: [arns.ticketKey] });
   }
@@ -144,6 +113,22 @@ export function statementsFor<R>(trigger: Trigger, arns: ResourceArns<R>): State
     // The event source mapping reads with the function's role: its own queue only.
     statements.push({ actions: QUEUE_READ_ACTIONS, resources: [arns.batchQueue(trigger.name)] });
   }
+  return statements;
+}
+
+/**
+ * The statements for the vote stores a step reaches (`lib/vote-stores.ts`), and the one
+ * unscoped Timestream action once if any of them is Timestream.
+ */
+function voteStoreGrants<R>(reaches: Reaches, arns: ResourceArns<R>): Statement<R>[] {
+  const statements: Statement<R>[] = [];
+  let timestream = false;
+  for (const [region, use] of Object.entries(reaches.voteStores ?? {}) as [Region, VoteStoreUse][]) {
+    const store = arns.voteStore(region);
+    timestream ||= store.kind === 'timestream';
+    statements.push(...voteStoreStatements(store, use));
+  }
+  if (timestream) statements.push({ actions: ['timestream:DescribeEndpoints'], resources: ['*' as R] });
   return statements;
 }
 

@@ -17,6 +17,19 @@ export interface SecretReader {
   send(command: GetSecretValueCommand): Promise<Pick<GetSecretValueCommandOutput, 'SecretString'>>;
 }
 
+/** A Secrets Manager client of a region, built (and the SDK loaded) on first use. */
+export function secretsManagerIn(region: string): SecretReader {
+  let client: Promise<SecretReader> | undefined;
+  return {
+    send: async (command) => {
+      client ??= import('@aws-sdk/client-secrets-manager').then(
+        ({ SecretsManagerClient }) => new SecretsManagerClient({ region }),
+      );
+      return (await client).send(command);
+    },
+  };
+}
+
 /** A cluster's master secret as SST's Aurora (and RDS) writes it. */
 const credentialsSecretSchema = z.object({ username: z.string().min(1), password: z.string() });
 

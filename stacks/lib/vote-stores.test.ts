@@ -1,0 +1,113 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Trigger, triggers } from '@ballotstream/functions/triggers';
+import { describe, expect, it } from 'vitest';
+import { loadInfraBlueprint } from './blueprint';
+import { exampleArns } from './example-arns';
+import { statementsFor } from './permissions';
+import {
+  DATA_API_UNAVAILABLE_REGIONS,
+  LAMBDA_CA_BUNDLE,
+  needsVoteStoreVpc,
+  needsVpcPeering,
+  storesReachedAcrossRegions,
+  VPC_CIDRS,
+  voteStorePlans,
+} from './vote-stores';
+
+const all = triggers as readonly Trigger[];
+const byName = (name: string) => all.find((t) => t.name === name)!;
+const root = join(import.meta.dirname, '..', '..');
+const elections = readdirSync(join(root, 'elections')).filter((f) => f.endsWith('.json'));
+const blueprintOf = (file: string) =>
+  loadInfraBlueprint('x', root, { BALLOTSTREAM_BLUEPRINT: join(root, 'elections', file) });
+const national = { primary: 'ap-south-1', secondary: 'ap-south-2' };
+const city = { primary: 'ap-south-1', secondary: 'ap-southeast-1' };
+
+describe('the vote store of each region', () => {
+  it('is, by default, Aurora PostgreSQL over a direct connection in both regions every blueprint names', () => {
+    expect(elections.length).toBeGreaterThanOrEqual(2);
+    for (const file of elections) {
+      const { aws } = blueprintOf(file);
+      expect(aws.voteStore, file).toBe('postgres');
+      const plans = voteStorePlans(aws.voteStore, {
+        primary: aws.primaryRegion,
+        secondary: aws.secondaryRegion,
+      });
+      expect(plans.primary.kind, file).toBe('postgres');
+      expect(plans.secondary.kind, file).toBe('postgres');
+      expect(plans.secondary.regionName, file).toBe(aws.secondaryRegion);
+    }
+  });
+
+  it('refuses the Data API in a region AWS does not offer it in (ap-south-2), naming the region', () => {
+    expect(DATA_API_UNAVAILABLE_REGIONS).toContain('ap-south-2');
+    expect(() => voteStorePlans('postgres-data-api', national)).toThrow(
+      /RDS Data API is not offered in ap-south-2 \(secondary\).*voteStore "postgres"/,
+    );
+    const plans = voteStorePlans('postgres-data-api', city);
+    expect([plans.primary.kind, plans.secondary.kind]).toEqual(['postgres-data-api', 'postgres-data-api']);
+  });
+
+  it('keeps Timestream LiveAnalytics behind an explicit opt-in (closed to new accounts)', () => {
+    expect(voteStorePlans('timestream', national).secondary.kind).toBe('timestream');
+  });
+});
+
+describe('reaching a direct-connection vote store', () => {
+  it('grants a step the cluster secret of the stores it reaches and no Data API or Timestream action', () => {
+    const statements = statementsFor(byName('recordVoteSecondary'), exampleArns('postgres'));
+    const onStore = statements.filter((s) =>
+      s.actions.some(
+        (a) => a.startsWith('secretsmanager:') || a.startsWith('rds') || a.startsWith('timestream'),
+      ),
+    );
+    expect(onStore).toEqual([
+      {
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: ['arn:aws:secretsmanager:ap-south-2:123456789012:secret:bs-votes-secondary-AbCdEf'],
+      },
+    ]);
+  });
+
+  it('keeps the Data API grants for the Data API store: SQL on its cluster, its secret', () => {
+    const actions = statementsFor(byName('recordVotePrimary'), exampleArns('postgres-data-api')).flatMap(
+      (s) => s.actions,
+    );
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'rds-data:ExecuteStatement',
+        'rds-data:BatchExecuteStatement',
+        'secretsmanager:GetSecretValue',
+      ]),
+    );
+  });
+
+  it('puts in a VPC exactly the steps that reach a direct-connection store', () => {
+    const direct = voteStorePlans('postgres', national);
+    expect(needsVoteStoreVpc(byName('recordVotePrimary'), direct)).toBe(true);
+    expect(needsVoteStoreVpc(byName('recordVoteSecondary'), direct)).toBe(true);
+    expect(needsVoteStoreVpc(byName('materialiseTallies'), direct)).toBe(true);
+    expect(needsVoteStoreVpc(byName('ingestVote'), direct)).toBe(false);
+    for (const choice of ['postgres-data-api', 'timestream'] as const) {
+      const plans = voteStorePlans(choice, city);
+      for (const trigger of all) expect(needsVoteStoreVpc(trigger, plans), trigger.name).toBe(false);
+    }
+  });
+
+  it('peers the two regions’ VPCs when a step in one region reaches the other’s store, over CIDRs that do not overlap', () => {
+    // The tally job and the result check run in the primary region and read both stores.
+    expect(needsVpcPeering(all, voteStorePlans('postgres', national))).toBe(true);
+    // Only the secondary's store is reached from the other region: only its VPC admits the primary's range.
+    expect(storesReachedAcrossRegions(all, voteStorePlans('postgres', national))).toEqual(['secondary']);
+    expect(needsVpcPeering(all, voteStorePlans('postgres-data-api', city))).toBe(false);
+    expect(needsVpcPeering(all, voteStorePlans('timestream', national))).toBe(false);
+    expect(VPC_CIDRS.primary).toBe('10.0.0.0/16'); // SST's Vpc, where the cache already is
+    expect(VPC_CIDRS.secondary).not.toBe(VPC_CIDRS.primary);
+    expect(VPC_CIDRS.secondary).toMatch(/^10\.\d+\.0\.0\/16$/);
+  });
+
+  it('verifies the server certificate against the Lambda runtime’s Amazon CA bundle', () => {
+    expect(LAMBDA_CA_BUNDLE).toBe('/var/runtime/ca-cert.pem');
+  });
+});

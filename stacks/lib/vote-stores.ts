@@ -1,0 +1,155 @@
+import type { VoteStoreUse } from '@ballotstream/functions/reaches';
+import type { Trigger } from '@ballotstream/functions/triggers';
+import type { Region, Statement } from './permissions';
+
+/** The vote store a blueprint chooses (`aws.voteStore`); `postgres` is the default. */
+export type VoteStoreChoice = 'postgres' | 'postgres-data-api' | 'timestream';
+
+/**
+ * Regions where the RDS Data API is not offered for Aurora PostgreSQL (AWS Aurora user guide,
+ * "Supported Regions and Aurora DB engines for RDS Data API", checked 2026-12-03: Asia Pacific
+ * (Hyderabad), (Melbourne) and (New Zealand) read "Not available").
+ */
+export const DATA_API_UNAVAILABLE_REGIONS: readonly string[] = [
+  'ap-south-2',
+  'ap-southeast-4',
+  'ap-southeast-6',
+];
+
+/**
+ * The Amazon root CAs (RDS among them) as the Lambda Node.js 20+ runtimes ship them; those
+ * runtimes no longer load the file by default, so the pg client reads it for the database alone.
+ */
+export const LAMBDA_CA_BUNDLE = '/var/runtime/ca-cert.pem';
+
+/**
+ * The VPC address range of each region. The primary's is SST's Vpc default (the cache's VPC);
+ * the secondary's differs so the two can be peered.
+ */
+export const VPC_CIDRS: Record<Region, string> = { primary: '10.0.0.0/16', secondary: '10.1.0.0/16' };
+
+/** PostgreSQL's port, opened between the peered VPCs and nothing else. */
+export const POSTGRES_PORT = 5432;
+
+/** How one region's votes are stored and reached. */
+export interface VoteStorePlan {
+  readonly region: Region;
+  readonly regionName: string;
+  /**
+   * `postgres`: Aurora PostgreSQL Serverless v2 reached by a direct `pg` connection from Lambdas
+   * in the VPC, credentials from the cluster's secret; `postgres-data-api`: the same cluster
+   * reached by the RDS Data API (no VPC); `timestream`: Timestream LiveAnalytics.
+   */
+  readonly kind: VoteStoreChoice;
+}
+
+/**
+ * The vote store of each region. Aurora PostgreSQL over a direct connection is the default: it
+ * is the one a new account can create, and reach, in every region the blueprints name (Timestream
+ * LiveAnalytics is closed to new accounts; the Data API is missing in ap-south-2). Refuses, naming
+ * the region, a Data API store where AWS does not offer the Data API.
+ */
+export function voteStorePlans(
+  choice: VoteStoreChoice,
+  regions: Readonly<Record<Region, string>>,
+): Record<Region, VoteStorePlan> {
+  const plan = (region: Region): VoteStorePlan => {
+    const regionName = regions[region];
+    if (choice === 'postgres-data-api' && DATA_API_UNAVAILABLE_REGIONS.includes(regionName)) {
+      throw new Error(
+        `aws.voteStore: the RDS Data API is not offered in ${regionName} (${region}); use voteStore "postgres" (a direct connection from Lambdas in the VPC) or another region`,
+      );
+    }
+    return { region, regionName, kind: choice };
+  };
+  return { primary: plan('primary'), secondary: plan('secondary') };
+}
+
+/** A region's vote store as the IAM generator needs it; `R` is a string in tests, a Pulumi output in stacks. */
+export type VoteStoreArns<R> =
+  | { readonly kind: 'timestream'; readonly table: R; readonly tallies: R }
+  | { readonly kind: 'postgres'; readonly secret: R }
+  | { readonly kind: 'postgres-data-api'; readonly cluster: R; readonly secret: R };
+
+/** Timestream grants per use: which actions, on the votes table and on the kept-counts table. */
+const TIMESTREAM_GRANTS: Record<VoteStoreUse, { votes: readonly string[]; tallies: readonly string[] }> = {
+  record: { votes: ['timestream:WriteRecords'], tallies: [] },
+  read: { votes: ['timestream:Select'], tallies: [] },
+  tally: {
+    votes: ['timestream:Select', 'timestream:WriteRecords'],
+    tallies: ['timestream:Select', 'timestream:WriteRecords'],
+  },
+};
+
+/**
+ * The IAM statements for reaching one region's vote store. A direct connection signs in with the
+ * cluster's credentials, so the only AWS action is reading that secret; what the step may do in
+ * the database is the database's business. (`timestream:DescribeEndpoints`, which takes no
+ * resource, is added once by the caller.)
+ */
+export function voteStoreStatements<R>(store: VoteStoreArns<R>, use: VoteStoreUse): Statement<R>[] {
+  switch (store.kind) {
+    case 'timestream': {
+      const grant = TIMESTREAM_GRANTS[use];
+      const statements: Statement<R>[] = [{ actions: grant.votes, resources: [store.table] }];
+      if (grant.tallies.length > 0) statements.push({ actions: grant.tallies, resources: [store.tallies] });
+      return statements;
+    }
+    case 'postgres':
+      return [{ actions: ['secretsmanager:GetSecretValue'], resources: [store.secret] }];
+    case 'postgres-data-api':
+      // The Data API runs SQL over HTTPS with IAM: no VPC, and the other region is reachable.
+      return [
+        {
+          actions: ['rds-data:ExecuteStatement', 'rds-data:BatchExecuteStatement'],
+          resources: [store.cluster],
+        },
+        { actions: ['secretsmanager:GetSecretValue'], resources: [store.secret] },
+      ];
+    default: {
+      const unknown: never = store;
+      throw new Error(`unknown vote store ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** The region a trigger's Lambda runs in. */
+function regionOf(trigger: Trigger): Region {
+  return trigger.kind === 'event' ? trigger.region : 'primary';
+}
+
+/** The regions whose vote store a trigger reaches. */
+function storesReached(trigger: Trigger): Region[] {
+  return Object.keys(trigger.reaches?.voteStores ?? {}) as Region[];
+}
+
+/** Whether a step's Lambda must run in its region's VPC to reach a direct-connection vote store. */
+export function needsVoteStoreVpc(trigger: Trigger, plans: Readonly<Record<Region, VoteStorePlan>>): boolean {
+  return storesReached(trigger).some((region) => plans[region].kind === 'postgres');
+}
+
+/**
+ * The regions whose direct-connection store a step of the other region reaches (the tally job
+ * and the result check, in the primary, read both stores): those regions' VPCs must admit the
+ * other VPC's range on the PostgreSQL port, over a peering of the two VPCs.
+ */
+export function storesReachedAcrossRegions(
+  triggers: readonly Trigger[],
+  plans: Readonly<Record<Region, VoteStorePlan>>,
+): Region[] {
+  const reached = new Set<Region>();
+  for (const trigger of triggers) {
+    for (const region of storesReached(trigger)) {
+      if (region !== regionOf(trigger) && plans[region].kind === 'postgres') reached.add(region);
+    }
+  }
+  return [...reached].sort();
+}
+
+/** Whether the two regions' VPCs must be peered (see `storesReachedAcrossRegions`). */
+export function needsVpcPeering(
+  triggers: readonly Trigger[],
+  plans: Readonly<Record<Region, VoteStorePlan>>,
+): boolean {
+  return storesReachedAcrossRegions(triggers, plans).length > 0;
+}
