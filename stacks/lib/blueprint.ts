@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Blueprint, loadBlueprint } from '@ballotstream/core';
 import { z } from 'zod';
+import { checkTableRegions } from './tables';
+import { voteStorePlans } from './vote-stores';
 
 /**
  * Settings of the `aws` section only the SST app reads. The election blueprint's own schema
@@ -60,5 +62,19 @@ export function loadInfraBlueprint(
     const problems = extras.error.issues.map((i) => `aws.${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`stage ${stage}: the election blueprint ${path} is invalid: ${problems}`);
   }
-  return { ...blueprint, aws: { ...blueprint.aws, ...extras.data } };
+  const aws = { ...blueprint.aws, ...extras.data };
+  // Refuse a plan AWS would refuse mid-deploy, before any resource exists, naming the regions.
+  try {
+    checkTableRegions({
+      primary: aws.primaryRegion,
+      secondary: aws.secondaryRegion,
+      witness: aws.witnessRegion,
+    });
+    voteStorePlans(aws.voteStore, { primary: aws.primaryRegion, secondary: aws.secondaryRegion });
+  } catch (error) {
+    throw new Error(
+      `stage ${stage}: the election blueprint ${path} asks for what AWS does not offer: ${(error as Error).message}`,
+    );
+  }
+  return { ...blueprint, aws };
 }

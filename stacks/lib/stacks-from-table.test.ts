@@ -53,6 +53,15 @@ describe('stacks/ from the trigger table', () => {
     expect(source('iot.ts')).toContain("plan.action === 'sqs'");
     expect(source('functions.ts')).toContain('readInBatches(batch, fn)');
     expect(source('tables.ts')).toContain('tablePlans(definitions');
+    expect(source('vote-stores.ts')).toContain('voteStorePlans(blueprint.aws.voteStore, regions)');
+    expect(source('functions.ts')).toContain('voteStoreVpc(trigger)');
+    expect(source('functions.ts')).toContain('asyncInvokePlan(trigger)');
+  });
+
+  it('gives every Lambda invoked asynchronously outside the trigger table (SNS subscribers) the dead letters as on-failure destination', () => {
+    const defender = stackSources.find((s) => s.file === 'defender.ts')?.text ?? '';
+    expect(defender).toContain('onFailure: { destination: deadLetters.primary.arn }');
+    expect(defender).toMatch(/actions: \['sqs:SendMessage'\], resources: \[deadLetters\.primary\.arn\]/);
   });
 
   it('names no trigger, handler, route or topic by hand', () => {

@@ -67,6 +67,10 @@ function describeSets(): string {
 }
 
 /** Throws, naming the regions, when a witness cannot make the stage's tables MRSC. */
+export function checkTableRegions(regions: TableRegions): void {
+  if (regions.witness !== undefined) checkWitness({ ...regions, witness: regions.witness });
+}
+
 function checkWitness(regions: TableRegions & { witness: string }): void {
   const { primary, secondary, witness } = regions;
   if (witness === primary || witness === secondary) {

@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Trigger, triggers } from '@ballotstream/functions/triggers';
 import { describe, expect, it } from 'vitest';
@@ -109,5 +110,33 @@ describe('reaching a direct-connection vote store', () => {
 
   it('verifies the server certificate against the Lambda runtime’s Amazon CA bundle', () => {
     expect(LAMBDA_CA_BUNDLE).toBe('/var/runtime/ca-cert.pem');
+  });
+});
+
+describe('the blueprint the SST app loads', () => {
+  const withAws = (aws: Record<string, unknown>) => {
+    const dir = mkdtempSync(join(tmpdir(), 'blueprint-'));
+    const file = join(dir, 'stage.json');
+    const national = JSON.parse(readFileSync(join(root, 'elections', 'national-general.json'), 'utf8'));
+    // Data paths are relative to the blueprint's own directory: point them back at elections/.
+    const data = Object.fromEntries(
+      Object.entries(national.data as Record<string, string>).map(([k, v]) => [
+        k,
+        join(root, 'elections', v),
+      ]),
+    );
+    writeFileSync(file, JSON.stringify({ ...national, data, aws: { ...national.aws, ...aws } }));
+    return () => loadInfraBlueprint('x', root, { BALLOTSTREAM_BLUEPRINT: file });
+  };
+
+  it('is refused before anything is created when its witness is outside the replicas’ MRSC region set', () => {
+    expect(withAws({ witnessRegion: 'ap-southeast-1' })).toThrow(
+      /ap-south-1, ap-south-2 and witness ap-southeast-1 are not in one MRSC region set/,
+    );
+  });
+
+  it('is refused before anything is created when it asks for the Data API where AWS does not offer it', () => {
+    expect(withAws({ voteStore: 'postgres-data-api' })).toThrow(/RDS Data API is not offered in ap-south-2/);
+    expect(withAws({})().aws.voteStore).toBe('postgres');
   });
 });
