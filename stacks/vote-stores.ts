@@ -5,7 +5,7 @@ import { allTriggers, blueprint, inRegion, keepsData, regions } from './context'
 import { dataKey, dataKeySecondary } from './keys';
 import type { Region, VoteStoreArns } from './lib/permissions';
 import {
-  LAMBDA_CA_BUNDLE,
+  auroraLinkProperties,
   needsVoteStoreVpc,
   POSTGRES_PORT,
   storesReachedAcrossRegions,
@@ -191,35 +191,22 @@ function auroraStore(plan: VoteStorePlan): VoteStore {
     },
     { ...inRegion(region), retainOnDelete: keepsData },
   );
-  if (dataApi) {
-    return {
-      arns: { kind: 'postgres-data-api', cluster: cluster.clusterArn, secret: cluster.secretArn },
-      link: new sst.Linkable(LINKS.voteStore[region], {
-        properties: {
-          kind: 'postgres-data-api',
-          region: regions[region],
-          clusterArn: cluster.clusterArn,
-          secretArn: cluster.secretArn,
-          database: cluster.database,
-        },
-      }),
-    };
-  }
-  // A direct connection: the Lambda signs in with the cluster's secret and verifies the server's
-  // certificate against the Lambda runtime's Amazon CA bundle.
-  return {
-    arns: { kind: 'postgres', secret: cluster.secretArn },
-    link: new sst.Linkable(LINKS.voteStore[region], {
-      properties: {
-        kind: 'postgres',
-        region: regions[region],
-        host: cluster.host,
-        port: cluster.port,
-        database: cluster.database,
-        secretArn: cluster.secretArn,
-        tls: { caFile: LAMBDA_CA_BUNDLE },
-      },
+  // A direct connection signs in with the cluster's secret and verifies the server's
+  // certificate against the Lambda runtime's Amazon CA bundle; the Data API needs neither.
+  const link = new sst.Linkable(LINKS.voteStore[region], {
+    properties: auroraLinkProperties(plan, {
+      clusterArn: cluster.clusterArn,
+      secretArn: cluster.secretArn,
+      host: cluster.host,
+      port: cluster.port,
+      database: cluster.database,
     }),
+  });
+  return {
+    arns: dataApi
+      ? { kind: 'postgres-data-api', cluster: cluster.clusterArn, secret: cluster.secretArn }
+      : { kind: 'postgres', secret: cluster.secretArn },
+    link,
   };
 }
 

@@ -1,12 +1,18 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RDSDataClient } from '@aws-sdk/client-rds-data';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { LINKS } from '@ballotstream/functions/links';
+import { buildAwsDeps } from '@ballotstream/functions/shared/aws-deps';
 import { type Trigger, triggers } from '@ballotstream/functions/triggers';
+import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { loadInfraBlueprint } from './blueprint';
 import { exampleArns } from './example-arns';
 import { statementsFor } from './permissions';
 import {
+  auroraLinkProperties,
   DATA_API_UNAVAILABLE_REGIONS,
   LAMBDA_CA_BUNDLE,
   needsVoteStoreVpc,
@@ -138,5 +144,52 @@ describe('the blueprint the SST app loads', () => {
   it('is refused before anything is created when it asks for the Data API where AWS does not offer it', () => {
     expect(withAws({ voteStore: 'postgres-data-api' })).toThrow(/RDS Data API is not offered in ap-south-2/);
     expect(withAws({})().aws.voteStore).toBe('postgres');
+  });
+});
+
+describe('the link of an Aurora vote store', () => {
+  process.env.AWS_REGION ??= 'ap-south-1';
+  const reader = (links: Record<string, unknown>) => (name: string) => links[name];
+  const cluster = {
+    clusterArn: 'arn:aws:rds:ap-south-2:123456789012:cluster:bs-votes-secondary',
+    secretArn: 'arn:aws:secretsmanager:ap-south-2:123456789012:secret:bs-votes-secondary-AbCdEf',
+    host: 'bs-votes-secondary.cluster-abc.ap-south-2.rds.amazonaws.com',
+    port: 5432,
+    database: 'ballotstream',
+  };
+
+  it('is what the Lambda side reads: a direct connection for postgres, the Data API for postgres-data-api', async () => {
+    const secrets = mockClient(SecretsManagerClient);
+    secrets.on(GetSecretValueCommand).rejects(new Error('no secrets in this test'));
+    const rds = mockClient(RDSDataClient);
+    rds.onAnyCommand().rejects(new Error('no Data API in this test'));
+    for (const kind of ['postgres', 'postgres-data-api'] as const) {
+      const plan = { region: 'secondary', regionName: 'ap-south-2', kind } as const;
+      const properties = auroraLinkProperties(plan, cluster);
+      expect(properties.kind).toBe(kind);
+      const deps = await buildAwsDeps(reader({ [LINKS.voteStore.secondary]: properties }));
+      // A malformed link throws a ConfigError here, naming the link.
+      const store = deps.voteStores.secondary;
+      expect(store.region).toBe('secondary');
+      // The direct path reads the CA bundle the link names first (absent outside Lambda).
+      await expect(store.tally('e', 0, 1)).rejects.toThrow(
+        kind === 'postgres'
+          ? /cannot read the CA bundle \/var\/runtime\/ca-cert\.pem/
+          : /no Data API in this test/,
+      );
+    }
+    expect(
+      auroraLinkProperties({ region: 'secondary', regionName: 'ap-south-2', kind: 'postgres' }, cluster),
+    ).toEqual({
+      kind: 'postgres',
+      region: 'ap-south-2',
+      host: cluster.host,
+      port: 5432,
+      database: 'ballotstream',
+      secretArn: cluster.secretArn,
+      tls: { caFile: '/var/runtime/ca-cert.pem' },
+    });
+    secrets.restore();
+    rds.restore();
   });
 });

@@ -153,3 +153,39 @@ export function needsVpcPeering(
 ): boolean {
   return storesReachedAcrossRegions(triggers, plans).length > 0;
 }
+
+/** What stacks/ knows of a region's Aurora cluster; strings in tests, Pulumi outputs in stacks. */
+export interface AuroraCluster<R, P = number> {
+  readonly clusterArn: R;
+  readonly secretArn: R;
+  readonly host: R;
+  readonly port: P;
+  readonly database: R;
+}
+
+/**
+ * The properties of an Aurora vote store's link, in the shape `openVoteStore` (the Lambda side)
+ * parses: a direct connection (host, port, database, the secret to sign in with, the CA bundle to
+ * verify the server with), or the Data API (cluster, secret, database).
+ */
+export function auroraLinkProperties<R, P>(plan: VoteStorePlan, cluster: AuroraCluster<R, P>) {
+  if (plan.kind === 'postgres-data-api') {
+    return {
+      kind: plan.kind,
+      region: plan.regionName,
+      clusterArn: cluster.clusterArn,
+      secretArn: cluster.secretArn,
+      database: cluster.database,
+    };
+  }
+  if (plan.kind !== 'postgres') throw new Error(`the ${plan.region} vote store is not Aurora`);
+  return {
+    kind: plan.kind,
+    region: plan.regionName,
+    host: cluster.host,
+    port: cluster.port,
+    database: cluster.database,
+    secretArn: cluster.secretArn,
+    tls: { caFile: LAMBDA_CA_BUNDLE },
+  };
+}
