@@ -56,6 +56,13 @@ describe('warm throughput', () => {
     expect(warmThroughputPlan({ read: 11_000, write: 3_999 }, undefined)).toBeUndefined();
   });
 
+  it("leaves a live table at DynamoDB's default alone when the election needs no more", () => {
+    const atDefault = { read: 12_000, write: 4_000 };
+    expect(warmThroughputPlan(undefined, atDefault)).toBeUndefined();
+    expect(warmThroughputPlan({ write: 3_000 }, atDefault)).toBeUndefined();
+    expect(warmThroughputPlan({ write: 9_000 }, atDefault)).toEqual({ read: 12_000, write: 9_000 });
+  });
+
   it('never shrinks what the deployed table already has (lowering it would replace the table)', () => {
     const deployed = { read: 80_000, write: 75_000 };
     expect(warmThroughputPlan({ write: 10_000 }, deployed)).toEqual(deployed);

@@ -134,7 +134,12 @@ export function warmThroughputPlan(
 ): WarmThroughput | undefined {
   const read = need?.read ?? 0;
   const write = need?.write ?? 0;
-  if (deployed !== undefined) {
+  // A live table still at DynamoDB's default was never raised: treat it as not set, so the
+  // stack does not start managing a value nobody asked for.
+  const raised =
+    deployed !== undefined &&
+    (deployed.read > WARM_THROUGHPUT_MINIMUM.read || deployed.write > WARM_THROUGHPUT_MINIMUM.write);
+  if (raised) {
     return { read: Math.max(deployed.read, read), write: Math.max(deployed.write, write) };
   }
   if (read <= WARM_THROUGHPUT_MINIMUM.read && write <= WARM_THROUGHPUT_MINIMUM.write) return undefined;
