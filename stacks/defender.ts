@@ -1,5 +1,6 @@
 import { SNS_SUBSCRIBERS } from '@ballotstream/functions/links';
 import type { Trigger } from '@ballotstream/functions/triggers';
+import { deadLetters } from './bus';
 import { arnsIn } from './functions';
 import { handlerPath } from './lib/functions';
 import { statementsFor } from './lib/permissions';
@@ -42,10 +43,20 @@ for (const subscriber of SNS_SUBSCRIBERS) {
     runtime: 'nodejs22.x',
     architecture: 'arm64',
     link: linksOf(asStep),
-    permissions: statementsFor(asStep, arnsIn('primary')).map((s) => ({
-      actions: [...s.actions],
-      resources: [...s.resources],
-    })),
+    permissions: [
+      ...statementsFor(asStep, arnsIn('primary')).map((s) => ({
+        actions: [...s.actions],
+        resources: [...s.resources],
+      })),
+      { actions: ['sqs:SendMessage'], resources: [deadLetters.primary.arn] },
+    ],
     environment: { BALLOTSTREAM_STAGE: $app.stage },
+    // SNS invokes the Lambda asynchronously: an alarm it fails on every retry goes to the dead letters.
+    retries: 2,
+    transform: {
+      eventInvokeConfig: (args: aws.lambda.FunctionEventInvokeConfigArgs) => {
+        args.destinationConfig = { onFailure: { destination: deadLetters.primary.arn } };
+      },
+    },
   });
 }

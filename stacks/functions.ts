@@ -7,14 +7,14 @@ import { vpc } from './cache';
 import { account, allTriggers, blueprint, inRegion, regions } from './context';
 import { externalApis } from './external-apis';
 import { dataKey, dataKeySecondary, pseudonymKey, ticketKey } from './keys';
-import { FUNCTION_SETTINGS, functionName, handlerPath, invokedAsynchronously } from './lib/functions';
+import { asyncInvokePlan, FUNCTION_SETTINGS, functionName, handlerPath } from './lib/functions';
 import { needsVpc, type Region, type ResourceArns, statementsFor } from './lib/permissions';
 import { linksOf } from './links';
 import { tracking } from './location';
 import { notificationsTopic } from './notifications';
 import { batchQueues, readInBatches } from './queues';
 import { tables } from './tables';
-import { voteStores } from './vote-stores';
+import { voteStores, voteStoreVpc } from './vote-stores';
 
 /** ARNs as the IAM generator asks for them, spelled for the region the function runs in. */
 export function arnsIn(region: Region): ResourceArns<$util.Input<string>> {
@@ -54,8 +54,8 @@ export const functions = Object.fromEntries(
       actions: [...s.actions],
       resources: [...s.resources],
     }));
-    const asynchronous = invokedAsynchronously(trigger);
-    if (asynchronous) {
+    const asynchronous = asyncInvokePlan(trigger);
+    if (asynchronous !== undefined) {
       // Lambda's on-failure destination for events that failed every retry.
       permissions.push({ actions: ['sqs:SendMessage'], resources: [deadLetters[region].arn] });
     }
@@ -76,13 +76,16 @@ export const functions = Object.fromEntries(
           POWERTOOLS_SERVICE_NAME: 'ballotstream',
           POWERTOOLS_METRICS_NAMESPACE: `ballotstream-${$app.stage}`,
         },
+        // The cache's VPC, or the VPC of the function's region to reach a vote store directly.
         ...(needsVpc(trigger) ? { vpc } : {}),
+        ...(!needsVpc(trigger) && voteStoreVpc(trigger) !== undefined ? { vpc: voteStoreVpc(trigger) } : {}),
         ...(trigger.reservedConcurrency === undefined
           ? {}
           : { concurrency: { reserved: trigger.reservedConcurrency } }),
-        ...(asynchronous && trigger.kind === 'event'
+        // Event rules and IoT rules invoke asynchronously: what fails every retry goes to the dead letters.
+        ...(asynchronous !== undefined
           ? {
-              retries: trigger.retries,
+              retries: asynchronous.retries,
               transform: {
                 eventInvokeConfig: (args: aws.lambda.FunctionEventInvokeConfigArgs) => {
                   args.destinationConfig = { onFailure: { destination: deadLetters[region].arn } };

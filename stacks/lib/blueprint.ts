@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Blueprint, loadBlueprint } from '@ballotstream/core';
 import { z } from 'zod';
+import { checkTableRegions } from './tables';
+import { voteStorePlans } from './vote-stores';
 
 /**
  * Settings of the `aws` section only the SST app reads. The election blueprint's own schema
@@ -9,15 +11,21 @@ import { z } from 'zod';
  */
 export const awsExtrasSchema = z.object({
   /**
-   * The third region multi-region strong consistency needs (a witness that holds no data);
-   * without it the strongly consistent tables fall back to eventually consistent replicas.
+   * The third region multi-region strong consistency needs (a witness that holds no data), in
+   * the same MRSC region set as both replicas (`tablePlans` refuses any other); without it the
+   * strongly consistent tables are eventually consistent global tables.
    */
   witnessRegion: z
     .string()
     .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as ap-southeast-1')
     .optional(),
-  /** Timestream LiveAnalytics where the account has it, else Aurora PostgreSQL per region. */
-  voteStore: z.enum(['timestream', 'postgres']).default('timestream'),
+  /**
+   * Aurora PostgreSQL per region, reached by a direct connection from Lambdas in the VPC (the
+   * default, which a new account can create in every region); `postgres-data-api` reaches it by
+   * the RDS Data API where AWS offers that; `timestream` only for accounts that still have
+   * Timestream LiveAnalytics (closed to new accounts since 2025-06-20).
+   */
+  voteStore: z.enum(['postgres', 'postgres-data-api', 'timestream']).default('postgres'),
   /** Web domain of the monitoring centre and citizen app, when the stage has one. */
   domain: z.string().min(1).optional(),
 });
@@ -54,5 +62,19 @@ export function loadInfraBlueprint(
     const problems = extras.error.issues.map((i) => `aws.${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`stage ${stage}: the election blueprint ${path} is invalid: ${problems}`);
   }
-  return { ...blueprint, aws: { ...blueprint.aws, ...extras.data } };
+  const aws = { ...blueprint.aws, ...extras.data };
+  // Refuse a plan AWS would refuse mid-deploy, before any resource exists, naming the regions.
+  try {
+    checkTableRegions({
+      primary: aws.primaryRegion,
+      secondary: aws.secondaryRegion,
+      witness: aws.witnessRegion,
+    });
+    voteStorePlans(aws.voteStore, { primary: aws.primaryRegion, secondary: aws.secondaryRegion });
+  } catch (error) {
+    throw new Error(
+      `stage ${stage}: the election blueprint ${path} asks for what AWS does not offer: ${(error as Error).message}`,
+    );
+  }
+  return { ...blueprint, aws };
 }

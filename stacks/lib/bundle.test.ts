@@ -8,7 +8,10 @@ import { handlerModule } from './functions';
 const root = join(import.meta.dirname, '../..');
 const all = triggers as readonly Trigger[];
 
-/** Packages a Lambda never needs; one in a bundle means a local or direct-connection adapter leaked in. */
+/**
+ * Packages a Lambda never needs; one in a bundle means a local adapter leaked in. (`pg` belongs:
+ * Lambdas in the VPC reach the default vote store over a direct connection.)
+ */
 const LOCAL_ONLY = [
   'lmdb',
   '@duckdb',
@@ -18,8 +21,6 @@ const LOCAL_ONLY = [
   'mqtt',
   'better-sqlite3',
   'msgpackr-extract',
-  // The direct-connection PostgreSQL driver: Lambdas reach PostgreSQL through the RDS Data API.
-  'pg',
 ];
 
 describe('Lambda bundles', () => {

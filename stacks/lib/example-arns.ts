@@ -4,23 +4,30 @@ import type { ResourceArns, VoteStoreArns } from './permissions';
 
 /** Example ARNs in a made-up account, for tests of the generators (no AWS needed). */
 export function exampleArns(
-  voteStore: 'timestream' | 'postgres',
+  voteStore: 'timestream' | 'postgres' | 'postgres-data-api',
   region = 'ap-south-1',
 ): ResourceArns<string> {
   const account = '123456789012';
   const regionName = { primary: 'ap-south-1', secondary: 'ap-south-2' } as const;
-  const store = (r: 'primary' | 'secondary'): VoteStoreArns<string> =>
-    voteStore === 'timestream'
-      ? {
+  const store = (r: 'primary' | 'secondary'): VoteStoreArns<string> => {
+    const secret = `arn:aws:secretsmanager:${regionName[r]}:${account}:secret:bs-votes-${r}-AbCdEf`;
+    switch (voteStore) {
+      case 'timestream':
+        return {
           kind: 'timestream',
           table: `arn:aws:timestream:${regionName[r]}:${account}:database/bs/table/votes`,
           tallies: `arn:aws:timestream:${regionName[r]}:${account}:database/bs/table/window_counts`,
-        }
-      : {
-          kind: 'postgres',
-          cluster: `arn:aws:rds:${regionName[r]}:${account}:cluster:bs-votes-${r}`,
-          secret: `arn:aws:secretsmanager:${regionName[r]}:${account}:secret:bs-votes-${r}-AbCdEf`,
         };
+      case 'postgres':
+        return { kind: 'postgres', secret };
+      case 'postgres-data-api':
+        return {
+          kind: 'postgres-data-api',
+          cluster: `arn:aws:rds:${regionName[r]}:${account}:cluster:bs-votes-${r}`,
+          secret,
+        };
+    }
+  };
   return {
     table: (name) => `arn:aws:dynamodb:${region}:${account}:table/ballotstream-test-${name}`,
     tableIndexes: (name) => `arn:aws:dynamodb:${region}:${account}:table/ballotstream-test-${name}/index/*`,
@@ -45,26 +52,41 @@ export function exampleArns(
  * (so a request an adapter builds from a link can be matched against `statementsFor`), keyed by
  * link name. The cache is the local Redis, without TLS, as `sst dev` links it.
  */
-export function exampleLinks(voteStore: 'timestream' | 'postgres'): ReadonlyMap<string, unknown> {
+export function exampleLinks(
+  voteStore: 'timestream' | 'postgres' | 'postgres-data-api',
+): ReadonlyMap<string, unknown> {
   const arns = exampleArns(voteStore);
   const regionName = { primary: 'ap-south-1', secondary: 'ap-south-2' } as const;
   const store = (r: 'primary' | 'secondary') => {
     const s = arns.voteStore(r);
-    return s.kind === 'timestream'
-      ? {
+    switch (s.kind) {
+      case 'timestream':
+        return {
           kind: 'timestream',
           region: regionName[r],
           database: 'bs',
           table: 'votes',
           tallyTable: 'window_counts',
-        }
-      : {
+        };
+      case 'postgres':
+        return {
           kind: 'postgres',
+          region: regionName[r],
+          host: `bs-votes-${r}.cluster-example.${regionName[r]}.rds.amazonaws.com`,
+          port: 5432,
+          database: 'ballotstream',
+          secretArn: s.secret,
+          tls: { caFile: '/var/runtime/ca-cert.pem' },
+        };
+      case 'postgres-data-api':
+        return {
+          kind: 'postgres-data-api',
           region: regionName[r],
           clusterArn: s.cluster,
           secretArn: s.secret,
           database: 'ballotstream',
         };
+    }
   };
   return new Map<string, unknown>([
     ...tables.map((t) => [LINKS.table(t.name), { name: `ballotstream-test-${t.name}` }] as const),

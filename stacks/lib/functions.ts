@@ -1,4 +1,4 @@
-import type { Trigger } from '@ballotstream/functions/triggers';
+import { TOPIC_RULE_RETRIES, type Trigger } from '@ballotstream/functions/triggers';
 
 /** Where handlers live, relative to the repository root (SST resolves handlers from there). */
 export const FUNCTIONS_DIR = 'packages/functions/src';
@@ -46,9 +46,28 @@ export function timeoutSeconds(kind: Trigger['kind']): number {
 
 /**
  * Whether a trigger's Lambda is invoked asynchronously, so that Lambda's async retries and
- * on-failure destination apply: event triggers without a batch. A batch trigger's Lambda is
+ * on-failure destination apply: event triggers and topic-rule triggers without a batch (both
+ * EventBridge and IoT Core invoke a Lambda target asynchronously). A batch trigger's Lambda is
  * invoked by its queue's event source mapping, where the queue's redrive policy does that work.
  */
 export function invokedAsynchronously(trigger: Trigger): boolean {
-  return trigger.kind === 'event' && trigger.batch === undefined;
+  return (trigger.kind === 'event' || trigger.kind === 'topic-rule') && trigger.batch === undefined;
+}
+
+/** Lambda's handling of an asynchronous invocation that failed: retries, then the region's dead letters. */
+export interface AsyncInvokePlan {
+  /** Lambda async retries (0-2): an event trigger's own, a topic rule's as the local broker retries. */
+  readonly retries: number;
+  /** The on-failure destination: the dead-letter queue of the function's region. */
+  readonly onFailure: 'dead-letters';
+}
+
+/** How Lambda retries and where it sends what failed, for an asynchronously invoked trigger; else `undefined`. */
+export function asyncInvokePlan(trigger: Trigger): AsyncInvokePlan | undefined {
+  if (!invokedAsynchronously(trigger)) return undefined;
+  const retries = trigger.kind === 'event' ? trigger.retries : TOPIC_RULE_RETRIES;
+  if (!Number.isInteger(retries) || retries < 0 || retries > 2) {
+    throw new Error(`trigger ${trigger.name}: Lambda allows 0 to 2 async retries, not ${retries}`);
+  }
+  return { retries, onFailure: 'dead-letters' };
 }

@@ -179,7 +179,7 @@ describe('per-function IAM statements', () => {
 
   it('let a step on the PostgreSQL vote store open, commit and roll back Data API transactions', () => {
     for (const name of ['materialiseTallies', 'recordVotePrimary', 'concealVoteOrder']) {
-      const onCluster = statementsFor(byName(name), exampleArns('postgres'))
+      const onCluster = statementsFor(byName(name), exampleArns('postgres-data-api'))
         .filter((s) => s.resources.some((r) => r.includes(':cluster:')))
         .flatMap((s) => s.actions);
       expect(onCluster, name).toEqual(

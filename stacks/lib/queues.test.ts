@@ -1,12 +1,13 @@
 import { TOPIC_RULE_RETRIES, type Trigger, triggers } from '@ballotstream/functions/triggers';
 import { describe, expect, it } from 'vitest';
 import { eventRulePlans } from './event-rules';
-import { FUNCTION_SETTINGS, invokedAsynchronously } from './functions';
+import { asyncInvokePlan, FUNCTION_SETTINGS, invokedAsynchronously } from './functions';
 import {
   BATCH_QUEUE_RETENTION_SECONDS,
   batchQueuePlans,
   DEAD_LETTER_RETENTION_SECONDS,
   eventRuleQueuePolicy,
+  MIN_RECEIVE_COUNT,
   redrivePolicy,
   topicRuleQueuePolicy,
 } from './queues';
@@ -66,15 +67,17 @@ describe('batch queues', () => {
     expect(plan('ingestVote').visibilityTimeoutSeconds).toBe(60);
   });
 
-  it('deliver a message as often as the local bus or broker would before dead-lettering it', () => {
+  it('deliver a message at least 5 times, and at least as often as the local bus or broker would, before dead-lettering it', () => {
+    expect(MIN_RECEIVE_COUNT).toBe(5);
     for (const p of plans) {
-      const expected = p.trigger.kind === 'event' ? p.trigger.retries + 1 : TOPIC_RULE_RETRIES + 1;
-      expect(p.maxReceiveCount, p.trigger.name).toBe(expected);
+      const local = p.trigger.kind === 'event' ? p.trigger.retries + 1 : TOPIC_RULE_RETRIES + 1;
+      expect(p.maxReceiveCount, p.trigger.name).toBe(Math.max(5, local));
+      expect(p.maxReceiveCount, p.trigger.name).toBeGreaterThanOrEqual(5);
     }
-    expect(plan('recordVotePrimary').maxReceiveCount).toBe(3);
+    expect(plan('recordVotePrimary').maxReceiveCount).toBe(5);
     expect(JSON.parse(redrivePolicy(plan('ingestVote'), 'arn:aws:sqs:ap-south-1:123456789012:dlq'))).toEqual({
       deadLetterTargetArn: 'arn:aws:sqs:ap-south-1:123456789012:dlq',
-      maxReceiveCount: TOPIC_RULE_RETRIES + 1,
+      maxReceiveCount: 5,
     });
   });
 
@@ -165,8 +168,26 @@ describe('what writes to a batch queue', () => {
   it("leaves batch triggers' Lambdas without async retries: the queue redelivers instead", () => {
     for (const trigger of all) {
       expect(invokedAsynchronously(trigger), trigger.name).toBe(
-        trigger.kind === 'event' && !queued.has(trigger.name),
+        (trigger.kind === 'event' || trigger.kind === 'topic-rule') && !queued.has(trigger.name),
       );
+    }
+  });
+
+  it('give every asynchronously invoked Lambda async retries and the dead letters as on-failure destination', () => {
+    const asynchronous = all.filter(invokedAsynchronously);
+    // The SOS, position and result-record rules invoke their Lambdas asynchronously.
+    expect(asynchronous.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['sos', 'trackPosition', 'checkResultRecord']),
+    );
+    for (const trigger of asynchronous) {
+      const plan = asyncInvokePlan(trigger);
+      expect(plan, trigger.name).toBeDefined();
+      expect(plan!.onFailure, trigger.name).toBe('dead-letters');
+      expect(plan!.retries, trigger.name).toBeGreaterThanOrEqual(1);
+      expect(plan!.retries, trigger.name).toBeLessThanOrEqual(2);
+    }
+    for (const trigger of all.filter((t) => !invokedAsynchronously(t))) {
+      expect(asyncInvokePlan(trigger), trigger.name).toBeUndefined();
     }
   });
 });

@@ -17,6 +17,13 @@ export const BATCH_QUEUE_RETENTION_SECONDS = 4 * 24 * 3600;
 /** AWS advises a visibility timeout of at least six times the function's timeout for an SQS event source. */
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
 
+/**
+ * The fewest deliveries before a message is dead-lettered. AWS advises a maxReceiveCount of at
+ * least 5 on a Lambda's source queue: throttled or failed batches count as receives, and a lower
+ * count dead-letters messages a healthy reader would have handled a moment later.
+ */
+export const MIN_RECEIVE_COUNT = 5;
+
 /** The event source mapping reports failed records one by one, as the batch handlers answer. */
 export const FUNCTION_RESPONSE_TYPES = ['ReportBatchItemFailures'] as const;
 
@@ -93,7 +100,7 @@ export function batchQueuePlans(
   }
   return triggers.filter(isBatchTrigger).map((trigger) => {
     checkBatching(trigger);
-    const maxReceiveCount = queueReceives(trigger);
+    const maxReceiveCount = Math.max(MIN_RECEIVE_COUNT, queueReceives(trigger));
     if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1 || maxReceiveCount > 1000) {
       throw new Error(`trigger ${trigger.name}: maxReceiveCount must be 1 to 1,000, not ${maxReceiveCount}`);
     }

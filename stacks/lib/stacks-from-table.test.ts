@@ -10,7 +10,7 @@ import { FUNCTION_SETTINGS, functionName, handlerPath, TRIGGER_RESOURCE } from '
 import { officerSubscriptions } from './notifications';
 import { readOfficers } from './officers';
 import { routePlans } from './routes';
-import { tablePlans, warmWriteUnits } from './tables';
+import { tablePlans, warmThroughputNeeds } from './tables';
 import { topicRulePlans } from './topic-rules';
 
 const all = triggers as readonly Trigger[];
@@ -53,6 +53,15 @@ describe('stacks/ from the trigger table', () => {
     expect(source('iot.ts')).toContain("plan.action === 'sqs'");
     expect(source('functions.ts')).toContain('readInBatches(batch, fn)');
     expect(source('tables.ts')).toContain('tablePlans(definitions');
+    expect(source('vote-stores.ts')).toContain('voteStorePlans(blueprint.aws.voteStore, regions)');
+    expect(source('functions.ts')).toContain('voteStoreVpc(trigger)');
+    expect(source('functions.ts')).toContain('asyncInvokePlan(trigger)');
+  });
+
+  it('gives every Lambda invoked asynchronously outside the trigger table (SNS subscribers) the dead letters as on-failure destination', () => {
+    const defender = stackSources.find((s) => s.file === 'defender.ts')?.text ?? '';
+    expect(defender).toContain('onFailure: { destination: deadLetters.primary.arn }');
+    expect(defender).toMatch(/actions: \['sqs:SendMessage'\], resources: \[deadLetters\.primary\.arn\]/);
   });
 
   it('names no trigger, handler, route or topic by hand', () => {
@@ -70,11 +79,11 @@ describe('stacks/ from the trigger table', () => {
   });
 
   it('makes every table of tables.ts a global table, strongly consistent where the definition asks', () => {
-    const plans = tablePlans(tables, 'ap-southeast-1');
+    const plans = tablePlans(tables, { primary: 'us-east-1', secondary: 'us-east-2', witness: 'us-west-2' });
     expect(plans.map((p) => p.definition.name)).toEqual(tables.map((t) => t.name));
     const voters = plans.find((p) => p.definition.name === 'voters')!;
     expect(voters.replica.consistencyMode).toBe('STRONG');
-    expect(voters.witnessRegion).toBe('ap-southeast-1');
+    expect(voters.witnessRegion).toBe('us-west-2');
     for (const plan of plans) {
       expect(plan.replica.consistencyMode).toBe(plan.definition.multiRegionStrong ? 'STRONG' : 'EVENTUAL');
     }
@@ -82,10 +91,10 @@ describe('stacks/ from the trigger table', () => {
 
   it("warms the tables the capacity plan says must be warm, to the plan's figure", () => {
     const national = loadInfraBlueprint('national-general', root, {});
-    const warm = warmWriteUnits(national);
-    const plans = tablePlans(tables, undefined, warm);
+    const warm = warmThroughputNeeds(national);
+    const plans = tablePlans(tables, { primary: 'ap-south-1', secondary: 'ap-south-2' }, warm);
     const voters = plans.find((p) => p.definition.name === 'voters')!;
-    expect(voters.warmWriteUnitsPerSecond).toBeGreaterThan(40_000);
+    expect(voters.warmThroughput?.write).toBeGreaterThan(40_000);
     for (const [table] of warm)
       expect(
         tables.map((t) => t.name),
@@ -94,7 +103,7 @@ describe('stacks/ from the trigger table', () => {
   });
 
   it('falls back to eventual consistency when the blueprint names no witness region', () => {
-    for (const plan of tablePlans(tables, undefined)) {
+    for (const plan of tablePlans(tables, { primary: 'ap-south-1', secondary: 'ap-south-2' })) {
       expect(plan.replica.consistencyMode).toBe('EVENTUAL');
       expect(plan.witnessRegion).toBeUndefined();
       expect(plan.ttlAttribute).toBe(plan.definition.ttlAttribute);
@@ -167,18 +176,17 @@ describe('the blueprint the SST app reads', () => {
     expect(blueprint.aws).toEqual({
       primaryRegion: 'ap-south-1',
       secondaryRegion: 'ap-south-2',
-      witnessRegion: 'ap-southeast-1',
       voteStore: 'postgres',
     });
     expect(blueprint.data.officers).toBe(join(stacksDir, 'fixtures/ci-officers.csv'));
   });
 
-  it('reads every election of elections/ with Timestream as the default vote store', () => {
+  it('reads every election of elections/ with Aurora PostgreSQL as the default vote store', () => {
     for (const file of readdirSync(join(root, 'elections')).filter((f) => f.endsWith('.json'))) {
       const blueprint = loadInfraBlueprint('x', root, {
         BALLOTSTREAM_BLUEPRINT: join(root, 'elections', file),
       });
-      expect(['timestream', 'postgres'], file).toContain(blueprint.aws.voteStore);
+      expect(blueprint.aws.voteStore, file).toBe('postgres');
     }
   });
 

@@ -3,6 +3,7 @@ import { type SelectField, type Trigger, triggers } from '@ballotstream/function
 import { selectFields } from '@ballotstream/local/mqtt/rule-engine';
 import { topicMatches } from '@ballotstream/local/mqtt/topic-filter';
 import { describe, expect, it } from 'vitest';
+import { asyncInvokePlan } from './functions';
 import { topicRulePlans } from './topic-rules';
 
 const stage = 'election-2026';
@@ -73,6 +74,17 @@ describe('IoT topic rules', () => {
         receivedAt: 0,
       };
       expect(evaluateIotSql(plan.sql, message)).toBeUndefined();
+    }
+  });
+
+  it('send a message whose action failed to the dead letters, and leave no Lambda action without an on-failure destination', () => {
+    for (const plan of plans) {
+      expect(plan.errorAction, plan.ruleName).toBe('dead-letters');
+      // IoT Core invokes a Lambda action asynchronously: its error action sees only a failed
+      // invoke, so what the function itself fails on needs Lambda's own on-failure destination.
+      if (plan.action === 'lambda')
+        expect(asyncInvokePlan(plan.trigger)?.onFailure, plan.ruleName).toBe('dead-letters');
+      else expect(plan.trigger.batch, plan.ruleName).toBeDefined();
     }
   });
 });

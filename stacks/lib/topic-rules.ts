@@ -12,6 +12,12 @@ export interface TopicRulePlan {
   readonly sql: string;
   /** The rule's action: invoke the Lambda, or for a batch trigger put the message on its queue. */
   readonly action: 'lambda' | 'sqs';
+  /**
+   * Where a message goes when the action fails (the rule's error action). A Lambda action's
+   * invocation is asynchronous, so the function's own failures go to its on-failure destination
+   * (`asyncInvokePlan`); a queue's go to its dead-letter queue by redrive.
+   */
+  readonly errorAction: 'dead-letters';
 }
 
 /** The IoT rule of every topic-rule trigger: the SQL comes from the same topic the local rule engine reads. */
@@ -26,6 +32,7 @@ export function topicRulePlans(stage: string, triggers: readonly Trigger[]): Top
         filter,
         sql: topicRuleSql(trigger.select, filter),
         action: trigger.batch === undefined ? 'lambda' : 'sqs',
+        errorAction: 'dead-letters',
       },
     ];
   });

@@ -72,10 +72,14 @@ export interface Statement<R> {
   readonly resources: readonly R[];
 }
 
-/** A region's vote store: a Timestream table, or an Aurora PostgreSQL cluster reached by the Data API. */
+/**
+ * A region's vote store: Aurora PostgreSQL reached by a direct connection (its secret), the same
+ * cluster reached by the RDS Data API, or a Timestream table (accounts that still have it).
+ */
 export type VoteStoreArns<R> =
   | { readonly kind: 'timestream'; readonly table: R; readonly tallies: R }
-  | { readonly kind: 'postgres'; readonly cluster: R; readonly secret: R };
+  | { readonly kind: 'postgres'; readonly secret: R }
+  | { readonly kind: 'postgres-data-api'; readonly cluster: R; readonly secret: R };
 
 /** Where the resources a step may reach live; stacks/ passes resource ARNs, tests pass example ARNs. */
 export interface ResourceArns<R> {
@@ -182,6 +186,30 @@ const RDS_DATA_ACTIONS = [
   'rds-data:RollbackTransaction',
 ];
 
+/**
+ * The IAM statements for reaching one region's vote store. A direct connection signs in with the
+ * cluster's credentials, so the only AWS action is reading that secret; the Data API runs SQL over
+ * HTTPS with IAM (no VPC, and the other region is reachable). `timestream:DescribeEndpoints`,
+ * which takes no resource, is added once by the caller.
+ */
+export function voteStoreStatements<R>(store: VoteStoreArns<R>, use: VoteStoreUse): Statement<R>[] {
+  switch (store.kind) {
+    case 'timestream': {
+      const grant = TIMESTREAM_GRANTS[use];
+      const statements: Statement<R>[] = [{ actions: grant.votes, resources: [store.table] }];
+      if (grant.tallies.length > 0) statements.push({ actions: grant.tallies, resources: [store.tallies] });
+      return statements;
+    }
+    case 'postgres':
+      return [{ actions: ['secretsmanager:GetSecretValue'], resources: [store.secret] }];
+    case 'postgres-data-api':
+      return [
+        { actions: RDS_DATA_ACTIONS, resources: [store.cluster] },
+        { actions: ['secretsmanager:GetSecretValue'], resources: [store.secret] },
+      ];
+  }
+}
+
 /** One entry of the catalogue. */
 export interface PortEntry {
   /** What in a trigger asks for this port (the `reaches` key, or `publishes`); for people. */
@@ -267,17 +295,8 @@ export const PORTS: { readonly [P in PortName]: PortEntry } = {
       let timestream = false;
       for (const [region, use] of voteStoresOf(trigger)) {
         const store = arns.voteStore(region);
-        if (store.kind === 'timestream') {
-          timestream = true;
-          const grant = TIMESTREAM_GRANTS[use];
-          statements.push({ actions: grant.votes, resources: [store.table] });
-          if (grant.tallies.length > 0)
-            statements.push({ actions: grant.tallies, resources: [store.tallies] });
-        } else {
-          // The Data API runs SQL over HTTPS with IAM, so a recorder needs no VPC and may read the other region.
-          statements.push({ actions: RDS_DATA_ACTIONS, resources: [store.cluster] });
-          statements.push({ actions: ['secretsmanager:GetSecretValue'], resources: [store.secret] });
-        }
+        timestream ||= store.kind === 'timestream';
+        statements.push(...voteStoreStatements(store, use));
       }
       if (timestream)
         statements.push({

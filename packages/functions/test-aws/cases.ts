@@ -215,9 +215,9 @@ export const CASES: Record<string, Case> = {
       // The API key came from Secrets Manager, and the match went to the API with it.
       expect(commands(run, 'secrets-manager')).toEqual(['GetSecretValue']);
       expect(h.world.externalApis.requests.some((r) => r.route.includes('match'))).toBe(true);
-      // The claim went to Redis too, not only to the durable record a cache outage falls back on.
-      const voterKey = h.seed.deps.pseudonyms.voterKey(voter.voterId);
-      expect(await h.world.cacheKeys(voterKey)).not.toEqual([]);
+      // The claim went to Redis too (the election's claim groups), not only to the durable record a
+      // cache outage falls back on.
+      expect(await h.world.cacheKeys(h.seed.electionId)).not.toEqual([]);
     },
   },
 

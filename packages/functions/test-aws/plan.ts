@@ -34,10 +34,19 @@ export function regionOf(step: PlannedStep): Region {
   return 'kind' in step && step.kind === 'event' ? step.region : 'primary';
 }
 
-let voteStoreKind: 'timestream' | 'postgres' = blueprint.aws.voteStore;
+type VoteStoreKind = 'timestream' | 'postgres' | 'postgres-data-api';
+
+/**
+ * The vote store the harness plans for. Its PostgreSQL stands in for Aurora behind the RDS Data
+ * API, so the PostgreSQL steps run on the `postgres-data-api` wiring (the direct-connection
+ * adapter is held by the vote-store contract suite against the real PostgreSQL instead).
+ */
+export const HARNESS_VOTE_STORE: VoteStoreKind =
+  blueprint.aws.voteStore === 'timestream' ? 'timestream' : 'postgres-data-api';
+let voteStoreKind: VoteStoreKind = HARNESS_VOTE_STORE;
 
 /** Plans for the other vote store a blueprint may choose (`aws.voteStore`), until called again. */
-export function useVoteStore(kind: 'timestream' | 'postgres'): void {
+export function useVoteStore(kind: VoteStoreKind): void {
   voteStoreKind = kind;
 }
 

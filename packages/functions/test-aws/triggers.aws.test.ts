@@ -5,7 +5,7 @@ import { type Trigger, triggers } from '../src/triggers';
 import { CASES, type Case, TIMESTREAM_CASES } from './cases';
 import { Harness, seedElection } from './harness';
 import { deniedRequests, isAllowed } from './iam';
-import { blueprint, type PlannedStep, plannedStatements, useVoteStore } from './plan';
+import { HARNESS_VOTE_STORE, type PlannedStep, plannedStatements, useVoteStore } from './plan';
 import { startAwsWorld } from './world';
 
 const urls = testServiceUrls();
@@ -101,7 +101,7 @@ describe('the IAM check of the harness', () => {
 describe('the steps that reach a vote store, on a Timestream blueprint', () => {
   const reachesVoteStores = steps.filter((s) => 'reaches' in s && s.reaches?.voteStores !== undefined);
   beforeAll(() => useVoteStore('timestream'));
-  afterAll(() => useVoteStore(blueprint.aws.voteStore));
+  afterAll(() => useVoteStore(HARNESS_VOTE_STORE));
 
   it('has a case for every step that reaches a vote store', () => {
     expect(

@@ -74,7 +74,7 @@ describe('the AWS dependencies of a Lambda', () => {
           tallyTable: 'window_counts',
         },
         [LINKS.voteStore.secondary]: {
-          kind: 'postgres',
+          kind: 'postgres-data-api',
           region: 'ap-south-2',
           clusterArn: 'arn:aws:rds:ap-south-2:1:cluster:c',
           secretArn: 'arn:aws:secretsmanager:ap-south-2:1:secret:s',

@@ -55,6 +55,15 @@ const voteStoreLink = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('postgres'),
     region: z.string(),
+    host: z.string().min(1),
+    port: z.coerce.number().int().positive(),
+    database: z.string().min(1),
+    secretArn: z.string().min(1),
+    tls: z.union([z.literal(false), z.object({ caFile: z.string().min(1) })]),
+  }),
+  z.object({
+    kind: z.literal('postgres-data-api'),
+    region: z.string(),
     clusterArn: z.string(),
     secretArn: z.string(),
     database: z.string(),
@@ -200,14 +209,31 @@ function openVoteStore(region: 'primary' | 'secondary', store: z.infer<typeof vo
       tallyTable: store.tallyTable,
     });
   }
-  const client = new RdsDataSqlClient({
-    client: new RDSDataClient({ region: store.region }),
-    resourceArn: store.clusterArn,
-    secretArn: store.secretArn,
-    database: store.database,
-  });
   // The first call waits for the (idempotent, advisory-locked) migration of this cold start.
-  const opening = PostgresVoteStore.open({ region, client, rowsPerStatement: 100 });
+  const opening: Promise<VoteStore> =
+    store.kind === 'postgres'
+      ? // A direct connection from inside the VPC (the default; the only way where the Data API is not offered).
+        import('@ballotstream/core/adapters/postgres/direct').then(
+          ({ openDirectVoteStore, secretsManagerCredentials, secretsManagerIn }) =>
+            openDirectVoteStore({
+              region,
+              host: store.host,
+              port: store.port,
+              database: store.database,
+              tls: store.tls,
+              credentials: secretsManagerCredentials(secretsManagerIn(store.region), store.secretArn),
+            }),
+        )
+      : PostgresVoteStore.open({
+          region,
+          client: new RdsDataSqlClient({
+            client: new RDSDataClient({ region: store.region }),
+            resourceArn: store.clusterArn,
+            secretArn: store.secretArn,
+            database: store.database,
+          }),
+          rowsPerStatement: 100,
+        });
   // Handled here so a failed open is not an unhandled rejection; each call still sees the error.
   opening.catch(() => undefined);
   return {
