@@ -4,6 +4,7 @@ export * from './domain/alerts/alerts';
 export * from './domain/alerts/notify';
 export * from './domain/anomaly/detector';
 export * from './domain/anomaly/rules';
+export * from './domain/anomaly/shared-detector';
 export * from './domain/anomaly/thresholds';
 export * from './domain/audit/audit-chain';
 export * from './domain/audit/record-audit-log';

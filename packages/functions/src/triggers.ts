@@ -32,10 +32,9 @@ interface TriggerBase {
   /** What the step touches besides publishing; stacks/ grants exactly this (see `reaches.ts`). */
   readonly reaches?: Reaches;
   /**
-   * Lambda reserved concurrency, for a step whose state lives in the container's memory
-   * (`shared/monitors.ts`): 1 makes one container see the whole stream of an event trigger. A
-   * trigger that reads a queue in batches may not go below 2 (`stacks/lib/queues.ts`). Unset:
-   * unreserved.
+   * Lambda reserved concurrency (unset: unreserved). The watchers need none: their windows and
+   * counters live in Redis (`DetectorState`), shared by every instance. A trigger that reads a
+   * queue in batches may not go below 2 (`stacks/lib/queues.ts`).
    */
   readonly reservedConcurrency?: number;
 }
@@ -525,7 +524,7 @@ export const triggers = [
     select: machineMessageSelect,
     handler: { file: 'fleet/track-position', export: 'handler' },
     publishes: ['anomaly.detected'],
-    reaches: { tables: { registry: 'read', fleet: 'write' }, tracker: true },
+    reaches: { tables: { registry: 'read', fleet: 'write' }, tracker: true, cache: true },
   },
   {
     kind: 'event',
@@ -536,7 +535,7 @@ export const triggers = [
     retries: 2,
     handler: { file: 'fleet/geofence-event', export: 'handler' },
     publishes: ['anomaly.detected'],
-    reaches: { tables: { registry: 'read' } },
+    reaches: { tables: { registry: 'read' }, cache: true },
   },
   {
     kind: 'topic-rule',
@@ -547,7 +546,7 @@ export const triggers = [
     select: machineMessageSelect,
     handler: { file: 'fleet/observe-activity', export: 'presence' },
     publishes: ['defender.violation'],
-    reaches: { tables: { registry: 'read' } },
+    reaches: { tables: { registry: 'read' }, cache: true },
   },
   {
     kind: 'topic-rule',
@@ -614,7 +613,7 @@ export const triggers = [
     handler: { file: 'anomaly/watch', export: 'accepted' },
     batch: voteBatches,
     publishes: ['anomaly.detected'],
-    reaches: { tables: { registry: 'read' } },
+    reaches: { tables: { registry: 'read' }, cache: true },
   },
   {
     kind: 'event',
@@ -625,7 +624,7 @@ export const triggers = [
     retries: 2,
     handler: { file: 'anomaly/watch', export: 'rejected' },
     publishes: ['anomaly.detected'],
-    reaches: { tables: { registry: 'read' } },
+    reaches: { tables: { registry: 'read' }, cache: true },
   },
   {
     kind: 'event',
@@ -636,7 +635,7 @@ export const triggers = [
     retries: 2,
     handler: { file: 'anomaly/watch', export: 'refusals' },
     publishes: ['anomaly.detected'],
-    reaches: { tables: { registry: 'read' } },
+    reaches: { tables: { registry: 'read' }, cache: true },
   },
   {
     kind: 'event',
@@ -648,7 +647,7 @@ export const triggers = [
     retries: 2,
     handler: { file: 'anomaly/watch', export: 'verified' },
     publishes: [],
-    reaches: {},
+    reaches: { cache: true },
   },
   {
     kind: 'event',
@@ -668,7 +667,7 @@ export const triggers = [
     schedule: 'rate(1 minute)',
     handler: { file: 'anomaly/watch', export: 'sweep' },
     publishes: ['anomaly.detected'],
-    reaches: {},
+    reaches: { cache: true },
   },
   {
     kind: 'event',

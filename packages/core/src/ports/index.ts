@@ -1,6 +1,7 @@
 export * from './audit-log';
 export * from './biometrics';
 export * from './clock';
+export * from './detector-state';
 export * from './device-tracker';
 export * from './event-publisher';
 export * from './machine-commands';

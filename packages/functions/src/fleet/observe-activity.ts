@@ -37,9 +37,10 @@ export async function observeActivity(deps: Deps, activity: FleetActivity): Prom
     // Liveness runs on the handlers' clock, which the schedule that sweeps it reads too (a
     // simulator may run it faster than the wall clock); rates below stay on the broker's time.
     const now = deps.clock.now();
-    if (activity.kind === 'connected') monitors.detector.connected(placement, now);
-    else if (activity.kind === 'disconnected') monitors.detector.disconnected(placement, now);
-    else monitors.detector.seen(placement, now);
+    const eventId = `${activity.kind}:${activity.clientId}:${activity.at}`;
+    if (activity.kind === 'connected') await monitors.detector.connected(placement, eventId, now);
+    else if (activity.kind === 'disconnected') await monitors.detector.disconnected(placement, eventId, now);
+    else await monitors.detector.seen(placement, eventId, now);
   }
   const allowed = (machine as { allowedSources?: unknown } | undefined)?.allowedSources;
   const violations = monitors.fleet.observe(

@@ -24,7 +24,7 @@ export const handler = topicRuleHandler('trackPosition', async (event, deps) => 
     countRejection('trackPosition', 'unknown-machine');
     return { tracked: false, reason: 'unknown-machine' };
   }
-  monitors.detector.seen(machine, deps.clock.now());
+  await monitors.detector.seen(machine, `fix:${machine.machineId}:${event.receivedAt}`, deps.clock.now());
   const fix = checked.message;
   // Paced by when the broker received the fix, which a machine cannot forge, not by its own clock.
   const last = monitors.lastFix.get(machine.machineId);

@@ -21,7 +21,7 @@ import {
   TimestreamVoteStore,
 } from '@ballotstream/core/adapters/aws';
 import { PostgresVoteStore } from '@ballotstream/core/adapters/postgres';
-import { connectRedis, RedisVoterCache } from '@ballotstream/core/adapters/redis';
+import { connectRedis, RedisDetectorState, RedisVoterCache } from '@ballotstream/core/adapters/redis';
 import { systemClock, type TableName, type VoteStore } from '@ballotstream/core/ports';
 import { z } from 'zod';
 import { LINKS } from '../links';
@@ -103,15 +103,24 @@ export async function buildAwsDeps(read?: LinkReader): Promise<Deps> {
     once(() => openVoteStore(region, link(LINKS.voteStore[region], voteStoreLink, `vote store (${region})`)));
   const primaryStore = voteStore('primary');
   const secondaryStore = voteStore('secondary');
-  const cache = once(() => {
-    const redis = link(LINKS.cache, redisLink, 'voter cache');
+  const redisUrl = (port: string) => {
+    const redis = link(LINKS.cache, redisLink, port);
     const auth =
       redis.password === undefined
         ? ''
         : `${encodeURIComponent(redis.username ?? 'default')}:${encodeURIComponent(redis.password)}@`;
     // ElastiCache from SST has TLS in transit on, hence rediss://.
-    return new RedisVoterCache(connectRedis({ url: `rediss://${auth}${redis.host}:${redis.port}` }));
-  });
+    return `rediss://${auth}${redis.host}:${redis.port}`;
+  };
+  const cache = once(() => new RedisVoterCache(connectRedis({ url: redisUrl('voter cache') })));
+  // --- port: detector state (issue 15, detectors): the voter cache's Redis, keys under the stage.
+  const detectorState = once(
+    () =>
+      new RedisDetectorState(connectRedis({ url: redisUrl('detector state') }), {
+        prefix: `bs:${config.stage}:detector:`,
+      }),
+  );
+  // --- end port: detector state
   const notifier = once(
     () => new SnsNotifier(new SNSClient({}), link(LINKS.notifications, topicLink, 'notifier').arn),
   );
@@ -168,6 +177,10 @@ export async function buildAwsDeps(read?: LinkReader): Promise<Deps> {
     },
     get machineCommands() {
       return machineCommands();
+    },
+    // --- port: detector state
+    get detectorState() {
+      return detectorState();
     },
     get ticketKeys() {
       if (ticketKeys !== undefined) return ticketKeys;

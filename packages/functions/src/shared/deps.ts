@@ -2,6 +2,7 @@ import type { Config } from '@ballotstream/core';
 import type {
   Biometrics,
   Clock,
+  DetectorState,
   DeviceTracker,
   EventPublisher,
   MachineCommands,
@@ -36,6 +37,10 @@ export interface Deps {
   readonly notifier: Notifier;
   /** Retained control messages to machines (IoT Core; the embedded broker). */
   readonly machineCommands: MachineCommands;
+  // --- port: detector state (issue 15, detectors); Redis beside the voter cache, in process locally.
+  /** The anomaly watchers' windows and counters, shared by every instance (`reaches.cache`). */
+  readonly detectorState: DetectorState;
+  // --- end port: detector state
 }
 
 let installed: Deps | undefined;

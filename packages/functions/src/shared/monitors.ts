@@ -1,15 +1,14 @@
-import { AnomalyDetector, FleetMonitor, MachineDirectory } from '@ballotstream/core';
+import { FleetMonitor, MachineDirectory, SharedAnomalyDetector } from '@ballotstream/core';
 import type { Deps } from './deps';
 
 /**
- * The in-memory state of the watchers (anomaly windows, fleet counters, a registry cache), one
- * set per installed dependencies. Locally one process sees the whole stream. In Lambda this is a
- * container's memory, and each container sees only its share of the stream (the vote watcher
- * reads an SQS queue, whose mapping runs two or more at once): the counters must move to Redis
- * before the watchers are trusted at national scale (ARCHITECTURE.md, fleet section).
+ * The watchers of one set of installed dependencies. The anomaly detector keeps its windows and
+ * counters in `deps.detectorState` (Redis in Lambda), so every instance sees the whole stream. The
+ * fleet monitor's counters and the GPS pacing are still a container's memory (ARCHITECTURE.md,
+ * fleet section); the registry cache is only a cache.
  */
 interface Monitors {
-  readonly detector: AnomalyDetector;
+  readonly detector: SharedAnomalyDetector;
   readonly fleet: FleetMonitor;
   readonly machines: MachineDirectory;
   /** When each machine's last GPS fix went to the tracker. */
@@ -24,7 +23,7 @@ export function monitorsOf(deps: Deps): Monitors {
   if (monitors === undefined) {
     const m = deps.config.monitoring;
     monitors = {
-      detector: new AnomalyDetector({ monitoring: m }),
+      detector: new SharedAnomalyDetector({ monitoring: m, state: deps.detectorState }),
       fleet: new FleetMonitor(m.fleet),
       machines: new MachineDirectory(deps.records, 30_000, () => deps.clock.now()),
       lastFix: new Map(),

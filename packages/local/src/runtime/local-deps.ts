@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Config, configSchema } from '@ballotstream/core';
@@ -11,6 +11,7 @@ import {
   loadFileTicketKeys,
   loadFileVoterPseudonyms,
   type MachineChannel,
+  MemoryDetectorState,
   MemoryRecordStore,
   MemoryTicketKeys,
   MemoryVoterCache,
@@ -19,7 +20,7 @@ import {
   SimulatedBiometrics,
   WorkerSignatureChecker,
 } from '@ballotstream/core/adapters/local';
-import { connectRedis, RedisVoterCache } from '@ballotstream/core/adapters/redis';
+import { connectRedis, RedisDetectorState, RedisVoterCache } from '@ballotstream/core/adapters/redis';
 import type { Clock, EventPublisher } from '@ballotstream/core/ports';
 import { systemClock } from '@ballotstream/core/ports';
 import type { EventBridgeEnvelope } from '@ballotstream/events';
@@ -91,6 +92,16 @@ export async function buildLocalDeps(options: LocalDepsOptions): Promise<Deps> {
       ...(options.smtpUrl === undefined ? {} : { mail: smtpSender(smtpOptionsOf(options.smtpUrl)) }),
     }),
     machineCommands: new LocalMachineCommands(config.stage, options.machineChannel ?? noChannel),
+    // --- port: detector state (issue 15, detectors): the voter cache's Redis when there is one.
+    // Each start keeps its own keys: demo machine and booth ids repeat from run to run, and this
+    // state, like the in-process one, is not meant to outlive the process.
+    detectorState:
+      options.redisUrl === undefined
+        ? new MemoryDetectorState(options.clock ?? systemClock)
+        : new RedisDetectorState(connectRedis({ url: options.redisUrl }), {
+            prefix: `bs:${config.stage}:detector:${randomUUID()}:`,
+          }),
+    // --- end port: detector state
   };
 }
 
@@ -98,6 +109,7 @@ export async function buildLocalDeps(options: LocalDepsOptions): Promise<Deps> {
 export async function closeLocalDeps(deps: Deps): Promise<void> {
   await Promise.allSettled([
     deps.cache.close(),
+    deps.detectorState.close(),
     deps.records.close(),
     deps.voteStores.primary.close(),
     deps.voteStores.secondary.close(),

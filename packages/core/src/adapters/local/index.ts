@@ -13,6 +13,7 @@ export {
 export { LmdbRecordStore } from './lmdb-record-store';
 export { LocalMachineCommands, type MachineChannel } from './local-machine-commands';
 export { LocalDeviceTracker, type LocalTrackerOptions } from './local-tracker';
+export { DEFAULT_SEEN_TTL_MS, MemoryDetectorState } from './memory-detector-state';
 export { MemoryRecordStore } from './memory-record-store';
 export { MemoryVoterCache } from './memory-voter-cache';
 export { type MailSender, type OutboxEntry, OutboxNotifier, readOutbox } from './outbox-notifier';
