@@ -9,7 +9,7 @@ import { iotDataEndpoint } from './iot-endpoint';
 import { keyLinks, pseudonymKey, ticketKey } from './keys';
 import { FUNCTION_SETTINGS, functionName, handlerPath, invokedAsynchronously } from './lib/functions';
 import { needsVpc, type Region, type ResourceArns, statementsFor } from './lib/permissions';
-import { trackerLink, tracking } from './location';
+import { geofencesLink, trackerLink, tracking } from './location';
 import { notificationsLink, notificationsTopic } from './notifications';
 import { batchQueues, readInBatches } from './queues';
 import { tableLinks, tables } from './tables';
@@ -55,6 +55,7 @@ function linksOf(trigger: Trigger): unknown[] {
   if (reaches.pseudonyms) links.push(keyLinks.pseudonym);
   if (reaches.notifications) links.push(notificationsLink);
   if (reaches.tracker) links.push(trackerLink);
+  if (reaches.geofences) links.push(geofencesLink); // booth geofences (issue 15, detectors)
   if (reaches.machineControl) links.push(iotDataEndpoint);
   return links;
 }

@@ -118,6 +118,9 @@ const on = (source: string, type: EventType) => ({ source: [source], 'detail-typ
 /** Every vote passes these steps: batches of 100, gathered for up to a second in AWS. */
 const voteBatches: QueueBatching = { size: 100, windowSeconds: 1 };
 
+/** An imported registry file publishes one event per row: read them 100 at a time (10 geofences a call). */
+const registryBatches: QueueBatching = { size: 100, windowSeconds: 1 };
+
 /** What runs when: the one table both `stacks/` and the local runtime read. */
 export const triggers = [
   {
@@ -525,6 +528,31 @@ export const triggers = [
     handler: { file: 'fleet/track-position', export: 'handler' },
     publishes: ['anomaly.detected'],
     reaches: { tables: { registry: 'read', fleet: 'write' }, tracker: true, cache: true },
+  },
+  {
+    kind: 'event',
+    name: 'loadGeofencesCreated',
+    description:
+      "Puts a new booth's geofence (registered, or a row of an imported file) into the collection the tracker evaluates.",
+    pattern: on('ballotstream.registry', 'booth.created'),
+    region: 'primary',
+    retries: 2,
+    handler: { file: 'fleet/load-geofences', export: 'created' },
+    batch: registryBatches,
+    publishes: [],
+    reaches: { tables: { registry: 'read' }, geofences: 'write' },
+  },
+  {
+    kind: 'event',
+    name: 'loadGeofencesUpdated',
+    description: "Puts a changed booth's geofence, as the registry now holds it, into the collection.",
+    pattern: on('ballotstream.registry', 'booth.updated'),
+    region: 'primary',
+    retries: 2,
+    handler: { file: 'fleet/load-geofences', export: 'updated' },
+    batch: registryBatches,
+    publishes: [],
+    reaches: { tables: { registry: 'read' }, geofences: 'write' },
   },
   {
     kind: 'event',

@@ -4,6 +4,7 @@ export * from './clock';
 export * from './detector-state';
 export * from './device-tracker';
 export * from './event-publisher';
+export * from './geofence-collection';
 export * from './machine-commands';
 export * from './notifier';
 export * from './record-store';

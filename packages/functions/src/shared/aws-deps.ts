@@ -13,6 +13,7 @@ import {
   EventBridgePublisher,
   InlineSignatureChecker,
   IotMachineCommands,
+  LocationGeofenceCollection,
   LocationTracker,
   loadKmsPseudonyms,
   loadKmsTicketKeys,
@@ -121,6 +122,15 @@ export async function buildAwsDeps(read?: LinkReader): Promise<Deps> {
       }),
   );
   // --- end port: detector state
+  // --- port: booth geofences (issue 15, detectors)
+  const geofences = once(
+    () =>
+      new LocationGeofenceCollection(
+        new LocationClient({}),
+        link(LINKS.geofences, nameLink, 'booth geofences').name,
+      ),
+  );
+  // --- end port: booth geofences
   const notifier = once(
     () => new SnsNotifier(new SNSClient({}), link(LINKS.notifications, topicLink, 'notifier').arn),
   );
@@ -181,6 +191,10 @@ export async function buildAwsDeps(read?: LinkReader): Promise<Deps> {
     // --- port: detector state
     get detectorState() {
       return detectorState();
+    },
+    // --- port: booth geofences
+    get geofences() {
+      return geofences();
     },
     get ticketKeys() {
       if (ticketKeys !== undefined) return ticketKeys;

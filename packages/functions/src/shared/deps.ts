@@ -5,6 +5,7 @@ import type {
   DetectorState,
   DeviceTracker,
   EventPublisher,
+  GeofenceCollection,
   MachineCommands,
   Notifier,
   RecordStore,
@@ -41,6 +42,10 @@ export interface Deps {
   /** The anomaly watchers' windows and counters, shared by every instance (`reaches.cache`). */
   readonly detectorState: DetectorState;
   // --- end port: detector state
+  // --- port: booth geofences (issue 15, detectors)
+  /** The booth geofence collection the tracker evaluates (Amazon Location; a table locally). */
+  readonly geofences: GeofenceCollection;
+  // --- end port: booth geofences
 }
 
 let installed: Deps | undefined;

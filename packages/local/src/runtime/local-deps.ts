@@ -7,6 +7,7 @@ import {
   HmacVoterPseudonyms,
   LmdbRecordStore,
   LocalDeviceTracker,
+  LocalGeofenceCollection,
   LocalMachineCommands,
   loadFileTicketKeys,
   loadFileVoterPseudonyms,
@@ -102,6 +103,8 @@ export async function buildLocalDeps(options: LocalDepsOptions): Promise<Deps> {
             prefix: `bs:${config.stage}:detector:${randomUUID()}:`,
           }),
     // --- end port: detector state
+    // --- port: booth geofences (issue 15, detectors)
+    geofences: new LocalGeofenceCollection(records),
   };
 }
 

@@ -11,6 +11,7 @@ export {
   verifyTicketSignature,
 } from './file-ticket-keys';
 export { LmdbRecordStore } from './lmdb-record-store';
+export { LocalGeofenceCollection } from './local-geofence-collection';
 export { LocalMachineCommands, type MachineChannel } from './local-machine-commands';
 export { LocalDeviceTracker, type LocalTrackerOptions } from './local-tracker';
 export { DEFAULT_SEEN_TTL_MS, MemoryDetectorState } from './memory-detector-state';
