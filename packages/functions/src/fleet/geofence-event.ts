@@ -6,7 +6,7 @@ import { monitorsOf } from '../shared/monitors';
 import { countRejection } from '../shared/observability';
 
 /**
- * Amazon Location's geofence events (from the default bus in AWS, from the local tracker here):
+ * Amazon Location's geofence events (routed from the default bus to the app bus in AWS; from the local tracker here):
  * a machine leaving its own booth's geofence is an `off-geofence` anomaly.
  */
 export const handler = eventHandler(
