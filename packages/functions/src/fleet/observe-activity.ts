@@ -37,18 +37,26 @@ export async function observeActivity(deps: Deps, activity: FleetActivity): Prom
     // Liveness runs on the handlers' clock, which the schedule that sweeps it reads too (a
     // simulator may run it faster than the wall clock); rates below stay on the broker's time.
     const now = deps.clock.now();
-    const eventId = `${activity.kind}:${activity.clientId}:${activity.at}`;
+    const eventId = activityId(activity);
     if (activity.kind === 'connected') await monitors.detector.connected(placement, eventId, now);
     else if (activity.kind === 'disconnected') await monitors.detector.disconnected(placement, eventId, now);
     else await monitors.detector.seen(placement, eventId, now);
   }
   const allowed = (machine as { allowedSources?: unknown } | undefined)?.allowedSources;
-  const violations = monitors.fleet.observe(
+  const violations = await monitors.fleet.observe(
     activity,
+    activityId(activity),
     Array.isArray(allowed) ? { allowedSources: allowed.map(String) } : {},
   );
   await publishViolations(deps, violations, 'fleet-monitor');
   return violations;
+}
+
+/** What names one piece of activity when it is delivered again: the client, what it did, when. */
+function activityId(activity: FleetActivity): string {
+  const topic =
+    activity.kind === 'published' || activity.kind === 'publish-denied' ? `:${activity.topic}` : '';
+  return `${activity.kind}:${activity.clientId}:${activity.at}${topic}`;
 }
 
 /**

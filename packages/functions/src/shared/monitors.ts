@@ -1,18 +1,15 @@
-import { FleetMonitor, MachineDirectory, SharedAnomalyDetector } from '@ballotstream/core';
+import { MachineDirectory, SharedAnomalyDetector, SharedFleetMonitor } from '@ballotstream/core';
 import type { Deps } from './deps';
 
 /**
- * The watchers of one set of installed dependencies. The anomaly detector keeps its windows and
- * counters in `deps.detectorState` (Redis in Lambda), so every instance sees the whole stream. The
- * fleet monitor's counters and the GPS pacing are still a container's memory (ARCHITECTURE.md,
- * fleet section); the registry cache is only a cache.
+ * The watchers of one set of installed dependencies. The anomaly detector and the fleet monitor
+ * keep their windows and counters in `deps.detectorState` (Redis in Lambda), so every instance
+ * sees the whole stream; the registry cache is only a cache.
  */
 interface Monitors {
   readonly detector: SharedAnomalyDetector;
-  readonly fleet: FleetMonitor;
+  readonly fleet: SharedFleetMonitor;
   readonly machines: MachineDirectory;
-  /** When each machine's last GPS fix went to the tracker. */
-  readonly lastFix: Map<string, number>;
 }
 
 const byDeps = new WeakMap<Deps, Monitors>();
@@ -24,9 +21,8 @@ export function monitorsOf(deps: Deps): Monitors {
     const m = deps.config.monitoring;
     monitors = {
       detector: new SharedAnomalyDetector({ monitoring: m, state: deps.detectorState }),
-      fleet: new FleetMonitor(m.fleet),
+      fleet: new SharedFleetMonitor(m.fleet, deps.detectorState),
       machines: new MachineDirectory(deps.records, 30_000, () => deps.clock.now()),
-      lastFix: new Map(),
     };
     byDeps.set(deps, monitors);
   }
