@@ -56,6 +56,9 @@ export class SharedAnomalyDetector {
   private readonly state: DetectorState;
   private readonly cooldownMs: number;
   private readonly keepMs: number;
+  // Subjects this instance already added to the sweep's indexes: SADD is idempotent, this only
+  // spares a command per vote. Bounded, and emptied when full, so a long run stays small.
+  private readonly indexed = new Set<string>();
 
   constructor(options: SharedAnomalyDetectorOptions) {
     this.m = options.monitoring;
@@ -88,8 +91,8 @@ export class SharedAnomalyDetector {
       this.state.apply(`c:${vote.constituencyId}`, eventId, {
         counters: { [`cand:${vote.candidateId}`]: 1 },
       }),
-      this.state.index('machines', [vote.machineId]),
-      this.state.index('booths', [vote.boothId]),
+      this.index('machines', vote.machineId),
+      this.index('booths', vote.boothId),
     ]);
     const subject = subjectOf(vote);
     const times = machine.state.series.votes ?? [];
@@ -143,7 +146,7 @@ export class SharedAnomalyDetector {
             }
           : {}),
       }),
-      this.state.index('machines', [placement.machineId]),
+      this.index('machines', placement.machineId),
     ]);
     if (reason === 'outside-poll-hours')
       return this.report(eventId, [{ at, finding: outsidePollHoursRule(subject, at, this.m.pollHours) }]);
@@ -207,7 +210,7 @@ export class SharedAnomalyDetector {
         fields: placementFields(placement),
         maxima: { lastSeenAt: at },
       }),
-      this.state.index('machines', [placement.machineId]),
+      this.index('machines', placement.machineId),
     ]);
   }
 
@@ -268,6 +271,14 @@ export class SharedAnomalyDetector {
     return this.report(`sweep@${now}`, found);
   }
 
+  private async index(name: string, subject: string): Promise<void> {
+    const key = `${name}|${subject}`;
+    if (this.indexed.has(key)) return;
+    await this.state.index(name, [subject]);
+    if (this.indexed.size >= 100_000) this.indexed.clear();
+    this.indexed.add(key);
+  }
+
   private async presence(
     placement: Placement & { machineId: string },
     eventId: string,
@@ -280,7 +291,7 @@ export class SharedAnomalyDetector {
         maxima: { lastSeenAt: at },
         latest: { at, fields },
       }),
-      this.state.index('machines', [placement.machineId]),
+      this.index('machines', placement.machineId),
     ]);
   }
 
