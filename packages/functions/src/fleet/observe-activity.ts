@@ -38,8 +38,11 @@ export async function observeActivity(deps: Deps, activity: FleetActivity): Prom
     // simulator may run it faster than the wall clock); rates below stay on the broker's time.
     const now = deps.clock.now();
     const eventId = activityId(activity);
-    if (activity.kind === 'connected') await monitors.detector.connected(placement, eventId, now);
-    else if (activity.kind === 'disconnected') await monitors.detector.disconnected(placement, eventId, now);
+    // Connects and disconnects are ordered by the broker's time, which a redelivery keeps.
+    if (activity.kind === 'connected')
+      await monitors.detector.connected(placement, eventId, now, activity.at);
+    else if (activity.kind === 'disconnected')
+      await monitors.detector.disconnected(placement, eventId, now, activity.at);
     else await monitors.detector.seen(placement, eventId, now);
   }
   const allowed = (machine as { allowedSources?: unknown } | undefined)?.allowedSources;

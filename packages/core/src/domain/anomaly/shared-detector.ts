@@ -214,18 +214,27 @@ export class SharedAnomalyDetector {
     ]);
   }
 
-  /** The machine connected; the newest of connects and disconnects decides its state. */
-  async connected(placement: Placement & { machineId: string }, eventId: string, at: number): Promise<void> {
-    await this.presence(placement, eventId, at, { connected: '1', disconnectedAt: '' });
+  /**
+   * The machine connected; the newest of connects and disconnects decides its state, by
+   * `happenedAt` (the broker's time, the same on a redelivery) when given, else by `at`.
+   */
+  async connected(
+    placement: Placement & { machineId: string },
+    eventId: string,
+    at: number,
+    happenedAt = at,
+  ): Promise<void> {
+    await this.presence(placement, eventId, at, happenedAt, { connected: '1', disconnectedAt: '' });
   }
 
-  /** The machine disconnected. */
+  /** The machine disconnected (ordered as `connected` is). */
   async disconnected(
     placement: Placement & { machineId: string },
     eventId: string,
     at: number,
+    happenedAt = at,
   ): Promise<void> {
-    await this.presence(placement, eventId, at, { connected: '0', disconnectedAt: String(at) });
+    await this.presence(placement, eventId, at, happenedAt, { connected: '0', disconnectedAt: String(at) });
   }
 
   /** Runs the rules that look at time passing (liveness) and at totals (trend); on a schedule. */
@@ -283,13 +292,14 @@ export class SharedAnomalyDetector {
     placement: Placement & { machineId: string },
     eventId: string,
     at: number,
+    happenedAt: number,
     fields: Record<string, string>,
   ): Promise<void> {
     await Promise.all([
       this.state.apply(`m:${placement.machineId}`, eventId, {
         fields: placementFields(placement),
         maxima: { lastSeenAt: at },
-        latest: { at, fields },
+        latest: { at: happenedAt, fields },
       }),
       this.index('machines', placement.machineId),
     ]);
