@@ -47,6 +47,14 @@ export function detectorStateContract(name: string, makeSpace: () => Promise<Det
       expect((await state.read('b:2', [])).values).toEqual({});
     });
 
+    it('remembers no event for a change that counts nothing', async () => {
+      const state = await open();
+      await state.apply('m:1', 'e1', { counters: { votes: 1 } });
+      const seen = await state.apply('m:1', 'e1', { maxima: { lastSeenAt: 5 } });
+      expect(seen.fresh).toBe(true);
+      expect((await state.apply('m:1', 'e1', { counters: { votes: 1 } })).fresh).toBe(false);
+    });
+
     it('counts an event once when many instances apply it at the same moment', async () => {
       const s = await space();
       const [a, b] = [await open(s), await open(s)];

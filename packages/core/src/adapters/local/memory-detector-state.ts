@@ -29,10 +29,10 @@ export class MemoryDetectorState implements DetectorState {
   ): Promise<{ fresh: boolean; state: SubjectState }> {
     const subject = this.subject(subjectId);
     const now = this.clock.now();
-    const until = subject.seen.get(eventId);
-    const fresh = until === undefined || until <= now;
     // Only counters and the latest-by-time fields need the event remembered; the rest is idempotent.
     const counts = Object.keys(change.counters ?? {}).length > 0 || change.latest !== undefined;
+    const until = subject.seen.get(eventId);
+    const fresh = !counts || until === undefined || until <= now;
     if (fresh && counts) {
       subject.seen.set(eventId, now + this.seenTtlMs);
       if (subject.seen.size % 1024 === 0)
