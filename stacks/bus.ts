@@ -1,6 +1,6 @@
 import { LINKS } from '@ballotstream/functions/links';
 import { allTriggers, inRegion } from './context';
-import { forwardedPatterns } from './lib/event-rules';
+import { defaultBusRoute, forwardedPatterns } from './lib/event-rules';
 import type { Region } from './lib/permissions';
 import { DEAD_LETTER_RETENTION_SECONDS } from './lib/queues';
 
@@ -12,12 +12,6 @@ export const buses: Record<Region, aws.cloudwatch.EventBus> = {
     { name: `ballotstream-${$app.stage}` },
     inRegion('secondary'),
   ),
-};
-
-/** The default bus of each region, where AWS services (Location geofence events) deliver. */
-export const defaultBuses: Record<Region, $util.Output<aws.cloudwatch.GetEventBusResult>> = {
-  primary: aws.cloudwatch.getEventBusOutput({ name: 'default' }),
-  secondary: aws.cloudwatch.getEventBusOutput({ name: 'default' }, inRegion('secondary')),
 };
 
 /**
@@ -93,6 +87,45 @@ export const forwardRules = forwardedPatterns(allTriggers).map((eventPattern, i)
   });
   return rule;
 });
+
+const routeRole = new aws.iam.Role('DefaultBusRouteRole', {
+  assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: 'events.amazonaws.com' }),
+  inlinePolicies: [
+    {
+      name: 'put-to-app-bus',
+      policy: $jsonStringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: buses.primary.arn }],
+      }),
+    },
+  ],
+});
+
+/**
+ * AWS services deliver to the region's default bus (Amazon Location's geofence ENTER / EXIT,
+ * `source: aws.geo`, `detail-type: Location Geofence Event`). One rule there puts on the app bus
+ * what the app's subscribers listen for, so those subscribers, like the local runtime's, read one
+ * bus (`defaultBusRoute`).
+ */
+const route = defaultBusRoute(allTriggers);
+export const defaultBusRule =
+  route === undefined
+    ? undefined
+    : new aws.cloudwatch.EventRule('DefaultBusRoute', {
+        eventBusName: 'default',
+        description: 'AWS service events (Location geofence events) to the app bus',
+        eventPattern: route.eventPattern,
+      });
+if (defaultBusRule !== undefined) {
+  new aws.cloudwatch.EventTarget('DefaultBusRouteTarget', {
+    rule: defaultBusRule.name,
+    eventBusName: 'default',
+    arn: buses.primary.arn,
+    roleArn: routeRole.arn,
+    deadLetterConfig: { arn: deadLetters.primary.arn },
+    retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86_400 },
+  });
+}
 
 /** Links carrying each bus's name and ARN to the handlers that publish. */
 export const busLinks: Record<

@@ -2,12 +2,12 @@ import { LINKS } from '@ballotstream/functions/links';
 
 /**
  * The VPC of the primary region and the voter cache in it. Only Lambdas that reach the cache
- * (verification, health) run in the VPC; a managed NAT lets them reach EventBridge, DynamoDB
- * and KMS.
+ * (verification, health, and the watchers, whose detector state shares this Redis) run in the
+ * VPC; a managed NAT lets them reach EventBridge, DynamoDB, KMS and Amazon Location.
  */
 export const vpc = new sst.aws.Vpc('Vpc', { az: 2, nat: 'managed' });
 
-/** ElastiCache Redis for the voter claims; `sst dev` uses the local Redis instead. */
+/** ElastiCache Redis for the voter claims and the detector state; `sst dev` uses the local Redis instead. */
 export const cache = new sst.aws.Redis('VoterCache', {
   vpc,
   engine: 'redis',

@@ -1,4 +1,4 @@
-import { buses, deadLetters, defaultBuses } from './bus';
+import { buses, deadLetters } from './bus';
 import { allTriggers, inRegion } from './context';
 import { functions } from './functions';
 import { DELIVERY_RETRY_POLICY, eventRulePlans } from './lib/event-rules';
@@ -6,15 +6,15 @@ import { eventRuleQueuePolicy } from './lib/queues';
 import { batchQueues } from './queues';
 
 /**
- * Every event trigger of the table as an EventBridge rule on its region's bus (or the default
- * bus for AWS service events), with the trigger's own pattern, a retry policy and a
- * dead-letter queue. SST's `bus.subscribe` is not used: it passes on only three pattern keys.
+ * Every event trigger of the table as an EventBridge rule on its region's app bus (AWS service
+ * events come over from the default bus, `bus.ts`), with the trigger's own pattern, a retry
+ * policy and a dead-letter queue. SST's `bus.subscribe` is not used: it passes on only three pattern keys.
  * The target is the Lambda, or for a batch trigger its queue, which the Lambda reads in batches.
  */
 export const eventRules = eventRulePlans(allTriggers).map((plan) => {
   const name = plan.trigger.name.charAt(0).toUpperCase() + plan.trigger.name.slice(1);
   const opts = inRegion(plan.region);
-  const busName = plan.bus === 'app' ? buses[plan.region].name : defaultBuses[plan.region].name;
+  const busName = buses[plan.region].name;
   const fn = functions[plan.trigger.name]!;
   const rule = new aws.cloudwatch.EventRule(
     `Rule${name}`,

@@ -6,7 +6,7 @@ import { cacheLink } from './cache';
 import { externalApis } from './external-apis';
 import { iotDataEndpoint } from './iot-endpoint';
 import { keyLinks } from './keys';
-import { trackerLink } from './location';
+import { geofencesLink, trackerLink } from './location';
 import { notificationsLink } from './notifications';
 import { tableLinks } from './tables';
 import { voteStores } from './vote-stores';
@@ -28,6 +28,7 @@ const linkables: ReadonlyMap<string, sst.Linkable<Record<string, unknown>>> = ne
   [LINKS.pseudonymKey, keyLinks.pseudonym],
   [LINKS.notifications, notificationsLink],
   [LINKS.tracker, trackerLink],
+  [LINKS.geofences, geofencesLink],
   [LINKS.iotDataEndpoint, iotDataEndpoint],
   [LINKS.voterRegistryApi, externalApis.voterRegistry.link],
   [LINKS.biometricApi, externalApis.biometrics.link],

@@ -26,5 +26,10 @@ new aws.location.TrackerAssociation('MachineTrackerGeofences', {
 
 export const tracking = { tracker, geofences };
 
+/** The collection's name, for the steps that load booth geofences into it. */
+export const geofencesLink = new sst.Linkable(LINKS.geofences, {
+  properties: { name: geofences.collectionName },
+});
+
 /** The tracker's name, for the steps that update positions. */
 export const trackerLink = new sst.Linkable(LINKS.tracker, { properties: { name: tracker.trackerName } });

@@ -1,8 +1,9 @@
+import { geofenceEnvelope } from '@ballotstream/core';
 import { catalogue } from '@ballotstream/events';
 import { type Trigger, triggers } from '@ballotstream/functions/triggers';
 import { matchesPattern, validatePattern } from '@ballotstream/local/bus/pattern';
 import { describe, expect, it } from 'vitest';
-import { eventRulePlans, forwardedPatterns } from './event-rules';
+import { defaultBusRoute, eventRulePlans, forwardedPatterns } from './event-rules';
 
 const all = triggers as readonly Trigger[];
 
@@ -50,10 +51,40 @@ describe('EventBridge rules', () => {
     }
   });
 
-  it('subscribe AWS service events on the default bus and the app events on the app bus', () => {
-    for (const plan of plans) {
-      const aws = plan.trigger.pattern.source.every((s) => s.startsWith('aws.'));
-      expect(plan.bus, plan.trigger.name).toBe(aws ? 'default' : 'app');
+  it('subscribe every trigger on its app bus, the one bus the local runtime has too', () => {
+    for (const plan of plans) expect(plan.bus, plan.trigger.name).toBe('app');
+  });
+
+  it("route the AWS service events the app bus's subscribers listen for from the default bus, once each", () => {
+    const route = defaultBusRoute(all);
+    expect(route).toBeDefined();
+    const routed = JSON.parse(route!.eventPattern);
+    expect(validatePattern(routed)).toEqual([]);
+    // A geofence EXIT exactly as Amazon Location puts it on the default bus.
+    const exit = geofenceEnvelope(
+      'e-1',
+      {
+        EventType: 'EXIT',
+        GeofenceId: 'booth-1',
+        DeviceId: 'm-1',
+        SampleTime: '2026-11-27T10:00:00.000Z',
+        Position: [77.2, 28.6],
+      },
+      ['arn:aws:geo:ap-south-1:123456789012:geofence-collection/ballotstream-prod-booths'],
+      'ap-south-1',
+      '123456789012',
+    );
+    expect(matchesPattern(routed, exit)).toBe(true);
+    const takers = plans
+      .filter((p) => matchesPattern(JSON.parse(p.eventPattern), exit))
+      .map((p) => p.trigger.name);
+    expect(takers.sort()).toEqual(['geofenceEvent', 'recordMachineEvent']);
+    // Only AWS service events leave the default bus, and only those some subscriber wants.
+    for (const envelope of envelopes) {
+      const wanted = plans.some((p) => matchesPattern(JSON.parse(p.eventPattern), envelope));
+      expect(matchesPattern(routed, envelope), envelope['detail-type']).toBe(
+        envelope.source.startsWith('aws.') && wanted,
+      );
     }
   });
 

@@ -1,3 +1,4 @@
+import { findEvent } from '@ballotstream/events';
 import type { EventTrigger, Trigger } from '@ballotstream/functions/triggers';
 import type { Region } from './permissions';
 
@@ -11,8 +12,11 @@ export const DELIVERY_RETRY_POLICY = { maximumRetryAttempts: 185, maximumEventAg
 export interface EventRulePlan {
   readonly trigger: EventTrigger;
   readonly region: Region;
-  /** AWS service events (`aws.*` sources, e.g. Location geofence events) arrive on the default bus. */
-  readonly bus: 'app' | 'default';
+  /**
+   * Every rule is on the app bus, as the local runtime has one bus: AWS service events (Location
+   * geofence events) arrive on the default bus and `defaultBusRoute` brings them over.
+   */
+  readonly bus: 'app';
   /** The rule's pattern as EventBridge takes it: the trigger's own pattern, unchanged. */
   readonly eventPattern: string;
   /** Lambda's async retries after a failed run (0-2), as the local bus retries a failing subscriber. */
@@ -22,11 +26,6 @@ export interface EventRulePlan {
    * `batchQueuePlans`), which the Lambda reads in batches.
    */
   readonly target: 'lambda' | 'queue';
-}
-
-/** Whether every source of a pattern is an AWS service, whose events go to the default bus. */
-export function isAwsServicePattern(trigger: EventTrigger): boolean {
-  return trigger.pattern.source.every((s) => s.startsWith('aws.'));
 }
 
 function lambdaRetries(trigger: EventTrigger): number {
@@ -46,7 +45,7 @@ export function eventRulePlans(triggers: readonly Trigger[]): EventRulePlan[] {
           {
             trigger,
             region: trigger.region,
-            bus: isAwsServicePattern(trigger) ? 'default' : 'app',
+            bus: 'app',
             eventPattern: JSON.stringify(trigger.pattern),
             lambdaRetries: lambdaRetries(trigger),
             target: trigger.batch === undefined ? 'lambda' : 'queue',
@@ -63,7 +62,35 @@ export function eventRulePlans(triggers: readonly Trigger[]): EventRulePlan[] {
  */
 export function forwardedPatterns(triggers: readonly Trigger[]): string[] {
   const patterns = eventRulePlans(triggers)
-    .filter((plan) => plan.region === 'secondary' && plan.bus === 'app')
+    .filter((plan) => plan.region === 'secondary')
     .map((plan) => plan.eventPattern);
   return [...new Set(patterns)];
+}
+
+/** The rule on the primary region's default bus that puts AWS service events on the app bus. */
+export interface DefaultBusRoute {
+  readonly eventPattern: string;
+}
+
+/**
+ * What the default bus must pass to the app bus: the AWS service events (`aws.*` sources, by the
+ * catalogue) that any event trigger listens for, alone or beside app events (Location geofence
+ * events feed both the off-geofence watch and machine history). Amazon Location lives in the
+ * primary region; the secondary region gets what its subscribers want by the usual forwarding.
+ */
+export function defaultBusRoute(triggers: readonly Trigger[]): DefaultBusRoute | undefined {
+  const sources = new Set<string>();
+  const types = new Set<string>();
+  for (const trigger of triggers) {
+    if (trigger.kind !== 'event') continue;
+    for (const type of trigger.pattern['detail-type']) {
+      const source = findEvent(type)?.source;
+      if (source?.startsWith('aws.') && trigger.pattern.source.includes(source)) {
+        sources.add(source);
+        types.add(type);
+      }
+    }
+  }
+  if (types.size === 0) return undefined;
+  return { eventPattern: JSON.stringify({ source: [...sources].sort(), 'detail-type': [...types].sort() }) };
 }

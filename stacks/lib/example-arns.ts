@@ -99,6 +99,7 @@ export function exampleLinks(
     [LINKS.pseudonymKey, { arn: arns.pseudonymKey, id: 'mrk-pseudonym' }],
     [LINKS.notifications, { arn: arns.notificationsTopic }],
     [LINKS.tracker, { name: 'machines' }],
+    [LINKS.geofences, { name: 'booths' }],
     [LINKS.iotDataEndpoint, { address: 'example-ats.iot.ap-south-1.amazonaws.com' }],
     [
       LINKS.voterRegistryApi,

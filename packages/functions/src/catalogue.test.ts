@@ -24,6 +24,7 @@ function linkValue(name: string): unknown {
   if (name === LINKS.notifications) return { arn: 'arn:aws:sns:ap-south-1:1:alerts' };
   if (name === LINKS.tracker) return { name: 'machines' };
   if (name === LINKS.iotDataEndpoint) return { address: 'example-ats.iot.ap-south-1.amazonaws.com' };
+  if (name === LINKS.geofences) return { name: 'booths' };
   if (name === LINKS.voterRegistryApi || name === LINKS.biometricApi)
     return {
       url: 'https://api.example.gov',
@@ -60,6 +61,7 @@ describe('the port catalogue', () => {
       LINKS.iotDataEndpoint,
       LINKS.voterRegistryApi,
       LINKS.biometricApi,
+      LINKS.geofences,
     ]);
     for (const name of known) expect(name.endsWith('TableName') || named.has(name), name).toBe(true);
   });

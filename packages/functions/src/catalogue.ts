@@ -2,8 +2,10 @@ import { type Config, tables as tableDefinitions } from '@ballotstream/core';
 import type {
   Biometrics,
   Clock,
+  DetectorState,
   DeviceTracker,
   EventPublisher,
+  GeofenceCollection,
   MachineCommands,
   Notifier,
   RecordStore,
@@ -55,13 +57,17 @@ export interface Deps {
   readonly notifier: Notifier;
   /** Retained control messages to machines (IoT Core; the embedded broker). */
   readonly machineCommands: MachineCommands;
+  /** The anomaly watchers' windows and counters, shared by every instance (Redis beside the voter cache). */
+  readonly detectorState: DetectorState;
+  /** The booth geofence collection the tracker evaluates (Amazon Location; a table locally). */
+  readonly geofences: GeofenceCollection;
 }
 
 /** A port with an adapter in each runtime: a member of `Deps` other than the settings. */
 export type AdapterPort = Exclude<keyof Deps, 'config'>;
 
 /** What only IAM serves: reached by some trigger, but no adapter of `Deps` stands for it. */
-export type GrantOnly = 'geofences' | 'machineCertificates' | 'batchQueue';
+export type GrantOnly = 'machineCertificates' | 'batchQueue';
 
 /** Every entry of the catalogue. */
 export type PortName = AdapterPort | GrantOnly;
@@ -374,11 +380,19 @@ export const PORTS: { readonly [P in PortName]: PortEntry } = {
   ),
   signatures: { ...everywhere, reachedBy: '(every function: checks run in process)' },
   clock: { ...everywhere, reachedBy: '(every function)' },
+  // The watchers' state lives in the voter cache's Redis: the cache link serves it, no IAM.
+  detectorState: {
+    reachedBy: 'reaches.cache',
+    reached: (t) => t.reaches?.cache === true,
+    linkNames: [LINKS.cache],
+    links: () => [],
+    statements: () => [],
+  },
   geofences: {
     reachedBy: 'reaches.geofences',
     reached: (t) => t.reaches?.geofences !== undefined,
-    linkNames: [],
-    links: () => [],
+    linkNames: [LINKS.geofences],
+    links: (t) => (t.reaches?.geofences === undefined ? [] : [LINKS.geofences]),
     statements: (t, arns) => {
       if (t.reaches?.geofences === 'write') {
         return [
@@ -434,11 +448,7 @@ export const PORTS: { readonly [P in PortName]: PortEntry } = {
 /** The catalogue's entries in a fixed order. */
 export const PORT_NAMES = Object.keys(PORTS) as PortName[];
 
-const GRANT_ONLY: ReadonlySet<PortName> = new Set<GrantOnly>([
-  'geofences',
-  'machineCertificates',
-  'batchQueue',
-]);
+const GRANT_ONLY: ReadonlySet<PortName> = new Set<GrantOnly>(['machineCertificates', 'batchQueue']);
 
 /** The ports with an adapter in each runtime. */
 export const ADAPTER_PORTS = PORT_NAMES.filter((p): p is AdapterPort => !GRANT_ONLY.has(p));

@@ -13,6 +13,8 @@ export const LINKS = {
   pseudonymKey: 'PseudonymKey',
   notifications: 'OfficerAlerts',
   tracker: 'MachineTrackerName',
+  // --- link: booth geofences (issue 15, detectors)
+  geofences: 'BoothGeofenceCollection',
   iotDataEndpoint: 'IotDataEndpoint',
   /** External APIs: `{ url, secretArn }` (stacks/external-apis.ts). */
   voterRegistryApi: 'VoterRegistryApi',

@@ -32,10 +32,9 @@ interface TriggerBase {
   /** What the step touches besides publishing; stacks/ grants exactly this (see `reaches.ts`). */
   readonly reaches?: Reaches;
   /**
-   * Lambda reserved concurrency, for a step whose state lives in the container's memory
-   * (`shared/monitors.ts`): 1 makes one container see the whole stream of an event trigger. A
-   * trigger that reads a queue in batches may not go below 2 (`stacks/lib/queues.ts`). Unset:
-   * unreserved.
+   * Lambda reserved concurrency (unset: unreserved). The watchers need none: their windows and
+   * counters live in Redis (`DetectorState`), shared by every instance. A trigger that reads a
+   * queue in batches may not go below 2 (`stacks/lib/queues.ts`).
    */
   readonly reservedConcurrency?: number;
 }
@@ -118,6 +117,9 @@ const on = (source: string, type: EventType) => ({ source: [source], 'detail-typ
 
 /** Every vote passes these steps: batches of 100, gathered for up to a second in AWS. */
 const voteBatches: QueueBatching = { size: 100, windowSeconds: 1 };
+
+/** An imported registry file publishes one event per row: read them 100 at a time (10 geofences a call). */
+const registryBatches: QueueBatching = { size: 100, windowSeconds: 1 };
 
 /** What runs when: the one table both `stacks/` and the local runtime read. */
 export const triggers = [
@@ -537,7 +539,32 @@ export const triggers = [
     select: machineMessageSelect,
     handler: { file: 'fleet/track-position', export: 'handler' },
     publishes: ['anomaly.detected'],
-    reaches: { tables: { registry: 'read', fleet: 'write' }, tracker: true },
+    reaches: { tables: { registry: 'read', fleet: 'write' }, tracker: true, cache: true },
+  },
+  {
+    kind: 'event',
+    name: 'loadGeofencesCreated',
+    description:
+      "Puts a new booth's geofence (registered, or a row of an imported file) into the collection the tracker evaluates.",
+    pattern: on('ballotstream.registry', 'booth.created'),
+    region: 'primary',
+    retries: 2,
+    handler: { file: 'fleet/load-geofences', export: 'created' },
+    batch: registryBatches,
+    publishes: [],
+    reaches: { tables: { registry: 'read' }, geofences: 'write' },
+  },
+  {
+    kind: 'event',
+    name: 'loadGeofencesUpdated',
+    description: "Puts a changed booth's geofence, as the registry now holds it, into the collection.",
+    pattern: on('ballotstream.registry', 'booth.updated'),
+    region: 'primary',
+    retries: 2,
+    handler: { file: 'fleet/load-geofences', export: 'updated' },
+    batch: registryBatches,
+    publishes: [],
+    reaches: { tables: { registry: 'read' }, geofences: 'write' },
   },
   {
     kind: 'event',
@@ -548,7 +575,7 @@ export const triggers = [
     retries: 2,
     handler: { file: 'fleet/geofence-event', export: 'handler' },
     publishes: ['anomaly.detected'],
-    reaches: { tables: { registry: 'read' } },
+    reaches: { tables: { registry: 'read' }, cache: true },
   },
   {
     kind: 'topic-rule',
@@ -559,7 +586,7 @@ export const triggers = [
     select: machineMessageSelect,
     handler: { file: 'fleet/observe-activity', export: 'presence' },
     publishes: ['defender.violation'],
-    reaches: { tables: { registry: 'read' } },
+    reaches: { tables: { registry: 'read' }, cache: true },
   },
   {
     kind: 'topic-rule',
@@ -626,7 +653,7 @@ export const triggers = [
     handler: { file: 'anomaly/watch', export: 'accepted' },
     batch: voteBatches,
     publishes: ['anomaly.detected'],
-    reaches: { tables: { registry: 'read' } },
+    reaches: { tables: { registry: 'read' }, cache: true },
   },
   {
     kind: 'event',
@@ -637,7 +664,7 @@ export const triggers = [
     retries: 2,
     handler: { file: 'anomaly/watch', export: 'rejected' },
     publishes: ['anomaly.detected'],
-    reaches: { tables: { registry: 'read' } },
+    reaches: { tables: { registry: 'read' }, cache: true },
   },
   {
     kind: 'event',
@@ -648,7 +675,7 @@ export const triggers = [
     retries: 2,
     handler: { file: 'anomaly/watch', export: 'refusals' },
     publishes: ['anomaly.detected'],
-    reaches: { tables: { registry: 'read' } },
+    reaches: { tables: { registry: 'read' }, cache: true },
   },
   {
     kind: 'event',
@@ -660,7 +687,7 @@ export const triggers = [
     retries: 2,
     handler: { file: 'anomaly/watch', export: 'verified' },
     publishes: [],
-    reaches: {},
+    reaches: { cache: true },
   },
   {
     kind: 'event',
@@ -680,7 +707,7 @@ export const triggers = [
     schedule: 'rate(1 minute)',
     handler: { file: 'anomaly/watch', export: 'sweep' },
     publishes: ['anomaly.detected'],
-    reaches: {},
+    reaches: { cache: true },
   },
   {
     kind: 'event',

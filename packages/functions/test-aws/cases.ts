@@ -4,10 +4,13 @@
  * each command sent to the step's planned IAM statements (`expectRan`).
  */
 import { createHash, randomBytes, randomUUID, sign } from 'node:crypto';
+import { recordKeys } from '@ballotstream/core';
 import {
   alertEscalated,
   alertRaised,
   anomalyDetected,
+  boothCreated,
+  boothUpdated,
   defenderViolation,
   locationGeofenceEvent,
   machineBlocked,
@@ -53,7 +56,10 @@ export interface Case {
 /** The run raised nothing and every command it sent is one the step's role may send. */
 function expectRan(run: Invocation): void {
   expect(run.error, String((run.error as Error | undefined)?.stack ?? '')).toBeUndefined();
-  expect(run.denied, 'commands the planned IAM statements do not allow').toEqual([]);
+  expect(
+    run.denied,
+    `commands the planned IAM statements do not allow: ${JSON.stringify(run.denied)}`,
+  ).toEqual([]);
 }
 
 function expectStatus(run: Invocation, status: number): Record<string, unknown> {
@@ -101,6 +107,32 @@ function getCase(
     async run(h, step) {
       const body = expectStatus(await h.invoke(step, httpEvent(http(step), request(h))), 200);
       check?.(body, h);
+    },
+  };
+}
+
+/** A booth's change event read from its queue puts the booth's geofence into the collection. */
+function geofenceLoadCase(event: typeof boothCreated | typeof boothUpdated): Case {
+  return {
+    expectation: `puts the geofence of a booth in ${event.type} into the collection its link names`,
+    async run(h, step) {
+      const boothId = machine(h).boothId;
+      const stored = await h.seed.deps.records.get('registry', recordKeys.booth(boothId));
+      const { pk: _pk, sk: _sk, version: _v, updatedAt: _u, ...record } = stored as Record<string, unknown>;
+      const detail = {
+        entity: 'booth',
+        id: boothId,
+        record,
+        actor: 'harness',
+        at: new Date().toISOString(),
+        ...(event.type === 'booth.updated' ? { fields: ['geofence'] } : {}),
+      };
+      const run = await h.invoke(
+        step,
+        queueBatchOf([envelopeOf(event as typeof boothCreated, detail as never, step)]),
+      );
+      expectNoBatchFailures(run);
+      expect(commands(run, 'geo')).toEqual(['BatchPutGeofence']);
     },
   };
 }
@@ -547,6 +579,9 @@ export const CASES: Record<string, Case> = {
       expect(commands(run, 'geo')).toContain('BatchUpdateDevicePosition');
     },
   },
+
+  loadGeofencesCreated: geofenceLoadCase(boothCreated),
+  loadGeofencesUpdated: geofenceLoadCase(boothUpdated),
 
   geofenceEvent: {
     expectation: "turns a machine leaving its booth's geofence into an off-geofence anomaly",

@@ -12,6 +12,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { IoTDataPlaneClient, PublishCommand as IotPublishCommand } from '@aws-sdk/client-iot-data-plane';
 import { GenerateMacCommand, GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import {
+  BatchPutGeofenceCommand,
   BatchUpdateDevicePositionCommand,
   GetDevicePositionHistoryCommand,
   LocationClient,
@@ -128,6 +129,7 @@ export async function startAwsWorld(options: {
   }));
   mocks.sns.on(SnsPublishCommand).callsFake(() => ({ MessageId: randomUUID() }));
   mocks.geo.on(BatchUpdateDevicePositionCommand).resolves({ Errors: [] });
+  mocks.geo.on(BatchPutGeofenceCommand).resolves({ Errors: [], Successes: [] });
   mocks.geo.on(GetDevicePositionHistoryCommand).resolves({ DevicePositions: [] });
   mocks.iot.on(IotPublishCommand).resolves({});
   // Timestream answers as an empty store would: writes taken, queries with no rows.
@@ -161,8 +163,17 @@ export async function startAwsWorld(options: {
       }
     },
     async settled() {
-      // A send that finishes may start another (a migration's next statement): wait until none is left.
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      // A send that finishes may start another (a migration's next statement, a transaction's
+      // commit after a pooled client is handed back): wait until none is left for a few turns.
+      for (let quiet = 0; quiet < 5; ) {
+        if (inFlight.size > 0) {
+          quiet = 0;
+          await Promise.allSettled([...inFlight]);
+        } else {
+          quiet++;
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      }
     },
     redis: { host: redis.hostname, port: Number(redis.port || 6379) },
     ticketPrivateKey: privateKey,

@@ -1,3 +1,4 @@
+export { type DetectorStateSpace, detectorStateContract } from './detector-state-contract';
 export {
   type ExternalApisServer,
   type GivenAnswer,

@@ -48,15 +48,17 @@ export const accepted = eventBatchHandler('watchVotes.accepted', voteAccepted, a
   const at = deps.clock.now();
   const monitors = monitorsOf(deps);
   const findings: Finding[] = [];
-  // In queue order: the rules keep per-machine and per-booth state, and the batch is one stream.
+  // In queue order: the batch is one stretch of the stream.
+  // The vote id counts a vote once in the shared windows, however often the queue delivers it.
   for (const { value: vote } of items) {
     const machine = await monitors.machines.find(vote.machineId);
     findings.push(
-      ...monitors.detector.voteAccepted(
+      ...(await monitors.detector.voteAccepted(
         { ...vote, regionId: machine?.regionId ?? 'national' },
+        vote.voteId,
         at,
         await electorateOf(deps, vote.boothId),
-      ),
+      )),
     );
   }
   await publishFindings(deps, findings, at);
@@ -64,40 +66,54 @@ export const accepted = eventBatchHandler('watchVotes.accepted', voteAccepted, a
 });
 
 /** On `voter.verified`: counts visitors (voters registered elsewhere) at the booth for the turnout rule. */
-export const verified = eventHandler('watchVotes.verified', voterVerified, async (verification, deps) => {
-  if (verification.visitor === true) {
-    monitorsOf(deps).detector.voterVerified({ boothId: verification.boothId }, true);
-  }
-  return { findings: 0 };
-});
+export const verified = eventHandler(
+  'watchVotes.verified',
+  voterVerified,
+  async (verification, deps, envelope) => {
+    if (verification.visitor === true) {
+      await monitorsOf(deps).detector.voterVerified({ boothId: verification.boothId }, envelope.id, true);
+    }
+    return { findings: 0 };
+  },
+);
 
 /** On `vote.rejected`: bad signatures or tokens from one machine, votes outside poll hours. */
-export const rejected = eventHandler('watchVotes.rejected', voteRejected, async (refusal, deps) => {
+export const rejected = eventHandler('watchVotes.rejected', voteRejected, async (refusal, deps, envelope) => {
   if (refusal.machineId === undefined || refusal.machineId === '') return { findings: 0 };
   const at = deps.clock.now();
   const monitors = monitorsOf(deps);
   const machine = await monitors.machines.find(refusal.machineId);
   const placement = machine ?? { machineId: refusal.machineId };
-  return publishFindings(deps, monitors.detector.voteRejected(placement, refusal.reason, at), at);
-});
-
-/** On `voter.rejected`: repeated verification refusals at one booth, and one voter turned away at many. */
-export const refusals = eventHandler('watchVotes.refusals', voterRejected, async (refusal, deps) => {
-  if (refusal.boothId === undefined) return { findings: 0 };
-  const at = deps.clock.now();
-  const monitors = monitorsOf(deps);
-  const machine =
-    refusal.machineId === undefined ? undefined : await monitors.machines.find(refusal.machineId);
-  const placement = {
-    boothId: refusal.boothId,
-    ...(machine === undefined ? {} : { regionId: machine.regionId, constituencyId: machine.constituencyId }),
-  };
   return publishFindings(
     deps,
-    monitors.detector.voterRejected(placement, refusal.reason, at, refusal.voterTag),
+    await monitors.detector.voteRejected(placement, refusal.reason, envelope.id, at),
     at,
   );
 });
+
+/** On `voter.rejected`: repeated verification refusals at one booth, and one voter turned away at many. */
+export const refusals = eventHandler(
+  'watchVotes.refusals',
+  voterRejected,
+  async (refusal, deps, envelope) => {
+    if (refusal.boothId === undefined) return { findings: 0 };
+    const at = deps.clock.now();
+    const monitors = monitorsOf(deps);
+    const machine =
+      refusal.machineId === undefined ? undefined : await monitors.machines.find(refusal.machineId);
+    const placement = {
+      boothId: refusal.boothId,
+      ...(machine === undefined
+        ? {}
+        : { regionId: machine.regionId, constituencyId: machine.constituencyId }),
+    };
+    return publishFindings(
+      deps,
+      await monitors.detector.voterRejected(placement, refusal.reason, envelope.id, at, refusal.voterTag),
+      at,
+    );
+  },
+);
 
 /** On `tally.diverged`: the two regions disagree; the national desk is told. */
 export const diverged = eventHandler('watchVotes.diverged', tallyDiverged, async (d, deps) => {
@@ -107,5 +123,5 @@ export const diverged = eventHandler('watchVotes.diverged', tallyDiverged, async
 
 /** On schedule: machines silent or offline during polls, and booths whose results stand out. */
 export const sweep = scheduledHandler(async (deps, firedAt) =>
-  publishFindings(deps, monitorsOf(deps).detector.sweep(firedAt), firedAt),
+  publishFindings(deps, await monitorsOf(deps).detector.sweep(firedAt), firedAt),
 );

@@ -24,16 +24,19 @@ export const handler = topicRuleHandler('trackPosition', async (event, deps) => 
     countRejection('trackPosition', 'unknown-machine');
     return { tracked: false, reason: 'unknown-machine' };
   }
-  monitors.detector.seen(machine, deps.clock.now());
+  await monitors.detector.seen(machine, `fix:${machine.machineId}:${event.receivedAt}`, deps.clock.now());
   const fix = checked.message;
-  // Paced by when the broker received the fix, which a machine cannot forge, not by its own clock.
-  const last = monitors.lastFix.get(machine.machineId);
-  if (last !== undefined && event.receivedAt - last < deps.config.monitoring.fleet.positionMinIntervalMs) {
+  const fixId = `fix:${machine.machineId}:${event.receivedAt}`;
+  // Paced by when the broker received the fix, which a machine cannot forge, not by its own clock;
+  // the pace is kept in the shared detector state, so every instance holds the machine to it.
+  const state = deps.detectorState;
+  const interval = deps.config.monitoring.fleet.positionMinIntervalMs;
+  if (!(await state.claimReport(`fix|${machine.machineId}`, fixId, event.receivedAt, interval))) {
     countRejection('trackPosition', 'rate-limited');
     return { tracked: false, reason: 'rate-limited' };
   }
-  monitors.lastFix.set(machine.machineId, event.receivedAt);
-  if (last === undefined) {
+  const forwarded = await state.apply(`fix:${machine.machineId}`, fixId, { counters: { forwarded: 1 } });
+  if (forwarded.state.values.forwarded === '1') {
     const booth = await findBooth(deps.records, machine.boothId);
     if (booth?.geofence !== undefined && !insidePolygon([fix.lon, fix.lat], booth.geofence)) {
       const finding = offGeofenceRule(

@@ -16,6 +16,7 @@ import {
   externalApiLinkSchema,
   InlineSignatureChecker,
   IotMachineCommands,
+  LocationGeofenceCollection,
   LocationTracker,
   loadKmsPseudonyms,
   loadKmsTicketKeys,
@@ -24,7 +25,7 @@ import {
   TimestreamVoteStore,
 } from '@ballotstream/core/adapters/aws';
 import { PostgresVoteStore } from '@ballotstream/core/adapters/postgres';
-import { connectRedis, RedisVoterCache } from '@ballotstream/core/adapters/redis';
+import { connectRedis, RedisDetectorState, RedisVoterCache } from '@ballotstream/core/adapters/redis';
 import { systemClock, type TableName, type VoteStore } from '@ballotstream/core/ports';
 import { z } from 'zod';
 import {
@@ -164,6 +165,19 @@ export const AWS_ADAPTERS: AdapterTable<AwsContext> = {
     new SnsNotifier(new SNSClient({}), link(LINKS.notifications, topicLink, 'notifier').arn),
   tracker: ({ link }) =>
     new LocationTracker(new LocationClient({}), link(LINKS.tracker, nameLink, 'tracker').name),
+  // The watchers' windows live in the voter cache's Redis, keys under the stage.
+  detectorState: ({ config, link }) =>
+    new RedisDetectorState(
+      connectRedis({ url: cacheUrlOf(link(LINKS.cache, cacheLink, 'detector state')) }),
+      {
+        prefix: `bs:${config.stage}:detector:`,
+      },
+    ),
+  geofences: ({ link }) =>
+    new LocationGeofenceCollection(
+      new LocationClient({}),
+      link(LINKS.geofences, nameLink, 'booth geofences').name,
+    ),
   machineCommands: ({ config, link }) => {
     const endpoint = link(LINKS.iotDataEndpoint, endpointLink, 'machine commands').address;
     return new IotMachineCommands(new IoTDataPlaneClient({ endpoint: `https://${endpoint}` }), config.stage);

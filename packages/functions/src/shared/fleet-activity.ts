@@ -36,17 +36,29 @@ export async function observeActivity(deps: Deps, activity: FleetActivity): Prom
     // Liveness runs on the handlers' clock, which the schedule that sweeps it reads too (a
     // simulator may run it faster than the wall clock); rates below stay on the broker's time.
     const now = deps.clock.now();
-    if (activity.kind === 'connected') monitors.detector.connected(placement, now);
-    else if (activity.kind === 'disconnected') monitors.detector.disconnected(placement, now);
-    else monitors.detector.seen(placement, now);
+    const eventId = activityId(activity);
+    // Connects and disconnects are ordered by the broker's time, which a redelivery keeps.
+    if (activity.kind === 'connected')
+      await monitors.detector.connected(placement, eventId, now, activity.at);
+    else if (activity.kind === 'disconnected')
+      await monitors.detector.disconnected(placement, eventId, now, activity.at);
+    else await monitors.detector.seen(placement, eventId, now);
   }
   const allowed = (machine as { allowedSources?: unknown } | undefined)?.allowedSources;
-  const violations = monitors.fleet.observe(
+  const violations = await monitors.fleet.observe(
     activity,
+    activityId(activity),
     Array.isArray(allowed) ? { allowedSources: allowed.map(String) } : {},
   );
   await publishViolations(deps, violations, 'fleet-monitor');
   return violations;
+}
+
+/** What names one piece of activity when it is delivered again: the client, what it did, when. */
+function activityId(activity: FleetActivity): string {
+  const topic =
+    activity.kind === 'published' || activity.kind === 'publish-denied' ? `:${activity.topic}` : '';
+  return `${activity.kind}:${activity.clientId}:${activity.at}${topic}`;
 }
 
 /**

@@ -1,19 +1,15 @@
-import { AnomalyDetector, FleetMonitor, MachineDirectory } from '@ballotstream/core';
+import { MachineDirectory, SharedAnomalyDetector, SharedFleetMonitor } from '@ballotstream/core';
 import type { Deps } from './deps';
 
 /**
- * The in-memory state of the watchers (anomaly windows, fleet counters, a registry cache), one
- * set per installed dependencies. Locally one process sees the whole stream. In Lambda this is a
- * container's memory, and each container sees only its share of the stream (the vote watcher
- * reads an SQS queue, whose mapping runs two or more at once): the counters must move to Redis
- * before the watchers are trusted at national scale (ARCHITECTURE.md, fleet section).
+ * The watchers of one set of installed dependencies. The anomaly detector and the fleet monitor
+ * keep their windows and counters in `deps.detectorState` (Redis in Lambda), so every instance
+ * sees the whole stream; the registry cache is only a cache.
  */
 interface Monitors {
-  readonly detector: AnomalyDetector;
-  readonly fleet: FleetMonitor;
+  readonly detector: SharedAnomalyDetector;
+  readonly fleet: SharedFleetMonitor;
   readonly machines: MachineDirectory;
-  /** When each machine's last GPS fix went to the tracker. */
-  readonly lastFix: Map<string, number>;
 }
 
 const byDeps = new WeakMap<Deps, Monitors>();
@@ -24,10 +20,9 @@ export function monitorsOf(deps: Deps): Monitors {
   if (monitors === undefined) {
     const m = deps.config.monitoring;
     monitors = {
-      detector: new AnomalyDetector({ monitoring: m }),
-      fleet: new FleetMonitor(m.fleet),
+      detector: new SharedAnomalyDetector({ monitoring: m, state: deps.detectorState }),
+      fleet: new SharedFleetMonitor(m.fleet, deps.detectorState),
       machines: new MachineDirectory(deps.records, 30_000, () => deps.clock.now()),
-      lastFix: new Map(),
     };
     byDeps.set(deps, monitors);
   }

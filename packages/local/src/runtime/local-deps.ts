@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { type Config, configSchema } from '@ballotstream/core';
 import {
@@ -7,10 +7,12 @@ import {
   HmacVoterPseudonyms,
   LmdbRecordStore,
   LocalDeviceTracker,
+  LocalGeofenceCollection,
   LocalMachineCommands,
   loadFileTicketKeys,
   loadFileVoterPseudonyms,
   type MachineChannel,
+  MemoryDetectorState,
   MemoryRecordStore,
   MemoryTicketKeys,
   MemoryVoterCache,
@@ -19,7 +21,7 @@ import {
   SimulatedBiometrics,
   WorkerSignatureChecker,
 } from '@ballotstream/core/adapters/local';
-import { connectRedis, RedisVoterCache } from '@ballotstream/core/adapters/redis';
+import { connectRedis, RedisDetectorState, RedisVoterCache } from '@ballotstream/core/adapters/redis';
 import type { Clock, EventPublisher } from '@ballotstream/core/ports';
 import { systemClock } from '@ballotstream/core/ports';
 import type { EventBridgeEnvelope } from '@ballotstream/events';
@@ -61,6 +63,15 @@ interface LocalContext {
 
 /** How each port's local stand-in is built: one entry per port of the catalogue. */
 export const LOCAL_ADAPTERS: AdapterTable<LocalContext> = {
+  // The voter cache's Redis when there is one. Each start keeps its own keys: demo machine and
+  // booth ids repeat from run to run, and this state is not meant to outlive the process.
+  detectorState: ({ options, config }) =>
+    options.redisUrl === undefined
+      ? new MemoryDetectorState(options.clock ?? systemClock)
+      : new RedisDetectorState(connectRedis({ url: options.redisUrl }), {
+          prefix: `bs:${config.stage}:detector:${randomUUID()}:`,
+        }),
+  geofences: async (_context, get) => new LocalGeofenceCollection(await get('records')),
   clock: ({ options }) => options.clock ?? systemClock,
   publisher: ({ options }) => options.publisher,
   records: ({ dir }) =>
@@ -120,6 +131,7 @@ export async function buildLocalDeps(options: LocalDepsOptions): Promise<Deps> {
 export async function closeLocalDeps(deps: Deps): Promise<void> {
   await Promise.allSettled([
     deps.cache.close(),
+    deps.detectorState.close(),
     deps.records.close(),
     deps.voteStores.primary.close(),
     deps.voteStores.secondary.close(),

@@ -1,10 +1,14 @@
 import { IoTDataPlaneClient, PublishCommand as IotPublishCommand } from '@aws-sdk/client-iot-data-plane';
-import { BatchUpdateDevicePositionCommand, LocationClient } from '@aws-sdk/client-location';
+import {
+  BatchPutGeofenceCommand,
+  BatchUpdateDevicePositionCommand,
+  LocationClient,
+} from '@aws-sdk/client-location';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { controlPublishOf, IotMachineCommands } from './iot-machine-commands';
-import { geofenceEntriesOf, LocationTracker } from './location-tracker';
+import { geofenceEntriesOf, LocationGeofenceCollection, LocationTracker } from './location-tracker';
 import { publishInputOf, SnsNotifier } from './sns-notifier';
 
 const credentials = { accessKeyId: 'x', secretAccessKey: 'y' };
@@ -106,6 +110,30 @@ describe('the Amazon Location tracker', () => {
     expect(geofenceEntriesOf([{ boothId: 'b1', geofence: ring }])).toEqual([
       { GeofenceId: 'b1', Geometry: { Polygon: [ring] }, GeofenceProperties: { boothId: 'b1' } },
     ]);
+  });
+
+  it('puts booth geofences into the collection ten per call, and fails naming a booth refused', async () => {
+    const location = mockClient(LocationClient);
+    location.on(BatchPutGeofenceCommand).resolves({ Errors: [] });
+    const ring: [number, number][] = [
+      [77.1, 28.6],
+      [77.2, 28.6],
+      [77.2, 28.7],
+      [77.1, 28.6],
+    ];
+    const collection = new LocationGeofenceCollection(
+      new LocationClient({ region: 'ap-south-1', credentials }),
+      'ballotstream-test-booths',
+    );
+    await collection.put(Array.from({ length: 12 }, (_, i) => ({ boothId: `b${i}`, ring })));
+    const calls = location.commandCalls(BatchPutGeofenceCommand).map((c) => c.args[0].input);
+    expect(calls.map((c) => c.Entries?.length)).toEqual([10, 2]);
+    expect(calls[0]!.CollectionName).toBe('ballotstream-test-booths');
+    location.on(BatchPutGeofenceCommand).resolves({
+      Errors: [{ GeofenceId: 'b3', Error: { Code: 'ValidationError', Message: 'bad' } }],
+    });
+    await expect(collection.put([{ boothId: 'b3', ring }])).rejects.toThrow(/b3/);
+    location.restore();
   });
 });
 

@@ -18,7 +18,13 @@ export {
   signRequestOf,
   ticketKeyIdOf,
 } from './kms-ticket-keys';
-export { geofenceEntriesOf, LocationTracker, positionUpdateOf, putBoothGeofences } from './location-tracker';
+export {
+  geofenceEntriesOf,
+  LocationGeofenceCollection,
+  LocationTracker,
+  positionUpdateOf,
+  putBoothGeofences,
+} from './location-tracker';
 export { namedStatementOf, RdsDataSqlClient, type RdsDataSqlClientOptions } from './rds-data-sql-client';
 export { publishInputOf, SnsNotifier } from './sns-notifier';
 export {

@@ -9,6 +9,7 @@ import {
 import type { LonLat } from '@ballotstream/events';
 import { DependencyError } from '../../errors';
 import type { DevicePosition, DeviceTracker } from '../../ports/device-tracker';
+import type { BoothGeofence, GeofenceCollection } from '../../ports/geofence-collection';
 
 // BatchUpdateDevicePosition and BatchPutGeofence take at most 10 entries per call.
 const MAX_ENTRIES = 10;
@@ -109,5 +110,21 @@ export async function putBoothGeofences(
         'location',
         `geofences refused: ${failed.map((e) => e.GeofenceId).join(', ')}`,
       );
+  }
+}
+
+/** The booth geofence collection in Amazon Location, which the tracker is linked to. */
+export class LocationGeofenceCollection implements GeofenceCollection {
+  constructor(
+    private readonly client: LocationClient,
+    private readonly collectionName: string,
+  ) {}
+
+  async put(geofences: readonly BoothGeofence[]): Promise<void> {
+    await putBoothGeofences(
+      this.client,
+      this.collectionName,
+      geofences.map((g) => ({ boothId: g.boothId, geofence: g.ring })),
+    );
   }
 }

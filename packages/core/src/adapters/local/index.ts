@@ -11,8 +11,10 @@ export {
   verifyTicketSignature,
 } from './file-ticket-keys';
 export { LmdbRecordStore } from './lmdb-record-store';
+export { LocalGeofenceCollection } from './local-geofence-collection';
 export { LocalMachineCommands, type MachineChannel } from './local-machine-commands';
 export { LocalDeviceTracker, type LocalTrackerOptions } from './local-tracker';
+export { DEFAULT_SEEN_TTL_MS, MemoryDetectorState } from './memory-detector-state';
 export { MemoryRecordStore } from './memory-record-store';
 export { MemoryVoterCache } from './memory-voter-cache';
 export { type MailSender, type OutboxEntry, OutboxNotifier, readOutbox } from './outbox-notifier';

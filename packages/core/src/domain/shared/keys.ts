@@ -98,6 +98,8 @@ export const recordKeys = {
   }),
   /** The geofences a tracked machine is inside, as the local tracker last evaluated them. */
   trackerState: (machineId: string): RecordKey => ({ pk: `tracker#${machineId}`, sk: 'geofences' }),
+  /** A booth's polygon in the local geofence collection (Amazon Location's collection in AWS). */
+  geofence: (boothId: string): RecordKey => ({ pk: `geofence#${boothId}`, sk: 'polygon' }),
   alert: (alertId: string): RecordKey => ({ pk: `alert#${alertId}`, sk: 'alert' }),
   /** The open alert of a subject (kind + machine/booth/region), for de-duplication. */
   alertSubject: (subjectKey: string): RecordKey => ({ pk: `subject#${subjectKey}`, sk: 'open' }),
