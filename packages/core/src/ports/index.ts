@@ -2,6 +2,7 @@ export * from './audit-log';
 export * from './biometrics';
 export * from './clock';
 export * from './device-tracker';
+export * from './election-key';
 export * from './event-publisher';
 export * from './machine-commands';
 export * from './notifier';

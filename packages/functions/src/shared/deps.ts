@@ -3,6 +3,7 @@ import type {
   Biometrics,
   Clock,
   DeviceTracker,
+  ElectionKey,
   EventPublisher,
   MachineCommands,
   Notifier,
@@ -36,6 +37,13 @@ export interface Deps {
   readonly notifier: Notifier;
   /** Retained control messages to machines (IoT Core; the embedded broker). */
   readonly machineCommands: MachineCommands;
+  /**
+   * The election key the public bulletin is signed with (KMS in AWS, a key file locally); a
+   * runtime without one answers the bulletin route 503.
+   */
+  readonly electionKey?: ElectionKey;
+  /** The election CA's certificate (PEM), where the runtime has one, for the bulletin. */
+  readonly electionCaPem?: string;
 }
 
 let installed: Deps | undefined;

@@ -8,9 +8,11 @@ import {
   LmdbRecordStore,
   LocalDeviceTracker,
   LocalMachineCommands,
+  loadFileElectionKey,
   loadFileTicketKeys,
   loadFileVoterPseudonyms,
   type MachineChannel,
+  MemoryElectionKey,
   MemoryRecordStore,
   MemoryTicketKeys,
   MemoryVoterCache,
@@ -91,6 +93,8 @@ export async function buildLocalDeps(options: LocalDepsOptions): Promise<Deps> {
       ...(options.smtpUrl === undefined ? {} : { mail: smtpSender(smtpOptionsOf(options.smtpUrl)) }),
     }),
     machineCommands: new LocalMachineCommands(config.stage, options.machineChannel ?? noChannel),
+    // The bulletin's signing key, generated on first run like the other local keys (KMS in AWS).
+    electionKey: dir === undefined ? new MemoryElectionKey() : loadFileElectionKey(join(dir, 'keys')),
   };
 }
 

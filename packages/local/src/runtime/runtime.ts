@@ -137,6 +137,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         )
       : undefined;
   const serverCert = ca === undefined ? undefined : await issueServerCertificate(ca);
+  // The bulletin publishes the CA that machine certificates chain to.
+  if (ca !== undefined) installDeps({ ...deps, electionCaPem: ca.certPem });
   const broker = new LocalBroker({
     rules,
     onActivity: observeBrokerActivity,

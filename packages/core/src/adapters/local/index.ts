@@ -1,5 +1,6 @@
 export { InlineSignatureChecker } from '../shared/inline-signature-checker';
 export { DuckDbVoteStore } from './duckdb-vote-store';
+export { loadFileElectionKey, MemoryElectionKey } from './file-election-key';
 export {
   generateTicketKey,
   HmacVoterPseudonyms,
