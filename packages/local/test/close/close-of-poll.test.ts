@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash, sign } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -168,6 +168,20 @@ function verifyElection(where: string) {
   return { status: run.status, out: `${run.stdout}${run.stderr}` };
 }
 
+function verifyElectionAsync(where: string): Promise<{ status: number | null; out: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, 'verify-election', where]);
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += String(d);
+    });
+    child.stderr.on('data', (d) => {
+      out += String(d);
+    });
+    child.on('close', (status) => done({ status, out }));
+  });
+}
+
 function writeBulletin(name: string, bulletin: Bulletin): string {
   const out = join(dir, name);
   mkdirSync(out, { recursive: true });
@@ -271,6 +285,10 @@ describe('close of poll', () => {
   });
 
   it('publishes a bulletin in which verify-election names each machine that is wrong', async () => {
+    // Read from the route itself, as anyone would (the child needs this process's loop free).
+    const fromUrl = await verifyElectionAsync(`${runtime.httpUrl}/bulletin`);
+    expect(fromUrl.status).toBe(1);
+    expect(fromUrl.out).toMatch(/DIFFERENCE: machine m-1-1-4 .*signed by machine m-1-1-1's key, not its own/);
     const answer = await call('GET', '/bulletin');
     expect(answer.status).toBe(200);
     const out = writeBulletin('before-exceptions', answer.body as Bulletin);
