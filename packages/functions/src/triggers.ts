@@ -346,6 +346,17 @@ export const triggers = [
   },
   {
     kind: 'http',
+    name: 'getCertifiedResults',
+    description: 'Which constituencies are certified and when, for citizens, once polls close.',
+    method: 'GET',
+    path: '/results/certification',
+    roles: ['public'],
+    handler: { file: 'close/get-certified-results', export: 'handler' },
+    publishes: [],
+    reaches: { tables: { registry: 'read', results: 'read' } },
+  },
+  {
+    kind: 'http',
     name: 'getBulletin',
     description:
       "The public bulletin once polls close: every machine's signed record and key, each constituency's result, the audit head, signed by the election key.",
