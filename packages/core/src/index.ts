@@ -13,6 +13,8 @@ export * from './domain/casting/check-result';
 export * from './domain/casting/ingest-vote';
 export * from './domain/citizen/booths';
 export * from './domain/citizen/receipts';
+export * from './domain/close/bulletin';
+export * from './domain/close/close-of-poll';
 export * from './domain/crypto/ed25519';
 export * from './domain/crypto/encoding';
 export * from './domain/crypto/ticket-signature';

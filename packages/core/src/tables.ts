@@ -83,4 +83,12 @@ export const tables: readonly TableDefinition[] = [
     sortKey: 'sk',
     multiRegionStrong: false,
   },
+  {
+    name: 'results',
+    description:
+      "Close of poll: each machine's latest checked result record, returning officers' exceptions, certifications.",
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    multiRegionStrong: false,
+  },
 ];

@@ -3,6 +3,7 @@ export * from './api';
 export * from './canonical';
 export * from './casting';
 export * from './catalogue';
+export * from './close-of-poll';
 export * from './cognito';
 export * from './common';
 export * from './define';

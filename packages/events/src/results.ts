@@ -46,6 +46,8 @@ const resultCheck = {
   voteCount: z.number().int().nonnegative(),
   storedVotes: z.number().int().nonnegative(),
   checkedAt: isoTimeSchema,
+  /** The record that was checked, as the machine sent it, for the close-of-poll roll-up and bulletin. */
+  record: resultRecordSchema.optional(),
 };
 
 export const resultVerified = defineEvent({

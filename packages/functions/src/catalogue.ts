@@ -4,6 +4,7 @@ import type {
   Clock,
   DetectorState,
   DeviceTracker,
+  ElectionKey,
   EventPublisher,
   GeofenceCollection,
   MachineCommands,
@@ -61,10 +62,17 @@ export interface Deps {
   readonly detectorState: DetectorState;
   /** The booth geofence collection the tracker evaluates (Amazon Location; a table locally). */
   readonly geofences: GeofenceCollection;
+  /**
+   * The election key the public bulletin is signed with (KMS in AWS, a key file locally); a
+   * runtime without one answers the bulletin route 503.
+   */
+  readonly electionKey?: ElectionKey;
+  /** The election CA's certificate (PEM), where the runtime has one, for the bulletin. */
+  readonly electionCaPem?: string;
 }
 
 /** A port with an adapter in each runtime: a member of `Deps` other than the settings. */
-export type AdapterPort = Exclude<keyof Deps, 'config'>;
+export type AdapterPort = Exclude<keyof Deps, 'config' | 'electionKey' | 'electionCaPem'>;
 
 /** What only IAM serves: reached by some trigger, but no adapter of `Deps` stands for it. */
 export type GrantOnly = 'machineCertificates' | 'batchQueue';

@@ -2,6 +2,7 @@
 import { alerts } from './cli/alerts';
 import { parseArgs } from './cli/args';
 import { audit } from './cli/audit';
+import { exportBulletinCommand, verifyElection } from './cli/bulletin';
 import { capacity } from './cli/capacity';
 import { issueCert, verifyResult } from './cli/casting';
 import { generate } from './cli/generate';
@@ -47,6 +48,14 @@ const commands: Record<
   'verify-result': {
     summary: "verify a machine's signed result record (--public-key or --data-dir)",
     run: verifyResult,
+  },
+  'export-bulletin': {
+    summary: 'write the signed public bulletin as static files (--out <dir> [--data-dir] [--election])',
+    run: exportBulletinCommand,
+  },
+  'verify-election': {
+    summary: 'check a bulletin (dir or URL): every signature, chain and constituency result',
+    run: verifyElection,
   },
 };
 

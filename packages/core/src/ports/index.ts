@@ -3,6 +3,7 @@ export * from './biometrics';
 export * from './clock';
 export * from './detector-state';
 export * from './device-tracker';
+export * from './election-key';
 export * from './event-publisher';
 export * from './geofence-collection';
 export * from './machine-commands';

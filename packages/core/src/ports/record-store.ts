@@ -8,7 +8,8 @@ export type TableName =
   | 'registry'
   | 'audit'
   | 'fleet'
-  | 'alerts';
+  | 'alerts'
+  | 'results';
 
 /** Every record has a partition key and a sort key, as in a DynamoDB table with a composite key. */
 export interface RecordKey {

@@ -23,6 +23,8 @@ export const handler = topicRuleHandler('checkResultRecord', async (event, deps)
     voteCount: record.voteCount,
     storedVotes,
     checkedAt: new Date(clock.now()).toISOString(),
+    // The record itself travels on, so the close-of-poll step keeps it for the public bulletin.
+    record,
   };
   if (problems.length > 0) {
     countRejection('checkResultRecord', 'mismatched');

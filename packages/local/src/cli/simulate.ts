@@ -33,7 +33,11 @@ export async function simulateCommand(args: ParsedArgs): Promise<void> {
   };
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
   const out = process.stdout;
-  const report = await simulate(sim, (line) => out.write(out.isTTY ? `\r\x1b[2K${line}` : `${line}\n`));
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const bulletinDir = resolve(stringFlag(args, 'bulletin', `.data/simulate/bulletin-${stamp}`)!);
+  const report = await simulate(sim, (line) => out.write(out.isTTY ? `\r\x1b[2K${line}` : `${line}\n`), {
+    bulletinDir,
+  });
   if (out.isTTY) out.write('\n');
   out.write(render(report));
   const file = resolve(
@@ -42,7 +46,9 @@ export async function simulateCommand(args: ParsedArgs): Promise<void> {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   out.write(`report written to ${file}\n`);
-  if (!report.tally.equal) process.exitCode = 1;
+  if (!report.tally.equal || report.closeOfPoll.certified < report.closeOfPoll.constituencies)
+    process.exitCode = 1;
+  if (!report.closeOfPoll.bulletin.verified) process.exitCode = 1;
 }
 
 function render(r: SimulationReport): string {
@@ -73,6 +79,22 @@ function render(r: SimulationReport): string {
   for (const a of r.falseAlerts) byKind.set(a.kind, (byKind.get(a.kind) ?? 0) + 1);
   lines.push(
     `false alerts: ${r.falseAlerts.length}${byKind.size > 0 ? ` (${[...byKind].map(([k, n]) => `${k} ${n}`).join(', ')})` : ''}`,
+  );
+  const c = r.closeOfPoll;
+  lines.push(
+    `close of poll: ${c.machines} machines, ${c.reconciled} reconciled, ${c.disagreeing} disagreeing, ${c.missing} missing; ` +
+      `${c.exceptions.length} excused by returning officers (${c.unexplained} not explained by an incident)`,
+  );
+  for (const e of c.exceptions.slice(0, 10)) lines.push(`  ${e.machineId.padEnd(14)} ${e.reason}`);
+  lines.push(
+    `certified ${c.certified} of ${c.constituencies} constituencies; national certification ${
+      c.lastRecordToNationalCertificationSeconds === undefined
+        ? 'NOT reached'
+        : `${c.lastRecordToNationalCertificationSeconds.toFixed(1)} s (real) after the last result record`
+    }`,
+  );
+  lines.push(
+    `bulletin ${c.bulletin.dir}: ${c.bulletin.verified ? 'verified' : `NOT verified\n  ${c.bulletin.problems.join('\n  ')}`} (${c.bulletin.votes} votes; check it with: ballotstream verify-election ${c.bulletin.dir})`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -9,10 +9,12 @@ import {
   LocalDeviceTracker,
   LocalGeofenceCollection,
   LocalMachineCommands,
+  loadFileElectionKey,
   loadFileTicketKeys,
   loadFileVoterPseudonyms,
   type MachineChannel,
   MemoryDetectorState,
+  MemoryElectionKey,
   MemoryRecordStore,
   MemoryTicketKeys,
   MemoryVoterCache,
@@ -124,7 +126,9 @@ export async function buildLocalDeps(options: LocalDepsOptions): Promise<Deps> {
   const ports = await buildPorts(LOCAL_ADAPTERS, { options, config, dir }, ADAPTER_PORTS, (port) => {
     throw new Error(`the local runtime builds every port; ${port} was left out`);
   });
-  return { config, ...ports };
+  // The bulletin's signing key: a key file made on first run beside the other local keys.
+  const electionKey = dir === undefined ? new MemoryElectionKey() : loadFileElectionKey(join(dir, 'keys'));
+  return { config, ...ports, electionKey };
 }
 
 /** Closes every adapter that holds a connection or a file. */

@@ -161,6 +161,8 @@ async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefine
         )
       : undefined;
   const serverCert = ca === undefined ? undefined : await issueServerCertificate(ca);
+  // The bulletin publishes the CA that machine certificates chain to.
+  if (ca !== undefined) installDeps({ ...deps, electionCaPem: ca.certPem });
   const broker = new LocalBroker({
     rules,
     onActivity: observeBrokerActivity,

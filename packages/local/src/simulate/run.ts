@@ -17,6 +17,7 @@ import { demoBoothPlace } from '../demo/geography';
 import type { DemoElection, DemoMachine } from '../demo/seed';
 import { issueMachineCertificate } from '../pki/election-ca';
 import { type Runtime, startRuntime } from '../runtime/runtime';
+import { type CloseOfPollReport, closeOfPoll } from './close';
 import type { IncidentKind, Simulation } from './config';
 import { inPool, seedElectionFast } from './election';
 
@@ -117,6 +118,8 @@ export interface SimulationReport {
     readonly p99: number;
     readonly max: number;
   };
+  /** Result records, certification and the public bulletin after polls close. */
+  readonly closeOfPoll: CloseOfPollReport;
 }
 
 interface Injected {
@@ -172,6 +175,7 @@ const p = (sorted: readonly number[], q: number) =>
 export async function simulate(
   sim: Simulation,
   onProgress: (line: string) => void,
+  options: { readonly bulletinDir?: string } = {},
 ): Promise<SimulationReport> {
   const blueprint = loadBlueprint(sim.blueprint);
   const settings = blueprintSettings(blueprint);
@@ -240,6 +244,7 @@ export async function simulate(
       join(dataDir, 'queues'),
       realStart,
       onProgress,
+      options.bulletinDir ?? mkdtempSync(join(tmpdir(), 'ballotstream-bulletin-')),
     );
   } finally {
     await runtime.stop();
@@ -259,6 +264,7 @@ async function play(
   queueRoot: string,
   realStart: number,
   onProgress: (line: string) => void,
+  bulletinDir: string,
 ): Promise<SimulationReport> {
   const { deps } = runtime;
   const stage = deps.config.stage;
@@ -797,6 +803,21 @@ async function play(
     await runtime.scheduler.runNow('materialiseTallies');
     await runtime.bus.drain();
   }
+  // Close of poll: held, so the simulated clock does not run the missing-record grace out while
+  // this machine works through every record (the platform's lag, not the booths').
+  clock.hold();
+  const closed = await closeOfPoll({
+    runtime,
+    electionId: demo.electionId,
+    machines,
+    gateways,
+    certificates,
+    explain: (machine) =>
+      injected.find((i) => i.machineId === machine.machineId || i.boothIds.includes(machine.boothId))?.kind,
+    bulletinDir,
+    now: () => clock.now(),
+    onProgress,
+  });
   await Promise.allSettled([...gateways.values()].map((g) => g.stop()));
 
   const report = await readTallies(deps.records, demo.electionId, 'constituency');
@@ -880,5 +901,6 @@ async function play(
       p99: p(latencies, 0.99),
       max: latencies.at(-1) ?? 0,
     },
+    closeOfPoll: closed,
   };
 }

@@ -78,5 +78,13 @@ describe('ballotstream simulate', () => {
     expect(report.incidents.find((i) => i.kind === 'gateway-offline')?.detected).toBe(true);
     // Nothing about the cloned machine is left over as a false alert.
     expect(report.falseAlerts.filter((a) => a.subject === storm!.subject)).toEqual([]);
+
+    // Close of poll: every machine's record came and reconciled, every constituency is
+    // certified, and the exported bulletin verifies from itself alone.
+    const closed = report.closeOfPoll;
+    expect(closed).toMatchObject({ machines: 20, missing: 0, unexplained: 0 });
+    expect(closed.certified).toBe(closed.constituencies);
+    expect(closed.lastRecordToNationalCertificationSeconds).toBeGreaterThanOrEqual(0);
+    expect(closed.bulletin).toMatchObject({ verified: true, problems: [], votes: report.tally.tallied });
   }, 240_000);
 });

@@ -54,6 +54,9 @@ const en = {
   votes: 'Votes',
   candidate: 'Candidate',
   leading: 'leading',
+  certifiedAt: 'Certified at',
+  notCertified: 'Not yet certified: the returning officer is still reconciling machines.',
+  bulletinEntry: 'Its entry in the public bulletin',
   error: 'Something went wrong. Please try again.',
   install: 'Install app',
 } as const;
@@ -108,6 +111,9 @@ const hi: Record<MessageKey, string> = {
   votes: 'मत',
   candidate: 'उम्मीदवार',
   leading: 'आगे',
+  certifiedAt: 'प्रमाणित',
+  notCertified: 'अभी प्रमाणित नहीं: निर्वाचन अधिकारी मशीनों का मिलान कर रहे हैं।',
+  bulletinEntry: 'सार्वजनिक बुलेटिन में इसकी प्रविष्टि',
   error: 'कुछ गलत हो गया। कृपया फिर से प्रयास करें।',
   install: 'ऐप इंस्टॉल करें',
 };

@@ -1,5 +1,5 @@
 import './citizen.css';
-import { ApiError, getJson } from '../shared/api';
+import { ApiError, apiBase, getJson } from '../shared/api';
 import { type SeriesPoint, stepChart } from '../shared/chart';
 import { count, h, replace } from '../shared/dom';
 import { findPlace } from '../shared/places';
@@ -27,6 +27,9 @@ interface Turnout {
   readonly totalVotes: number;
   readonly points: readonly { windowStart: number; cumulative: number }[];
   readonly closesAt?: string;
+}
+interface Certifications {
+  readonly constituencies: readonly { constituencyId: string; status: string; certifiedAt?: string }[];
 }
 interface Tallies {
   readonly lines: readonly { scope: string; candidateId: string; votes: number }[];
@@ -57,6 +60,7 @@ const state = {
   receiptAnswer: undefined as Answer | undefined,
   turnout: undefined as Turnout | undefined,
   results: undefined as Tallies | undefined,
+  certification: undefined as Certifications | undefined,
   offline: !navigator.onLine,
 };
 
@@ -452,6 +456,30 @@ function resultsSection(): HTMLElement {
     { class: 'card', id: 'results', 'aria-labelledby': 'results-title' },
     h('h2', { id: 'results-title' }, t('resultsTitle')),
     body,
+    pollsClosed() ? certificationList() : '',
+  );
+}
+
+/** Each constituency shown: certified (and when) or not yet, with a link to its bulletin entry. */
+function certificationList(): HTMLElement {
+  const shown = (state.certification?.constituencies ?? []).filter(
+    (c) => state.constituencyId === '' || c.constituencyId === state.constituencyId,
+  );
+  const when = (iso: string) => new Date(iso).toLocaleString(state.lang === 'hi' ? 'hi-IN' : 'en-IN');
+  return h(
+    'ul',
+    { id: 'certification' },
+    shown.map((c) =>
+      h(
+        'li',
+        { 'data-constituency': c.constituencyId },
+        `${c.constituencyId}: `,
+        c.status === 'certified' && c.certifiedAt !== undefined
+          ? `${t('certifiedAt')} ${when(c.certifiedAt)}. `
+          : `${t('notCertified')} `,
+        h('a', { href: `${apiBase}/bulletin#${encodeURIComponent(c.constituencyId)}` }, t('bulletinEntry')),
+      ),
+    ),
   );
 }
 
@@ -494,7 +522,10 @@ function resultsTable(results: Tallies): HTMLElement {
 async function refresh(): Promise<void> {
   try {
     state.turnout = await getJson<Turnout>('/turnout');
-    if (pollsClosed()) state.results = await getJson<Tallies>('/tallies?level=constituency');
+    if (pollsClosed()) {
+      state.results = await getJson<Tallies>('/tallies?level=constituency');
+      state.certification = await getJson<Certifications>('/results/certification');
+    }
   } catch {
     // Offline or the API is down: the service worker answered from its copy, or nothing shows.
   }

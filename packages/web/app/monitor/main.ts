@@ -45,6 +45,34 @@ interface TallyLine {
   readonly candidateId: string;
   readonly votes: number;
 }
+interface CloseCounts {
+  readonly expected: number;
+  readonly reconciled: number;
+  readonly disagreeing: number;
+  readonly missing: number;
+}
+interface CloseRollup {
+  readonly nation: CloseCounts;
+  readonly constituencies: readonly (CloseCounts & { readonly constituencyId: string })[];
+  readonly unreconciled: readonly {
+    readonly machineId: string;
+    readonly constituencyId: string;
+    readonly status: string;
+    readonly problems: readonly string[];
+    readonly exception?: string;
+  }[];
+}
+interface CertificationReport {
+  readonly certified: number;
+  readonly pending: number;
+  readonly allCertifiedAt?: string;
+  readonly constituencies: readonly {
+    readonly constituencyId: string;
+    readonly name: string;
+    readonly status: 'certified' | 'pending';
+    readonly certifiedAt?: string;
+  }[];
+}
 interface WindowStatus {
   readonly windowStart: number;
   readonly windowEnd: number;
@@ -195,6 +223,7 @@ function dashboard(s: Session): void {
   const showAcknowledged = h('input', { type: 'checkbox', id: 'show-acknowledged', checked: true });
   const turnoutBox = h('div', { id: 'turnout' });
   const talliesBox = h('div', { id: 'tallies' });
+  const closeBox = h('div', { id: 'close-of-poll' });
   replace(
     root,
     header(s),
@@ -238,6 +267,12 @@ function dashboard(s: Session): void {
         { class: 'panel tallies-panel', 'aria-labelledby': 'tallies-title' },
         h('h2', { id: 'tallies-title' }, 'Tallies'),
         talliesBox,
+      ),
+      h(
+        'section',
+        { class: 'panel close-panel', 'aria-labelledby': 'close-title' },
+        h('h2', { id: 'close-title' }, 'Close of poll'),
+        closeBox,
       ),
     ),
     h('div', { class: 'toast', id: 'toast', role: 'status' }),
@@ -458,8 +493,8 @@ function dashboard(s: Session): void {
         getJson<{ totalVotes: number; points: { windowStart: number; cumulative: number }[] }>(
           `/turnout${scopeQuery(s)}`,
         ),
-        getJson<{ lines: TallyLine[] }>(`/monitor/tallies?level=region${region}`),
-        getJson<{ lines: TallyLine[] }>(`/monitor/tallies?level=constituency${region}`),
+        getJson<{ lines: TallyLine[] }>(`/monitor/tallies?level=region${region}`, s.token),
+        getJson<{ lines: TallyLine[] }>(`/monitor/tallies?level=constituency${region}`, s.token),
         getJson<{ windows: WindowStatus[] }>('/tallies/windows'),
       ]);
       replace(
@@ -479,6 +514,15 @@ function dashboard(s: Session): void {
         h('h3', {}, 'By constituency'),
         tallyTable(byConstituency.lines, 'Constituency'),
       );
+    } catch (error) {
+      toast(describeError(error));
+    }
+    try {
+      const [rollup, certification] = await Promise.all([
+        getJson<CloseRollup>(`/close/rollup${scopeQuery(s)}`, s.token),
+        getJson<CertificationReport>(`/close/certification${scopeQuery(s)}`, s.token),
+      ]);
+      replace(closeBox, ...closeOfPollView(rollup, certification));
     } catch (error) {
       toast(describeError(error));
     }
@@ -567,6 +611,70 @@ function tallyTable(lines: readonly TallyLine[], scope: string): HTMLElement {
       ),
     ),
   );
+}
+
+/** Machines reconciled, disagreeing and missing per constituency, and each one's certification. */
+function closeOfPollView(rollup: CloseRollup, cert: CertificationReport): HTMLElement[] {
+  const n = rollup.nation;
+  const certified = new Map(cert.constituencies.map((c) => [c.constituencyId, c]));
+  const time = (iso: string | undefined) => (iso === undefined ? '' : new Date(iso).toLocaleTimeString());
+  return [
+    h(
+      'p',
+      { id: 'close-summary' },
+      `${n.reconciled} of ${n.expected} machines reconciled, ${n.disagreeing} disagreeing, ${n.missing} missing; `,
+      `${cert.certified} constituencies certified, ${cert.pending} pending`,
+      cert.allCertifiedAt === undefined ? '' : ` (all certified at ${time(cert.allCertifiedAt)})`,
+    ),
+    h(
+      'table',
+      { id: 'close-constituencies' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, 'Constituency'),
+          h('th', { scope: 'col', class: 'num' }, 'Reconciled'),
+          h('th', { scope: 'col', class: 'num' }, 'Disagreeing'),
+          h('th', { scope: 'col', class: 'num' }, 'Missing'),
+          h('th', { scope: 'col' }, 'Certified'),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        rollup.constituencies.map((c) => {
+          const k = certified.get(c.constituencyId);
+          return h(
+            'tr',
+            {},
+            h('td', {}, k?.name ?? c.constituencyId),
+            h('td', { class: 'num' }, `${c.reconciled}/${c.expected}`),
+            h('td', { class: 'num' }, count(c.disagreeing)),
+            h('td', { class: 'num' }, count(c.missing)),
+            h('td', {}, k?.status === 'certified' ? `certified ${time(k.certifiedAt)}` : 'pending'),
+          );
+        }),
+      ),
+    ),
+    rollup.unreconciled.length === 0
+      ? h('p', { class: 'muted' }, 'No machine waits for reconciliation.')
+      : h(
+          'ul',
+          { id: 'close-unreconciled' },
+          rollup.unreconciled.map((m) =>
+            h(
+              'li',
+              {},
+              `${m.machineId} (${m.constituencyId}): ${m.status}`,
+              m.problems.length > 0 ? ` — ${m.problems[0]}` : '',
+              m.exception === undefined ? '' : ` — excused: ${m.exception}`,
+            ),
+          ),
+        ),
+  ];
 }
 
 function windowsTable(windows: readonly WindowStatus[]): HTMLElement {

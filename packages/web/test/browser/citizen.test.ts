@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { recordKeys } from '@ballotstream/core';
+import { recordCloseException, recordKeys } from '@ballotstream/core';
 import { formatReceipt } from '@ballotstream/events';
 import { BoothGateway } from '@ballotstream/gateway';
 import axe from 'axe-core';
@@ -207,6 +207,23 @@ describe.skipIf(!haveChromium)('the citizen app in Chromium, on a running demo',
     const row = page.locator('#results tbody tr', { hasText: 'Asha Sharma' });
     await row.waitFor();
     expect(await row.locator('td.num').innerText()).toBe('1');
+    const entry = page.locator('#certification li[data-constituency="c-1-1"]');
+    expect(await entry.innerText()).toContain('Not yet certified');
+    expect(await entry.locator('a').getAttribute('href')).toMatch(/\/bulletin#c-1-1$/);
+    // The returning officer excuses both machines (they sent no record): the constituency is certified.
+    for (const machineId of ['m-1-1-1', 'm-1-1-2']) {
+      const done = await recordCloseException(demo.runtime.deps, {
+        electionId: config.electionId,
+        constituencyId: 'c-1-1',
+        machineId,
+        reason: 'the booth counted its paper trail instead',
+        actor: { role: 'admin', subject: 'returning-officer' },
+      });
+      expect(done.ok).toBe(true);
+    }
+    await page.reload();
+    await page.selectOption('#constituency', 'c-1-1');
+    await expect.poll(() => entry.innerText(), { timeout: 10_000 }).toContain('Certified at');
     await screenshot(page, 'citizen-results');
   });
 

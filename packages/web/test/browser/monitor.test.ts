@@ -220,6 +220,25 @@ describe.skipIf(!haveChromium)('the monitoring centre in Chromium, on a running 
     await screenshot(officer, 'monitor-machine-page');
   });
 
+  it("shows an officer their region's running tallies and its close-of-poll roll-up", async () => {
+    const page = await demo.browser.newPage();
+    await signIn(
+      page,
+      demo.runtime.tokens.mint({ role: 'officer', regionId: 'region-1', subject: 'officer-r1' }),
+    );
+    await page.locator('#tallies h3').first().waitFor({ timeout: 10_000 });
+    await expect
+      .poll(() => page.locator('#close-summary').textContent(), { timeout: 10_000 })
+      .toMatch(
+        /^0 of 2 machines reconciled, 0 disagreeing, 2 missing; 0 constituencies certified, 1 pending/,
+      );
+    expect(await page.locator('#close-unreconciled li').allTextContents()).toEqual([
+      'm-1-1-1 (c-1-1): missing',
+      'm-1-1-2 (c-1-1): missing',
+    ]);
+    await page.close();
+  });
+
   it('gives the national view every region', async () => {
     const admin = await demo.browser.newPage();
     await signIn(admin, demo.runtime.tokens.mint({ role: 'admin', subject: 'national-desk' }));

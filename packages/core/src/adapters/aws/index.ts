@@ -10,6 +10,7 @@ export {
   UNSET_API_URL,
 } from './external-apis';
 export { controlPublishOf, IotMachineCommands } from './iot-machine-commands';
+export { KmsElectionKey } from './kms-election-key';
 export { type KmsPseudonymsOptions, loadKmsPseudonyms, pseudonymSecretLabel } from './kms-pseudonyms';
 export {
   type KmsTicketKeyRef,

@@ -1,5 +1,10 @@
 export { InlineSignatureChecker } from '../shared/inline-signature-checker';
-export { type DuckDbLimits, DuckDbVoteStore, defaultDuckDbLimits } from './duckdb-vote-store';
+export {
+  type DuckDbLimits,
+  DuckDbVoteStore,
+  defaultDuckDbLimits,
+} from './duckdb-vote-store';
+export { loadFileElectionKey, MemoryElectionKey } from './file-election-key';
 export {
   generateTicketKey,
   HmacVoterPseudonyms,

@@ -103,6 +103,14 @@ export const monitoringSchema = z.object({
       escalateWarningAfterMs: ms.default(15 * 60_000),
     })
     .prefault({}),
+  closeOfPoll: z
+    .object({
+      /** A machine's result record not in this long after polls close is a warning... */
+      missingWarningAfterMs: ms.default(15 * 60_000),
+      /** ...and this long after, a critical alert. */
+      missingCriticalAfterMs: ms.default(45 * 60_000),
+    })
+    .prefault({}),
 });
 export type Monitoring = z.infer<typeof monitoringSchema>;
 

@@ -122,4 +122,29 @@ export const recordKeys = {
     pk: 'outbox',
     sk: `${pad(at)}#${messageId}#${recipient}`,
   }),
+  /** Close of poll: the latest checked result record of each machine, one partition per constituency. */
+  closeMachinesPartition: (electionId: string, constituencyId: string): string =>
+    `close#${electionId}#${constituencyId}`,
+  closeMachine: (electionId: string, constituencyId: string, machineId: string): RecordKey => ({
+    pk: `close#${electionId}#${constituencyId}`,
+    sk: machineId,
+  }),
+  /** A returning officer's exception for a machine that did not reconcile. */
+  closeExceptionsPartition: (electionId: string, constituencyId: string): string =>
+    `exceptions#${electionId}#${constituencyId}`,
+  closeException: (electionId: string, constituencyId: string, machineId: string): RecordKey => ({
+    pk: `exceptions#${electionId}#${constituencyId}`,
+    sk: machineId,
+  }),
+  /** When each constituency was certified. */
+  certificationsPartition: (electionId: string): string => `certified#${electionId}`,
+  certification: (electionId: string, constituencyId: string): RecordKey => ({
+    pk: `certified#${electionId}`,
+    sk: constituencyId,
+  }),
+  /** That a missing record was already alerted at a severity, so the schedule raises it once. */
+  missingAlerted: (electionId: string, machineId: string, severity: string): RecordKey => ({
+    pk: `missing-alerted#${electionId}`,
+    sk: `${machineId}#${severity}`,
+  }),
 } as const;

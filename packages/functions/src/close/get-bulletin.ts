@@ -1,0 +1,25 @@
+import { buildBulletinBody, resultsNotYetPublic, signBulletin } from '@ballotstream/core';
+import { httpRoute, json } from '../shared/http';
+import { countRejection } from '../shared/observability';
+
+/**
+ * `GET /bulletin`: every machine's signed record and key, each constituency's result and the
+ * audit head, signed by the election key; public once polls close.
+ */
+export const handler = httpRoute({ name: 'getBulletin' }, async ({ deps }) => {
+  const { records, clock, config, electionKey } = deps;
+  const notYet = await resultsNotYetPublic(records, config.electionId, clock.now(), false);
+  if (notYet !== undefined) {
+    countRejection('getBulletin', 'polls-open');
+    return json(403, { error: 'forbidden', message: notYet });
+  }
+  if (electionKey === undefined) {
+    countRejection('getBulletin', 'no-election-key');
+    return json(503, { error: 'unavailable', message: 'this runtime holds no election key' });
+  }
+  const body = await buildBulletinBody({ records }, config.electionId, {
+    now: clock.now(),
+    ...(deps.electionCaPem === undefined ? {} : { caCertificatePem: deps.electionCaPem }),
+  });
+  return json(200, await signBulletin(electionKey, body));
+});

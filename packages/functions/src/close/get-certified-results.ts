@@ -1,0 +1,19 @@
+import { readCertifications, resultsNotYetPublic } from '@ballotstream/core';
+import { closeQuerySchema } from '@ballotstream/events';
+import { httpRoute, json } from '../shared/http';
+import { countRejection } from '../shared/observability';
+
+/** `GET /results/certification`: which constituencies are certified and when, public once polls close. */
+export const handler = httpRoute(
+  { name: 'getCertifiedResults', query: closeQuerySchema },
+  async ({ query, deps }) => {
+    const { records, clock, config } = deps;
+    const electionId = query.electionId ?? config.electionId;
+    const notYet = await resultsNotYetPublic(records, electionId, clock.now(), false);
+    if (notYet !== undefined) {
+      countRejection('getCertifiedResults', 'polls-open');
+      return json(403, { error: 'forbidden', message: notYet });
+    }
+    return json(200, await readCertifications(records, electionId, query.regionId));
+  },
+);

@@ -1,0 +1,31 @@
+import { recordCloseException } from '@ballotstream/core';
+import { closeExceptionRequestSchema } from '@ballotstream/events';
+import { actorOf } from '../shared/actor';
+import { httpRoute, json } from '../shared/http';
+import { countRejection } from '../shared/observability';
+
+/**
+ * `POST /close/constituencies/{constituencyId}/exceptions`: the returning officer records why a
+ * machine that did not reconcile may be left out; audited; certifies the constituency if it was the last.
+ */
+export const handler = httpRoute(
+  { name: 'recordCloseException', body: closeExceptionRequestSchema },
+  async ({ body, params, deps, principal }) => {
+    if (principal === undefined) return json(401, { error: 'unauthorized' });
+    const result = await recordCloseException(deps, {
+      electionId: body.electionId ?? deps.config.electionId,
+      constituencyId: params.constituencyId ?? '',
+      machineId: body.machineId,
+      reason: body.reason,
+      actor: actorOf(principal),
+    });
+    if (!result.ok) {
+      countRejection('recordCloseException', result.error.reason);
+      return json(result.error.reason === 'not-found' ? 404 : 409, {
+        error: result.error.reason,
+        message: result.error.message,
+      });
+    }
+    return json(200, result.value);
+  },
+);
