@@ -17,6 +17,7 @@ import {
   machineUnblocked,
   resultMismatched,
   resultSigningBytes,
+  resultVerified,
   type SignedResultFields,
   sosRaised,
   tallyDiverged,
@@ -812,6 +813,75 @@ export const CASES: Record<string, Case> = {
       const run = await h.invoke(step, envelopeOf(sosRaised, detail, step));
       expectRan(run);
       expect(published(run)).toEqual(['alert.raised']);
+    },
+  },
+  closeOfPollVerified: {
+    expectation: "keeps a machine's reconciled result check for the close-of-poll roll-up",
+    async run(h, step) {
+      const detail = {
+        electionId: h.seed.electionId,
+        machineId: machine(h).machineId,
+        voteCount: 0,
+        storedVotes: 0,
+        checkedAt: new Date().toISOString(),
+      };
+      const run = await h.invoke(step, envelopeOf(resultVerified, detail, step));
+      expectRan(run);
+      expect(commands(run, 'dynamodb')).toContain('PutItem');
+    },
+  },
+  closeOfPollMismatched: {
+    expectation: "keeps a machine's disagreeing result check, with its problems, for the roll-up",
+    async run(h, step) {
+      const detail = {
+        electionId: h.seed.electionId,
+        machineId: machine(h, 1).machineId,
+        voteCount: 3,
+        storedVotes: 2,
+        checkedAt: new Date().toISOString(),
+        problems: ['record counts 3 votes, the cloud stored 2'],
+      };
+      const run = await h.invoke(step, envelopeOf(resultMismatched, detail, step));
+      expectRan(run);
+      expect(commands(run, 'dynamodb')).toContain('PutItem');
+    },
+  },
+  checkMissingResults: {
+    expectation:
+      'looks for machines whose result record is missing after the close (none: polls are not over)',
+    async run(h, step) {
+      expectRan(await h.invoke(step, schedulerEvent));
+    },
+  },
+  getCloseRollup: getCase(
+    'answers an officer the close-of-poll roll-up of their region, naming the disagreeing machine',
+    (h) => ({ caller: { role: 'officer', regionId: h.seed.regionId } }),
+    (body, h) => expect(JSON.stringify(body)).toContain(machine(h, 1).machineId),
+  ),
+  recordCloseException: {
+    expectation: "records a returning officer's audited exception for the disagreeing machine: 200",
+    async run(h, step) {
+      const event = httpEvent(http(step), {
+        params: { constituencyId: h.seed.constituencyId },
+        body: { machineId: machine(h, 1).machineId, reason: 'recounted by hand at the booth' },
+        caller: { role: 'admin' },
+      });
+      expectStatus(await h.invoke(step, event), 200);
+    },
+  },
+  getCertification: getCase(
+    'answers the national desk which constituencies are certified or pending',
+    () => ({ caller: { role: 'admin' } }),
+  ),
+  getCertifiedResults: getCase('answers the certified results the public may read', () => ({})),
+  getBulletin: {
+    expectation: 'answers 503, naming what is missing: no election key is wired in Lambda yet',
+    async run(h, step) {
+      const run = await h.invoke(step, httpEvent(http(step)));
+      expect(run.denied).toEqual([]);
+      const response = run.result as { statusCode: number; body: string };
+      expect(response.statusCode, response.body).toBe(503);
+      expect(response.body).toMatch(/no election key/);
     },
   },
   raiseAlertFromResultMismatch: {
