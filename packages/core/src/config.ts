@@ -46,6 +46,15 @@ export const configSchema = z.object({
   publicRunningResults: z
     .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
     .default(false),
+  /** The region this runtime serves (the AWS region in Lambda; `primary` / `secondary` locally). */
+  region: z.string().min(1).default('primary'),
+  /** The region that owns verification until the national desk hands it over (epoch 1). */
+  primaryRegion: z.string().min(1).default('primary'),
+  /**
+   * How long a region that was handed verification waits before writing voter status, so the old
+   * owner's last writes reach it first (above the global tables' replication latency).
+   */
+  handoverSettleMs: z.coerce.number().int().nonnegative().default(30_000),
   redisUrl: z.string().url().optional(),
   /** Poll hours and the thresholds of anomaly rules, the fleet monitor and alerting. */
   monitoring: monitoringSchema.prefault({}),
@@ -66,6 +75,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     inFlightToleranceVotes: env.BALLOTSTREAM_IN_FLIGHT_TOLERANCE_VOTES,
     settleMs: env.BALLOTSTREAM_SETTLE_MS,
     publicRunningResults: env.BALLOTSTREAM_PUBLIC_RUNNING_RESULTS || undefined,
+    region: env.BALLOTSTREAM_REGION || env.AWS_REGION || undefined,
+    primaryRegion: env.BALLOTSTREAM_PRIMARY_REGION || undefined,
+    handoverSettleMs: env.BALLOTSTREAM_HANDOVER_SETTLE_MS,
     redisUrl: env.REDIS_URL || undefined,
     monitoring: jsonSetting(env.BALLOTSTREAM_MONITORING),
   });

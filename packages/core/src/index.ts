@@ -38,6 +38,7 @@ export * from './domain/tally/record-votes';
 export * from './domain/tally/windows';
 export * from './domain/verification/issue-ticket';
 export * from './domain/verification/offline-ticket-keys';
+export * from './domain/verification/ownership';
 export * from './domain/verification/refusal-tag';
 export * from './domain/verification/ticket';
 export * from './domain/verification/verify-voter';

@@ -21,6 +21,15 @@ export const recordKeys = {
     pk: `voter#${voterKey}`,
     sk: `election#${electionId}`,
   }),
+  /**
+   * Which region writes the election's voter statuses from an epoch on: one record per epoch,
+   * written once, so last-writer-wins replication never turns a later hand-over back.
+   */
+  verificationOwnerPartition: (electionId: string): string => `owner#${electionId}`,
+  verificationOwner: (electionId: string, epoch: number): RecordKey => ({
+    pk: `owner#${electionId}`,
+    sk: `epoch#${pad(epoch)}`,
+  }),
   ticket: (ticketId: string): RecordKey => ({ pk: `ticket#${ticketId}`, sk: 'ticket' }),
   ballotToken: (tokenHash: string): RecordKey => ({ pk: `ballot#${tokenHash}`, sk: 'token' }),
   ledgerVote: (voteId: string): RecordKey => ({ pk: `vote#${voteId}`, sk: 'vote' }),
