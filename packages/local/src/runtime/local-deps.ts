@@ -20,7 +20,7 @@ import {
   WorkerSignatureChecker,
 } from '@ballotstream/core/adapters/local';
 import { connectRedis, RedisVoterCache } from '@ballotstream/core/adapters/redis';
-import type { Clock, EventPublisher } from '@ballotstream/core/ports';
+import type { Clock, EventPublisher, RecordStore, VoteStore } from '@ballotstream/core/ports';
 import { systemClock } from '@ballotstream/core/ports';
 import type { EventBridgeEnvelope } from '@ballotstream/events';
 import type { Deps } from '@ballotstream/functions/shared/deps';
@@ -41,7 +41,41 @@ export interface LocalDepsOptions {
   readonly machineChannel?: MachineChannel;
   /** The time every handler reads; the simulator drives a faster one. System time by default. */
   readonly clock?: Clock;
+  /**
+   * Durable records and vote stores another runtime of this process also uses (the other region
+   * of `up --regions 2`): used as they are, and left open by `closeLocalDeps`.
+   */
+  readonly shared?: SharedStores;
 }
+
+/** What two regions' runtimes share: the global tables, and each region's vote store. */
+export interface SharedStores {
+  readonly records: RecordStore;
+  readonly voteStores: { readonly primary: VoteStore; readonly secondary: VoteStore };
+}
+
+/** Opens the durable records and both vote stores under a data directory (in memory without one). */
+export async function openSharedStores(dir: string | undefined): Promise<SharedStores> {
+  if (dir !== undefined) mkdirSync(dir, { recursive: true });
+  const records = dir === undefined ? new MemoryRecordStore() : new LmdbRecordStore(join(dir, 'records'));
+  const [primary, secondary] = await Promise.all([
+    DuckDbVoteStore.open('primary', dir === undefined ? ':memory:' : join(dir, 'votes-primary.duckdb')),
+    DuckDbVoteStore.open('secondary', dir === undefined ? ':memory:' : join(dir, 'votes-secondary.duckdb')),
+  ]);
+  return { records, voteStores: { primary, secondary } };
+}
+
+/** Closes what `openSharedStores` opened. */
+export async function closeSharedStores(stores: SharedStores): Promise<void> {
+  await Promise.allSettled([
+    stores.records.close(),
+    stores.voteStores.primary.close(),
+    stores.voteStores.secondary.close(),
+  ]);
+}
+
+// The runtimes whose records and vote stores belong to someone else.
+const borrowed = new WeakSet<Deps>();
 
 const noChannel: MachineChannel = {
   publish: async () => {
@@ -54,22 +88,18 @@ export async function buildLocalDeps(options: LocalDepsOptions): Promise<Deps> {
   const config = configSchema.parse({ ...options.config, redisUrl: options.redisUrl });
   const dir = options.dataDir;
   if (dir !== undefined) mkdirSync(dir, { recursive: true });
-  const records = dir === undefined ? new MemoryRecordStore() : new LmdbRecordStore(join(dir, 'records'));
+  const { records, voteStores } = options.shared ?? (await openSharedStores(dir));
   const cache =
     options.redisUrl === undefined
       ? new MemoryVoterCache()
       : new RedisVoterCache(connectRedis({ url: options.redisUrl }));
-  const [primary, secondary] = await Promise.all([
-    DuckDbVoteStore.open('primary', dir === undefined ? ':memory:' : join(dir, 'votes-primary.duckdb')),
-    DuckDbVoteStore.open('secondary', dir === undefined ? ':memory:' : join(dir, 'votes-secondary.duckdb')),
-  ]);
-  return {
+  const built: Deps = {
     config,
     clock: options.clock ?? systemClock,
     publisher: options.publisher,
     records,
     cache,
-    voteStores: { primary, secondary },
+    voteStores,
     signatures: new WorkerSignatureChecker(),
     ticketKeys: dir === undefined ? new MemoryTicketKeys() : loadFileTicketKeys(join(dir, 'keys')),
     pseudonyms:
@@ -92,15 +122,18 @@ export async function buildLocalDeps(options: LocalDepsOptions): Promise<Deps> {
     }),
     machineCommands: new LocalMachineCommands(config.stage, options.machineChannel ?? noChannel),
   };
+  if (options.shared !== undefined) borrowed.add(built);
+  return built;
 }
 
 /** Closes every adapter that holds a connection or a file. */
 export async function closeLocalDeps(deps: Deps): Promise<void> {
+  const own = !borrowed.has(deps);
   await Promise.allSettled([
     deps.cache.close(),
-    deps.records.close(),
-    deps.voteStores.primary.close(),
-    deps.voteStores.secondary.close(),
     deps.signatures.close(),
+    ...(own
+      ? [deps.records.close(), deps.voteStores.primary.close(), deps.voteStores.secondary.close()]
+      : []),
   ]);
 }

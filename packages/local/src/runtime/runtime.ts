@@ -5,7 +5,13 @@ import type { Config } from '@ballotstream/core';
 import type { Clock } from '@ballotstream/core/ports';
 import { topicFilter } from '@ballotstream/events';
 import { observeBrokerActivity } from '@ballotstream/functions/fleet/observe-activity';
-import { type Deps, installDeps, uninstallDeps } from '@ballotstream/functions/shared/deps';
+import {
+  type Deps,
+  installDeps,
+  isInstalled,
+  runWithDeps,
+  uninstallDeps,
+} from '@ballotstream/functions/shared/deps';
 import { type Trigger, triggers } from '@ballotstream/functions/triggers';
 import { webFallback } from '@ballotstream/web/serve';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -19,7 +25,7 @@ import type { LocalTopicRule } from '../mqtt/rule-engine';
 import { type ElectionCa, issueServerCertificate, loadOrCreateElectionCa } from '../pki/election-ca';
 import { LocalScheduler } from '../scheduler/local-scheduler';
 import { lambdaContext, loadHandler } from './handlers';
-import { buildLocalDeps, closeLocalDeps } from './local-deps';
+import { buildLocalDeps, closeLocalDeps, type SharedStores } from './local-deps';
 
 export interface RuntimeOptions {
   readonly dataDir?: string;
@@ -42,6 +48,11 @@ export interface RuntimeOptions {
    * or in memory without a data dir); `false` serves plain TCP for tests that do not test TLS.
    */
   readonly mqttTls?: boolean;
+  /**
+   * Records and vote stores shared with the other region's runtime in this process (`startRegions`):
+   * this runtime's handlers run in their own deps scope, and nothing is installed process-wide.
+   */
+  readonly shared?: SharedStores;
 }
 
 /** The whole platform on one machine, wired from the trigger table. */
@@ -81,8 +92,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     ...(options.smtpUrl === undefined ? {} : { smtpUrl: options.smtpUrl }),
     ...(options.config === undefined ? {} : { config: options.config }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.shared === undefined ? {} : { shared: options.shared }),
   });
-  installDeps(deps);
+  // A region of a two-region process keeps to its own scope; a lone runtime is also the process's.
+  if (options.shared === undefined) installDeps(deps);
 
   // The signing key is generated on first run, like the other local keys; the API verifies every token with it.
   const tokens =
@@ -94,7 +107,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const rules: LocalTopicRule[] = [];
   for (const trigger of triggers as readonly Trigger[]) {
     const entry = await loadHandler(trigger.handler);
-    const invoke = (event: unknown) => entry(event, lambdaContext(trigger.name));
+    const invoke = (event: unknown) => runWithDeps(deps, () => entry(event, lambdaContext(trigger.name)));
     switch (trigger.kind) {
       case 'http':
         api.add({
@@ -139,7 +152,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const serverCert = ca === undefined ? undefined : await issueServerCertificate(ca);
   const broker = new LocalBroker({
     rules,
-    onActivity: observeBrokerActivity,
+    onActivity: (activity) => runWithDeps(deps, () => observeBrokerActivity(activity)),
     // Fleet activity carries the runtime's time, so liveness rules compare like with like.
     clock: () => deps.clock.now(),
     // The machine policy binds topics to the identity a certificate proves, so it comes with TLS.
@@ -178,7 +191,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       await api.close();
       await bus.drain();
       await closeLocalDeps(deps);
-      uninstallDeps();
+      if (isInstalled(deps)) uninstallDeps();
     },
   };
 }
