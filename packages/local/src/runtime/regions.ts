@@ -23,8 +23,11 @@ export interface Regions {
   readonly shared: SharedStores;
   /** Kills a region's broker, API, cache, bus and scheduler; the shared stores stay. */
   kill(region: RegionName): Promise<void>;
-  /** Starts a killed region again on the same HTTP and MQTT ports, so gateways and booths find it. */
-  restart(region: RegionName): Promise<Runtime>;
+  /**
+   * Starts a killed region again on the same HTTP and MQTT ports, so gateways and booths find it;
+   * `redisUrl` names the cache it comes back with (a new server after the old one died).
+   */
+  restart(region: RegionName, options?: { readonly redisUrl?: string }): Promise<Runtime>;
   stop(): Promise<void>;
 }
 
@@ -34,12 +37,16 @@ export async function startRegions(options: RegionsOptions = {}): Promise<Region
   const running = new Map<RegionName, Runtime>();
   const ports = new Map<RegionName, { http: number; mqtt: number }>();
 
+  const redisUrls = new Map<RegionName, string | undefined>([
+    ['primary', options.redisUrls?.primary],
+    ['secondary', options.redisUrls?.secondary],
+  ]);
   const start = async (region: RegionName): Promise<Runtime> => {
     const port = ports.get(region) ?? {
       http: options.ports?.[region]?.http ?? 0,
       mqtt: options.ports?.[region]?.mqtt ?? 0,
     };
-    const redisUrl = options.redisUrls?.[region];
+    const redisUrl = redisUrls.get(region);
     const config: Partial<Config> = { ...options.config, region, primaryRegion: 'primary' };
     const runtime = await startRuntime({
       ...options,
@@ -67,9 +74,10 @@ export async function startRegions(options: RegionsOptions = {}): Promise<Region
       running.delete(region);
       await runtime?.stop();
     },
-    async restart(region) {
+    async restart(region, restartOptions = {}) {
       const runtime = running.get(region);
       if (runtime !== undefined) return runtime;
+      if (restartOptions.redisUrl !== undefined) redisUrls.set(region, restartOptions.redisUrl);
       return start(region);
     },
     async stop() {
