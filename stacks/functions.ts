@@ -35,6 +35,7 @@ export function arnsIn(region: Region): ResourceArns<$util.Input<string>> {
     geofenceCollection: tracking.geofences.collectionArn,
     machineCertificates: $interpolate`arn:aws:iot:${regions[region]}:${account}:cert/*`,
     machineControlTopics: $interpolate`arn:aws:iot:${regions[region]}:${account}:topic/${topics.root($app.stage)}/machines/*/control`,
+    healthProbeTopics: $interpolate`arn:aws:iot:${regions[region]}:${account}:topic/${topics.root($app.stage)}/health/*`,
     batchQueue: (name) => {
       const batch = batchQueues[name];
       if (batch === undefined) throw new Error(`no batch queue for trigger ${name}`);
@@ -55,7 +56,7 @@ function linksOf(trigger: Trigger): unknown[] {
   if (reaches.pseudonyms) links.push(keyLinks.pseudonym);
   if (reaches.notifications) links.push(notificationsLink);
   if (reaches.tracker) links.push(trackerLink);
-  if (reaches.machineControl) links.push(iotDataEndpoint);
+  if (reaches.machineControl || reaches.brokerProbe) links.push(iotDataEndpoint);
   return links;
 }
 

@@ -28,6 +28,8 @@ export interface ResourceArns<R> {
   machineCertificates: R;
   /** The control topics of the stage's machines: every machine id, the `control` leaf. */
   machineControlTopics: R;
+  /** The broker health check's probe topics: `health/*` under the stage root. */
+  healthProbeTopics: R;
   /** The queue a batch trigger's Lambda reads (by trigger name). */
   batchQueue(trigger: string): R;
 }
@@ -139,6 +141,9 @@ export function statementsFor<R>(trigger: Trigger, arns: ResourceArns<R>): State
       actions: ['iot:Publish', 'iot:RetainPublish'],
       resources: [arns.machineControlTopics],
     });
+  }
+  if (reaches.brokerProbe) {
+    statements.push({ actions: ['iot:Publish'], resources: [arns.healthProbeTopics] });
   }
   if (isBatchTrigger(trigger)) {
     // The event source mapping reads with the function's role: its own queue only.

@@ -21,6 +21,7 @@ export * from './domain/fleet/defender-alarm';
 export * from './domain/fleet/fleet-monitor';
 export * from './domain/fleet/geofence';
 export * from './domain/fleet/placement';
+export * from './domain/monitoring/broker-health';
 export * from './domain/monitoring/machine-events';
 export * from './domain/monitoring/machines';
 export * from './domain/monitoring/turnout';

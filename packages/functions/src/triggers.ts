@@ -1,6 +1,7 @@
 import { assertNever } from '@ballotstream/core';
 import {
   type EventType,
+  healthTopic,
   MACHINE_TOPIC_LEVEL,
   positionTopic,
   presenceTopic,
@@ -131,6 +132,27 @@ export const triggers = [
     handler: { file: 'system/health', export: 'handler' },
     publishes: [],
     reaches: { cache: true },
+  },
+  {
+    kind: 'http',
+    name: 'brokerHealth',
+    description: 'Publishes N probes through the device broker and expects N back (Route 53 checks it).',
+    method: 'GET',
+    path: '/health/broker',
+    roles: ['public'],
+    handler: { file: 'system/broker-health', export: 'check' },
+    publishes: [],
+    reaches: { tables: { ledger: 'read' }, brokerProbe: true },
+  },
+  {
+    kind: 'topic-rule',
+    name: 'recordHealthProbe',
+    description: "Notes each broker health probe that came back through the broker's rules engine.",
+    topic: healthTopic,
+    select: machineMessageSelect,
+    handler: { file: 'system/broker-health', export: 'record' },
+    publishes: [],
+    reaches: { tables: { ledger: 'write' } },
   },
   {
     kind: 'http',

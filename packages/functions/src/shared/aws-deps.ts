@@ -12,6 +12,7 @@ import {
   DynamoRecordStore,
   EventBridgePublisher,
   InlineSignatureChecker,
+  IotBrokerProbe,
   IotMachineCommands,
   LocationTracker,
   loadKmsPseudonyms,
@@ -122,6 +123,11 @@ export async function buildAwsDeps(read?: LinkReader): Promise<Deps> {
     const endpoint = link(LINKS.iotDataEndpoint, endpointLink, 'machine commands').address;
     return new IotMachineCommands(new IoTDataPlaneClient({ endpoint: `https://${endpoint}` }), config.stage);
   });
+  // The broker health check publishes through the same data endpoint (reach `brokerProbe`).
+  const brokerProbe = once(() => {
+    const endpoint = link(LINKS.iotDataEndpoint, endpointLink, 'broker probe').address;
+    return new IotBrokerProbe(new IoTDataPlaneClient({ endpoint: `https://${endpoint}` }), config.stage);
+  });
   // Tickets verify synchronously, so the ticket key's public half is fetched here, once per cold
   // start, and only by functions linked to the key.
   const ticketKeys =
@@ -165,6 +171,9 @@ export async function buildAwsDeps(read?: LinkReader): Promise<Deps> {
     },
     get tracker() {
       return tracker();
+    },
+    get brokerProbe() {
+      return brokerProbe();
     },
     get machineCommands() {
       return machineCommands();

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Config } from '@ballotstream/core';
 import type {
   Biometrics,
+  BrokerProbe,
   Clock,
   DeviceTracker,
   EventPublisher,
@@ -37,6 +38,8 @@ export interface Deps {
   readonly notifier: Notifier;
   /** Retained control messages to machines (IoT Core; the embedded broker). */
   readonly machineCommands: MachineCommands;
+  /** The broker health check's own publishes (IoT data plane; the embedded broker). */
+  readonly brokerProbe: BrokerProbe;
 }
 
 let installed: Deps | undefined;

@@ -6,6 +6,7 @@ import {
   DuckDbVoteStore,
   HmacVoterPseudonyms,
   LmdbRecordStore,
+  LocalBrokerProbe,
   LocalDeviceTracker,
   LocalMachineCommands,
   loadFileTicketKeys,
@@ -121,6 +122,7 @@ export async function buildLocalDeps(options: LocalDepsOptions): Promise<Deps> {
       ...(options.smtpUrl === undefined ? {} : { mail: smtpSender(smtpOptionsOf(options.smtpUrl)) }),
     }),
     machineCommands: new LocalMachineCommands(config.stage, options.machineChannel ?? noChannel),
+    brokerProbe: new LocalBrokerProbe(config.stage, options.machineChannel ?? noChannel),
   };
   if (options.shared !== undefined) borrowed.add(built);
   return built;

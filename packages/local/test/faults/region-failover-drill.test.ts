@@ -210,8 +210,15 @@ describe('losing the primary region mid-election', () => {
     const gatewaysBefore = [...gateways.values()].map((g) => g.activeBroker());
     expect(new Set(gatewaysBefore)).toEqual(new Set([primary.mqttUrl]));
     killedAt = Date.now();
+    // The broker goes first: the primary's health check says so within one probe.
+    expect((await brokerHealth(apis.primary)).status).toBe(200);
+    await primary.broker.close();
+    const downProbe = await brokerHealth(apis.primary);
+    expect(downProbe).toMatchObject({ status: 503, body: { status: 'down', received: 0 } });
     await Promise.all([regions.kill('primary'), primaryCache.kill()]);
+    const killMs = Date.now() - killedAt;
     primaryCache = undefined;
+    expect((await brokerHealth(apis.secondary)).status).toBe(200);
     const killedAfterAnswers = answered;
 
     // The national desk hands verification to the secondary; the primary cannot be asked.
@@ -270,6 +277,7 @@ describe('losing the primary region mid-election', () => {
     await until('every gateway is back on the primary broker', () =>
       [...gateways.values()].every((g) => g.activeBroker() === restored.mqttUrl),
     );
+    expect((await brokerHealth(apis.primary)).status).toBe(200);
     const slowestReturn = Math.max(
       ...[...gateways.values()].map((g) => g.brokerSwitches().at(-1)!.at - returnedAt),
     );
@@ -320,7 +328,8 @@ describe('losing the primary region mid-election', () => {
         `  race: ${RACE_VOTERS} voters x ${BOOTHS} booths; primary killed after ${killedAfterAnswers} of ${raceRequests.length} answers;`,
         `        granted in primary ${raceByRegion.primary}, in secondary ${raceByRegion.secondary}; ${RACE_VOTERS * (BOOTHS - 1)} already-voted`,
         `  gateways failed over within ${slowestFailover} ms of the kill (each: ${failovers.join(', ')} ms)`,
-        `  forced hand-over answered ${handedAt - killedAt} ms after the kill; secondary writes after ${SETTLE_MS} ms settle`,
+        `  health check of the dead broker answered 503 (${downProbe.body.problem}) in ${downProbe.body.elapsedMs} ms, one probe of 5`,
+        `  the primary's runtime took ${killMs} ms to stop; the forced hand-over answered ${handedAt - killedAt} ms after the kill began; secondary writes after ${SETTLE_MS} ms settle`,
         `  ${AFTER_HANDOVER_VOTERS} voters verified in the secondary in ${postMs} ms, 40 at a time`,
         `  gateways returned to the primary within ${slowestReturn} ms of its restart`,
         `  votes cast ${cast}; each store holds ${cast}; tallies from either region equal the ground truth`,
@@ -334,4 +343,9 @@ async function tallies(api: string, headers: Record<string, string>): Promise<Ma
   const body = (await response.json()) as { lines?: { scope: string; candidateId: string; votes: number }[] };
   if (body.lines === undefined) throw new Error(`no tallies: ${response.status} ${JSON.stringify(body)}`);
   return new Map(body.lines.map((l) => [`${l.scope}#${l.candidateId}`, l.votes]));
+}
+
+async function brokerHealth(api: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${api}/health/broker?n=5&timeoutMs=5000`);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }

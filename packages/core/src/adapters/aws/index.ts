@@ -1,6 +1,7 @@
 export { InlineSignatureChecker } from '../shared/inline-signature-checker';
 export { conditionExpression, DynamoRecordStore, type DynamoRecordStoreOptions } from './dynamo-record-store';
 export { EventBridgePublisher, type EventBridgePublisherOptions } from './eventbridge-publisher';
+export { IotBrokerProbe, probePublishOf } from './iot-broker-probe';
 export { controlPublishOf, IotMachineCommands } from './iot-machine-commands';
 export { type KmsPseudonymsOptions, loadKmsPseudonyms, pseudonymSecretLabel } from './kms-pseudonyms';
 export {

@@ -11,6 +11,7 @@ export {
   verifyTicketSignature,
 } from './file-ticket-keys';
 export { LmdbRecordStore } from './lmdb-record-store';
+export { LocalBrokerProbe } from './local-broker-probe';
 export { LocalMachineCommands, type MachineChannel } from './local-machine-commands';
 export { LocalDeviceTracker, type LocalTrackerOptions } from './local-tracker';
 export { MemoryRecordStore } from './memory-record-store';

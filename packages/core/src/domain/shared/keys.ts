@@ -33,6 +33,9 @@ export const recordKeys = {
   ticket: (ticketId: string): RecordKey => ({ pk: `ticket#${ticketId}`, sk: 'ticket' }),
   ballotToken: (tokenHash: string): RecordKey => ({ pk: `ballot#${tokenHash}`, sk: 'token' }),
   ledgerVote: (voteId: string): RecordKey => ({ pk: `vote#${voteId}`, sk: 'vote' }),
+  /** The messages of one broker health probe that came back through the broker's rule. */
+  healthProbePartition: (probeId: string): string => `health#${probeId}`,
+  healthProbe: (probeId: string, seq: number): RecordKey => ({ pk: `health#${probeId}`, sk: pad(seq) }),
   machine: (machineId: string): RecordKey => recordKeys.registryEntity('machine', machineId),
   booth: (boothId: string): RecordKey => recordKeys.registryEntity('booth', boothId),
   constituency: (constituencyId: string): RecordKey =>
