@@ -44,12 +44,15 @@ export function arnsIn(region: Region): ResourceArns<$util.Input<string>> {
   };
 }
 
-/** The links of a step: names of exactly what it reaches (links carry no permissions here). */
-function linksOf(trigger: Trigger): unknown[] {
+/**
+ * The links of a step: names of exactly what it reaches (links carry no permissions here);
+ * `busRegion` names the bus a copy of the step in another region publishes to.
+ */
+export function linksOf(trigger: Trigger, busRegion: Region = regionOf(trigger)): unknown[] {
   const reaches = trigger.reaches ?? {};
   const links: unknown[] = [];
   for (const name of Object.keys(reaches.tables ?? {}) as TableName[]) links.push(tableLinks[name]);
-  if (trigger.publishes.length > 0) links.push(busLinks[regionOf(trigger)]);
+  if (trigger.publishes.length > 0) links.push(busLinks[busRegion]);
   for (const region of Object.keys(reaches.voteStores ?? {}) as Region[]) links.push(voteStores[region].link);
   if (reaches.cache) links.push(cache);
   if (reaches.ticketKeys) links.push(keyLinks.ticket);
