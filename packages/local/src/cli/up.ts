@@ -130,6 +130,7 @@ export async function up(args: ParsedArgs): Promise<void> {
       {
         httpUrl: runtime.httpUrl,
         mqttUrl: runtime.mqttUrl,
+        ...(secondary === undefined ? {} : { fallbackMqttUrl: secondary.mqttUrl }),
         ca: runtime.ca,
         queueRoot: join(dataDir, 'gateways'),
         boothToken: runtime.tokens.mint({ role: 'booth', subject: 'demo-booths' }),
