@@ -40,6 +40,11 @@ export const handler = httpRoute(
     // that follows it at the same machine cannot be paired by their times.
     const at = new Date(roundDownToBucket(clock.now(), config.bucketMs)).toISOString();
     const where = { electionId: config.electionId, boothId: body.boothId, machineId: body.machineId };
+    if (!result.ok && result.error === 'region-not-owner') {
+      // Not a refusal of the voter: the booth asks the region that owns the voters now.
+      countRejection('verifyVoter', result.error);
+      return json(503, { error: result.error, message: describeRefusal(result.error) });
+    }
     if (!result.ok) {
       countRejection('verifyVoter', result.error);
       // An already-voted ticket was genuine: tag the voter so one person tried at many booths shows.
