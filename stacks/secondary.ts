@@ -1,9 +1,10 @@
 import { blueprintEnvironment } from '@ballotstream/core';
 import { buses, deadLetters } from './bus';
-import { allTriggers, blueprint, inRegion } from './context';
+import { account, allTriggers, blueprint, inRegion, regions } from './context';
 import { arnsIn, linksOf } from './functions';
 import { secondaryRegionPlan } from './lib/failover';
 import { FUNCTION_SETTINGS, functionName, handlerPath } from './lib/functions';
+import { machinePolicyDocument } from './lib/iot-policy';
 import { statementsFor } from './lib/permissions';
 
 const plan = secondaryRegionPlan(allTriggers);
@@ -52,3 +53,35 @@ export const secondarySchedules = allTriggers.flatMap((trigger) => {
   );
   return [{ trigger: trigger.name, fn, schedule }];
 });
+
+/**
+ * The machines' thing type, group and policy in the secondary region, the same as the primary's
+ * but for the region in its ARNs, so a gateway that fails over is held to the same topics there.
+ * (Machine certificates must also be registered in the secondary region's IoT Core.)
+ */
+export const secondaryMachineType = new aws.iot.ThingType(
+  'MachineTypeSecondary',
+  {
+    name: `ballotstream-${$app.stage}-machine`,
+    properties: { description: 'A voting machine with its booth gateway', searchableAttributes: ['boothId'] },
+  },
+  inRegion('secondary'),
+);
+export const secondaryMachineGroup = new aws.iot.ThingGroup(
+  'MachinesSecondary',
+  {
+    name: `ballotstream-${$app.stage}-machines`,
+    properties: { description: 'Every voting machine of the stage' },
+  },
+  inRegion('secondary'),
+);
+export const secondaryMachinePolicy = new aws.iot.Policy(
+  'MachinePolicySecondary',
+  {
+    name: `ballotstream-${$app.stage}-machine`,
+    policy: account.apply((id) =>
+      JSON.stringify(machinePolicyDocument($app.stage, regions.secondary, id, allTriggers)),
+    ),
+  },
+  inRegion('secondary'),
+);

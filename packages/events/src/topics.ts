@@ -23,6 +23,8 @@ export interface TopicDefinition {
   readonly description: string;
   /** The filter is a whole topic outside the stage root (AWS reserved topics such as `$aws/events/...`). */
   readonly absolute?: boolean;
+  /** Only the cloud publishes here (the broker health probe): no machine policy grants it. */
+  readonly cloudOnly?: boolean;
 }
 
 /** The full topic filter of a definition within a stage. */
@@ -64,4 +66,5 @@ export const presenceTopic: TopicDefinition = {
 export const healthTopic: TopicDefinition = {
   suffix: 'health/+',
   description: 'Broker health probes published by the cloud itself (QoS 1); no machine may publish here.',
+  cloudOnly: true,
 };
