@@ -94,8 +94,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.shared === undefined ? {} : { shared: options.shared }),
   });
-  // A region of a two-region process keeps to its own scope; a lone runtime is also the process's.
+  // A region of a two-region process keeps to its own scope; a lone runtime installs its deps for
+  // the process, where a test or the simulator may later install others (a store that fails).
   if (options.shared === undefined) installDeps(deps);
+  const scoped = <T>(work: () => T): T => (options.shared === undefined ? work() : runWithDeps(deps, work));
 
   // The signing key is generated on first run, like the other local keys; the API verifies every token with it.
   const tokens =
@@ -107,7 +109,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const rules: LocalTopicRule[] = [];
   for (const trigger of triggers as readonly Trigger[]) {
     const entry = await loadHandler(trigger.handler);
-    const invoke = (event: unknown) => runWithDeps(deps, () => entry(event, lambdaContext(trigger.name)));
+    const invoke = (event: unknown) => scoped(() => entry(event, lambdaContext(trigger.name)));
     switch (trigger.kind) {
       case 'http':
         api.add({
@@ -152,7 +154,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const serverCert = ca === undefined ? undefined : await issueServerCertificate(ca);
   const broker = new LocalBroker({
     rules,
-    onActivity: (activity) => runWithDeps(deps, () => observeBrokerActivity(activity)),
+    onActivity: (activity) => scoped(() => observeBrokerActivity(activity)),
     // Fleet activity carries the runtime's time, so liveness rules compare like with like.
     clock: () => deps.clock.now(),
     // The machine policy binds topics to the identity a certificate proves, so it comes with TLS.
