@@ -93,6 +93,8 @@ export const functions = Object.fromEntries(
         environment: {
           // The blueprint's settings as `loadConfig` reads them; the stage is the one deployed.
           ...blueprintEnvironment(blueprint),
+          // Strongly consistent voters (a witness region) take no transactions and need no fence.
+          BALLOTSTREAM_FENCED_VERIFICATION: String(blueprint.aws.witnessRegion === undefined),
           BALLOTSTREAM_STAGE: $app.stage,
           POWERTOOLS_SERVICE_NAME: 'ballotstream',
           POWERTOOLS_METRICS_NAMESPACE: `ballotstream-${$app.stage}`,

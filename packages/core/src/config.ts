@@ -55,6 +55,14 @@ export const configSchema = z.object({
    * owner's last writes reach it first (above the global tables' replication latency).
    */
   handoverSettleMs: z.coerce.number().int().nonnegative().default(30_000),
+  /**
+   * Whether voter status writes are fenced on the ownership epoch (global tables that are
+   * last-writer-wins). Off where the voters table is strongly consistent across regions (MRSC),
+   * which takes no transactions and needs no fence.
+   */
+  fencedVerification: z
+    .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
+    .default(true),
   redisUrl: z.string().url().optional(),
   /** Poll hours and the thresholds of anomaly rules, the fleet monitor and alerting. */
   monitoring: monitoringSchema.prefault({}),
@@ -76,7 +84,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     settleMs: env.BALLOTSTREAM_SETTLE_MS,
     publicRunningResults: env.BALLOTSTREAM_PUBLIC_RUNNING_RESULTS || undefined,
     region: env.BALLOTSTREAM_REGION || env.AWS_REGION || undefined,
-    primaryRegion: env.BALLOTSTREAM_PRIMARY_REGION || undefined,
+    // Without a primary named, the region this runs in owns its voters: one region, no hand-over.
+    primaryRegion: env.BALLOTSTREAM_PRIMARY_REGION || env.BALLOTSTREAM_REGION || env.AWS_REGION || undefined,
+    fencedVerification: env.BALLOTSTREAM_FENCED_VERIFICATION || undefined,
     handoverSettleMs: env.BALLOTSTREAM_HANDOVER_SETTLE_MS,
     redisUrl: env.REDIS_URL || undefined,
     monitoring: jsonSetting(env.BALLOTSTREAM_MONITORING),

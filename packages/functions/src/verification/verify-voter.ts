@@ -20,7 +20,9 @@ const verifyDeps = new WeakMap<Deps, VerifyVoterDeps>();
 function verifyDepsOf(deps: Deps): VerifyVoterDeps {
   let built = verifyDeps.get(deps);
   if (built === undefined) {
-    built = { ...deps, keys: deps.ticketKeys, ...deps.config };
+    const { region, fencedVerification, ...config } = deps.config;
+    // Unfenced (strongly consistent tables), a verifier writes as the voters table's one copy.
+    built = { ...deps, keys: deps.ticketKeys, ...config, ...(fencedVerification ? { region } : {}) };
     verifyDeps.set(deps, built);
   }
   return built;
