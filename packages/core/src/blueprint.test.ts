@@ -53,6 +53,7 @@ describe('the election blueprint', () => {
     expect(inSecondary).toMatchObject({
       region: blueprint.aws.secondaryRegion,
       primaryRegion: blueprint.aws.primaryRegion,
+      secondaryRegion: blueprint.aws.secondaryRegion,
       fencedVerification: true,
     });
     // With no primary named, a region owns its own voters (one region, nothing to hand over).

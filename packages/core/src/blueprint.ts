@@ -165,6 +165,7 @@ export function blueprintEnvironment(blueprint: Blueprint): Record<string, strin
     BALLOTSTREAM_MONITORING: JSON.stringify(settings.monitoring),
     // Each function names its own region through AWS_REGION; verification starts owned by the primary.
     BALLOTSTREAM_PRIMARY_REGION: blueprint.aws.primaryRegion,
+    BALLOTSTREAM_SECONDARY_REGION: blueprint.aws.secondaryRegion,
   };
 }
 

@@ -50,6 +50,8 @@ export const configSchema = z.object({
   region: z.string().min(1).default('primary'),
   /** The region that owns verification until the national desk hands it over (epoch 1). */
   primaryRegion: z.string().min(1).default('primary'),
+  /** The other region verification may be handed to. */
+  secondaryRegion: z.string().min(1).default('secondary'),
   /**
    * How long a region that was handed verification waits before writing voter status, so the old
    * owner's last writes reach it first (above the global tables' replication latency).
@@ -86,6 +88,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     region: env.BALLOTSTREAM_REGION || env.AWS_REGION || undefined,
     // Without a primary named, the region this runs in owns its voters: one region, no hand-over.
     primaryRegion: env.BALLOTSTREAM_PRIMARY_REGION || env.BALLOTSTREAM_REGION || env.AWS_REGION || undefined,
+    secondaryRegion: env.BALLOTSTREAM_SECONDARY_REGION || undefined,
     fencedVerification: env.BALLOTSTREAM_FENCED_VERIFICATION || undefined,
     handoverSettleMs: env.BALLOTSTREAM_HANDOVER_SETTLE_MS,
     redisUrl: env.REDIS_URL || undefined,

@@ -80,6 +80,11 @@ describe('two regions in one process', () => {
     expect((await handOver(primary, { to: 'secondary', reason: 'planned move' }, 'officer')).status).toBe(
       403,
     );
+    // A region the deployment does not have would leave no one writing voter statuses.
+    expect(await handOver(primary, { to: 'mars', reason: 'typo' })).toMatchObject({
+      status: 422,
+      body: { error: 'unknown-region' },
+    });
     expect(await handOver(secondary, { to: 'secondary', reason: 'not asked of the owner' })).toMatchObject({
       status: 409,
       body: { error: 'not-owner' },

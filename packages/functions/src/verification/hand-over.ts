@@ -14,6 +14,13 @@ export const handOver = httpRoute(
     const { principal, deps, body } = input;
     if (principal === undefined) return json(401, { error: 'unauthorized' });
     const { config } = deps;
+    // A region the deployment does not have would leave no one writing voter statuses.
+    if (body.to !== config.primaryRegion && body.to !== config.secondaryRegion) {
+      return json(422, {
+        error: 'unknown-region',
+        message: `to: must be ${config.primaryRegion} or ${config.secondaryRegion}`,
+      });
+    }
     const result = await handOverVerification(deps, {
       electionId: config.electionId,
       primaryRegion: config.primaryRegion,

@@ -47,7 +47,12 @@ export async function startRegions(options: RegionsOptions = {}): Promise<Region
       mqtt: options.ports?.[region]?.mqtt ?? 0,
     };
     const redisUrl = redisUrls.get(region);
-    const config: Partial<Config> = { ...options.config, region, primaryRegion: 'primary' };
+    const config: Partial<Config> = {
+      ...options.config,
+      region,
+      primaryRegion: 'primary',
+      secondaryRegion: 'secondary',
+    };
     const runtime = await startRuntime({
       ...options,
       config,

@@ -55,6 +55,9 @@ async function boothVerify(
 ): Promise<Answer> {
   let region: RegionName = 'primary';
   const deadline = Date.now() + 120_000;
+  // Refused by both regions in turn, a booth waits longer each round (up to a second), so a
+  // country of booths does not flood the surviving region while the desk hands over.
+  let waitMs = 40;
   while (Date.now() < deadline) {
     try {
       const response = await fetch(`${apis[region]}/verifications`, {
@@ -74,7 +77,8 @@ async function boothVerify(
       // The region's API is gone: the other one.
     }
     region = region === 'primary' ? 'secondary' : 'primary';
-    await sleep(40);
+    await sleep(waitMs * (0.5 + Math.random()));
+    if (region === 'primary') waitMs = Math.min(1_000, waitMs * 2);
   }
   throw new Error('a booth got no answer from either region in two minutes');
 }
