@@ -884,6 +884,37 @@ export const CASES: Record<string, Case> = {
       expect(response.body).toMatch(/no election key/);
     },
   },
+  brokerHealth: {
+    expectation:
+      'publishes a probe through the IoT data plane and, with nothing echoing it back, reports the broker down: 503',
+    async run(h, step) {
+      const run = await h.invoke(step, httpEvent(http(step), { query: { n: '1', timeoutMs: '300' } }));
+      expect(run.denied).toEqual([]);
+      const response = run.result as { statusCode: number; body: string };
+      expect(response.statusCode, response.body).toBe(503);
+      expect(commands(run, 'iot-data')).toEqual(['Publish']);
+    },
+  },
+  recordHealthProbe: {
+    expectation: 'records a probe the health topic rule hands it',
+    async run(h, step) {
+      const probe = { probeId: `probe-${randomUUID().slice(0, 8)}`, seq: 0, sentAt: Date.now() };
+      const run = await h.invoke(step, topicRuleEventOf('health', probe));
+      expectRan(run);
+      expect(commands(run, 'dynamodb')).toContain('PutItem');
+    },
+  },
+  verificationOwner: getCase('answers which region owns verification, and its epoch', () => ({})),
+  handOverVerification: {
+    expectation: "hands verification over to the secondary at the national desk's word, audited: 200",
+    async run(h, step) {
+      const event = httpEvent(http(step), {
+        body: { to: 'ap-south-2', force: true, reason: 'harness drill' },
+        caller: { role: 'admin' },
+      });
+      expectStatus(await h.invoke(step, event), 200);
+    },
+  },
   raiseAlertFromResultMismatch: {
     expectation: 'raises a critical alert for a machine whose result record disagrees: alert.raised',
     async run(h, step) {

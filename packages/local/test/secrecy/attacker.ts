@@ -188,6 +188,8 @@ export async function lmdbRecords(path: string): Promise<Map<string, Record<stri
   try {
     for (const { name } of tables) {
       const db = root.openDB<Record<string, unknown>, [string, string]>({ name, compression: false });
+      // Opened read-only, a table nothing was ever written to does not exist in the file.
+      if (db === undefined) continue;
       out.set(
         name,
         [...db.getRange({})].map(({ value }) => value),
