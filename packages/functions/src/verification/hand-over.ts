@@ -6,7 +6,7 @@ import { httpRoute, json } from '../shared/http';
 /**
  * `POST /verification/handover`: the national desk hands the election's voters to another region.
  * Sent to the owner region it fences that region in the same write; sent with `force` to the new
- * owner when the old one is down (the window ARCHITECTURE.md names). Audited either way.
+ * owner when the old one is down (the window docs/as-built.md names). Audited either way.
  */
 export const handOver = httpRoute(
   { name: 'handOverVerification', body: handOverRequestSchema },

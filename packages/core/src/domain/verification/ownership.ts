@@ -5,7 +5,7 @@ import { recordKeys } from '../shared/keys';
 
 /**
  * Which region may write an election's voter statuses: one writer at a time (the protocol in
- * ARCHITECTURE.md, "Verification across regions"). Global tables are last-writer-wins across
+ * docs/as-built.md, "Verification across regions"). Global tables are last-writer-wins across
  * regions, so two regions each winning a conditional write in their own replica would both
  * grant a ballot; every status write is therefore fenced, in the writer's replica, on the absence
  * of the next epoch's record.

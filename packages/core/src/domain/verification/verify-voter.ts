@@ -63,7 +63,7 @@ export function roundDownToBucket(time: number, bucketMs: number): number {
  * Exactly one of any number of concurrent attempts for a voter wins: the cache claim turns
  * most losers away in one round trip, and the durable conditional write decides. An attempt
  * that carries the booth's `attemptId` can be retried after a lost answer or a crash and gets
- * the same token again (the claim protocol in ARCHITECTURE.md).
+ * the same token again (the claim protocol in docs/as-built.md).
  */
 export async function verifyVoter(
   deps: VerifyVoterDeps,
@@ -156,7 +156,7 @@ function ballotTokenOf(attempt: Attempt): string {
   return createHmac('sha256', attempt.secret).update('ballotstream ballot token').digest('base64url');
 }
 
-/** The claim protocol of ARCHITECTURE.md: cache first when it answers, the durable write always. */
+/** The claim protocol of docs/as-built.md: cache first when it answers, the durable write always. */
 async function claimVoter(
   deps: VerifyVoterDeps,
   voterKey: string,
