@@ -138,6 +138,28 @@ function geofenceLoadCase(event: typeof boothCreated | typeof boothUpdated): Cas
   };
 }
 
+/** The second machine's signed result record of no votes, as its topic rule hands it over. */
+function emptyResultRecordOf(h: Harness) {
+  const m = machine(h, 1);
+  const fields: SignedResultFields = {
+    electionId: h.seed.electionId,
+    machineId: m.machineId,
+    boothId: m.boothId,
+    constituencyId: m.constituencyId,
+    counts: {},
+    voteCount: 0,
+    firstBucket: null,
+    lastBucket: null,
+    voteIdsHash: createHash('sha256').update(voteIdsDigestInput([])).digest('hex'),
+    closedAt: Date.now(),
+  };
+  const record = {
+    ...fields,
+    signature: sign(null, resultSigningBytes(fields), m.privateKey).toString('base64url'),
+  };
+  return topicRuleEventOf(m.machineId, record);
+}
+
 /** The alert `raiseAlertFromAnomaly` raised, for `ackAlert` and `getAlerts` (the table lists them later). */
 let raisedAlertId: string | undefined;
 /** The receipt `recordReceipt` kept, for `checkReceipt`. */
@@ -369,24 +391,7 @@ export const CASES: Record<string, Case> = {
     expectation:
       "checks a machine's signed result record against both stores: result.verified or result.mismatched",
     async run(h, step) {
-      const m = machine(h, 1);
-      const fields: SignedResultFields = {
-        electionId: h.seed.electionId,
-        machineId: m.machineId,
-        boothId: m.boothId,
-        constituencyId: m.constituencyId,
-        counts: {},
-        voteCount: 0,
-        firstBucket: null,
-        lastBucket: null,
-        voteIdsHash: createHash('sha256').update(voteIdsDigestInput([])).digest('hex'),
-        closedAt: Date.now(),
-      };
-      const record = {
-        ...fields,
-        signature: sign(null, resultSigningBytes(fields), m.privateKey).toString('base64url'),
-      };
-      const run = await h.invoke(step, topicRuleEventOf(m.machineId, record));
+      const run = await h.invoke(step, emptyResultRecordOf(h));
       expectRan(run);
       expect(published(run)).toHaveLength(1);
       expect(['result.verified', 'result.mismatched']).toContain(published(run)[0]);
@@ -1034,24 +1039,7 @@ export const TIMESTREAM_CASES: Record<string, Case> = {
   checkResultRecord: {
     expectation: "selects a machine's votes from both regions' Timestream tables to check its result record",
     async run(h, step) {
-      const m = machine(h, 1);
-      const fields: SignedResultFields = {
-        electionId: h.seed.electionId,
-        machineId: m.machineId,
-        boothId: m.boothId,
-        constituencyId: m.constituencyId,
-        counts: {},
-        voteCount: 0,
-        firstBucket: null,
-        lastBucket: null,
-        voteIdsHash: createHash('sha256').update(voteIdsDigestInput([])).digest('hex'),
-        closedAt: Date.now(),
-      };
-      const record = {
-        ...fields,
-        signature: sign(null, resultSigningBytes(fields), m.privateKey).toString('base64url'),
-      };
-      const run = await h.invoke(step, topicRuleEventOf(m.machineId, record));
+      const run = await h.invoke(step, emptyResultRecordOf(h));
       expectRan(run);
       expect(commands(run, 'timestream-query')).toContain('Query');
       expect(published(run)).toHaveLength(1);

@@ -22,7 +22,12 @@ function verifyDepsOf(deps: Deps): VerifyVoterDeps {
   if (built === undefined) {
     const { config } = deps;
     // Unfenced (strongly consistent tables), a verifier writes as the voters table's one copy.
-    const fence = config.fencedVerification ? { region: config.region } : {};
+    const fence = config.fencedVerification
+      ? {
+          region: config.region,
+          ...(config.primaryRegion === undefined ? {} : { primaryRegion: config.primaryRegion }),
+        }
+      : {};
     // Only the ports verification uses: a Lambda is linked to those alone.
     built = {
       keys: deps.ticketKeys,
