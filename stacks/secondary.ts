@@ -1,7 +1,8 @@
 import { blueprintEnvironment } from '@ballotstream/core';
 import { buses, deadLetters } from './bus';
 import { account, allTriggers, blueprint, inRegion, regions } from './context';
-import { arnsIn, linksOf } from './functions';
+import { arnsIn } from './functions';
+import { linksOf } from './links';
 import { secondaryRegionPlan } from './lib/failover';
 import { FUNCTION_SETTINGS, functionName, handlerPath } from './lib/functions';
 import { machinePolicyDocument } from './lib/iot-policy';
