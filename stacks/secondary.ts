@@ -2,11 +2,11 @@ import { blueprintEnvironment } from '@ballotstream/core';
 import { buses, deadLetters } from './bus';
 import { account, allTriggers, blueprint, inRegion, regions } from './context';
 import { arnsIn } from './functions';
-import { linksOf } from './links';
 import { secondaryRegionPlan } from './lib/failover';
 import { FUNCTION_SETTINGS, functionName, handlerPath } from './lib/functions';
 import { machinePolicyDocument } from './lib/iot-policy';
 import { statementsFor } from './lib/permissions';
+import { linksOf } from './links';
 
 const plan = secondaryRegionPlan(allTriggers);
 
