@@ -33,6 +33,7 @@ export function arnsIn(region: Region): ResourceArns<$util.Input<string>> {
     geofenceCollection: tracking.geofences.collectionArn,
     machineCertificates: $interpolate`arn:aws:iot:${regions[region]}:${account}:cert/*`,
     machineControlTopics: $interpolate`arn:aws:iot:${regions[region]}:${account}:topic/${topics.root($app.stage)}/machines/*/control`,
+    healthProbeTopics: $interpolate`arn:aws:iot:${regions[region]}:${account}:topic/${topics.root($app.stage)}/health/*`,
     batchQueue: (name) => {
       const batch = batchQueues[name];
       if (batch === undefined) throw new Error(`no batch queue for trigger ${name}`);

@@ -14,6 +14,7 @@ export async function deployStage() {
   const { api, users, staffClient, boothClient } = await import('./api');
   const { machinePolicy, machineGroup } = await import('./iot');
   await import('./schedules');
+  await import('./secondary');
   await import('./alarms');
   const { tracking } = await import('./location');
   const { notificationsTopic, subscribeOfficers } = await import('./notifications');

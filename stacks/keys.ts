@@ -32,6 +32,20 @@ export const ticketKey = new aws.kms.Key('TicketKey', {
   deletionWindowInDays,
 });
 
+/**
+ * The ticket key's replica in the secondary region: the same key material, so the secondary's
+ * issue centre signs and its booths verify with a local key while the primary is down.
+ */
+export const ticketKeySecondary = new aws.kms.ReplicaKey(
+  'TicketKeySecondary',
+  {
+    primaryKeyArn: ticketKey.arn,
+    deletionWindowInDays,
+    description: `ballotstream ${$app.stage}: ticket signing (replica)`,
+  },
+  inRegion('secondary'),
+);
+
 /** The HMAC key that turns a voter id into the pseudonym tickets and claims carry. */
 export const pseudonymKey = new aws.kms.Key('PseudonymKey', {
   description: `ballotstream ${$app.stage}: voter pseudonyms (HMAC)`,
@@ -40,6 +54,20 @@ export const pseudonymKey = new aws.kms.Key('PseudonymKey', {
   multiRegion: true,
   deletionWindowInDays,
 });
+
+/**
+ * The pseudonym key's replica: both regions derive the same pseudonym for a voter (the same MAC
+ * under the same key material), so voter statuses written in either region name the same voter.
+ */
+export const pseudonymKeySecondary = new aws.kms.ReplicaKey(
+  'PseudonymKeySecondary',
+  {
+    primaryKeyArn: pseudonymKey.arn,
+    deletionWindowInDays,
+    description: `ballotstream ${$app.stage}: voter pseudonyms (replica)`,
+  },
+  inRegion('secondary'),
+);
 
 /** Links that carry key ids to handlers; permissions come from the trigger table, not from the link. */
 export const keyLinks = {

@@ -1,4 +1,4 @@
-import { plannedLinks } from '@ballotstream/functions/catalogue';
+import { plannedLinks, type Region, regionOf } from '@ballotstream/functions/catalogue';
 import { LINKS } from '@ballotstream/functions/links';
 import type { Trigger } from '@ballotstream/functions/triggers';
 import { busLinks } from './bus';
@@ -34,9 +34,17 @@ const linkables: ReadonlyMap<string, sst.Linkable<Record<string, unknown>>> = ne
   [LINKS.biometricApi, externalApis.biometrics.link],
 ]);
 
-/** The links of a step: exactly those `plannedLinks` names (links carry no permissions here). */
-export function linksOf(trigger: Trigger): sst.Linkable<Record<string, unknown>>[] {
-  return plannedLinks(trigger).map((name) => {
+/**
+ * The links of a step: exactly those `plannedLinks` names (links carry no permissions here);
+ * `busRegion` names the bus a copy of the step in another region publishes to.
+ */
+export function linksOf(
+  trigger: Trigger,
+  busRegion: Region = regionOf(trigger),
+): sst.Linkable<Record<string, unknown>>[] {
+  const own = LINKS.bus[regionOf(trigger)];
+  return plannedLinks(trigger).map((planned) => {
+    const name = planned === own ? LINKS.bus[busRegion] : planned;
     const link = linkables.get(name);
     if (link === undefined) throw new Error(`${trigger.name}: no link named ${name} is created in stacks/`);
     return link;

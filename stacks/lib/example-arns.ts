@@ -41,6 +41,7 @@ export function exampleArns(
     geofenceCollection: `arn:aws:geo:${region}:${account}:geofence-collection/booths`,
     machineCertificates: `arn:aws:iot:${region}:${account}:cert/*`,
     machineControlTopics: `arn:aws:iot:${region}:${account}:topic/ballotstream/test/machines/*/control`,
+    healthProbeTopics: `arn:aws:iot:${region}:${account}:topic/ballotstream/test/health/*`,
     batchQueue: (trigger) => `arn:aws:sqs:${region}:${account}:ballotstream-test-${trigger}`,
     externalApiSecret: (api) =>
       `arn:aws:secretsmanager:${region}:${account}:secret:ballotstream-test-${api}-AbCdEf`,

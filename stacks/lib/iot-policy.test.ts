@@ -23,10 +23,15 @@ describe('the machine IoT policy', () => {
 
   it('lets a machine publish on every rule topic under its own id', () => {
     for (const trigger of all) {
-      if (trigger.kind !== 'topic-rule' || trigger.topic.absolute === true) continue;
+      if (trigger.kind !== 'topic-rule' || trigger.topic.absolute === true || trigger.topic.cloudOnly)
+        continue;
       const own = topicFilter(stage, trigger.topic).replace('+', 'm1');
       expect(isAllowed(policy, 'iot:Publish', arn('topic', own), m1), own).toBe(true);
     }
+  });
+
+  it('refuses a machine the broker health topic, which only the cloud publishes on', () => {
+    expect(isAllowed(policy, 'iot:Publish', arn('topic', topics.healthProbe(stage, 'm1')), m1)).toBe(false);
   });
 
   it("refuses publishing on another machine's topics", () => {

@@ -46,7 +46,9 @@ export function machinePolicyDocument(
   const publishTopics = [
     ...new Set(
       triggers.flatMap((t) =>
-        t.kind === 'topic-rule' && t.topic.absolute !== true ? [ownTopic(stage, t.topic)] : [],
+        t.kind === 'topic-rule' && t.topic.absolute !== true && t.topic.cloudOnly !== true
+          ? [ownTopic(stage, t.topic)]
+          : [],
       ),
     ),
   ];

@@ -21,9 +21,12 @@ describe('per-function IAM statements', () => {
               trigger.name,
             ).toBe(true);
           }
-          // A trailing `/*` is allowed only where it scopes to one table's indexes or this account's certificates.
+          // A trailing `/*` is allowed only where it scopes to one table's indexes, this account's
+          // certificates, the machines' control topics or the stage's health probe topics.
           for (const resource of statement.resources.filter((r) => r !== '*' && r.endsWith('*'))) {
-            expect(resource, trigger.name).toMatch(/\/index\/\*$|:cert\/\*$|\/machines\/\*\/control$/);
+            expect(resource, trigger.name).toMatch(
+              /\/index\/\*$|:cert\/\*$|\/machines\/\*\/control$|\/health\/\*$/,
+            );
           }
         }
       }

@@ -44,6 +44,27 @@ describe('the election blueprint', () => {
     expect(config.monitoring.pollHours.utcOffsetMinutes).toBe(330);
   });
 
+  it('tells each region which region owns verification first, and fences status writes unless told not to', () => {
+    const blueprint = loadBlueprint(join(elections, 'city-municipal.json'));
+    const inSecondary = loadConfig({
+      ...blueprintEnvironment(blueprint),
+      AWS_REGION: blueprint.aws.secondaryRegion,
+    });
+    expect(inSecondary).toMatchObject({
+      region: blueprint.aws.secondaryRegion,
+      primaryRegion: blueprint.aws.primaryRegion,
+      secondaryRegion: blueprint.aws.secondaryRegion,
+      fencedVerification: true,
+    });
+    // With no primary named, a region owns its own voters (one region, nothing to hand over).
+    expect(loadConfig({ AWS_REGION: 'ap-south-2' })).toMatchObject({
+      region: 'ap-south-2',
+      primaryRegion: 'ap-south-2',
+    });
+    // Strongly consistent tables (a witness region) take no transactions: verification is not fenced.
+    expect(loadConfig({ BALLOTSTREAM_FENCED_VERIFICATION: 'false' }).fencedVerification).toBe(false);
+  });
+
   it('names every bad field of a wrong blueprint', () => {
     expect(() =>
       parseBlueprint({

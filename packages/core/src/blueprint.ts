@@ -164,6 +164,9 @@ export function blueprintEnvironment(blueprint: Blueprint): Record<string, strin
     BALLOTSTREAM_TALLY_WINDOW_MS: String(settings.tallyWindowMs),
     BALLOTSTREAM_PUBLIC_RUNNING_RESULTS: String(settings.publicRunningResults),
     BALLOTSTREAM_MONITORING: JSON.stringify(settings.monitoring),
+    // Each function names its own region through AWS_REGION; verification starts owned by the primary.
+    BALLOTSTREAM_PRIMARY_REGION: blueprint.aws.primaryRegion,
+    BALLOTSTREAM_SECONDARY_REGION: blueprint.aws.secondaryRegion,
   };
 }
 

@@ -47,6 +47,25 @@ export const configSchema = z.object({
   publicRunningResults: z
     .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
     .default(false),
+  /** The region this runtime serves (the AWS region in Lambda; `primary` / `secondary` locally). */
+  region: z.string().min(1).default('primary'),
+  /** The region that owns verification until the national desk hands it over (epoch 1). */
+  primaryRegion: z.string().min(1).default('primary'),
+  /** The other region verification may be handed to. */
+  secondaryRegion: z.string().min(1).default('secondary'),
+  /**
+   * How long a region that was handed verification waits before writing voter status, so the old
+   * owner's last writes reach it first (above the global tables' replication latency).
+   */
+  handoverSettleMs: z.coerce.number().int().nonnegative().default(30_000),
+  /**
+   * Whether voter status writes are fenced on the ownership epoch (global tables that are
+   * last-writer-wins). Off where the voters table is strongly consistent across regions (MRSC),
+   * which takes no transactions and needs no fence.
+   */
+  fencedVerification: z
+    .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
+    .default(true),
   redisUrl: z.string().url().optional(),
   /**
    * Hashes per election the voter cache spreads claims over. Each must stay busy (many
@@ -73,6 +92,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     inFlightToleranceVotes: env.BALLOTSTREAM_IN_FLIGHT_TOLERANCE_VOTES,
     settleMs: env.BALLOTSTREAM_SETTLE_MS,
     publicRunningResults: env.BALLOTSTREAM_PUBLIC_RUNNING_RESULTS || undefined,
+    region: env.BALLOTSTREAM_REGION || env.AWS_REGION || undefined,
+    // Without a primary named, the region this runs in owns its voters: one region, no hand-over.
+    primaryRegion: env.BALLOTSTREAM_PRIMARY_REGION || env.BALLOTSTREAM_REGION || env.AWS_REGION || undefined,
+    secondaryRegion: env.BALLOTSTREAM_SECONDARY_REGION || undefined,
+    fencedVerification: env.BALLOTSTREAM_FENCED_VERIFICATION || undefined,
+    handoverSettleMs: env.BALLOTSTREAM_HANDOVER_SETTLE_MS,
     redisUrl: env.REDIS_URL || undefined,
     voterCacheGroups: env.BALLOTSTREAM_VOTER_CACHE_GROUPS,
     monitoring: jsonSetting(env.BALLOTSTREAM_MONITORING),

@@ -41,3 +41,17 @@ export const MAX_MESSAGE_BYTES = 8 * 1024;
 export function voteSigningBytes(vote: SignedVoteFields): Buffer {
   return Buffer.from(canonicalJson(vote));
 }
+
+/** One broker health probe: the `n`-th of a probe's messages. */
+export const healthProbeSchema = z.object({
+  probeId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+  seq: z.number().int().nonnegative().max(99),
+  sentAt: z.number().int().nonnegative(),
+});
+export type HealthProbe = z.infer<typeof healthProbeSchema>;
+
+/** Query of `GET /health/broker`: how many probes to send, and how long to wait for them. */
+export const brokerHealthQuerySchema = z.object({
+  n: z.coerce.number().int().min(1).max(20).default(5),
+  timeoutMs: z.coerce.number().int().min(100).max(10_000).default(3_000),
+});

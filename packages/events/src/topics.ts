@@ -12,6 +12,8 @@ export const topics = {
   /** The machine's signed result record at poll close. */
   results: (stage: string, machineId: string): string =>
     `ballotstream/${stage}/machines/${machineId}/results`,
+  /** The cloud's own broker health probes (published through the data plane, read by a rule). */
+  healthProbe: (stage: string, probeId: string): string => `ballotstream/${stage}/health/${probeId}`,
 } as const;
 
 /** A topic a rule listens on, with `+` standing for one level (the machine id at `machineLevel`). */
@@ -21,6 +23,8 @@ export interface TopicDefinition {
   readonly description: string;
   /** The filter is a whole topic outside the stage root (AWS reserved topics such as `$aws/events/...`). */
   readonly absolute?: boolean;
+  /** Only the cloud publishes here (the broker health probe): no machine policy grants it. */
+  readonly cloudOnly?: boolean;
 }
 
 /** The full topic filter of a definition within a stage. */
@@ -56,4 +60,11 @@ export const presenceTopic: TopicDefinition = {
   suffix: '$aws/events/presence/+/+',
   description: 'IoT Core lifecycle events: a client connected or disconnected (AWS only).',
   absolute: true,
+};
+
+/** Health probes the API publishes to the broker; a rule records each, and the API reads them back. */
+export const healthTopic: TopicDefinition = {
+  suffix: 'health/+',
+  description: 'Broker health probes published by the cloud itself (QoS 1); no machine may publish here.',
+  cloudOnly: true,
 };

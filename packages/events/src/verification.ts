@@ -17,8 +17,19 @@ export const verificationRefusalSchema = z.enum([
   'unknown-machine',
   'machine-blocked',
   'polls-closed',
+  /** This region does not write the election's voter statuses now: the booth asks the owner region. */
+  'region-not-owner',
 ]);
 export type VerificationRefusal = z.infer<typeof verificationRefusalSchema>;
+
+/** `POST /verification/handover`: the national desk moves the writing of voter statuses to a region. */
+export const handOverRequestSchema = z.object({
+  to: z.string().trim().min(1).max(32),
+  /** Hand over without the owner's word, when the owner region cannot be reached. */
+  force: z.boolean().default(false),
+  reason: z.string().trim().min(3, 'must say why, in at least 3 characters').max(280),
+});
+export type HandOverRequest = z.infer<typeof handOverRequestSchema>;
 
 /** Why the issue centre refused to issue, reissue or revoke a ticket. */
 export const issueRefusalSchema = z.enum([

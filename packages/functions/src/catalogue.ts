@@ -1,6 +1,7 @@
 import { type Config, tables as tableDefinitions } from '@ballotstream/core';
 import type {
   Biometrics,
+  BrokerProbe,
   Clock,
   DetectorState,
   DeviceTracker,
@@ -62,6 +63,8 @@ export interface Deps {
   readonly detectorState: DetectorState;
   /** The booth geofence collection the tracker evaluates (Amazon Location; a table locally). */
   readonly geofences: GeofenceCollection;
+  /** The broker health check's own publishes (IoT data plane; the embedded broker). */
+  readonly brokerProbe: BrokerProbe;
   /**
    * The election key the public bulletin is signed with (KMS in AWS, a key file locally); a
    * runtime without one answers the bulletin route 503.
@@ -114,6 +117,8 @@ export interface ResourceArns<R> {
   machineCertificates: R;
   /** The control topics of the stage's machines: every machine id, the `control` leaf. */
   machineControlTopics: R;
+  /** The broker health check's probe topics: `health/*` under the stage root. */
+  healthProbeTopics: R;
   /** The queue a batch trigger's Lambda reads (by trigger name). */
   batchQueue(trigger: string): R;
   /** The Secrets Manager secret holding an external API's key (stacks/external-apis.ts). */
@@ -388,6 +393,13 @@ export const PORTS: { readonly [P in PortName]: PortEntry } = {
   ),
   signatures: { ...everywhere, reachedBy: '(every function: checks run in process)' },
   clock: { ...everywhere, reachedBy: '(every function)' },
+  // The health check publishes its probes through the IoT data endpoint machine control uses.
+  brokerProbe: linked(
+    'reaches.brokerProbe',
+    (t) => t.reaches?.brokerProbe === true,
+    LINKS.iotDataEndpoint,
+    (_t, arns) => [{ actions: ['iot:Publish'], resources: [arns.healthProbeTopics] }],
+  ),
   // The watchers' state lives in the voter cache's Redis: the cache link serves it, no IAM.
   detectorState: {
     reachedBy: 'reaches.cache',

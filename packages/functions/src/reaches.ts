@@ -37,4 +37,6 @@ export interface Reaches {
   readonly machineCertificates?: true;
   /** Machine control: a retained publish on `machines/<id>/control` (IoT data plane `iot:Publish`, `iot:RetainPublish`). */
   readonly machineControl?: true;
+  /** The broker health check: a publish on `health/<probe>` (IoT data plane `iot:Publish`). */
+  readonly brokerProbe?: true;
 }

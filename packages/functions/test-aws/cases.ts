@@ -138,6 +138,28 @@ function geofenceLoadCase(event: typeof boothCreated | typeof boothUpdated): Cas
   };
 }
 
+/** The second machine's signed result record of no votes, as its topic rule hands it over. */
+function emptyResultRecordOf(h: Harness) {
+  const m = machine(h, 1);
+  const fields: SignedResultFields = {
+    electionId: h.seed.electionId,
+    machineId: m.machineId,
+    boothId: m.boothId,
+    constituencyId: m.constituencyId,
+    counts: {},
+    voteCount: 0,
+    firstBucket: null,
+    lastBucket: null,
+    voteIdsHash: createHash('sha256').update(voteIdsDigestInput([])).digest('hex'),
+    closedAt: Date.now(),
+  };
+  const record = {
+    ...fields,
+    signature: sign(null, resultSigningBytes(fields), m.privateKey).toString('base64url'),
+  };
+  return topicRuleEventOf(m.machineId, record);
+}
+
 /** The alert `raiseAlertFromAnomaly` raised, for `ackAlert` and `getAlerts` (the table lists them later). */
 let raisedAlertId: string | undefined;
 /** The receipt `recordReceipt` kept, for `checkReceipt`. */
@@ -369,24 +391,7 @@ export const CASES: Record<string, Case> = {
     expectation:
       "checks a machine's signed result record against both stores: result.verified or result.mismatched",
     async run(h, step) {
-      const m = machine(h, 1);
-      const fields: SignedResultFields = {
-        electionId: h.seed.electionId,
-        machineId: m.machineId,
-        boothId: m.boothId,
-        constituencyId: m.constituencyId,
-        counts: {},
-        voteCount: 0,
-        firstBucket: null,
-        lastBucket: null,
-        voteIdsHash: createHash('sha256').update(voteIdsDigestInput([])).digest('hex'),
-        closedAt: Date.now(),
-      };
-      const record = {
-        ...fields,
-        signature: sign(null, resultSigningBytes(fields), m.privateKey).toString('base64url'),
-      };
-      const run = await h.invoke(step, topicRuleEventOf(m.machineId, record));
+      const run = await h.invoke(step, emptyResultRecordOf(h));
       expectRan(run);
       expect(published(run)).toHaveLength(1);
       expect(['result.verified', 'result.mismatched']).toContain(published(run)[0]);
@@ -884,6 +889,37 @@ export const CASES: Record<string, Case> = {
       expect(response.body).toMatch(/no election key/);
     },
   },
+  brokerHealth: {
+    expectation:
+      'publishes a probe through the IoT data plane and, with nothing echoing it back, reports the broker down: 503',
+    async run(h, step) {
+      const run = await h.invoke(step, httpEvent(http(step), { query: { n: '1', timeoutMs: '300' } }));
+      expect(run.denied).toEqual([]);
+      const response = run.result as { statusCode: number; body: string };
+      expect(response.statusCode, response.body).toBe(503);
+      expect(commands(run, 'iot-data')).toEqual(['Publish']);
+    },
+  },
+  recordHealthProbe: {
+    expectation: 'records a probe the health topic rule hands it',
+    async run(h, step) {
+      const probe = { probeId: `probe-${randomUUID().slice(0, 8)}`, seq: 0, sentAt: Date.now() };
+      const run = await h.invoke(step, topicRuleEventOf('health', probe));
+      expectRan(run);
+      expect(commands(run, 'dynamodb')).toContain('PutItem');
+    },
+  },
+  verificationOwner: getCase('answers which region owns verification, and its epoch', () => ({})),
+  handOverVerification: {
+    expectation: "hands verification over to the secondary at the national desk's word, audited: 200",
+    async run(h, step) {
+      const event = httpEvent(http(step), {
+        body: { to: 'ap-south-2', force: true, reason: 'harness drill' },
+        caller: { role: 'admin' },
+      });
+      expectStatus(await h.invoke(step, event), 200);
+    },
+  },
   raiseAlertFromResultMismatch: {
     expectation: 'raises a critical alert for a machine whose result record disagrees: alert.raised',
     async run(h, step) {
@@ -1003,24 +1039,7 @@ export const TIMESTREAM_CASES: Record<string, Case> = {
   checkResultRecord: {
     expectation: "selects a machine's votes from both regions' Timestream tables to check its result record",
     async run(h, step) {
-      const m = machine(h, 1);
-      const fields: SignedResultFields = {
-        electionId: h.seed.electionId,
-        machineId: m.machineId,
-        boothId: m.boothId,
-        constituencyId: m.constituencyId,
-        counts: {},
-        voteCount: 0,
-        firstBucket: null,
-        lastBucket: null,
-        voteIdsHash: createHash('sha256').update(voteIdsDigestInput([])).digest('hex'),
-        closedAt: Date.now(),
-      };
-      const record = {
-        ...fields,
-        signature: sign(null, resultSigningBytes(fields), m.privateKey).toString('base64url'),
-      };
-      const run = await h.invoke(step, topicRuleEventOf(m.machineId, record));
+      const run = await h.invoke(step, emptyResultRecordOf(h));
       expectRan(run);
       expect(commands(run, 'timestream-query')).toContain('Query');
       expect(published(run)).toHaveLength(1);

@@ -7,7 +7,13 @@
 import { createHmac, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { IoTDataPlaneClient, PublishCommand as IotPublishCommand } from '@aws-sdk/client-iot-data-plane';
 import { GenerateMacCommand, GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
@@ -144,6 +150,9 @@ export async function startAwsWorld(options: {
   const calls: SdkCall[] = [];
   const ignoredClients = new WeakSet<object>();
   const inFlight = new Set<Promise<unknown>>();
+  // dynalite has no transactions: the fenced voter-status write (a ConditionCheck on the
+  // ownership record and a conditional Put) runs here as the two steps, one after the other.
+  const undoTransactions = emulateTransactWrites();
   const stopRecording = recordSdkCalls(calls, ignoredClients, inFlight);
   const redis = new URL(options.redisUrl);
   return {
@@ -179,6 +188,7 @@ export async function startAwsWorld(options: {
     ticketPrivateKey: privateKey,
     async close() {
       stopRecording();
+      undoTransactions();
       for (const mock of Object.values(mocks)) mock.reset();
       await dataApi.close();
       await externalApis.close();
@@ -296,5 +306,68 @@ async function rdsDataOverPostgres(url: string): Promise<{ close(): Promise<void
       }
       await admin.end();
     },
+  };
+}
+
+type Send = (command: unknown, ...rest: unknown[]) => Promise<unknown>;
+type AttributeMap = Record<string, Record<string, unknown>>;
+interface ConditionParts {
+  readonly ConditionExpression?: string;
+  readonly ExpressionAttributeNames?: Record<string, string>;
+  readonly ExpressionAttributeValues?: AttributeMap;
+}
+
+/** Whether an item meets one of the four condition expressions the record store writes. */
+function meets(item: AttributeMap | undefined, parts: ConditionParts): boolean {
+  const expression = parts.ConditionExpression;
+  const field = parts.ExpressionAttributeNames?.['#c'];
+  if (expression === undefined) return true;
+  if (expression === 'attribute_not_exists(pk)') return item === undefined;
+  if (expression === 'attribute_exists(pk)') return item !== undefined;
+  if (expression === 'attribute_not_exists(#c)') return item?.[field!] === undefined;
+  if (expression === '#c = :c')
+    return JSON.stringify(item?.[field!]) === JSON.stringify(parts.ExpressionAttributeValues?.[':c']);
+  throw new Error(`the harness cannot evaluate the condition ${expression}`);
+}
+
+function cancelled(codes: readonly string[]): Error {
+  return Object.assign(new Error('Transaction cancelled'), {
+    name: 'TransactionCanceledException',
+    CancellationReasons: codes.map((Code) => ({ Code })),
+  });
+}
+
+/** Runs TransactWriteItems of ConditionChecks and Puts against dynalite, which lacks them. */
+function emulateTransactWrites(): () => void {
+  const proto = DynamoDBClient.prototype as unknown as { send: Send };
+  const own = Object.hasOwn(proto, 'send');
+  const original = proto.send;
+  proto.send = async function (this: unknown, command, ...rest) {
+    if (!(command instanceof TransactWriteItemsCommand)) return original.call(this, command, ...rest);
+    const items = command.input.TransactItems ?? [];
+    for (const [i, item] of items.entries()) {
+      const check = item.ConditionCheck;
+      if (check !== undefined) {
+        const found = (await original.call(
+          this,
+          new GetItemCommand({ TableName: check.TableName, Key: check.Key, ConsistentRead: true }),
+        )) as { Item?: AttributeMap };
+        if (!meets(found.Item, check as ConditionParts))
+          throw cancelled(items.map((_, j) => (j === i ? 'ConditionalCheckFailed' : 'None')));
+        continue;
+      }
+      if (item.Put === undefined) throw new Error('the harness emulates ConditionCheck and Put only');
+      try {
+        await original.call(this, new PutItemCommand(item.Put), ...rest);
+      } catch (error) {
+        if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+        throw cancelled(items.map((_, j) => (j === i ? 'ConditionalCheckFailed' : 'None')));
+      }
+    }
+    return {};
+  };
+  return () => {
+    if (own) proto.send = original;
+    else delete (proto as { send?: Send }).send;
   };
 }

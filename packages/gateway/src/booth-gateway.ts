@@ -289,7 +289,7 @@ export class BoothGateway {
       candidateId,
       bucketStart: now - (now % this.options.bucketMs),
       ballotToken,
-      // ARCHITECTURE.md, "Vote receipts": a keyed hash of the random vote id, nothing more.
+      // docs/as-built.md, "Vote receipts": a keyed hash of the random vote id, nothing more.
       receipt: receiptCode(this.receiptKey, voteId),
     };
     const message: VoteMessage = {

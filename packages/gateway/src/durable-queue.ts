@@ -90,7 +90,7 @@ const tokenDigest = (ballotToken: string) => createHash('sha256').update(ballotT
  * Appends that arrive together share one fsync (group commit). Each record is sealed with
  * AES-256-GCM under the machine's queue key. Once delivered, a vote is compacted out of the log:
  * only sorted vote ids, counts per candidate and sorted token digests remain, so the log never
- * keeps delivered votes in the order voters came in (ARCHITECTURE.md, "Ballot secrecy on disk").
+ * keeps delivered votes in the order voters came in (docs/as-built.md, "Ballot secrecy on disk").
  */
 export class DurableQueue {
   private readonly unacked = new Map<string, VoteMessage>();

@@ -1,5 +1,6 @@
 export * from './audit-log';
 export * from './biometrics';
+export * from './broker-probe';
 export * from './clock';
 export * from './detector-state';
 export * from './device-tracker';

@@ -26,6 +26,16 @@ export type WriteCondition =
   | { readonly kind: 'field-absent'; readonly field: string }
   | { readonly kind: 'field-equals'; readonly field: string; readonly value: string | number | boolean };
 
+/**
+ * Another record whose condition must hold at the moment of a write, checked in the same
+ * transaction (DynamoDB `TransactWriteItems` with a `ConditionCheck`): the fence of a writer.
+ */
+export interface WriteFence {
+  readonly table: TableName;
+  readonly key: RecordKey;
+  readonly condition: WriteCondition;
+}
+
 export interface QueryOptions {
   readonly skPrefix?: string;
   readonly limit?: number;
@@ -43,6 +53,16 @@ export interface RecordStore {
   get(table: TableName, key: RecordKey): Promise<StoredRecord | undefined>;
   /** Writes a whole record; false when the condition did not hold and nothing was written. */
   put(table: TableName, record: StoredRecord, condition?: WriteCondition): Promise<boolean>;
+  /**
+   * Writes a whole record only if its condition holds and the fence record meets the fence's
+   * condition, atomically; false when either did not hold and nothing was written.
+   */
+  putFenced(
+    table: TableName,
+    record: StoredRecord,
+    condition: WriteCondition,
+    fence: WriteFence,
+  ): Promise<boolean>;
   /** Sets fields of a record (creating it if absent); false when the condition did not hold. */
   update(
     table: TableName,

@@ -2,8 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { RecordStore } from '../ports/record-store';
 
-/** The behaviour every record store adapter must show, as DynamoDB's would. */
-export function recordStoreContract(name: string, make: () => Promise<RecordStore>): void {
+/**
+ * The behaviour every record store adapter must show, as DynamoDB's would. `fencedWrites: false`
+ * leaves out the transactional write for a stand-in that lacks transactions (dynalite).
+ */
+export function recordStoreContract(
+  name: string,
+  make: () => Promise<RecordStore>,
+  options: { readonly fencedWrites?: boolean } = {},
+): void {
   describe(`record store contract: ${name}`, () => {
     const pk = () => `p-${randomUUID()}`;
 
@@ -32,6 +39,28 @@ export function recordStoreContract(name: string, make: () => Promise<RecordStor
       expect((await store.get('voters', key))?.v).toBe(1);
       await store.close();
     });
+
+    if (options.fencedWrites !== false)
+      it('writes a fenced record only while the fence record meets its condition', async () => {
+        const store = await make();
+        const fenceKey = { pk: pk(), sk: 'owner' };
+        const fence = {
+          table: 'voters' as const,
+          key: fenceKey,
+          condition: { kind: 'field-equals', field: 'writer', value: 'a@1' } as const,
+        };
+        const first = { pk: pk(), sk: 'a' };
+        expect(await store.putFenced('voters', { ...first, v: 1 }, { kind: 'absent' }, fence)).toBe(false);
+        await store.put('voters', { ...fenceKey, writer: 'a@1' });
+        expect(await store.putFenced('voters', { ...first, v: 1 }, { kind: 'absent' }, fence)).toBe(true);
+        expect(await store.putFenced('voters', { ...first, v: 2 }, { kind: 'absent' }, fence)).toBe(false);
+        await store.put('voters', { ...fenceKey, writer: 'b@2' });
+        const second = { pk: pk(), sk: 'a' };
+        expect(await store.putFenced('voters', { ...second, v: 1 }, { kind: 'absent' }, fence)).toBe(false);
+        expect(await store.get('voters', second)).toBeUndefined();
+        expect((await store.get('voters', first))?.v).toBe(1);
+        await store.close();
+      });
 
     it('lets exactly one of many concurrent conditional writes win', async () => {
       const store = await make();

@@ -15,6 +15,7 @@ import {
   EventBridgePublisher,
   externalApiLinkSchema,
   InlineSignatureChecker,
+  IotBrokerProbe,
   IotMachineCommands,
   LocationGeofenceCollection,
   LocationTracker,
@@ -178,6 +179,11 @@ export const AWS_ADAPTERS: AdapterTable<AwsContext> = {
       new LocationClient({}),
       link(LINKS.geofences, nameLink, 'booth geofences').name,
     ),
+  // The broker health check publishes through the same data endpoint as machine control.
+  brokerProbe: ({ config, link }) => {
+    const endpoint = link(LINKS.iotDataEndpoint, endpointLink, 'broker probe').address;
+    return new IotBrokerProbe(new IoTDataPlaneClient({ endpoint: `https://${endpoint}` }), config.stage);
+  },
   machineCommands: ({ config, link }) => {
     const endpoint = link(LINKS.iotDataEndpoint, endpointLink, 'machine commands').address;
     return new IotMachineCommands(new IoTDataPlaneClient({ endpoint: `https://${endpoint}` }), config.stage);

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Deps } from '../catalogue';
 
 export type { Deps } from '../catalogue';
@@ -17,8 +18,23 @@ export function uninstallDeps(): void {
   building = undefined;
 }
 
+// Locally two regions' runtimes may share a process: each runs its handlers inside its own scope.
+const scoped = new AsyncLocalStorage<Deps>();
+
+/** Runs `work` (and everything it awaits) with these dependencies, whatever is installed. */
+export function runWithDeps<T>(deps: Deps, work: () => T): T {
+  return scoped.run(deps, work);
+}
+
+/** Whether these are the process's installed dependencies. */
+export function isInstalled(deps: Deps): boolean {
+  return installed === deps;
+}
+
 /** The dependencies of this process; in Lambda they are built from the AWS adapters on first use. */
 export async function deps(): Promise<Deps> {
+  const inScope = scoped.getStore();
+  if (inScope !== undefined) return inScope;
   if (installed !== undefined) return installed;
   building ??= import('./aws-deps').then(({ buildAwsDeps }) => buildAwsDeps());
   installed = await building;

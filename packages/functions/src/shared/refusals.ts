@@ -21,6 +21,8 @@ export function statusOfRefusal(reason: VerificationRefusal): number {
     case 'revoked':
     case 'expired':
       return 410;
+    case 'region-not-owner':
+      return 503;
     default:
       return assertNever(reason);
   }
@@ -51,6 +53,8 @@ export function describeRefusal(reason: VerificationRefusal): string {
       return 'machineId: is blocked';
     case 'polls-closed':
       return 'polls: are not open now; booths verify voters only during the poll hours';
+    case 'region-not-owner':
+      return 'region: does not verify voters of this election now; ask the other region';
     default:
       return assertNever(reason);
   }

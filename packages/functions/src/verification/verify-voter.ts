@@ -21,6 +21,13 @@ function verifyDepsOf(deps: Deps): VerifyVoterDeps {
   let built = verifyDeps.get(deps);
   if (built === undefined) {
     const { config } = deps;
+    // Unfenced (strongly consistent tables), a verifier writes as the voters table's one copy.
+    const fence = config.fencedVerification
+      ? {
+          region: config.region,
+          ...(config.primaryRegion === undefined ? {} : { primaryRegion: config.primaryRegion }),
+        }
+      : {};
     // Only the ports verification uses: a Lambda is linked to those alone.
     built = {
       keys: deps.ticketKeys,
@@ -32,6 +39,7 @@ function verifyDepsOf(deps: Deps): VerifyVoterDeps {
       ballotTokenTtlMs: config.ballotTokenTtlMs,
       claimTtlMs: config.claimTtlMs,
       bucketMs: config.bucketMs,
+      ...fence,
     };
     verifyDeps.set(deps, built);
   }
@@ -52,6 +60,11 @@ export const handler = httpRoute(
     // that follows it at the same machine cannot be paired by their times.
     const at = new Date(roundDownToBucket(clock.now(), config.bucketMs)).toISOString();
     const where = { electionId: config.electionId, boothId: body.boothId, machineId: body.machineId };
+    if (!result.ok && result.error === 'region-not-owner') {
+      // Not a refusal of the voter: the booth asks the region that owns the voters now.
+      countRejection('verifyVoter', result.error);
+      return json(503, { error: result.error, message: describeRefusal(result.error) });
+    }
     if (!result.ok) {
       countRejection('verifyVoter', result.error);
       // An already-voted ticket was genuine: tag the voter so one person tried at many booths shows.

@@ -5,6 +5,7 @@ import { ensureWebBuild } from '@ballotstream/web/build';
 import { type DriveProgress, driveBooths } from '../demo/booth-driver';
 import { seedDemoElection, smallDemo } from '../demo/seed';
 import { lockDataDir, resetDemoDir } from '../runtime/data-dir';
+import { startRegions } from '../runtime/regions';
 import { startRuntime } from '../runtime/runtime';
 import { numberFlag, type ParsedArgs, stringFlag } from './args';
 import { applyBlueprint } from './blueprint-up';
@@ -43,14 +44,15 @@ export async function up(args: ParsedArgs): Promise<void> {
         (error: unknown) =>
           `not built (${error instanceof Error ? error.message : String(error)}); run npm run build -w packages/web`,
       );
-  const runtime = await startRuntime({
+  // `--regions 2`: the secondary region's broker, API and cache beside the primary's, in this process.
+  const regionCount = numberFlag(args, 'regions', 1);
+  if (regionCount !== 1 && regionCount !== 2) throw new Error('--regions: 1 or 2');
+  const secondaryRedisUrl = stringFlag(args, 'secondary-redis-url', redisUrl);
+  const runtimeOptions = {
     dataDir,
     dataDirLock: lock,
-    ...(redisUrl === undefined ? {} : { redisUrl }),
     ...(smtpUrl === undefined ? {} : { smtpUrl }),
     ...(blueprint === undefined ? {} : { config: blueprintSettings(blueprint) }),
-    httpPort: numberFlag(args, 'http-port', 0),
-    mqttPort: numberFlag(args, 'mqtt-port', 0),
     // Machines connect over TLS with client certificates from the election CA (`<data-dir>/pki`).
     mqttTls: !args.flags.has('plain-mqtt'),
     voteStoreLimits: {
@@ -59,7 +61,28 @@ export async function up(args: ParsedArgs): Promise<void> {
     },
     // A demo shows a one-minute tally schedule every five seconds.
     scheduleSpeedup: demo ? 12 : 1,
-  });
+  };
+  const regions =
+    regionCount === 2
+      ? await startRegions({
+          ...runtimeOptions,
+          redisUrls: {
+            ...(redisUrl === undefined ? {} : { primary: redisUrl }),
+            ...(secondaryRedisUrl === undefined ? {} : { secondary: secondaryRedisUrl }),
+          },
+          ports: {
+            primary: { http: numberFlag(args, 'http-port', 0), mqtt: numberFlag(args, 'mqtt-port', 0) },
+          },
+        })
+      : undefined;
+  const runtime =
+    regions?.runtime('primary') ??
+    (await startRuntime({
+      ...runtimeOptions,
+      ...(redisUrl === undefined ? {} : { redisUrl }),
+      httpPort: numberFlag(args, 'http-port', 0),
+      mqttPort: numberFlag(args, 'mqtt-port', 0),
+    }));
   const out = process.stdout;
   out.write(`ballotstream is running (data in ${dataDir})\n`);
   out.write(`  API         ${runtime.httpUrl}   (try ${runtime.httpUrl}/tallies?level=region)\n`);
@@ -68,6 +91,11 @@ export async function up(args: ParsedArgs): Promise<void> {
     `  monitoring  ${runtime.httpUrl}/monitor/   ${webBuilt ?? 'officers sign in with a token (below)'}\n`,
   );
   out.write(`  citizen app ${runtime.httpUrl}/citizen/\n`);
+  const secondary = regions?.runtime('secondary');
+  if (secondary !== undefined) {
+    out.write(`  secondary region API  ${secondary.httpUrl}   MQTT ${secondary.mqttUrl}\n`);
+    out.write(`  (gateways take both brokers; hand verification over with POST /verification/handover)\n`);
+  }
   if (demo) {
     out.write(`  national token   ${runtime.tokens.mint({ role: 'admin', subject: 'national-desk' })}\n`);
     out.write(
@@ -85,7 +113,7 @@ export async function up(args: ParsedArgs): Promise<void> {
       stopping.abort();
       await seeding?.catch(() => undefined);
       await driving?.catch(() => undefined);
-      await runtime.stop();
+      await (regions === undefined ? runtime.stop() : regions.stop());
       out.write('stopped cleanly\n');
     })();
     return stopped;
@@ -119,6 +147,7 @@ export async function up(args: ParsedArgs): Promise<void> {
       {
         httpUrl: runtime.httpUrl,
         mqttUrl: runtime.mqttUrl,
+        ...(secondary === undefined ? {} : { fallbackMqttUrl: secondary.mqttUrl }),
         ca: runtime.ca,
         queueRoot: join(dataDir, 'gateways'),
         boothToken: runtime.tokens.mint({ role: 'booth', subject: 'demo-booths' }),

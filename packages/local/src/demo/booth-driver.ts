@@ -13,6 +13,8 @@ export interface DriveProgress {
 export interface BoothDriverOptions {
   readonly httpUrl: string;
   readonly mqttUrl: string;
+  /** The secondary region's broker (`up --regions 2`): gateways fail over to it. */
+  readonly fallbackMqttUrl?: string;
   readonly stage: string;
   readonly bucketMs: number;
   readonly election: DemoElection;
@@ -43,6 +45,7 @@ export async function driveBooths(options: BoothDriverOptions, progress: DrivePr
       constituencyId: machine.constituencyId,
       privateKey: machine.privateKey,
       mqttUrl: options.mqttUrl,
+      ...(options.fallbackMqttUrl === undefined ? {} : { fallbackMqttUrls: [options.fallbackMqttUrl] }),
       bucketMs: options.bucketMs,
       ...(options.ca === undefined
         ? {}

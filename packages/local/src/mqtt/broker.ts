@@ -192,6 +192,16 @@ export class LocalBroker {
         (error) => (error ? reject(error) : resolve()),
       ),
     );
+    // IoT Core's rules engine also takes what the cloud publishes through the data plane (the
+    // broker health probe); no rule listens on the control topics.
+    if (this.rulesOf(topic).length > 0) {
+      await this.runRules({
+        topic,
+        payload: Buffer.isBuffer(payload) ? payload : Buffer.from(payload),
+        clientId: 'n/a',
+        receivedAt: this.options.clock?.() ?? Date.now(),
+      });
+    }
   }
 
   ruleFailures(): readonly RuleFailure[] {

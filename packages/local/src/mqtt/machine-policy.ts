@@ -17,7 +17,7 @@ const safeId = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
  */
 const PUBLISHED_LEAVES: ReadonlySet<string> = new Set(
   triggers.flatMap((t) =>
-    t.kind === 'topic-rule' && t.topic.absolute !== true
+    t.kind === 'topic-rule' && t.topic.absolute !== true && t.topic.cloudOnly !== true
       ? [
           t.topic.suffix
             .split('/')

@@ -6,6 +6,7 @@ import {
   DuckDbVoteStore,
   HmacVoterPseudonyms,
   LmdbRecordStore,
+  LocalBrokerProbe,
   LocalDeviceTracker,
   LocalGeofenceCollection,
   LocalMachineCommands,
@@ -24,7 +25,7 @@ import {
   WorkerSignatureChecker,
 } from '@ballotstream/core/adapters/local';
 import { connectRedis, RedisDetectorState, RedisVoterCache } from '@ballotstream/core/adapters/redis';
-import type { Clock, EventPublisher } from '@ballotstream/core/ports';
+import type { Clock, EventPublisher, RecordStore, VoteStore } from '@ballotstream/core/ports';
 import { systemClock } from '@ballotstream/core/ports';
 import type { EventBridgeEnvelope } from '@ballotstream/events';
 import { ADAPTER_PORTS, type AdapterTable, buildPorts, type Deps } from '@ballotstream/functions/catalogue';
@@ -48,7 +49,47 @@ export interface LocalDepsOptions {
   readonly clock?: Clock;
   /** Memory and threads of each embedded vote store; bounded by default (`defaultDuckDbLimits`). */
   readonly voteStoreLimits?: Partial<DuckDbLimits>;
+  /**
+   * Durable records and vote stores another runtime of this process also uses (the other region
+   * of `up --regions 2`): used as they are, and left open by `closeLocalDeps`.
+   */
+  readonly shared?: SharedStores;
 }
+
+/** What two regions' runtimes share: the global tables, and each region's vote store. */
+export interface SharedStores {
+  readonly records: RecordStore;
+  readonly voteStores: { readonly primary: VoteStore; readonly secondary: VoteStore };
+}
+
+/** Opens the durable records and both vote stores under a data directory (in memory without one). */
+export async function openSharedStores(
+  dir: string | undefined,
+  limits?: Partial<DuckDbLimits>,
+): Promise<SharedStores> {
+  if (dir !== undefined) makePrivateDir(dir);
+  const records = dir === undefined ? new MemoryRecordStore() : new LmdbRecordStore(join(dir, 'records'));
+  const open = (region: 'primary' | 'secondary') =>
+    DuckDbVoteStore.open(
+      region,
+      dir === undefined ? ':memory:' : join(dir, `votes-${region}.duckdb`),
+      limits,
+    );
+  const [primary, secondary] = await Promise.all([open('primary'), open('secondary')]);
+  return { records, voteStores: { primary, secondary } };
+}
+
+/** Closes what `openSharedStores` opened. */
+export async function closeSharedStores(stores: SharedStores): Promise<void> {
+  await Promise.allSettled([
+    stores.records.close(),
+    stores.voteStores.primary.close(),
+    stores.voteStores.secondary.close(),
+  ]);
+}
+
+// The runtimes whose records and vote stores belong to someone else.
+const borrowed = new WeakSet<Deps>();
 
 const noChannel: MachineChannel = {
   publish: async () => {
@@ -74,15 +115,19 @@ export const LOCAL_ADAPTERS: AdapterTable<LocalContext> = {
           prefix: `bs:${config.stage}:detector:${randomUUID()}:`,
         }),
   geofences: async (_context, get) => new LocalGeofenceCollection(await get('records')),
+  brokerProbe: ({ options, config }) =>
+    new LocalBrokerProbe(config.stage, options.machineChannel ?? noChannel),
   clock: ({ options }) => options.clock ?? systemClock,
   publisher: ({ options }) => options.publisher,
-  records: ({ dir }) =>
-    dir === undefined ? new MemoryRecordStore() : new LmdbRecordStore(join(dir, 'records')),
+  records: ({ options, dir }) =>
+    options.shared?.records ??
+    (dir === undefined ? new MemoryRecordStore() : new LmdbRecordStore(join(dir, 'records'))),
   cache: ({ options, config }) =>
     options.redisUrl === undefined
       ? new MemoryVoterCache()
       : new RedisVoterCache(connectRedis({ url: options.redisUrl }), { groups: config.voterCacheGroups }),
   voteStores: async ({ options, dir }) => {
+    if (options.shared !== undefined) return options.shared.voteStores;
     const open = (region: 'primary' | 'secondary') =>
       DuckDbVoteStore.open(
         region,
@@ -128,17 +173,20 @@ export async function buildLocalDeps(options: LocalDepsOptions): Promise<Deps> {
   });
   // The bulletin's signing key: a key file made on first run beside the other local keys.
   const electionKey = dir === undefined ? new MemoryElectionKey() : loadFileElectionKey(join(dir, 'keys'));
-  return { config, ...ports, electionKey };
+  const built: Deps = { config, ...ports, electionKey };
+  if (options.shared !== undefined) borrowed.add(built);
+  return built;
 }
 
-/** Closes every adapter that holds a connection or a file. */
+/** Closes every adapter that holds a connection or a file (not what another runtime lent it). */
 export async function closeLocalDeps(deps: Deps): Promise<void> {
+  const own = !borrowed.has(deps);
   await Promise.allSettled([
     deps.cache.close(),
     deps.detectorState.close(),
-    deps.records.close(),
-    deps.voteStores.primary.close(),
-    deps.voteStores.secondary.close(),
     deps.signatures.close(),
+    ...(own
+      ? [deps.records.close(), deps.voteStores.primary.close(), deps.voteStores.secondary.close()]
+      : []),
   ]);
 }

@@ -5,7 +5,13 @@ import type { Config } from '@ballotstream/core';
 import type { DuckDbLimits } from '@ballotstream/core/adapters/local';
 import type { Clock } from '@ballotstream/core/ports';
 import { topicFilter } from '@ballotstream/events';
-import { type Deps, installDeps, uninstallDeps } from '@ballotstream/functions/shared/deps';
+import {
+  type Deps,
+  installDeps,
+  isInstalled,
+  runWithDeps,
+  uninstallDeps,
+} from '@ballotstream/functions/shared/deps';
 import { observeBrokerActivity } from '@ballotstream/functions/shared/fleet-activity';
 import { type Trigger, triggers } from '@ballotstream/functions/triggers';
 import { webFallback } from '@ballotstream/web/serve';
@@ -22,7 +28,7 @@ import { LocalScheduler } from '../scheduler/local-scheduler';
 import { type DataDirLock, lockDataDir, ownerOnlyFiles } from './data-dir';
 import { lambdaContext, loadHandler } from './handlers';
 import { localDependencies, withDependencyReport } from './health';
-import { buildLocalDeps, closeLocalDeps } from './local-deps';
+import { buildLocalDeps, closeLocalDeps, type SharedStores } from './local-deps';
 
 export interface RuntimeOptions {
   readonly dataDir?: string;
@@ -49,6 +55,11 @@ export interface RuntimeOptions {
   readonly voteStoreLimits?: Partial<DuckDbLimits>;
   /** The lock on `dataDir` when the caller took it already (`up --demo`); otherwise it is taken here. */
   readonly dataDirLock?: DataDirLock;
+  /**
+   * Records and vote stores shared with the other region's runtime in this process (`startRegions`):
+   * this runtime's handlers run in their own deps scope, and nothing is installed process-wide.
+   */
+  readonly shared?: SharedStores;
 }
 
 /** The whole platform on one machine, wired from the trigger table. */
@@ -102,8 +113,12 @@ async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefine
     ...(options.config === undefined ? {} : { config: options.config }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.voteStoreLimits === undefined ? {} : { voteStoreLimits: options.voteStoreLimits }),
+    ...(options.shared === undefined ? {} : { shared: options.shared }),
   });
-  installDeps(deps);
+  // A region of a two-region process keeps to its own scope; a lone runtime installs its deps for
+  // the process, where a test or the simulator may later install others (a store that fails).
+  if (options.shared === undefined) installDeps(deps);
+  const scoped = <T>(work: () => T): T => (options.shared === undefined ? work() : runWithDeps(deps, work));
 
   // The signing key is generated on first run, like the other local keys; the API verifies every token with it.
   const tokens =
@@ -115,7 +130,7 @@ async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefine
   const rules: LocalTopicRule[] = [];
   for (const trigger of triggers as readonly Trigger[]) {
     const entry = await loadHandler(trigger.handler);
-    const invoke = (event: unknown) => entry(event, lambdaContext(trigger.name));
+    const invoke = (event: unknown) => scoped(() => entry(event, lambdaContext(trigger.name)));
     switch (trigger.kind) {
       case 'http': {
         const route = async (event: unknown) => (await invoke(event)) as APIGatewayProxyStructuredResultV2;
@@ -165,7 +180,7 @@ async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefine
   if (ca !== undefined) installDeps({ ...deps, electionCaPem: ca.certPem });
   const broker = new LocalBroker({
     rules,
-    onActivity: observeBrokerActivity,
+    onActivity: (activity) => scoped(() => observeBrokerActivity(activity)),
     // Fleet activity carries the runtime's time, so liveness rules compare like with like.
     clock: () => deps.clock.now(),
     // The machine policy binds topics to the identity a certificate proves, so it comes with TLS.
@@ -204,7 +219,7 @@ async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefine
       await api.close();
       await bus.drain();
       await closeLocalDeps(deps);
-      uninstallDeps();
+      if (isInstalled(deps)) uninstallDeps();
       lock?.release();
     },
   };

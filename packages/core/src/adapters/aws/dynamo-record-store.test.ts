@@ -1,6 +1,12 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TableName } from '../../ports/record-store';
@@ -50,7 +56,53 @@ afterAll(async () => {
 recordStoreContract(
   'DynamoDB adapter against dynalite',
   async () => new DynamoRecordStore({ client, tableNames }),
+  // dynalite has no TransactWriteItems; the request's shape is checked below instead.
+  { fencedWrites: false },
 );
+
+describe('a fenced DynamoDB write', () => {
+  it('checks the fence record and writes in one TransactWriteItems, and reads a failed condition as not written', async () => {
+    const mock = mockClient(DynamoDBClient);
+    const store = new DynamoRecordStore({ client: new DynamoDBClient({}), tableNames });
+    const fence = {
+      table: 'voters' as const,
+      key: { pk: 'owner#e-1', sk: 'verification' },
+      condition: { kind: 'field-equals', field: 'writer', value: 'ap-south-1@3' } as const,
+    };
+    mock.on(TransactWriteItemsCommand).resolves({});
+    expect(
+      await store.putFenced('voters', { pk: 'voter#k', sk: 'election#e-1' }, { kind: 'absent' }, fence),
+    ).toBe(true);
+    const items = mock.commandCalls(TransactWriteItemsCommand)[0]!.args[0].input.TransactItems!;
+    expect(items[0]!.ConditionCheck).toMatchObject({
+      TableName: tableNames.voters,
+      Key: { pk: { S: 'owner#e-1' }, sk: { S: 'verification' } },
+      ConditionExpression: '#c = :c',
+      ExpressionAttributeNames: { '#c': 'writer' },
+      ExpressionAttributeValues: { ':c': { S: 'ap-south-1@3' } },
+    });
+    expect(items[1]!.Put).toMatchObject({
+      TableName: tableNames.voters,
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+
+    mock.on(TransactWriteItemsCommand).rejects(
+      new TransactionCanceledException({
+        message: 'cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+      }),
+    );
+    expect(
+      await store.putFenced('voters', { pk: 'voter#k', sk: 'election#e-1' }, { kind: 'absent' }, fence),
+    ).toBe(false);
+    mock.on(TransactWriteItemsCommand).rejects(new Error('socket hang up'));
+    await expect(
+      store.putFenced('voters', { pk: 'voter#k', sk: 'election#e-1' }, { kind: 'absent' }, fence),
+    ).rejects.toThrow('fenced write failed');
+    mock.restore();
+  });
+});
 
 describe('DynamoDB condition expressions', () => {
   it('states each write condition the way DynamoDB reads it', () => {

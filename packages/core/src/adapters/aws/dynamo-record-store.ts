@@ -5,6 +5,8 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -17,6 +19,7 @@ import type {
   StoredRecord,
   TableName,
   WriteCondition,
+  WriteFence,
 } from '../../ports/record-store';
 
 export interface DynamoRecordStoreOptions {
@@ -77,6 +80,47 @@ export class DynamoRecordStore implements RecordStore {
         }),
       ),
     );
+  }
+
+  async putFenced(
+    table: TableName,
+    record: StoredRecord,
+    condition: WriteCondition,
+    fence: WriteFence,
+  ): Promise<boolean> {
+    const check = this.marshalled(conditionExpression(fence.condition));
+    try {
+      await this.options.client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              ConditionCheck: {
+                ...check,
+                TableName: this.name(fence.table),
+                Key: marshall(fence.key),
+                ConditionExpression: check.ConditionExpression ?? 'attribute_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.name(table),
+                Item: marshall(record, { removeUndefinedValues: true }),
+                ...this.marshalled(conditionExpression(condition)),
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      // A cancelled transaction names a reason per item; only failed conditions mean "not written".
+      const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+      const cancelled =
+        error instanceof TransactionCanceledException ||
+        (error as { name?: string }).name === 'TransactionCanceledException';
+      if (cancelled && reasons?.some((r) => r.Code === 'ConditionalCheckFailed')) return false;
+      throw new DependencyError('dynamodb', 'fenced write failed', { cause: error });
+    }
   }
 
   async update(

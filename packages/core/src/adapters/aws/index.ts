@@ -9,6 +9,7 @@ export {
   secretApiKey,
   UNSET_API_URL,
 } from './external-apis';
+export { IotBrokerProbe, probePublishOf } from './iot-broker-probe';
 export { controlPublishOf, IotMachineCommands } from './iot-machine-commands';
 export { KmsElectionKey } from './kms-election-key';
 export { type KmsPseudonymsOptions, loadKmsPseudonyms, pseudonymSecretLabel } from './kms-pseudonyms';

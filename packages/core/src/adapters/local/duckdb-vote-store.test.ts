@@ -81,7 +81,7 @@ describe('the DuckDB vote store', () => {
     await chosen.close();
   });
 
-  describe('keeps no arrival order on disk (ARCHITECTURE.md, "Ballot secrecy on disk")', () => {
+  describe('keeps no arrival order on disk (docs/as-built.md, "Ballot secrecy on disk")', () => {
     const ids = Array.from({ length: 12 }, (_, i) => `v-${String(11 - i).padStart(2, '0')}`);
     // Arrival order is the reverse of vote-id order, so any trace of it is plain to see.
     const arriveOneByOne = async (store: DuckDbVoteStore) => {

@@ -16,6 +16,7 @@ export {
   verifyTicketSignature,
 } from './file-ticket-keys';
 export { LmdbRecordStore } from './lmdb-record-store';
+export { LocalBrokerProbe } from './local-broker-probe';
 export { LocalGeofenceCollection } from './local-geofence-collection';
 export { LocalMachineCommands, type MachineChannel } from './local-machine-commands';
 export { LocalDeviceTracker, type LocalTrackerOptions } from './local-tracker';

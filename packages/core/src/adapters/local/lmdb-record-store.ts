@@ -7,6 +7,7 @@ import type {
   StoredRecord,
   TableName,
   WriteCondition,
+  WriteFence,
 } from '../../ports/record-store';
 import { conditionHolds } from '../shared/conditions';
 
@@ -36,6 +37,24 @@ export class LmdbRecordStore implements RecordStore {
       return true;
     }
     return db.transaction(() => {
+      if (!conditionHolds(db.get(key), condition)) return false;
+      db.put(key, record);
+      return true;
+    });
+  }
+
+  async putFenced(
+    table: TableName,
+    record: StoredRecord,
+    condition: WriteCondition,
+    fence: WriteFence,
+  ): Promise<boolean> {
+    const db = this.table(table);
+    const fenceDb = this.table(fence.table);
+    const key: Key = [record.pk, record.sk];
+    // One write transaction covers every database of the environment, so the check and the write are one.
+    return db.transaction(() => {
+      if (!conditionHolds(fenceDb.get([fence.key.pk, fence.key.sk]), fence.condition)) return false;
       if (!conditionHolds(db.get(key), condition)) return false;
       db.put(key, record);
       return true;

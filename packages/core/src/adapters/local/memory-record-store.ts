@@ -6,6 +6,7 @@ import type {
   StoredRecord,
   TableName,
   WriteCondition,
+  WriteFence,
 } from '../../ports/record-store';
 import { conditionHolds } from '../shared/conditions';
 
@@ -22,6 +23,19 @@ export class MemoryRecordStore implements RecordStore {
     if (!conditionHolds(partition.get(record.sk), condition)) return false;
     partition.set(record.sk, structuredClone(record));
     return true;
+  }
+
+  async putFenced(
+    table: TableName,
+    record: StoredRecord,
+    condition: WriteCondition,
+    fence: WriteFence,
+  ): Promise<boolean> {
+    // Nothing awaits between the check and the write, so no other call runs in between.
+    if (!conditionHolds(this.partition(fence.table, fence.key.pk).get(fence.key.sk), fence.condition)) {
+      return false;
+    }
+    return this.put(table, record, condition);
   }
 
   async update(

@@ -9,7 +9,7 @@ const UNREACHABLE = new Set(['reconnecting', 'close', 'end']);
  * Where a voter's claim lives: one hash per group of voters (`{bs:<election>:<group>}`), the voter
  * and the ticket as two of its fields. Redis keeps an idle time and a TTL per key, never per
  * field, so no voter has metadata of their own that says when they were verified; a group's key
- * says only when someone of the group last was (ARCHITECTURE.md, "Ballot secrecy on disk").
+ * says only when someone of the group last was (docs/as-built.md, "Ballot secrecy on disk").
  */
 function placeOf(
   electionId: string,

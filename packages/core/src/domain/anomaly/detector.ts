@@ -284,7 +284,8 @@ export class AnomalyDetector {
   }
 }
 
-function subjectOf(p: Placement): AlertSubject {
+/** What a finding is about: the narrowest place it names. */
+export function subjectOf(p: Placement): AlertSubject {
   return {
     ...(p.regionId === undefined ? {} : { regionId: p.regionId }),
     ...(p.constituencyId === undefined ? {} : { constituencyId: p.constituencyId }),
@@ -293,11 +294,13 @@ function subjectOf(p: Placement): AlertSubject {
   };
 }
 
-function boothSubject(p: Placement): AlertSubject {
+/** A placement's booth, without its machine. */
+export function boothSubject(p: Placement): AlertSubject {
   return subjectOf({ ...p, machineId: undefined });
 }
 
-function cooldownKey(rule: AnomalyRule, s: AlertSubject): string {
+/** The key a rule's cooldown is kept under for one subject. */
+export function cooldownKey(rule: AnomalyRule, s: AlertSubject): string {
   return `${rule}|${s.regionId ?? ''}|${s.boothId ?? ''}|${s.machineId ?? ''}`;
 }
 

@@ -1,6 +1,5 @@
-import type { AlertSubject, AnomalyRule } from '@ballotstream/events';
 import type { DetectorState, SubjectState } from '../../ports/detector-state';
-import type { ObservedVote, Placement } from './detector';
+import { boothSubject, cooldownKey, type ObservedVote, type Placement, subjectOf } from './detector';
 import {
   badCredentialsRule,
   boothTrendRule,
@@ -370,21 +369,4 @@ function prefixed(values: Readonly<Record<string, string>>, prefix: string): Rec
 
 function candidatesOf(values: Readonly<Record<string, string>>): Map<string, number> {
   return new Map(Object.entries(prefixed(values, 'cand:')));
-}
-
-function subjectOf(p: Placement): AlertSubject {
-  return {
-    ...(p.regionId === undefined ? {} : { regionId: p.regionId }),
-    ...(p.constituencyId === undefined ? {} : { constituencyId: p.constituencyId }),
-    ...(p.boothId === undefined ? {} : { boothId: p.boothId }),
-    ...(p.machineId === undefined ? {} : { machineId: p.machineId }),
-  };
-}
-
-function boothSubject(p: Placement): AlertSubject {
-  return subjectOf({ ...p, machineId: undefined });
-}
-
-function cooldownKey(rule: AnomalyRule, s: AlertSubject): string {
-  return `${rule}|${s.regionId ?? ''}|${s.boothId ?? ''}|${s.machineId ?? ''}`;
 }

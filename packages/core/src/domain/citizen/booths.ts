@@ -37,7 +37,7 @@ export function distanceKm(a: { lat: number; lon: number }, b: { lat: number; lo
 /**
  * Finds booths nearest a point, or matching typed words, within a region or constituency.
  * It reads the booth listing of the registry: fine for a state's election; a national one
- * would put a geohash index beside it (see ARCHITECTURE.md).
+ * would put a geohash index beside it (see docs/as-built.md).
  */
 export async function findBooths(records: RecordStore, search: BoothSearch): Promise<BoothListing[]> {
   const names = new Map<string, string>();

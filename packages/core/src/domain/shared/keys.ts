@@ -21,9 +21,21 @@ export const recordKeys = {
     pk: `voter#${voterKey}`,
     sk: `election#${electionId}`,
   }),
+  /**
+   * Which region writes the election's voter statuses from an epoch on: one record per epoch,
+   * written once, so last-writer-wins replication never turns a later hand-over back.
+   */
+  verificationOwnerPartition: (electionId: string): string => `owner#${electionId}`,
+  verificationOwner: (electionId: string, epoch: number): RecordKey => ({
+    pk: `owner#${electionId}`,
+    sk: `epoch#${pad(epoch)}`,
+  }),
   ticket: (ticketId: string): RecordKey => ({ pk: `ticket#${ticketId}`, sk: 'ticket' }),
   ballotToken: (tokenHash: string): RecordKey => ({ pk: `ballot#${tokenHash}`, sk: 'token' }),
   ledgerVote: (voteId: string): RecordKey => ({ pk: `vote#${voteId}`, sk: 'vote' }),
+  /** The messages of one broker health probe that came back through the broker's rule. */
+  healthProbePartition: (probeId: string): string => `health#${probeId}`,
+  healthProbe: (probeId: string, seq: number): RecordKey => ({ pk: `health#${probeId}`, sk: pad(seq) }),
   machine: (machineId: string): RecordKey => recordKeys.registryEntity('machine', machineId),
   booth: (boothId: string): RecordKey => recordKeys.registryEntity('booth', boothId),
   constituency: (constituencyId: string): RecordKey =>

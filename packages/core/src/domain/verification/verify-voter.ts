@@ -3,7 +3,7 @@ import type { VerificationRefusal, VerificationRequest } from '@ballotstream/eve
 import { DependencyError } from '../../errors';
 import type { Biometrics } from '../../ports/biometrics';
 import type { Clock } from '../../ports/clock';
-import type { RecordStore, StoredRecord } from '../../ports/record-store';
+import type { RecordStore, StoredRecord, WriteFence } from '../../ports/record-store';
 import type { TicketKeys } from '../../ports/ticket-keys';
 import type { VoterCache } from '../../ports/voter-cache';
 import { err, ok, type Result } from '../../result';
@@ -12,6 +12,7 @@ import { randomBase64url } from '../crypto/random';
 import { recordKeys } from '../shared/keys';
 import { findMachine } from '../shared/registry';
 import { pollHoursOf, withinPollHours } from '../shared/registry-facts';
+import { cachedOwnership, forgetOwnership, ownershipFence, standingOf } from './ownership';
 import { readTicket } from './ticket';
 
 export interface VerifyVoterDeps {
@@ -25,6 +26,14 @@ export interface VerifyVoterDeps {
   readonly claimTtlMs: number;
   /** The secrecy bucket: no time stored by a verification is finer than this. */
   readonly bucketMs: number;
+  /**
+   * The region this verifier runs in: every status write is then fenced on the election's
+   * ownership record (`ownership.ts`), so one region at a time writes voter statuses. Left out
+   * only by a single-region deployment whose voters table is the one copy.
+   */
+  readonly region?: string;
+  /** The region that owns verification until the first hand-over (the region itself by default). */
+  readonly primaryRegion?: string;
 }
 
 export interface BallotGrant {
@@ -54,7 +63,7 @@ export function roundDownToBucket(time: number, bucketMs: number): number {
  * Exactly one of any number of concurrent attempts for a voter wins: the cache claim turns
  * most losers away in one round trip, and the durable conditional write decides. An attempt
  * that carries the booth's `attemptId` can be retried after a lost answer or a crash and gets
- * the same token again (the claim protocol in ARCHITECTURE.md).
+ * the same token again (the claim protocol in docs/as-built.md).
  */
 export async function verifyVoter(
   deps: VerifyVoterDeps,
@@ -84,8 +93,33 @@ export async function verifyVoter(
   if (match === 'not-enrolled') return err('unknown-voter');
   if (match === 'mismatch') return err('biometric-mismatch');
 
+  let fence: WriteFence | undefined;
+  let writer: { region: string; epoch: number } | undefined;
+  if (deps.region !== undefined) {
+    const ownership = await cachedOwnership(
+      deps.records,
+      deps.electionId,
+      deps.primaryRegion ?? deps.region,
+      now,
+    );
+    const standing = standingOf(ownership, deps.region, now);
+    // Another region writes this election's voters, or this one waits for the old owner's last
+    // writes to replicate: the booth asks the owner (its API's failover record points there).
+    if (standing.kind !== 'owner') return err('region-not-owner');
+    fence = ownershipFence(deps.electionId, ownership);
+    writer = { region: ownership.region, epoch: ownership.epoch };
+  }
+
   const attempt = attemptOf(request);
-  const claimed = await claimVoter(deps, claims.voterKey, claims.ticketId, request.boothId, attempt, now);
+  const claimed = await claimVoter(
+    deps,
+    claims.voterKey,
+    claims.ticketId,
+    request.boothId,
+    attempt,
+    now,
+    fence === undefined || writer === undefined ? undefined : { fence, writer },
+  );
   if (!claimed.ok) return claimed;
 
   const granted = await grantBallot(deps, request.machineId, attempt, now);
@@ -122,7 +156,7 @@ function ballotTokenOf(attempt: Attempt): string {
   return createHmac('sha256', attempt.secret).update('ballotstream ballot token').digest('base64url');
 }
 
-/** The claim protocol of ARCHITECTURE.md: cache first when it answers, the durable write always. */
+/** The claim protocol of docs/as-built.md: cache first when it answers, the durable write always. */
 async function claimVoter(
   deps: VerifyVoterDeps,
   voterKey: string,
@@ -130,7 +164,8 @@ async function claimVoter(
   boothId: string,
   attempt: Attempt,
   now: number,
-): Promise<Result<{ cacheHeld: boolean }, 'already-voted'>> {
+  fenced: { fence: WriteFence; writer: { region: string; epoch: number } } | undefined,
+): Promise<Result<{ cacheHeld: boolean }, 'already-voted' | 'region-not-owner'>> {
   let cacheHeld = false;
   try {
     const outcome = await deps.cache.claim(deps.electionId, voterKey, ticketId, attempt.id, deps.claimTtlMs);
@@ -144,19 +179,21 @@ async function claimVoter(
   }
 
   const statusKey = recordKeys.voterStatus(voterKey, deps.electionId);
+  const status = {
+    ...statusKey,
+    status: 'voted',
+    boothId,
+    day: new Date(now).toISOString().slice(0, 10),
+    attempt: attempt.id,
+    // Which region and epoch wrote it: a conflict seen in a replica names both writers.
+    ...fenced?.writer,
+  };
   let won: boolean;
   try {
-    won = await deps.records.put(
-      'voters',
-      {
-        ...statusKey,
-        status: 'voted',
-        boothId,
-        day: new Date(now).toISOString().slice(0, 10),
-        attempt: attempt.id,
-      },
-      { kind: 'absent' },
-    );
+    won =
+      fenced === undefined
+        ? await deps.records.put('voters', status, { kind: 'absent' })
+        : await deps.records.putFenced('voters', status, { kind: 'absent' }, fenced.fence);
   } catch (error) {
     if (cacheHeld)
       await bestEffort(() => deps.cache.release(deps.electionId, voterKey, ticketId, attempt.id));
@@ -165,6 +202,13 @@ async function claimVoter(
   if (won) return ok({ cacheHeld });
 
   const existing = await deps.records.get('voters', statusKey);
+  if (existing === undefined && fenced !== undefined) {
+    // Not written and no status there: the fence refused. Ownership moved since it was read.
+    forgetOwnership(deps.records, deps.electionId);
+    if (cacheHeld)
+      await bestEffort(() => deps.cache.release(deps.electionId, voterKey, ticketId, attempt.id));
+    return err('region-not-owner');
+  }
   if (attempt.resumable && isSameAttempt(existing, attempt, boothId)) return ok({ cacheHeld });
   // The cache had forgotten this voter (flushed or failed over): tell it again.
   await bestEffort(() => deps.cache.markVoted(deps.electionId, voterKey, ticketId));

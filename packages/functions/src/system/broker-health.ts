@@ -1,0 +1,33 @@
+import { probeBroker, recordProbe } from '@ballotstream/core';
+import { brokerHealthQuerySchema, healthProbeSchema } from '@ballotstream/events';
+import { httpRoute, json } from '../shared/http';
+import { checkPayload, topicRuleHandler } from '../shared/iot';
+import { countRejection } from '../shared/observability';
+
+/**
+ * `GET /health/broker?n=`: publishes `n` probes to the broker's health topic and expects `n` back
+ * through its rule; 200 when all came back, 503 when the broker refused them or lost any. Route 53's
+ * health check of the broker endpoint calls it.
+ */
+export const check = httpRoute(
+  { name: 'brokerHealth', query: brokerHealthQuerySchema },
+  async ({ query, deps }) => {
+    const health = await probeBroker(
+      { probe: deps.brokerProbe, records: deps.records, clock: deps.clock },
+      { messages: query.n, timeoutMs: query.timeoutMs },
+    );
+    if (health.status === 'down') countRejection('brokerHealth', health.problem ?? 'down');
+    return json(health.status === 'up' ? 200 : 503, health);
+  },
+);
+
+/** IoT rule target for `health/+`: notes each probe message that came back through the broker. */
+export const record = topicRuleHandler('recordHealthProbe', async (event, deps) => {
+  const checked = checkPayload(healthProbeSchema, event);
+  if (!checked.ok) {
+    countRejection('recordHealthProbe', 'malformed');
+    return { recorded: false, problems: checked.problems };
+  }
+  await recordProbe(deps.records, checked.message, event.receivedAt);
+  return { recorded: true };
+});

@@ -1,0 +1,134 @@
+import type { Trigger } from '@ballotstream/functions/triggers';
+import type { Region } from './permissions';
+
+/** What a region exposes that booths and gateways reach by name. */
+export interface RegionEndpoints {
+  /** The region's API host (its API Gateway custom domain, which serves the failover name's certificate). */
+  readonly apiHost: string;
+  /** The region's IoT Core data endpoint (ATS), or its IoT custom domain. */
+  readonly brokerHost: string;
+}
+
+/** A Route 53 health check, as `aws.route53.HealthCheck` takes it. */
+export interface HealthCheckPlan {
+  readonly name: string;
+  readonly region: Region;
+  readonly type: 'HTTPS';
+  readonly fqdn: string;
+  readonly port: 443;
+  readonly resourcePath: string;
+  /** Seconds between checks from each checker (10 is Route 53's fast interval). */
+  readonly requestInterval: 10 | 30;
+  /** Consecutive failures before the endpoint counts as down. */
+  readonly failureThreshold: number;
+}
+
+/** One half of a failover record pair, as `aws.route53.Record` takes it. */
+export interface FailoverRecordPlan {
+  readonly name: string;
+  readonly recordName: string;
+  readonly type: 'CNAME';
+  /** Short, so a booth's resolver asks again soon after the primary fails. */
+  readonly ttl: number;
+  readonly setIdentifier: string;
+  readonly failover: 'PRIMARY' | 'SECONDARY';
+  readonly target: string;
+  /** The name of the health check that decides this record (the plan's `name`). */
+  readonly healthCheck: string;
+}
+
+export interface FailoverPlan {
+  readonly healthChecks: readonly HealthCheckPlan[];
+  readonly records: readonly FailoverRecordPlan[];
+}
+
+/** How many probes the broker health check sends per Route 53 check, and how long it waits for them. */
+export const BROKER_PROBE_PATH = '/health/broker?n=3&timeoutMs=2000';
+
+/**
+ * Route 53 failover for the booths' two names: `api.<domain>` (booth verification and the web
+ * apps' API) and `mqtt.<domain>` (the gateways' broker). Each region's API is checked on
+ * `/health`; each region's broker through that region's `GET /health/broker`, which publishes
+ * probes through its own IoT Core and expects them back. The primary answers while healthy; when
+ * its check fails three times (about 30 s), Route 53 answers with the secondary.
+ */
+export function failoverPlan(
+  domain: string,
+  endpoints: Readonly<Record<Region, RegionEndpoints>>,
+): FailoverPlan {
+  const regions: readonly Region[] = ['primary', 'secondary'];
+  const healthChecks = regions.flatMap((region): HealthCheckPlan[] => [
+    {
+      name: `ApiHealth-${region}`,
+      region,
+      type: 'HTTPS',
+      fqdn: endpoints[region].apiHost,
+      port: 443,
+      resourcePath: '/health',
+      requestInterval: 10,
+      failureThreshold: 3,
+    },
+    {
+      name: `BrokerHealth-${region}`,
+      region,
+      type: 'HTTPS',
+      fqdn: endpoints[region].apiHost,
+      port: 443,
+      resourcePath: BROKER_PROBE_PATH,
+      requestInterval: 10,
+      failureThreshold: 3,
+    },
+  ]);
+  const records = regions.flatMap((region): FailoverRecordPlan[] => {
+    const failover = region === 'primary' ? 'PRIMARY' : 'SECONDARY';
+    return [
+      {
+        name: `ApiFailover-${region}`,
+        recordName: `api.${domain}`,
+        type: 'CNAME',
+        ttl: 30,
+        setIdentifier: `api-${region}`,
+        failover,
+        target: endpoints[region].apiHost,
+        healthCheck: `ApiHealth-${region}`,
+      },
+      {
+        name: `BrokerFailover-${region}`,
+        recordName: `mqtt.${domain}`,
+        type: 'CNAME',
+        ttl: 30,
+        setIdentifier: `mqtt-${region}`,
+        failover,
+        target: endpoints[region].brokerHost,
+        healthCheck: `BrokerHealth-${region}`,
+      },
+    ];
+  });
+  return { healthChecks, records };
+}
+
+/** What the secondary region must run so that booths, gateways and tallies go on without the primary. */
+export interface SecondaryRegionPlan {
+  /** Every API route: booths verify there after a hand-over, the desk hands over there. */
+  readonly routes: readonly string[];
+  /** Every topic rule: gateways that fail over publish votes, SOS, positions and results there. */
+  readonly topicRules: readonly string[];
+  /** Schedules the secondary runs as well: only those a second run cannot harm. */
+  readonly schedules: readonly string[];
+}
+
+// Re-running a tally window replaces it (never adds), so both regions may run the job; the other
+// schedules (escalation, sweeps, the vote-order concealment) would act twice and stay primary-only
+// until a hand-over moves them.
+const SCHEDULES_IN_BOTH_REGIONS: ReadonlySet<string> = new Set(['materialiseTallies']);
+
+/** Plans the secondary region's API routes, IoT topic rules and schedules from the trigger table. */
+export function secondaryRegionPlan(triggers: readonly Trigger[]): SecondaryRegionPlan {
+  return {
+    routes: triggers.flatMap((t) => (t.kind === 'http' ? [`${t.method} ${t.path}`] : [])),
+    topicRules: triggers.flatMap((t) => (t.kind === 'topic-rule' ? [t.name] : [])),
+    schedules: triggers.flatMap((t) =>
+      t.kind === 'schedule' && SCHEDULES_IN_BOTH_REGIONS.has(t.name) ? [t.name] : [],
+    ),
+  };
+}
