@@ -46,11 +46,6 @@ import type { PlannedStep } from './plan';
 export interface Case {
   /** What the case shows, as the test's name. */
   readonly expectation: string;
-  /**
-   * The port with no AWS adapter yet that stops the step short of a whole run on AWS: the case
-   * runs as far as that port (or past it with a stand-in for it alone), and the run says so.
-   */
-  readonly waitsFor?: string;
   run(h: Harness, step: PlannedStep): Promise<void>;
 }
 
@@ -158,6 +153,23 @@ function emptyResultRecordOf(h: Harness) {
     signature: sign(null, resultSigningBytes(fields), m.privateKey).toString('base64url'),
   };
   return topicRuleEventOf(m.machineId, record);
+}
+
+/** An admin blocks or unblocks the first machine with a reason: 200 and the event it causes. */
+function blockCase(verb: 'blocks' | 'unblocks', event: 'machine.blocked' | 'machine.unblocked'): Case {
+  return {
+    expectation: `an admin ${verb} a machine: 200, ${event}`,
+    async run(h, step) {
+      const request = {
+        params: { machineId: machine(h).machineId },
+        body: { reason: 'harness check' },
+        caller: admin,
+      };
+      const run = await h.invoke(step, httpEvent(http(step), request));
+      expectStatus(run, 200);
+      expect(published(run)).toEqual([event]);
+    },
+  };
 }
 
 /** The alert `raiseAlertFromAnomaly` raised, for `ackAlert` and `getAlerts` (the table lists them later). */
@@ -638,36 +650,8 @@ export const CASES: Record<string, Case> = {
     },
   },
 
-  blockMachine: {
-    expectation: 'an admin blocks a machine: 200, machine.blocked',
-    async run(h, step) {
-      const run = await h.invoke(
-        step,
-        httpEvent(http(step), {
-          params: { machineId: machine(h).machineId },
-          body: { reason: 'harness check' },
-          caller: admin,
-        }),
-      );
-      expectStatus(run, 200);
-      expect(published(run)).toEqual(['machine.blocked']);
-    },
-  },
-  unblockMachine: {
-    expectation: 'an admin unblocks it again: 200, machine.unblocked',
-    async run(h, step) {
-      const run = await h.invoke(
-        step,
-        httpEvent(http(step), {
-          params: { machineId: machine(h).machineId },
-          body: { reason: 'harness check' },
-          caller: admin,
-        }),
-      );
-      expectStatus(run, 200);
-      expect(published(run)).toEqual(['machine.unblocked']);
-    },
-  },
+  blockMachine: blockCase('blocks', 'machine.blocked'),
+  unblockMachine: blockCase('unblocks', 'machine.unblocked'),
 
   sendControlBlocked: {
     expectation: 'publishes the machine its state, retained, on its control topic',
