@@ -131,66 +131,10 @@ async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefine
   for (const trigger of triggers as readonly Trigger[]) {
     const entry = await loadHandler(trigger.handler);
     const invoke = (event: unknown) => scoped(() => entry(event, lambdaContext(trigger.name)));
-    switch (trigger.kind) {
-      case 'http': {
-        const route = async (event: unknown) => (await invoke(event)) as APIGatewayProxyStructuredResultV2;
-        api.add({
-          method: trigger.method,
-          path: trigger.path,
-          roles: trigger.roles,
-          // Locally the stores are embedded, so /health asks each of them as well as the cache.
-          invoke: trigger.name === 'health' ? withDependencyReport(route, localDependencies(deps)) : route,
-        });
-        break;
-      }
-      case 'event':
-        bus.subscribe({
-          name: trigger.name,
-          pattern: trigger.pattern,
-          retries: trigger.retries,
-          ...(trigger.batch === undefined
-            ? { invoke }
-            : { invoke, batch: { size: trigger.batch.size, concurrency: batchesInFlight(trigger) } }),
-        });
-        break;
-      case 'schedule':
-        scheduler.add({ name: trigger.name, expression: trigger.schedule, run: invoke });
-        break;
-      case 'topic-rule':
-        rules.push({
-          name: trigger.name,
-          filter: topicFilter(deps.config.stage, trigger.topic),
-          select: trigger.select,
-          ...(trigger.batch === undefined
-            ? { invoke }
-            : { invoke, batch: { size: trigger.batch.size, concurrency: batchesInFlight(trigger) } }),
-        });
-        break;
-    }
+    wireTrigger(trigger, invoke, { api, bus, scheduler, rules, deps });
   }
 
-  const ca =
-    options.mqttTls === true
-      ? await loadOrCreateElectionCa(
-          join(options.dataDir ?? mkdtempSync(join(tmpdir(), 'ballotstream-ca-')), 'pki'),
-        )
-      : undefined;
-  const serverCert = ca === undefined ? undefined : await issueServerCertificate(ca);
-  // The bulletin publishes the CA that machine certificates chain to.
-  if (ca !== undefined) installDeps({ ...deps, electionCaPem: ca.certPem });
-  const broker = new LocalBroker({
-    rules,
-    onActivity: (activity) => scoped(() => observeBrokerActivity(activity)),
-    // Fleet activity carries the runtime's time, so liveness rules compare like with like.
-    clock: () => deps.clock.now(),
-    // The machine policy binds topics to the identity a certificate proves, so it comes with TLS.
-    ...(serverCert === undefined
-      ? {}
-      : {
-          ...machinePolicy(deps.config.stage),
-          tls: { caPem: serverCert.caPem, certPem: serverCert.certPem, keyPem: serverCert.keyPem },
-        }),
-  });
+  const { ca, broker } = await startBroker(options, deps, rules, scoped);
   const [httpUrl, mqttUrl] = await Promise.all([
     api.listen(options.httpPort ?? 0),
     broker.listen(options.mqttPort ?? 0),
@@ -223,4 +167,93 @@ async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefine
       lock?.release();
     },
   };
+}
+
+/** Where the local runtime plays each kind of trigger. */
+interface TriggerHosts {
+  readonly api: ApiServer;
+  readonly bus: LocalBus;
+  readonly scheduler: LocalScheduler;
+  readonly rules: LocalTopicRule[];
+  readonly deps: Deps;
+}
+
+/** Hosts one trigger as its AWS service would: a route, a subscription, a schedule or a topic rule. */
+function wireTrigger(
+  trigger: Trigger,
+  invoke: (event: unknown) => Promise<unknown>,
+  hosts: TriggerHosts,
+): void {
+  const { api, bus, scheduler, rules, deps } = hosts;
+  switch (trigger.kind) {
+    case 'http': {
+      const route = async (event: unknown) => (await invoke(event)) as APIGatewayProxyStructuredResultV2;
+      api.add({
+        method: trigger.method,
+        path: trigger.path,
+        roles: trigger.roles,
+        // Locally the stores are embedded, so /health asks each of them as well as the cache.
+        invoke: trigger.name === 'health' ? withDependencyReport(route, localDependencies(deps)) : route,
+      });
+      break;
+    }
+    case 'event':
+      bus.subscribe({
+        name: trigger.name,
+        pattern: trigger.pattern,
+        retries: trigger.retries,
+        ...(trigger.batch === undefined
+          ? { invoke }
+          : { invoke, batch: { size: trigger.batch.size, concurrency: batchesInFlight(trigger) } }),
+      });
+      break;
+    case 'schedule':
+      scheduler.add({ name: trigger.name, expression: trigger.schedule, run: invoke });
+      break;
+    case 'topic-rule':
+      rules.push({
+        name: trigger.name,
+        filter: topicFilter(deps.config.stage, trigger.topic),
+        select: trigger.select,
+        ...(trigger.batch === undefined
+          ? { invoke }
+          : { invoke, batch: { size: trigger.batch.size, concurrency: batchesInFlight(trigger) } }),
+      });
+      break;
+  }
+}
+
+/**
+ * The broker, with the rules the triggers asked for; over TLS with a certificate from the
+ * election CA (made on first run) and the machine policy when `mqttTls` is set.
+ */
+async function startBroker(
+  options: RuntimeOptions,
+  deps: Deps,
+  rules: LocalTopicRule[],
+  scoped: <T>(work: () => T) => T,
+): Promise<{ ca: ElectionCa | undefined; broker: LocalBroker }> {
+  const ca =
+    options.mqttTls === true
+      ? await loadOrCreateElectionCa(
+          join(options.dataDir ?? mkdtempSync(join(tmpdir(), 'ballotstream-ca-')), 'pki'),
+        )
+      : undefined;
+  const serverCert = ca === undefined ? undefined : await issueServerCertificate(ca);
+  // The bulletin publishes the CA that machine certificates chain to.
+  if (ca !== undefined) installDeps({ ...deps, electionCaPem: ca.certPem });
+  const broker = new LocalBroker({
+    rules,
+    onActivity: (activity) => scoped(() => observeBrokerActivity(activity)),
+    // Fleet activity carries the runtime's time, so liveness rules compare like with like.
+    clock: () => deps.clock.now(),
+    // The machine policy binds topics to the identity a certificate proves, so it comes with TLS.
+    ...(serverCert === undefined
+      ? {}
+      : {
+          ...machinePolicy(deps.config.stage),
+          tls: { caPem: serverCert.caPem, certPem: serverCert.certPem, keyPem: serverCert.keyPem },
+        }),
+  });
+  return { ca, broker };
 }

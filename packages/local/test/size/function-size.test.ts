@@ -20,14 +20,6 @@ const knownOffenders: Readonly<Record<string, number>> = {
   'packages/web/app/monitor/main.ts#dashboard': 371,
   'packages/web/app/monitor/main.ts#machinePage': 89,
   // Still to split in this part.
-  'packages/core/src/domain/capacity/capacity-plan.ts#planCapacity': 160,
-  'packages/core/src/domain/close/bulletin.ts#checkBulletin': 136,
-  'packages/core/src/domain/registry/csv-import.ts#importCsv': 92,
-  'packages/core/src/domain/registry/csv-import.ts#pass': 89,
-  'packages/core/src/domain/tally/materialise-tallies.ts#materialiseTallies': 82,
-  'packages/local/src/runtime/runtime.ts#startWithin': 124,
-  'packages/local/src/simulate/close.ts#closeOfPoll': 93,
-  'packages/local/src/simulate/run.ts#play': 652,
   'bench/paths.ts#tallyOverStoredVotes': 87,
 };
 

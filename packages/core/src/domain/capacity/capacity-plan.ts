@@ -123,6 +123,26 @@ export function planCapacity(
   input: CapacityInput,
   a: CapacityAssumptions = capacityAssumptions,
 ): CapacityPlan {
+  const r = ratesOf(input, a);
+  const costs = dayCosts(r, a);
+  return {
+    input,
+    votes: r.votes,
+    machines: r.machines,
+    averageVotesPerSecond: r.averageVotesPerSecond,
+    peakVotesPerSecond: r.peak,
+    machineCeilingPerSecond: r.machineCeilingPerSecond,
+    peakCappedByMachines: r.wanted > r.machineCeilingPerSecond,
+    lines: serviceLines(r, a),
+    costs,
+    totalUsd: sum(costs.map((c) => c.usd)),
+  };
+}
+
+type Rates = ReturnType<typeof ratesOf>;
+
+/** The day's volumes and the peak rates each service sees, from the input and assumptions. */
+function ratesOf(input: CapacityInput, a: CapacityAssumptions) {
   const votes = input.voters * input.turnout;
   const machines = input.booths * input.machinesPerBooth;
   const seconds = input.hours * 3600;
@@ -149,8 +169,32 @@ export function planCapacity(
   const shards = Math.max(1, Math.ceil((redisOps * a.headroom) / a.redisOpsPerShard));
   const redisNodes = shards * 2;
 
+  return {
+    votes,
+    machines,
+    averageVotesPerSecond,
+    machineCeilingPerSecond,
+    wanted,
+    peak,
+    verificationsPerSecond,
+    publishesPerSecond,
+    connectsPerSecond,
+    putEventsPerSecond,
+    invocationsPerSecond,
+    concurrency,
+    primaryConcurrency,
+    redisOps,
+    shards,
+    redisNodes,
+  };
+}
+
+type LineOf = (service: string, metric: string, need: number, quota?: number, note?: string) => PlanLine;
+
+/** A plan line: the need, and against a quota the request with headroom and whether it exceeds the default. */
+function lineWith(a: CapacityAssumptions): LineOf {
   const withHeadroom = (n: number) => Math.ceil(n * a.headroom);
-  const line = (service: string, metric: string, need: number, quota?: number, note?: string): PlanLine => ({
+  return (service, metric, need, quota, note) => ({
     service,
     metric,
     need,
@@ -158,9 +202,15 @@ export function planCapacity(
     exceedsDefault: quota !== undefined && withHeadroom(need) > quota,
     ...(note === undefined ? {} : { note }),
   });
+}
 
+/** What each AWS service must be sized to at the peak, against its default quota. */
+function serviceLines(r: Rates, a: CapacityAssumptions): PlanLine[] {
+  const { machines, verificationsPerSecond, publishesPerSecond, connectsPerSecond } = r;
+  const { putEventsPerSecond, invocationsPerSecond, concurrency, primaryConcurrency } = r;
+  const line = lineWith(a);
   const q = defaultQuotas;
-  const lines: PlanLine[] = [
+  return [
     line(
       'API Gateway (HTTP API)',
       'requests/s (verifications)',
@@ -198,7 +248,16 @@ export function planCapacity(
     line('Lambda', 'concurrency recordVote (each region)', concurrency.recordVote),
     line('Lambda', 'concurrency fleet positions', concurrency.fleetPosition),
     line('Lambda', 'concurrency, primary region total', primaryConcurrency, q.lambdaConcurrency),
+    ...storeLines(r, a),
   ];
+}
+
+/** The stores' lines: DynamoDB tables, the Redis cluster and Timestream. */
+function storeLines(r: Rates, a: CapacityAssumptions): PlanLine[] {
+  const { votes, peak, redisOps, shards, redisNodes } = r;
+  const line = lineWith(a);
+  const q = defaultQuotas;
+  const lines: PlanLine[] = [];
   for (const [table, perVote] of Object.entries(a.writesPerVote)) {
     const need = peak * perVote;
     lines.push(line('DynamoDB', `${table} write units/s (on-demand)`, need, q.dynamoTableWcu), {
@@ -229,6 +288,12 @@ export function planCapacity(
     line('Timestream', 'memory store GB per region for the day', (votes * a.timestreamRecordBytes) / 1e9),
   );
 
+  return lines;
+}
+
+/** The day's cost, item by item. */
+function dayCosts(r: Rates, a: CapacityAssumptions): CostLine[] {
+  const { votes, machines, redisNodes } = r;
   const p = a.prices;
   const perMillion = (count: number, price: number) => (count / 1e6) * price;
   const verifications = votes * a.verificationsPerVote;
@@ -266,18 +331,7 @@ export function planCapacity(
     { item: 'Timestream writes, two regions', usd: perMillion(2 * votes, p.timestreamWritePerMillion) },
     { item: 'ElastiCache nodes, 24 h', usd: redisNodes * 24 * p.redisNodeHour },
   ];
-  return {
-    input,
-    votes,
-    machines,
-    averageVotesPerSecond,
-    peakVotesPerSecond: peak,
-    machineCeilingPerSecond,
-    peakCappedByMachines: wanted > machineCeilingPerSecond,
-    lines,
-    costs,
-    totalUsd: sum(costs.map((c) => c.usd)),
-  };
+  return costs;
 }
 
 const n = (value: number) =>

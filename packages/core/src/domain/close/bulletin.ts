@@ -143,15 +143,58 @@ function certificateProblem(
  * result recomputed from the records of the machines it counts. Every difference is named.
  */
 export function checkBulletin(bulletin: Bulletin, pinnedFingerprint?: string): BulletinCheck {
-  const problems: string[] = [];
-  const notes: string[] = [];
+  const found: Findings = { problems: [], notes: [] };
   const { body } = bulletin;
+  checkElectionSignature(bulletin, pinnedFingerprint, found.problems);
+  const ca = readElectionCa(body, found.problems);
+  const byId = new Map(body.machines.map((m) => [m.machineId, m]));
+  const validRecord = new Map<string, ResultRecord>();
+  let records = 0;
+  for (const m of body.machines) {
+    if (m.record !== undefined) records++;
+    const valid = checkMachine(body, m, ca, found);
+    if (valid !== undefined) validRecord.set(m.machineId, valid);
+  }
+  let votes = 0;
+  for (const c of body.constituencies) {
+    checkConstituency(body, c, byId, validRecord, found.problems);
+    votes += c.voteCount;
+  }
+  const listed = new Set(body.constituencies.map((c) => c.constituencyId));
+  for (const m of body.machines)
+    if (!listed.has(m.constituencyId))
+      found.problems.push(
+        `machine ${m.machineId} belongs to constituency ${m.constituencyId}, which has no result`,
+      );
+  return {
+    ...found,
+    machines: body.machines.length,
+    records,
+    constituencies: body.constituencies.length,
+    votes,
+  };
+}
+
+/** What a check found: problems fail it, notes (excused exceptions) do not. */
+interface Findings {
+  readonly problems: string[];
+  readonly notes: string[];
+}
+
+type BulletinMachine = BulletinBody['machines'][number];
+
+/** The election key's signature over the body, its stated fingerprint, and the pinned one if given. */
+function checkElectionSignature(
+  bulletin: Bulletin,
+  pinnedFingerprint: string | undefined,
+  problems: string[],
+): void {
   let fingerprint: string | undefined;
   try {
     fingerprint = keyFingerprint(bulletin.electionKey.publicKeyPem);
     const signed = verify(
       'sha256',
-      Buffer.from(canonicalJson(body)),
+      Buffer.from(canonicalJson(bulletin.body)),
       bulletin.electionKey.publicKeyPem,
       Buffer.from(bulletin.signature, 'base64url'),
     );
@@ -164,117 +207,117 @@ export function checkBulletin(bulletin: Bulletin, pinnedFingerprint?: string): B
     problems.push(`the election key's fingerprint is ${fingerprint}, the bulletin states another`);
   if (pinnedFingerprint !== undefined && fingerprint !== pinnedFingerprint)
     problems.push(`the election key ${fingerprint} is not the one expected (${pinnedFingerprint})`);
+}
 
-  let ca: X509Certificate | undefined;
-  if (body.caCertificatePem !== undefined) {
-    try {
-      ca = new X509Certificate(body.caCertificatePem);
-      if (!ca.verify(ca.publicKey)) problems.push('the election CA certificate is not self-signed');
-    } catch {
-      problems.push('the election CA certificate cannot be read');
-    }
+/** The election CA certificate, when the bulletin holds one that reads and signs itself. */
+function readElectionCa(body: BulletinBody, problems: string[]): X509Certificate | undefined {
+  if (body.caCertificatePem === undefined) return undefined;
+  try {
+    const ca = new X509Certificate(body.caCertificatePem);
+    if (!ca.verify(ca.publicKey)) problems.push('the election CA certificate is not self-signed');
+    return ca;
+  } catch {
+    problems.push('the election CA certificate cannot be read');
+    return undefined;
   }
+}
 
-  const byId = new Map(body.machines.map((m) => [m.machineId, m]));
-  const validRecord = new Map<string, ResultRecord>();
-  let records = 0;
-  for (const m of body.machines) {
-    const where = `machine ${m.machineId} (booth ${m.boothId}, constituency ${m.constituencyId})`;
-    if (m.certificatePem !== undefined) {
-      const problem = certificateProblem(m.machineId, m.certificatePem, ca);
-      if (problem !== undefined) problems.push(problem);
-    }
-    const excused =
-      m.exception === undefined ? undefined : `excused by the returning officer: ${m.exception}`;
-    if (m.record === undefined) {
-      (excused ? notes : problems).push(
-        `${where}: no result record${m.status === 'missing' ? ' (it never reported)' : ''}${excused ? `; ${excused}` : ''}`,
-      );
-      continue;
-    }
-    records++;
-    const r = m.record;
-    if (r.electionId !== body.electionId)
-      problems.push(`${where}: its record is for election ${r.electionId}`);
-    if (r.machineId !== m.machineId || r.boothId !== m.boothId || r.constituencyId !== m.constituencyId)
-      problems.push(
-        `${where}: its record names machine ${r.machineId}, booth ${r.boothId}, constituency ${r.constituencyId}`,
-      );
-    if (!resultSignatureValid(r, m.publicKey)) {
-      const signer = body.machines.find(
-        (o) => o.machineId !== m.machineId && resultSignatureValid(r, o.publicKey),
-      );
-      problems.push(
-        signer === undefined
-          ? `${where}: its record's signature does not verify with its key (altered, or signed by an unknown key)`
-          : `${where}: its record is signed by machine ${signer.machineId}'s key, not its own`,
-      );
-      continue;
-    }
-    const sum = Object.values(r.counts).reduce((a, b) => a + b, 0);
-    if (sum !== r.voteCount)
-      problems.push(`${where}: its record's counts add up to ${sum}, not ${r.voteCount}`);
-    validRecord.set(m.machineId, r);
-    if (m.status !== 'reconciled') {
-      const why = m.problems.length > 0 ? `: ${m.problems.join('; ')}` : '';
-      (excused ? notes : problems).push(
-        `${where}: its signed record disagrees with the votes the platform stored${why}${excused ? `; ${excused}` : ''}`,
-      );
-    }
+/**
+ * One machine: its certificate, its record's identity, signature and sums, and whether it
+ * reconciled. Returns the record when its signature verifies with the machine's own key.
+ */
+function checkMachine(
+  body: BulletinBody,
+  m: BulletinMachine,
+  ca: X509Certificate | undefined,
+  { problems, notes }: Findings,
+): ResultRecord | undefined {
+  const where = `machine ${m.machineId} (booth ${m.boothId}, constituency ${m.constituencyId})`;
+  if (m.certificatePem !== undefined) {
+    const problem = certificateProblem(m.machineId, m.certificatePem, ca);
+    if (problem !== undefined) problems.push(problem);
   }
+  const excused = m.exception === undefined ? undefined : `excused by the returning officer: ${m.exception}`;
+  if (m.record === undefined) {
+    (excused ? notes : problems).push(
+      `${where}: no result record${m.status === 'missing' ? ' (it never reported)' : ''}${excused ? `; ${excused}` : ''}`,
+    );
+    return undefined;
+  }
+  const r = m.record;
+  if (r.electionId !== body.electionId) problems.push(`${where}: its record is for election ${r.electionId}`);
+  if (r.machineId !== m.machineId || r.boothId !== m.boothId || r.constituencyId !== m.constituencyId)
+    problems.push(
+      `${where}: its record names machine ${r.machineId}, booth ${r.boothId}, constituency ${r.constituencyId}`,
+    );
+  if (!resultSignatureValid(r, m.publicKey)) {
+    const signer = body.machines.find(
+      (o) => o.machineId !== m.machineId && resultSignatureValid(r, o.publicKey),
+    );
+    problems.push(
+      signer === undefined
+        ? `${where}: its record's signature does not verify with its key (altered, or signed by an unknown key)`
+        : `${where}: its record is signed by machine ${signer.machineId}'s key, not its own`,
+    );
+    return undefined;
+  }
+  const sum = Object.values(r.counts).reduce((a, b) => a + b, 0);
+  if (sum !== r.voteCount)
+    problems.push(`${where}: its record's counts add up to ${sum}, not ${r.voteCount}`);
+  if (m.status !== 'reconciled') {
+    const why = m.problems.length > 0 ? `: ${m.problems.join('; ')}` : '';
+    (excused ? notes : problems).push(
+      `${where}: its signed record disagrees with the votes the platform stored${why}${excused ? `; ${excused}` : ''}`,
+    );
+  }
+  return r;
+}
 
-  let votes = 0;
-  for (const c of body.constituencies) {
-    const counted: ResultRecord[] = [];
-    for (const machineId of c.countedMachines) {
-      const m = byId.get(machineId);
-      const r = validRecord.get(machineId);
-      if (m === undefined)
-        problems.push(`constituency ${c.constituencyId} counts machine ${machineId}, not listed`);
-      else if (m.constituencyId !== c.constituencyId)
-        problems.push(`constituency ${c.constituencyId} counts machine ${machineId} of ${m.constituencyId}`);
-      else if (m.status !== 'reconciled')
-        problems.push(`constituency ${c.constituencyId} counts machine ${machineId}, which is ${m.status}`);
-      else if (r === undefined)
-        problems.push(
-          `constituency ${c.constituencyId} counts machine ${machineId}, whose record does not verify`,
-        );
-      else counted.push(r);
-    }
-    for (const m of body.machines)
-      if (
-        m.constituencyId === c.constituencyId &&
-        m.status === 'reconciled' &&
-        !c.countedMachines.includes(m.machineId)
-      )
-        problems.push(`constituency ${c.constituencyId} leaves out reconciled machine ${m.machineId}`);
-    const recomputed = sumCounts(counted);
-    for (const candidate of new Set([...Object.keys(recomputed.counts), ...Object.keys(c.counts)])) {
-      const published = c.counts[candidate] ?? 0;
-      const fromRecords = recomputed.counts[candidate] ?? 0;
-      if (published !== fromRecords)
-        problems.push(
-          `constituency ${c.constituencyId}, candidate ${candidate}: published ${published}, the machine records add up to ${fromRecords}`,
-        );
-    }
-    if (c.voteCount !== recomputed.voteCount)
+/**
+ * One constituency: the machines it counts are its own, reconciled and verified, none it
+ * should count is left out, and its published result equals the sum of their records.
+ */
+function checkConstituency(
+  body: BulletinBody,
+  c: BulletinConstituency,
+  byId: ReadonlyMap<string, BulletinMachine>,
+  validRecord: ReadonlyMap<string, ResultRecord>,
+  problems: string[],
+): void {
+  const counted: ResultRecord[] = [];
+  for (const machineId of c.countedMachines) {
+    const m = byId.get(machineId);
+    const r = validRecord.get(machineId);
+    if (m === undefined)
+      problems.push(`constituency ${c.constituencyId} counts machine ${machineId}, not listed`);
+    else if (m.constituencyId !== c.constituencyId)
+      problems.push(`constituency ${c.constituencyId} counts machine ${machineId} of ${m.constituencyId}`);
+    else if (m.status !== 'reconciled')
+      problems.push(`constituency ${c.constituencyId} counts machine ${machineId}, which is ${m.status}`);
+    else if (r === undefined)
       problems.push(
-        `constituency ${c.constituencyId}: published ${c.voteCount} votes, the machine records add up to ${recomputed.voteCount}`,
+        `constituency ${c.constituencyId} counts machine ${machineId}, whose record does not verify`,
       );
-    votes += c.voteCount;
+    else counted.push(r);
   }
-  const listed = new Set(body.constituencies.map((c) => c.constituencyId));
   for (const m of body.machines)
-    if (!listed.has(m.constituencyId))
+    if (
+      m.constituencyId === c.constituencyId &&
+      m.status === 'reconciled' &&
+      !c.countedMachines.includes(m.machineId)
+    )
+      problems.push(`constituency ${c.constituencyId} leaves out reconciled machine ${m.machineId}`);
+  const recomputed = sumCounts(counted);
+  for (const candidate of new Set([...Object.keys(recomputed.counts), ...Object.keys(c.counts)])) {
+    const published = c.counts[candidate] ?? 0;
+    const fromRecords = recomputed.counts[candidate] ?? 0;
+    if (published !== fromRecords)
       problems.push(
-        `machine ${m.machineId} belongs to constituency ${m.constituencyId}, which has no result`,
+        `constituency ${c.constituencyId}, candidate ${candidate}: published ${published}, the machine records add up to ${fromRecords}`,
       );
-  return {
-    problems,
-    notes,
-    machines: body.machines.length,
-    records,
-    constituencies: body.constituencies.length,
-    votes,
-  };
+  }
+  if (c.voteCount !== recomputed.voteCount)
+    problems.push(
+      `constituency ${c.constituencyId}: published ${c.voteCount} votes, the machine records add up to ${recomputed.voteCount}`,
+    );
 }

@@ -82,57 +82,46 @@ const PROGRESS_EVERY = 5000;
 export async function importCsv(deps: ImportDeps, options: ImportOptions): Promise<ImportReport> {
   const mode = options.mode ?? 'all-or-nothing';
   const problems: RowProblem[] = [];
-  let refusedRows = 0;
+  const tally = { refusedRows: 0 };
   const report = (problem: RowProblem) => {
     if (problems.length < KEPT_PROBLEMS) problems.push(problem);
     options.onProblem?.(problem);
   };
+  const refuse = (row: CheckedRow) => {
+    tally.refusedRows++;
+    for (const p of row.problems) report(p);
+  };
+  const nothingWritten = (rows: number): ImportReport => ({
+    entity: options.entity,
+    mode,
+    rows,
+    written: 0,
+    created: 0,
+    updated: 0,
+    refusedRows: tally.refusedRows,
+    problems,
+  });
 
   if (options.entity !== 'voter') {
     const frozen = await freezeOf(deps, options.entity);
     if (frozen) {
       report({ line: 1, field: '(file)', message: frozen.message });
-      return {
-        entity: options.entity,
-        mode,
-        rows: 0,
-        written: 0,
-        created: 0,
-        updated: 0,
-        refusedRows: 0,
-        problems,
-      };
+      return nothingWritten(0);
     }
   }
 
   if (mode === 'all-or-nothing') {
     const checked = await pass(deps, options, 'validating', async (row) => {
-      if (row.problems.length === 0) return;
-      refusedRows++;
-      for (const p of row.problems) report(p);
+      if (row.problems.length > 0) refuse(row);
     });
-    if (refusedRows > 0 || checked.fileProblem)
-      return {
-        entity: options.entity,
-        mode,
-        rows: checked.rows,
-        written: 0,
-        created: 0,
-        updated: 0,
-        refusedRows,
-        problems,
-      };
+    if (tally.refusedRows > 0 || checked.fileProblem) return nothingWritten(checked.rows);
   }
 
   const writer = new Writer(deps, options);
   const written = await pass(deps, options, 'writing', async (row) => {
-    if (row.problems.length > 0) {
-      // All-or-nothing found none of these; a file changed between the passes still loses nothing silently.
-      refusedRows++;
-      for (const p of row.problems) report(p);
-      return;
-    }
-    await writer.write(row.value!);
+    // All-or-nothing found none of these; a file changed between the passes still loses nothing silently.
+    if (row.problems.length > 0) refuse(row);
+    else await writer.write(row.value!);
   });
   await writer.finish();
 
@@ -143,9 +132,15 @@ export async function importCsv(deps: ImportDeps, options: ImportOptions): Promi
     written: writer.created + writer.updated,
     created: writer.created,
     updated: writer.updated,
-    refusedRows,
+    refusedRows: tally.refusedRows,
     problems,
   };
+  await announce(deps, options, summary);
+  return summary;
+}
+
+/** Audits the import and publishes `registry.imported`. */
+async function announce(deps: ImportDeps, options: ImportOptions, summary: ImportReport): Promise<void> {
   await appendAudit(deps, {
     actor: options.actor,
     action: `${options.entity}.imported`,
@@ -154,8 +149,8 @@ export async function importCsv(deps: ImportDeps, options: ImportOptions): Promi
       rows: summary.rows,
       created: summary.created,
       updated: summary.updated,
-      refused: refusedRows,
-      mode,
+      refused: summary.refusedRows,
+      mode: summary.mode,
     },
   });
   await deps.publisher.publish([
@@ -164,12 +159,11 @@ export async function importCsv(deps: ImportDeps, options: ImportOptions): Promi
       file: options.file,
       rows: summary.rows,
       written: summary.written,
-      refused: refusedRows,
+      refused: summary.refusedRows,
       actor: options.actor,
       at: new Date(deps.clock.now()).toISOString(),
     }),
   ]);
-  return summary;
 }
 
 interface CheckedRow {
@@ -185,28 +179,22 @@ async function pass(
   phase: ImportProgress['phase'],
   visit: (row: CheckedRow) => Promise<void>,
 ): Promise<{ rows: number; fileProblem: boolean }> {
-  const columns = csvColumns[options.entity];
-  const schema = options.entity === 'voter' ? voterRowSchema : registryEntities[options.entity].schema;
-  const idField = options.entity === 'voter' ? 'voterId' : registryEntities[options.entity].idField;
-  const resolver = new ReferenceResolver(deps.records);
-  const seen = new CompactIdSet();
+  const checker = new RowChecker(deps, options);
   let rows = 0;
-  let order: number[] | undefined;
-  let width = 0;
+  let header: { order: number[]; width: number } | undefined;
   try {
     for await (const record of parseCsv(options.open())) {
-      if (order === undefined) {
-        const header = headerOrder(record, columns);
-        if ('problems' in header) {
-          await visit({ line: 1, problems: header.problems });
+      if (header === undefined) {
+        const found = headerOrder(record, checker.columns);
+        if ('problems' in found) {
+          await visit({ line: 1, problems: found.problems });
           return { rows, fileProblem: true };
         }
-        order = header.order;
-        width = header.width;
+        header = found;
         continue;
       }
       rows++;
-      await visit(await checkRow(record, order));
+      await visit(await checker.check(record, header.order, header.width));
       if (rows % PROGRESS_EVERY === 0) options.onProgress?.({ phase, rows });
     }
   } catch (error) {
@@ -218,53 +206,69 @@ async function pass(
   }
   options.onProgress?.({ phase, rows });
   return { rows, fileProblem: false };
+}
 
-  async function checkRow(record: CsvRecord, order: readonly number[]): Promise<CheckedRow> {
+/** The schema a row of the entity's file must meet. */
+function schemaOf(entity: ImportOptions['entity']) {
+  return entity === 'voter' ? voterRowSchema : registryEntities[entity].schema;
+}
+
+/** Checks one row after another: cells, references, schema, and ids repeated within the file. */
+class RowChecker {
+  readonly columns: readonly Column[];
+  private readonly schema: ReturnType<typeof schemaOf>;
+  private readonly idField: string;
+  private readonly resolver: ReferenceResolver;
+  private readonly seen = new CompactIdSet();
+
+  constructor(
+    deps: ImportDeps,
+    private readonly options: ImportOptions,
+  ) {
+    this.columns = csvColumns[options.entity];
+    this.schema = schemaOf(options.entity);
+    this.idField = options.entity === 'voter' ? 'voterId' : registryEntities[options.entity].idField;
+    this.resolver = new ReferenceResolver(deps.records);
+  }
+
+  /** The row as a record to write, or its problems. */
+  async check(record: CsvRecord, order: readonly number[], width: number): Promise<CheckedRow> {
     const { line } = record;
     if (record.fields.length !== width) {
-      return {
-        line,
-        problems: [
-          {
-            line,
-            field: '(row)',
-            message: `has ${record.fields.length} fields, the header has ${order.length}`,
-          },
-        ],
-      };
+      const message = `has ${record.fields.length} fields, the header has ${order.length}`;
+      return { line, problems: [{ line, field: '(row)', message }] };
     }
     const cells = order.map((i) => (i === -1 ? '' : (record.fields[i] ?? '')));
-    const { input, problems } = rowToInput(columns, cells);
+    const { input, problems } = rowToInput(this.columns, cells);
     if (problems.length > 0) return { line, problems: problems.map((p) => ({ line, ...p })) };
-    const target = options.entity === 'voter' ? 'candidate' : options.entity;
+    const target = this.options.entity === 'voter' ? 'candidate' : this.options.entity;
     // A voter references its constituency as a candidate does; it gets the region the same way.
-    const resolved = await resolveReferences(resolver, target as RegistryEntity, input);
+    const resolved = await resolveReferences(this.resolver, target as RegistryEntity, input);
     if (!resolved.ok) {
       const error = resolved.error;
       const field = error.reason === 'unknown-reference' ? error.field : '(row)';
-      return {
-        line,
-        problems: [
-          { line, field, message: error.reason === 'invalid' ? error.problems.join('; ') : error.message },
-        ],
-      };
+      const message = error.reason === 'invalid' ? error.problems.join('; ') : error.message;
+      return { line, problems: [{ line, field, message }] };
     }
-    const parsed = schema.safeParse(resolved.value);
+    const parsed = this.schema.safeParse(resolved.value);
     if (!parsed.success)
       return {
         line,
         problems: parsed.error.issues.map((issue) => ({
           line,
-          field: columnOfPath(columns, issue.path),
+          field: columnOfPath(this.columns, issue.path),
           message: issue.message,
         })),
       };
     const value = parsed.data as Record<string, unknown>;
-    if (options.entity === 'voter') value.regionId = resolved.value.regionId;
-    const id = String(value[idField]);
-    const firstLine = seen.add(id, line);
+    if (this.options.entity === 'voter') value.regionId = resolved.value.regionId;
+    const id = String(value[this.idField]);
+    const firstLine = this.seen.add(id, line);
     if (firstLine !== 0)
-      return { line, problems: [{ line, field: idField, message: `"${id}" repeats line ${firstLine}` }] };
+      return {
+        line,
+        problems: [{ line, field: this.idField, message: `"${id}" repeats line ${firstLine}` }],
+      };
     return { line, value: { id, record: value }, problems: [] };
   }
 }

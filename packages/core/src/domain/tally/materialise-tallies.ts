@@ -39,62 +39,18 @@ export interface WindowTally {
  * was down is compared, backfilled and agrees on a later run.
  */
 export async function materialiseTallies(deps: MaterialiseDeps, electionId: string): Promise<WindowTally[]> {
-  const marks = new Map<number, unknown>();
-  let after: string | undefined;
-  do {
-    const page = await deps.records.query('tallies', recordKeys.dirtyPartition(electionId), {
-      limit: 1000,
-      ...(after === undefined ? {} : { after }),
-    });
-    for (const mark of page.records) marks.set(Number(mark.windowStart), mark.mark);
-    after = page.next;
-  } while (after !== undefined);
+  const marks = await readMarks(deps.records, electionId);
   if (marks.size === 0) return [];
   const windowStarts = [...marks.keys()].sort((a, b) => a - b);
 
-  const countBoth = (windows: readonly number[]) =>
-    Promise.all([
-      deps.primary.materialise(electionId, windows, deps.tallyWindowMs).catch(() => null),
-      deps.secondary.materialise(electionId, windows, deps.tallyWindowMs).catch(() => null),
-    ]);
-  const [primary, secondary] = await countBoth(windowStarts);
+  const [primary, secondary] = await countBoth(deps, electionId, windowStarts);
   if (primary === null && secondary === null) return [];
 
-  const done: WindowTally[] = [];
-  const diverged: number[] = [];
-  for (let i = 0; i < windowStarts.length; i++) {
-    const p = primary?.[i] ?? null;
-    const s = secondary?.[i] ?? null;
-    const tally = windowTallyOf(deps, windowStarts[i]!, p, s);
-    if (tally.agreement === 'diverged') diverged.push(tally.windowStart);
-    done.push(tally);
-  }
-  // Diverged windows: copy each region's missing votes into it, then count those windows again.
-  if (diverged.length > 0) {
-    const backfilled = new Map<number, { primary: number; secondary: number }>();
-    for (const windowStart of diverged) {
-      try {
-        backfilled.set(
-          windowStart,
-          await reconcileWindow(deps, electionId, windowStart, windowStart + deps.tallyWindowMs),
-        );
-      } catch {
-        // A region that fails mid-copy is reconciled on the next run; the window stays marked.
-      }
-    }
-    const [p2, s2] = await countBoth(diverged);
-    for (let i = 0; i < diverged.length; i++) {
-      const at = done.findIndex((w) => w.windowStart === diverged[i]);
-      const before = done[at]!;
-      const again = windowTallyOf(deps, before.windowStart, p2?.[i] ?? null, s2?.[i] ?? null);
-      done[at] = {
-        ...before,
-        votes: again.votes,
-        agreement: again.agreement,
-        backfilled: backfilled.get(before.windowStart) ?? before.backfilled,
-      };
-    }
-  }
+  const done = windowStarts.map((windowStart, i) =>
+    windowTallyOf(deps, windowStart, primary?.[i] ?? null, secondary?.[i] ?? null),
+  );
+  const diverged = done.filter((w) => w.agreement === 'diverged').map((w) => w.windowStart);
+  if (diverged.length > 0) await backfillDiverged(deps, electionId, diverged, done);
 
   // The record store follows the primary's kept counts, or the secondary's while the primary is down.
   const source = primary !== null ? deps.primary : deps.secondary;
@@ -107,18 +63,84 @@ export async function materialiseTallies(deps: MaterialiseDeps, electionId: stri
       await source.keptTurnout(electionId, windowStarts),
     ),
   ]);
+  await clearAgreedMarks(deps.records, electionId, done, marks);
+  return done;
+}
 
-  // Clear a mark only if no vote marked the window again while this run counted it.
+/** The windows marked since the last run, each with the mark it carried when read. */
+async function readMarks(records: RecordStore, electionId: string): Promise<Map<number, unknown>> {
+  const marks = new Map<number, unknown>();
+  let after: string | undefined;
+  do {
+    const page = await records.query('tallies', recordKeys.dirtyPartition(electionId), {
+      limit: 1000,
+      ...(after === undefined ? {} : { after }),
+    });
+    for (const mark of page.records) marks.set(Number(mark.windowStart), mark.mark);
+    after = page.next;
+  } while (after !== undefined);
+  return marks;
+}
+
+/** Each region's counts of the windows, null for a region that did not answer. */
+function countBoth(deps: MaterialiseDeps, electionId: string, windows: readonly number[]) {
+  return Promise.all([
+    deps.primary.materialise(electionId, windows, deps.tallyWindowMs).catch(() => null),
+    deps.secondary.materialise(electionId, windows, deps.tallyWindowMs).catch(() => null),
+  ]);
+}
+
+/**
+ * Diverged windows: copies each region's missing votes into it, then counts those windows again
+ * and updates their entries in `done`.
+ */
+async function backfillDiverged(
+  deps: MaterialiseDeps,
+  electionId: string,
+  diverged: readonly number[],
+  done: WindowTally[],
+): Promise<void> {
+  const backfilled = new Map<number, { primary: number; secondary: number }>();
+  for (const windowStart of diverged) {
+    try {
+      backfilled.set(
+        windowStart,
+        await reconcileWindow(deps, electionId, windowStart, windowStart + deps.tallyWindowMs),
+      );
+    } catch {
+      // A region that fails mid-copy is reconciled on the next run; the window stays marked.
+    }
+  }
+  const [p2, s2] = await countBoth(deps, electionId, diverged);
+  for (let i = 0; i < diverged.length; i++) {
+    const at = done.findIndex((w) => w.windowStart === diverged[i]);
+    const before = done[at]!;
+    const again = windowTallyOf(deps, before.windowStart, p2?.[i] ?? null, s2?.[i] ?? null);
+    done[at] = {
+      ...before,
+      votes: again.votes,
+      agreement: again.agreement,
+      backfilled: backfilled.get(before.windowStart) ?? before.backfilled,
+    };
+  }
+}
+
+/** Clears a window's mark only if no vote marked it again while this run counted it. */
+async function clearAgreedMarks(
+  records: RecordStore,
+  electionId: string,
+  done: readonly WindowTally[],
+  marks: ReadonlyMap<number, unknown>,
+): Promise<void> {
   await Promise.all(
     done
       .filter((w) => w.agreement === 'agree')
       .map(async (w) => {
         const key = recordKeys.dirtyWindow(electionId, w.windowStart);
-        const current = await deps.records.get('tallies', key);
-        if (current?.mark === marks.get(w.windowStart)) await deps.records.delete('tallies', key);
+        const current = await records.get('tallies', key);
+        if (current?.mark === marks.get(w.windowStart)) await records.delete('tallies', key);
       }),
   );
-  return done;
 }
 
 function windowTallyOf(
