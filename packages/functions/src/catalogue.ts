@@ -21,7 +21,7 @@ import type {
 } from '@ballotstream/core/ports';
 import { LINKS } from './links';
 import type { TableUse, VoteStoreUse } from './reaches';
-import type { EventTrigger, QueueBatching, TopicRuleTrigger, Trigger } from './triggers';
+import type { EventTrigger, QueueBatching, TopicRuleTrigger, Trigger } from './trigger-types';
 
 /**
  * The port catalogue: for each port a handler may reach, one entry saying what in a trigger's

@@ -1,4 +1,5 @@
 import type { TableName } from '@ballotstream/core/ports';
+import { handlerRef } from './trigger-builders';
 
 /**
  * The names of the SST links a Lambda may carry: `stacks/` creates the links under these names
@@ -29,7 +30,7 @@ export const SNS_SUBSCRIBERS = [
   {
     name: 'defenderAlarm',
     description: 'Turns Device Defender Detect alarms into defender.violation events.',
-    handler: { file: 'fleet/defender-alarm', export: 'handler' },
+    handler: handlerRef('fleet/defender-alarm.handler'),
     publishes: ['defender.violation'],
   },
 ] as const;

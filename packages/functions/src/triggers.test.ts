@@ -5,7 +5,7 @@ import * as events from '@ballotstream/events';
 import { catalogue } from '@ballotstream/events';
 import { describe, expect, it } from 'vitest';
 import { SNS_SUBSCRIBERS } from './links';
-import { type Trigger, topicRuleSql, triggers } from './triggers';
+import { loadHandler, type Trigger, topicRuleSql, triggers } from './triggers';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const table = triggers as readonly Trigger[];
@@ -59,10 +59,21 @@ describe('the trigger table', () => {
     for (const trigger of table) {
       const path = join(here, `${trigger.handler.file}.ts`);
       expect(existsSync(path), `${trigger.name}: ${path}`).toBe(true);
-      const module = (await import(path)) as Record<string, unknown>;
-      expect(typeof module[trigger.handler.export], `${trigger.name} exports ${trigger.handler.export}`).toBe(
-        'function',
-      );
+      await expect(loadHandler(trigger.handler), trigger.name).resolves.toBeTypeOf('function');
+    }
+  });
+
+  it("gathers every area's triggers, each declared beside its own handlers", async () => {
+    const areas = readdirSync(here, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && existsSync(join(here, entry.name, 'triggers.ts')))
+      .map((entry) => entry.name);
+    expect(areas.length).toBeGreaterThan(0);
+    for (const area of areas) {
+      const module = (await import(join(here, area, 'triggers.ts'))) as Record<string, readonly Trigger[]>;
+      for (const trigger of Object.values(module).flat()) {
+        expect(table, `${area}/triggers.ts: ${trigger.name}`).toContain(trigger);
+        expect(trigger.handler.file.startsWith(`${area}/`), `${trigger.name} in ${area}`).toBe(true);
+      }
     }
   });
 

@@ -15,7 +15,7 @@ import { LINKS } from '../src/links';
 import { buildAwsDeps } from '../src/shared/aws-deps';
 import { type Deps, installDeps, uninstallDeps } from '../src/shared/deps';
 import { logger } from '../src/shared/observability';
-import type { HttpTrigger, Role } from '../src/triggers';
+import { type HttpTrigger, type LambdaEntry, loadHandler, type Role } from '../src/triggers';
 import { deniedRequests, type IamRequest } from './iam';
 import {
   arnsFor,
@@ -72,16 +72,9 @@ function lambdaContext(name: string): Context {
   };
 }
 
-type LambdaEntry = (event: unknown, context: Context) => Promise<unknown>;
-
 /** The deployed entry of a step: `packages/functions/src/<file>.ts`, export `<export>`. */
-export async function loadEntry(step: PlannedStep): Promise<LambdaEntry> {
-  const url = new URL(`../src/${step.handler.file}.ts`, import.meta.url).href;
-  const module = (await import(/* @vite-ignore */ url)) as Record<string, unknown>;
-  const entry = module[step.handler.export];
-  if (typeof entry !== 'function')
-    throw new Error(`${step.handler.file}.ts exports no ${step.handler.export}`);
-  return entry as LambdaEntry;
+export function loadEntry(step: PlannedStep): Promise<LambdaEntry> {
+  return loadHandler(step.handler);
 }
 
 export class Harness {

@@ -1,16 +1,17 @@
-import type { HandlerRef } from '@ballotstream/functions/triggers';
+import { type HandlerPath, handlerRef } from '@ballotstream/functions/trigger-builders';
+import {
+  type HandlerRef,
+  type LambdaEntry,
+  loadHandler as loadEntry,
+} from '@ballotstream/functions/triggers';
 import type { Context } from 'aws-lambda';
 
-type LambdaEntry = (event: unknown, context: Context) => Promise<unknown>;
-
-/** Loads the Lambda entry a trigger names, exactly as the deployed function would export it. */
-export async function loadHandler(ref: HandlerRef): Promise<LambdaEntry> {
-  const url = new URL(`../../../functions/src/${ref.file}.ts`, import.meta.url).href;
-  const module = (await import(/* @vite-ignore */ url)) as Record<string, unknown>;
-  const entry = module[ref.export];
-  if (typeof entry !== 'function')
-    throw new Error(`${ref.file}.ts does not export a function named ${ref.export}`);
-  return entry as LambdaEntry;
+/**
+ * Loads the Lambda entry of a module and export under `packages/functions/src`, through the trigger
+ * index's loader, for drills and benches that call one handler without a runtime around it.
+ */
+export function loadHandler(ref: Pick<HandlerRef, 'file' | 'export'>): Promise<LambdaEntry> {
+  return loadEntry(handlerRef(`${ref.file}.${ref.export}` as HandlerPath));
 }
 
 // Made once: every local invocation builds a context, and fresh closures per call showed in profiles.

@@ -13,7 +13,7 @@ import {
   uninstallDeps,
 } from '@ballotstream/functions/shared/deps';
 import { observeBrokerActivity } from '@ballotstream/functions/shared/fleet-activity';
-import { type Trigger, triggers } from '@ballotstream/functions/triggers';
+import { loadHandler, type Trigger, triggers } from '@ballotstream/functions/triggers';
 import { webFallback } from '@ballotstream/web/serve';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { LocalTokenIssuer } from '../auth/jwt';
@@ -26,7 +26,7 @@ import type { LocalTopicRule } from '../mqtt/rule-engine';
 import { type ElectionCa, issueServerCertificate, loadOrCreateElectionCa } from '../pki/election-ca';
 import { LocalScheduler } from '../scheduler/local-scheduler';
 import { type DataDirLock, lockDataDir, ownerOnlyFiles } from './data-dir';
-import { lambdaContext, loadHandler } from './handlers';
+import { lambdaContext } from './handlers';
 import { localDependencies, withDependencyReport } from './health';
 import { buildLocalDeps, closeLocalDeps, type SharedStores } from './local-deps';
 
@@ -128,7 +128,7 @@ async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefine
   const api = new ApiServer((token) => tokens.verify(token));
   const scheduler = new LocalScheduler({ speedup: options.scheduleSpeedup ?? 1 });
   const rules: LocalTopicRule[] = [];
-  for (const trigger of triggers as readonly Trigger[]) {
+  for (const trigger of triggers) {
     const entry = await loadHandler(trigger.handler);
     const invoke = (event: unknown) => scoped(() => entry(event, lambdaContext(trigger.name)));
     wireTrigger(trigger, invoke, { api, bus, scheduler, rules, deps });

@@ -1,0 +1,27 @@
+import { healthTopic } from '@ballotstream/events';
+import { http, topicRule } from '../trigger-builders';
+import type { Trigger } from '../trigger-types';
+
+/** What runs the system steps, beside their handlers; `../triggers.ts` gathers every area. */
+export const systemTriggers: readonly Trigger[] = [
+  http('GET /health', {
+    name: 'health',
+    description: 'Liveness and the counts of refused inputs.',
+    roles: ['public'],
+    handler: 'system/health.handler',
+    reaches: { cache: true },
+  }),
+  http('GET /health/broker', {
+    name: 'brokerHealth',
+    description: 'Publishes N probes through the device broker and expects N back (Route 53 checks it).',
+    roles: ['public'],
+    handler: 'system/broker-health.check',
+    reaches: { tables: { ledger: 'read' }, brokerProbe: true },
+  }),
+  topicRule(healthTopic, {
+    name: 'recordHealthProbe',
+    description: "Notes each broker health probe that came back through the broker's rules engine.",
+    handler: 'system/broker-health.record',
+    reaches: { tables: { ledger: 'write' } },
+  }),
+];
