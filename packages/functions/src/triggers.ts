@@ -389,7 +389,7 @@ export const triggers = [
     roles: ['public'],
     handler: { file: 'close/get-bulletin', export: 'handler' },
     publishes: [],
-    reaches: { tables: { registry: 'read', results: 'read', audit: 'read' } },
+    reaches: { tables: { registry: 'read', results: 'read', audit: 'read' }, electionKey: true },
   },
   {
     kind: 'http',

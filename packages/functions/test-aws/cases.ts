@@ -4,7 +4,10 @@
  * each command sent to the step's planned IAM statements (`expectRan`).
  */
 import { createHash, randomBytes, randomUUID, sign } from 'node:crypto';
-import { recordKeys } from '@ballotstream/core';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkBulletin, recordKeys } from '@ballotstream/core';
 import {
   alertEscalated,
   alertRaised,
@@ -29,6 +32,7 @@ import {
   voterVerified,
 } from '@ballotstream/events';
 import { grantBallotToken, signedVote } from '@ballotstream/local/casting/casting-load';
+import { readBulletin } from '@ballotstream/local/close/bulletin-files';
 import { demoBoothPlace } from '@ballotstream/local/demo/geography';
 import { expect } from 'vitest';
 import type { HttpTrigger } from '../src/triggers';
@@ -864,13 +868,21 @@ export const CASES: Record<string, Case> = {
   ),
   getCertifiedResults: getCase('answers the certified results the public may read', () => ({})),
   getBulletin: {
-    expectation: 'answers 503, naming what is missing: no election key is wired in Lambda yet',
+    expectation:
+      'signs the bulletin with the KMS election key (P-256), whose signature verify-election accepts',
     async run(h, step) {
       const run = await h.invoke(step, httpEvent(http(step)));
-      expect(run.denied).toEqual([]);
+      expectRan(run);
       const response = run.result as { statusCode: number; body: string };
-      expect(response.statusCode, response.body).toBe(503);
-      expect(response.body).toMatch(/no election key/);
+      expect(response.statusCode, response.body).toBe(200);
+      expect(commands(run, 'kms').sort()).toEqual(['GetPublicKey', 'Sign']);
+      // As `ballotstream verify-election <file>` reads and checks it.
+      const file = join(mkdtempSync(join(tmpdir(), 'bs-bulletin-')), 'bulletin.json');
+      writeFileSync(file, response.body);
+      const check = checkBulletin(await readBulletin(file));
+      // The harness's close records are those earlier cases left (one machine disagrees, one
+      // record is not kept); what this case holds is the election key's signature and key.
+      expect(check.problems.filter((p) => /election key|not signed/.test(p))).toEqual([]);
     },
   },
   brokerHealth: {
