@@ -206,7 +206,9 @@ describe('managing the registry', () => {
     for (const patch of [{ electorate: 'many' }, { electorate: 10 }, { constituencyId: 'c-north-1' }]) {
       const south = await change('booth', 'b-2', patch);
       const missing = await change('booth', 'b-none', patch);
-      expect(JSON.stringify(south).replace('b-2', 'ID')).toBe(JSON.stringify(missing).replace('b-none', 'ID'));
+      expect(JSON.stringify(south).replace('b-2', 'ID')).toBe(
+        JSON.stringify(missing).replace('b-none', 'ID'),
+      );
       expect(south).toMatchObject({ ok: false, error: { reason: 'not-found' } });
     }
     const constituency = await change('constituency', 'c-south-1', { name: '' });
