@@ -127,13 +127,13 @@ export const triggers = [
   {
     kind: 'http',
     name: 'health',
-    description: 'Liveness and the counts of refused inputs.',
+    description: 'Each dependency up or down (a down one raises an alert) and the counts of refused inputs.',
     method: 'GET',
     path: '/health',
     roles: ['public'],
     handler: { file: 'system/health', export: 'handler' },
-    publishes: [],
-    reaches: { cache: true },
+    publishes: ['alert.raised'],
+    reaches: { cache: true, tables: { alerts: 'write' } },
   },
   {
     kind: 'http',
