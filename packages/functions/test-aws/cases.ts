@@ -327,7 +327,7 @@ export const CASES: Record<string, Case> = {
       'replaces seeded tickets, one with new prints enrolled at the biometric API: 201, ticket.issued and ticket.revoked',
     async run(h, step) {
       const event = httpEvent(http(step), {
-        params: { ticketId: 't-3' },
+        params: { ticketId: h.seed.voters[2]!.ticketId },
         body: { reason: 'card lost' },
         caller: { role: 'clerk' },
       });
@@ -335,7 +335,7 @@ export const CASES: Record<string, Case> = {
       expectStatus(run, 201);
       expect(published(run).sort()).toEqual(['ticket.issued', 'ticket.revoked']);
       const enrolAgain = httpEvent(http(step), {
-        params: { ticketId: 't-4' },
+        params: { ticketId: h.seed.voters[3]!.ticketId },
         body: { reason: 'card damaged', fingerprints: [Buffer.from('new print').toString('base64url')] },
         caller: { role: 'clerk' },
       });
@@ -349,7 +349,7 @@ export const CASES: Record<string, Case> = {
       const run = await h.invoke(
         step,
         httpEvent(http(step), {
-          params: { ticketId: 't-2' },
+          params: { ticketId: h.seed.voters[1]!.ticketId },
           body: { reason: 'harness' },
           caller: { role: 'clerk' },
         }),
@@ -361,8 +361,8 @@ export const CASES: Record<string, Case> = {
 
   ticketStatus: getCase(
     'reads the ticket verifyVoter spent as used',
-    () => ({ params: { ticketId: 't-1' } }),
-    (body) => expect(body).toEqual({ ticketId: 't-1', status: 'used' }),
+    (h) => ({ params: { ticketId: h.seed.voters[0]!.ticketId } }),
+    (body, h) => expect(body).toEqual({ ticketId: h.seed.voters[0]!.ticketId, status: 'used' }),
   ),
   ticketKeys: getCase(
     'publishes the KMS ticket key',
