@@ -6,7 +6,7 @@ import { buses, deadLetters } from './bus';
 import { vpc } from './cache';
 import { account, allTriggers, blueprint, inRegion, regions } from './context';
 import { externalApis } from './external-apis';
-import { dataKey, dataKeySecondary, pseudonymKey, ticketKey } from './keys';
+import { dataKey, dataKeySecondary, electionKey, pseudonymKey, ticketKey } from './keys';
 import { asyncInvokePlan, FUNCTION_SETTINGS, functionName, handlerPath } from './lib/functions';
 import { needsVpc, type Region, type ResourceArns, statementsFor } from './lib/permissions';
 import { linksOf } from './links';
@@ -28,6 +28,7 @@ export function arnsIn(region: Region): ResourceArns<$util.Input<string>> {
     voteStore: (r) => voteStores[r].arns,
     ticketKey: ticketKey.arn,
     pseudonymKey: pseudonymKey.arn,
+    electionKey: electionKey.arn,
     notificationsTopic: notificationsTopic.arn,
     tracker: tracking.tracker.trackerArn,
     geofenceCollection: tracking.geofences.collectionArn,

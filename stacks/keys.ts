@@ -69,10 +69,25 @@ export const pseudonymKeySecondary = new aws.kms.ReplicaKey(
   inRegion('secondary'),
 );
 
+/**
+ * The election key: ECDSA P-256 in KMS, the bulletin's signature (the local key file is P-256
+ * too, so `verify-election` checks either the same way). Its private half never leaves KMS; only
+ * the bulletin route may sign with it. Single-region: the bulletin is served from the primary.
+ */
+export const electionKey = new aws.kms.Key('ElectionKey', {
+  description: `ballotstream ${$app.stage}: election key (bulletin signing, P-256)`,
+  customerMasterKeySpec: 'ECC_NIST_P256',
+  keyUsage: 'SIGN_VERIFY',
+  deletionWindowInDays,
+});
+
 /** Links that carry key ids to handlers; permissions come from the trigger table, not from the link. */
 export const keyLinks = {
   ticket: new sst.Linkable(LINKS.ticketKey, { properties: { arn: ticketKey.arn, id: ticketKey.keyId } }),
   pseudonym: new sst.Linkable(LINKS.pseudonymKey, {
     properties: { arn: pseudonymKey.arn, id: pseudonymKey.keyId },
+  }),
+  election: new sst.Linkable(LINKS.electionKey, {
+    properties: { arn: electionKey.arn, id: electionKey.keyId },
   }),
 };

@@ -26,6 +26,7 @@ const linkables: ReadonlyMap<string, sst.Linkable<Record<string, unknown>>> = ne
   [LINKS.cache, cacheLink],
   [LINKS.ticketKey, keyLinks.ticket],
   [LINKS.pseudonymKey, keyLinks.pseudonym],
+  [LINKS.electionKey, keyLinks.election],
   [LINKS.notifications, notificationsLink],
   [LINKS.tracker, trackerLink],
   [LINKS.geofences, geofencesLink],

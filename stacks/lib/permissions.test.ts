@@ -99,6 +99,20 @@ describe('per-function IAM statements', () => {
     expect(onSigningKeys).toEqual([]);
   });
 
+  it('let the bulletin route alone sign with the election key, and only on that key', () => {
+    const arns = exampleArns('postgres');
+    const bulletin = statementsFor(byName('getBulletin'), arns).filter((s) =>
+      s.resources.includes(arns.electionKey),
+    );
+    expect(bulletin).toEqual([{ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [arns.electionKey] }]);
+    const others = all.filter(
+      (t) =>
+        t.name !== 'getBulletin' &&
+        statementsFor(t, arns).some((s) => s.resources.includes(arns.electionKey)),
+    );
+    expect(others.map((t) => t.name)).toEqual([]);
+  });
+
   it('let recorders only write votes, and the tally job alone count them into the kept counts', () => {
     const grants = (name: string) =>
       statementsFor(byName(name), exampleArns('timestream')).filter((s) =>

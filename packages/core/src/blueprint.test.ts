@@ -6,6 +6,7 @@ import {
   blueprintElection,
   blueprintEnvironment,
   blueprintSettings,
+  lateBoothCloses,
   loadBlueprint,
   parseBlueprint,
 } from './blueprint';
@@ -34,6 +35,17 @@ describe('the election blueprint', () => {
       closes: '18:00',
       utcOffsetMinutes: 330,
     });
+  });
+
+  it('gives a late-closing booth its own close, to its booth record and to the anomaly rules', () => {
+    const national = loadBlueprint(join(elections, 'national-general.json'));
+    const blueprint = { ...national, poll: { ...national.poll, lateBooths: { 'b-hill': '20:00' } } };
+    expect(lateBoothCloses(blueprint)).toEqual({ 'b-hill': '2029-04-19T20:00:00+05:30' });
+    expect(blueprintSettings(blueprint).monitoring.pollHours.boothCloses).toEqual({ 'b-hill': '20:00' });
+    const { data: _data, ...raw } = national;
+    expect(() =>
+      parseBlueprint({ ...raw, poll: { ...national.poll, lateBooths: { 'b-hill': '17:00' } } }),
+    ).toThrow(/late-closing booth must close after the election closes/);
   });
 
   it('gives Lambda the same settings through the environment loadConfig reads', () => {

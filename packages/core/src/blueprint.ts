@@ -30,8 +30,14 @@ export const blueprintSchema = z
         closes: hhmm,
         /** An IANA time zone, e.g. Asia/Kolkata. */
         timeZone: z.string().refine(validTimeZone, 'must be an IANA time zone such as Asia/Kolkata'),
+        /** Booths that close later than `closes` (issue 20): booth id → its own closing time. */
+        lateBooths: z.record(z.string(), hhmm).default({}),
       })
-      .refine((p) => p.opens < p.closes, 'polls must close after they open'),
+      .refine((p) => p.opens < p.closes, 'polls must close after they open')
+      .refine(
+        (p) => Object.values(p.lateBooths).every((late) => late > p.closes),
+        'a late-closing booth must close after the election closes',
+      ),
     /** Votes keep their time only to this bucket (ballot secrecy). */
     secrecy: z.object({ bucketSeconds: z.number().int().min(10).max(3600) }),
     /** Running results are officers' until the polls close, unless the election publishes them as counted. */
@@ -118,6 +124,24 @@ export function utcOffsetMinutes(timeZone: string, day: string): number {
 
 /** When polls open and close, as ISO times with the election's offset. */
 export function pollTimes(blueprint: Blueprint): { opensAt: string; closesAt: string } {
+  return {
+    opensAt: pollTimeAt(blueprint, blueprint.poll.opens),
+    closesAt: pollTimeAt(blueprint, blueprint.poll.closes),
+  };
+}
+
+/** Each late-closing booth's own closing time, as the ISO time its booth record carries. */
+export function lateBoothCloses(blueprint: Blueprint): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(blueprint.poll.lateBooths).map(([boothId, hhmm]) => [
+      boothId,
+      pollTimeAt(blueprint, hhmm),
+    ]),
+  );
+}
+
+/** A local clock time of the poll day as an ISO time with the election's offset. */
+function pollTimeAt(blueprint: Blueprint, hhmm: string): string {
   const offset = utcOffsetMinutes(blueprint.poll.timeZone, blueprint.poll.day);
   const sign = offset < 0 ? '-' : '+';
   const abs = Math.abs(offset);
@@ -126,7 +150,7 @@ export function pollTimes(blueprint: Blueprint): { opensAt: string; closesAt: st
     hhmm === '24:00'
       ? new Date(Date.parse(`${blueprint.poll.day}T23:59:59${suffix}`) + 1000).toISOString()
       : `${blueprint.poll.day}T${hhmm}:00${suffix}`;
-  return { opensAt: at(blueprint.poll.opens), closesAt: at(blueprint.poll.closes) };
+  return at(hhmm);
 }
 
 /** The poll hours in hours, for the capacity plan. */
@@ -149,6 +173,9 @@ export function blueprintSettings(blueprint: Blueprint) {
         opens: blueprint.poll.opens,
         closes: blueprint.poll.closes,
         utcOffsetMinutes: utcOffsetMinutes(blueprint.poll.timeZone, blueprint.poll.day),
+        ...(Object.keys(blueprint.poll.lateBooths).length === 0
+          ? {}
+          : { boothCloses: blueprint.poll.lateBooths }),
       },
     },
   };

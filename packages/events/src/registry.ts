@@ -67,6 +67,11 @@ export const boothSchema = z.object({
   /** Voters registered at this booth: turnout above it is an anomaly. */
   electorate: z.number().int().nonnegative(),
   geofence: geofencePolygonSchema,
+  /**
+   * When this booth closes, where it closes later than the election (a late-closing booth):
+   * ingest, verification, the close of poll and the anomaly rules use it for this booth alone.
+   */
+  closesAt: isoTimeSchema.optional(),
 });
 
 export const machineSchema = z.object({

@@ -19,7 +19,7 @@ function linkValue(name: string): unknown {
     return { kind: 'timestream', region: 'ap-south-1', database: 'db', table: 'votes', tallyTable: 'counts' };
   }
   if (name === LINKS.cache) return { host: '127.0.0.1', port: 6379, tls: false };
-  if (name === LINKS.ticketKey || name === LINKS.pseudonymKey)
+  if (name === LINKS.ticketKey || name === LINKS.pseudonymKey || name === LINKS.electionKey)
     return { arn: `arn:aws:kms:ap-south-1:1:key/${name}` };
   if (name === LINKS.notifications) return { arn: 'arn:aws:sns:ap-south-1:1:alerts' };
   if (name === LINKS.tracker) return { name: 'machines' };
@@ -56,6 +56,7 @@ describe('the port catalogue', () => {
       LINKS.cache,
       LINKS.ticketKey,
       LINKS.pseudonymKey,
+      LINKS.electionKey,
       LINKS.notifications,
       LINKS.tracker,
       LINKS.iotDataEndpoint,

@@ -65,17 +65,14 @@ export interface Deps {
   readonly geofences: GeofenceCollection;
   /** The broker health check's own publishes (IoT data plane; the embedded broker). */
   readonly brokerProbe: BrokerProbe;
-  /**
-   * The election key the public bulletin is signed with (KMS in AWS, a key file locally); a
-   * runtime without one answers the bulletin route 503.
-   */
-  readonly electionKey?: ElectionKey;
+  /** The election key the public bulletin is signed with (a KMS P-256 key in AWS, a key file locally). */
+  readonly electionKey: ElectionKey;
   /** The election CA's certificate (PEM), where the runtime has one, for the bulletin. */
   readonly electionCaPem?: string;
 }
 
 /** A port with an adapter in each runtime: a member of `Deps` other than the settings. */
-export type AdapterPort = Exclude<keyof Deps, 'config' | 'electionKey' | 'electionCaPem'>;
+export type AdapterPort = Exclude<keyof Deps, 'config' | 'electionCaPem'>;
 
 /** What only IAM serves: reached by some trigger, but no adapter of `Deps` stands for it. */
 export type GrantOnly = 'machineCertificates' | 'batchQueue';
@@ -110,6 +107,8 @@ export interface ResourceArns<R> {
   voteStore(region: Region): VoteStoreArns<R>;
   ticketKey: R;
   pseudonymKey: R;
+  /** The KMS key (ECC_NIST_P256) the public bulletin is signed with. */
+  electionKey: R;
   notificationsTopic: R;
   tracker: R;
   geofenceCollection: R;
@@ -350,6 +349,13 @@ export const PORTS: { readonly [P in PortName]: PortEntry } = {
     (t) => t.reaches?.pseudonyms === true,
     LINKS.pseudonymKey,
     (_t, arns) => [{ actions: ['kms:GenerateMac'], resources: [arns.pseudonymKey] }],
+  ),
+  // Signing the bulletin: only the route that serves it, only on that key.
+  electionKey: linked(
+    'reaches.electionKey',
+    (t) => t.reaches?.electionKey === true,
+    LINKS.electionKey,
+    (_t, arns) => [{ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [arns.electionKey] }],
   ),
   notifier: linked(
     'reaches.notifications',

@@ -12,6 +12,7 @@ export const LINKS = {
   cache: 'VoterCacheEndpoint',
   ticketKey: 'TicketKey',
   pseudonymKey: 'PseudonymKey',
+  electionKey: 'ElectionKey',
   notifications: 'OfficerAlerts',
   tracker: 'MachineTrackerName',
   // --- link: booth geofences (issue 15, detectors)

@@ -39,4 +39,6 @@ export interface Reaches {
   readonly machineControl?: true;
   /** The broker health check: a publish on `health/<probe>` (IoT data plane `iot:Publish`). */
   readonly brokerProbe?: true;
+  /** The election key the public bulletin is signed with (KMS `kms:Sign`, `kms:GetPublicKey`). */
+  readonly electionKey?: true;
 }

@@ -4,7 +4,10 @@
  * each command sent to the step's planned IAM statements (`expectRan`).
  */
 import { createHash, randomBytes, randomUUID, sign } from 'node:crypto';
-import { recordKeys } from '@ballotstream/core';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkBulletin, recordKeys } from '@ballotstream/core';
 import {
   alertEscalated,
   alertRaised,
@@ -29,6 +32,7 @@ import {
   voterVerified,
 } from '@ballotstream/events';
 import { grantBallotToken, signedVote } from '@ballotstream/local/casting/casting-load';
+import { readBulletin } from '@ballotstream/local/close/bulletin-files';
 import { demoBoothPlace } from '@ballotstream/local/demo/geography';
 import { expect } from 'vitest';
 import type { HttpTrigger } from '../src/triggers';
@@ -323,7 +327,7 @@ export const CASES: Record<string, Case> = {
       'replaces seeded tickets, one with new prints enrolled at the biometric API: 201, ticket.issued and ticket.revoked',
     async run(h, step) {
       const event = httpEvent(http(step), {
-        params: { ticketId: 't-3' },
+        params: { ticketId: h.seed.voters[2]!.ticketId },
         body: { reason: 'card lost' },
         caller: { role: 'clerk' },
       });
@@ -331,7 +335,7 @@ export const CASES: Record<string, Case> = {
       expectStatus(run, 201);
       expect(published(run).sort()).toEqual(['ticket.issued', 'ticket.revoked']);
       const enrolAgain = httpEvent(http(step), {
-        params: { ticketId: 't-4' },
+        params: { ticketId: h.seed.voters[3]!.ticketId },
         body: { reason: 'card damaged', fingerprints: [Buffer.from('new print').toString('base64url')] },
         caller: { role: 'clerk' },
       });
@@ -345,7 +349,7 @@ export const CASES: Record<string, Case> = {
       const run = await h.invoke(
         step,
         httpEvent(http(step), {
-          params: { ticketId: 't-2' },
+          params: { ticketId: h.seed.voters[1]!.ticketId },
           body: { reason: 'harness' },
           caller: { role: 'clerk' },
         }),
@@ -357,8 +361,8 @@ export const CASES: Record<string, Case> = {
 
   ticketStatus: getCase(
     'reads the ticket verifyVoter spent as used',
-    () => ({ params: { ticketId: 't-1' } }),
-    (body) => expect(body).toEqual({ ticketId: 't-1', status: 'used' }),
+    (h) => ({ params: { ticketId: h.seed.voters[0]!.ticketId } }),
+    (body, h) => expect(body).toEqual({ ticketId: h.seed.voters[0]!.ticketId, status: 'used' }),
   ),
   ticketKeys: getCase(
     'publishes the KMS ticket key',
@@ -864,13 +868,21 @@ export const CASES: Record<string, Case> = {
   ),
   getCertifiedResults: getCase('answers the certified results the public may read', () => ({})),
   getBulletin: {
-    expectation: 'answers 503, naming what is missing: no election key is wired in Lambda yet',
+    expectation:
+      'signs the bulletin with the KMS election key (P-256), whose signature verify-election accepts',
     async run(h, step) {
       const run = await h.invoke(step, httpEvent(http(step)));
-      expect(run.denied).toEqual([]);
+      expectRan(run);
       const response = run.result as { statusCode: number; body: string };
-      expect(response.statusCode, response.body).toBe(503);
-      expect(response.body).toMatch(/no election key/);
+      expect(response.statusCode, response.body).toBe(200);
+      expect(commands(run, 'kms').sort()).toEqual(['GetPublicKey', 'Sign']);
+      // As `ballotstream verify-election <file>` reads and checks it.
+      const file = join(mkdtempSync(join(tmpdir(), 'bs-bulletin-')), 'bulletin.json');
+      writeFileSync(file, response.body);
+      const check = checkBulletin(await readBulletin(file));
+      // The harness's close records are those earlier cases left (one machine disagrees, one
+      // record is not kept); what this case holds is the election key's signature and key.
+      expect(check.problems.filter((p) => /election key|not signed/.test(p))).toEqual([]);
     },
   },
   brokerHealth: {

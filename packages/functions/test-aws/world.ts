@@ -117,14 +117,30 @@ export async function startAwsWorld(options: {
   admin.destroy();
 
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  // The election key (`key/election` in the example ARNs) is P-256 and signs ECDSA_SHA_256 in
+  // DER, as KMS does; every other signing key is the Ed25519 ticket key.
+  const election = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const isElectionKey = (keyId: string | undefined) => keyId?.endsWith(':key/election') === true;
   const macSecret = Buffer.from(randomUUID());
-  mocks.kms.on(GetPublicKeyCommand).callsFake(() => ({
-    KeySpec: 'ECC_NIST_EDWARDS25519',
-    KeyUsage: 'SIGN_VERIFY',
-    PublicKey: new Uint8Array(publicKey.export({ type: 'spki', format: 'der' })),
-  }));
-  mocks.kms.on(SignCommand).callsFake((input: { Message: Uint8Array }) => ({
-    Signature: new Uint8Array(sign(null, Buffer.from(input.Message), privateKey)),
+  mocks.kms.on(GetPublicKeyCommand).callsFake((input: { KeyId?: string }) =>
+    isElectionKey(input.KeyId)
+      ? {
+          KeySpec: 'ECC_NIST_P256',
+          KeyUsage: 'SIGN_VERIFY',
+          PublicKey: new Uint8Array(election.publicKey.export({ type: 'spki', format: 'der' })),
+        }
+      : {
+          KeySpec: 'ECC_NIST_EDWARDS25519',
+          KeyUsage: 'SIGN_VERIFY',
+          PublicKey: new Uint8Array(publicKey.export({ type: 'spki', format: 'der' })),
+        },
+  );
+  mocks.kms.on(SignCommand).callsFake((input: { KeyId?: string; Message: Uint8Array }) => ({
+    Signature: new Uint8Array(
+      isElectionKey(input.KeyId)
+        ? sign('sha256', Buffer.from(input.Message), { key: election.privateKey, dsaEncoding: 'der' })
+        : sign(null, Buffer.from(input.Message), privateKey),
+    ),
   }));
   mocks.kms.on(GenerateMacCommand).callsFake((input: { Message: Uint8Array }) => ({
     Mac: new Uint8Array(createHmac('sha256', macSecret).update(input.Message).digest()),

@@ -99,6 +99,49 @@ describe('the admin API', () => {
     expect((list.body.items as { regionId: string }[]).every((b) => b.regionId === 'north')).toBe(true);
   });
 
+  it("answers an officer's GET, PATCH and DELETE of another region's record exactly as of a missing one", async () => {
+    expect(
+      (
+        await call('POST', '/admin/booths', admin, {
+          boothId: 'b-s',
+          constituencyId: 'c-s',
+          name: 'South school',
+          location: { lat: 28.65, lon: 77.15 },
+          electorate: 10,
+          geofence: ring,
+        })
+      ).status,
+    ).toBe(201);
+    const publicKey = Buffer.alloc(32, 7).toString('base64url');
+    expect(
+      (await call('POST', '/admin/machines', admin, { machineId: 'm-s', boothId: 'b-s', publicKey })).status,
+    ).toBe(201);
+    const answer = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${runtime.httpUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${northOfficer}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return `${response.status} ${await response.text()}`;
+    };
+    const cases = [
+      ['booths', 'b-s', { electorate: 'many' }],
+      ['booths', 'b-s', { electorate: 11 }],
+      ['constituencies', 'c-s', { name: 'x' }],
+      ['machines', 'm-s', { boothId: 'b-1' }],
+    ] as const;
+    for (const [entities, id, body] of cases) {
+      for (const [method, payload] of [['GET'], ['PATCH', body], ['DELETE']] as const) {
+        const theirs = await answer(method, `/admin/${entities}/${id}`, payload);
+        const missing = await answer(method, `/admin/${entities}/no-such-id`, payload);
+        expect(theirs.replaceAll(id, 'ID'), `${method} ${entities}`).toBe(
+          missing.replaceAll('no-such-id', 'ID'),
+        );
+        expect(theirs, `${method} ${entities}`).toMatch(/^404 /);
+      }
+    }
+  });
+
   it('updates a booth and then, once polls open, refuses with the reason', async () => {
     expect((await call('PATCH', '/admin/booths/b-1', admin, { electorate: 1100 })).body).toMatchObject({
       electorate: 1100,

@@ -1,4 +1,5 @@
 export { type DetectorStateSpace, detectorStateContract } from './detector-state-contract';
+export { electionKeyContract } from './election-key-contract';
 export {
   type ExternalApisServer,
   type GivenAnswer,

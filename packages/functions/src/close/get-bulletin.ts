@@ -13,10 +13,6 @@ export const handler = httpRoute({ name: 'getBulletin' }, async ({ deps }) => {
     countRejection('getBulletin', 'polls-open');
     return json(403, { error: 'forbidden', message: notYet });
   }
-  if (electionKey === undefined) {
-    countRejection('getBulletin', 'no-election-key');
-    return json(503, { error: 'unavailable', message: 'this runtime holds no election key' });
-  }
   const body = await buildBulletinBody({ records }, config.electionId, {
     now: clock.now(),
     ...(deps.electionCaPem === undefined ? {} : { caCertificatePem: deps.electionCaPem }),

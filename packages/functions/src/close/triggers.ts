@@ -62,6 +62,6 @@ export const closeTriggers: readonly Trigger[] = [
       "The public bulletin once polls close: every machine's signed record and key, each constituency's result, the audit head, signed by the election key.",
     roles: ['public'],
     handler: 'close/get-bulletin.handler',
-    reaches: { tables: { registry: 'read', results: 'read', audit: 'read' } },
+    reaches: { tables: { registry: 'read', results: 'read', audit: 'read' }, electionKey: true },
   }),
 ];

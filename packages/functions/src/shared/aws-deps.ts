@@ -17,6 +17,7 @@ import {
   InlineSignatureChecker,
   IotBrokerProbe,
   IotMachineCommands,
+  KmsElectionKey,
   LocationGeofenceCollection,
   LocationTracker,
   loadKmsPseudonyms,
@@ -158,6 +159,8 @@ export const AWS_ADAPTERS: AdapterTable<AwsContext> = {
       keyArn: link(LINKS.pseudonymKey, kmsKeyLink, 'voter pseudonyms (KMS HMAC)').arn,
       stage: config.stage,
     }),
+  electionKey: ({ link }) =>
+    new KmsElectionKey(new KMSClient({}), link(LINKS.electionKey, kmsKeyLink, 'election key (KMS)').arn),
   biometrics: ({ link }) =>
     buildBiometricsClient(link(LINKS.biometricApi, externalApiLinkSchema, 'biometric API')),
   voterRegistry: ({ link }) =>

@@ -1,8 +1,24 @@
+import { checkDependencies, platformProbes } from '@ballotstream/core';
+import { eventOf } from '@ballotstream/core/ports';
+import { alertRaised } from '@ballotstream/events';
 import { httpRoute, json } from '../shared/http';
 import { rejectionCounts } from '../shared/observability';
 
-/** `GET /health`: whether the cache answers, and the refused inputs counted so far. */
+/**
+ * `GET /health`: each dependency up or down (503 while one is down, with a de-duplicated alert
+ * raised, cleared when it is back), and the refused inputs counted so far.
+ */
 export const handler = httpRoute({ name: 'health' }, async ({ deps }) => {
-  const cache = (await deps.cache.ping()) ? 'up' : 'down';
-  return json(200, { status: 'ok', cache, rejections: Object.fromEntries(rejectionCounts()) });
+  const { records, clock, config } = deps;
+  const report = await checkDependencies(
+    { records, clock, alerting: config.monitoring.alerting },
+    platformProbes(deps),
+  );
+  if (report.raised.length > 0)
+    await deps.publisher.publish(report.raised.map((a) => eventOf(alertRaised, a)));
+  return json(report.status === 'ok' ? 200 : 503, {
+    status: report.status,
+    ...report.dependencies,
+    rejections: Object.fromEntries(rejectionCounts()),
+  });
 });

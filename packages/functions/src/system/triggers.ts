@@ -1,4 +1,4 @@
-import { healthTopic } from '@ballotstream/events';
+import { alertRaised, healthTopic } from '@ballotstream/events';
 import { http, topicRule } from '../trigger-builders';
 import type { Trigger } from '../trigger-types';
 
@@ -6,10 +6,11 @@ import type { Trigger } from '../trigger-types';
 export const systemTriggers: readonly Trigger[] = [
   http('GET /health', {
     name: 'health',
-    description: 'Liveness and the counts of refused inputs.',
+    description: 'Each dependency up or down (a down one raises an alert) and the counts of refused inputs.',
     roles: ['public'],
     handler: 'system/health.handler',
-    reaches: { cache: true },
+    publishes: [alertRaised],
+    reaches: { cache: true, tables: { alerts: 'write' } },
   }),
   http('GET /health/broker', {
     name: 'brokerHealth',

@@ -6,6 +6,7 @@ import {
   freezeOf,
   type ImportDeps,
   type ImportEntity,
+  lateBoothCloses,
   updateEntity,
 } from '@ballotstream/core';
 import { importCsvFile } from '../registry/import-file';
@@ -64,5 +65,19 @@ export async function applyBlueprint(
     bar.done();
     if (problems.length > 0) throw new Error(`${key} not imported:\n${problems.join('\n')}`);
     out.write(`  ${key.padEnd(11)} ${report.rows} rows (${report.created} new, ${report.updated} updated)\n`);
+    if (entity === 'booth') await markLateBooths(deps, blueprint, actor);
+  }
+}
+
+/** Gives each of the blueprint's late-closing booths its own closing time, audited like an edit. */
+async function markLateBooths(
+  deps: ImportDeps,
+  blueprint: Blueprint,
+  actor: { readonly name: string; readonly role: 'admin' },
+): Promise<void> {
+  for (const [boothId, closesAt] of Object.entries(lateBoothCloses(blueprint))) {
+    const updated = await updateEntity(deps, { entity: 'booth', id: boothId, patch: { closesAt }, actor });
+    if (!updated.ok)
+      throw new Error(`cannot mark booth ${boothId} as closing late: ${JSON.stringify(updated.error)}`);
   }
 }

@@ -1,5 +1,12 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { changeEvent, createEntity, mintTicket, rawPublicKey, recordKeys } from '@ballotstream/core';
+import {
+  changeEvent,
+  createEntity,
+  mintTicket,
+  newTicketId,
+  rawPublicKey,
+  recordKeys,
+} from '@ballotstream/core';
 import type { RegistryEntity } from '@ballotstream/events';
 import type { Deps } from '@ballotstream/functions/shared/deps';
 import { demoBoothPlace, demoCandidate, demoConstituencyName, demoRegionName } from './geography';
@@ -32,6 +39,8 @@ export interface DemoMachine {
 
 export interface DemoVoter {
   readonly voterId: string;
+  /** Random, as the issue centre mints it: numbered ids would let anyone list who voted. */
+  readonly ticketId: string;
   readonly ticket: string;
   /** The fingerprint sample a booth reads, base64url. */
   readonly fingerprint: string;
@@ -139,7 +148,7 @@ export async function enrolDemoVoter(
   const voterKey = deps.pseudonyms.voterKey(voterId);
   const fingerprint = demoFingerprint(voterId);
   await deps.biometrics.enrol(voterKey, Buffer.from(fingerprint, 'base64url'));
-  const ticketId = `t-${v}`;
+  const ticketId = newTicketId();
   const claims = { ticketId, electionId, voterKey, issuedAt: now, expiresAt: now + 7 * 24 * 3600_000 };
   const ticket = await mintTicket(deps.ticketKeys, claims);
   await records.put('tickets', {
@@ -149,5 +158,5 @@ export async function enrolDemoVoter(
     ...(homeBoothId === undefined ? {} : { homeBoothId }),
   });
   await records.put('voters', { ...recordKeys.voterTicket(voterKey, electionId), ticketId });
-  return { voterId, ticket, fingerprint };
+  return { voterId, ticketId, ticket, fingerprint };
 }

@@ -140,6 +140,9 @@ export const LOCAL_ADAPTERS: AdapterTable<LocalContext> = {
   signatures: () => new WorkerSignatureChecker(),
   ticketKeys: ({ dir }) =>
     dir === undefined ? new MemoryTicketKeys() : loadFileTicketKeys(join(dir, 'keys')),
+  // The bulletin's signing key: a key file made on first run beside the other local keys.
+  electionKey: ({ dir }) =>
+    dir === undefined ? new MemoryElectionKey() : loadFileElectionKey(join(dir, 'keys')),
   pseudonyms: ({ dir }) =>
     dir === undefined ? new HmacVoterPseudonyms(randomBytes(32)) : loadFileVoterPseudonyms(join(dir, 'keys')),
   // Enrolments live in the record store, so they survive a restart like the tickets do.
@@ -171,9 +174,7 @@ export async function buildLocalDeps(options: LocalDepsOptions): Promise<Deps> {
   const ports = await buildPorts(LOCAL_ADAPTERS, { options, config, dir }, ADAPTER_PORTS, (port) => {
     throw new Error(`the local runtime builds every port; ${port} was left out`);
   });
-  // The bulletin's signing key: a key file made on first run beside the other local keys.
-  const electionKey = dir === undefined ? new MemoryElectionKey() : loadFileElectionKey(join(dir, 'keys'));
-  const built: Deps = { config, ...ports, electionKey };
+  const built: Deps = { config, ...ports };
   if (options.shared !== undefined) borrowed.add(built);
   return built;
 }

@@ -76,7 +76,7 @@ describe.skipIf(!haveChromium)('the citizen app in Chromium, on a running demo',
   });
 
   it('tells a voter their ticket is valid, then used once they voted, and confirms their receipt', async () => {
-    await page.fill('#ticket-id', 't-1');
+    await page.fill('#ticket-id', demo.election.voters[0]!.ticketId);
     await page.click('#check-ticket');
     await expect.poll(() => page.locator('#ticket-answer').innerText()).toContain('valid');
 

@@ -4,6 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { checkBulletin, signBulletin } from '../../domain/close/bulletin';
 import { DependencyError } from '../../errors';
+import { electionKeyContract } from '../../testing/election-key-contract';
 import { KmsElectionKey } from './kms-election-key';
 
 const kms = mockClient(KMSClient);
@@ -46,4 +47,14 @@ describe('the election key in KMS', () => {
       DependencyError,
     );
   });
+});
+
+// KMS as a recorded client with real crypto: GetPublicKey answers the DER SPKI, Sign signs in DER.
+electionKeyContract('KMS (recorded client)', async () => {
+  kms.reset();
+  kms.on(GetPublicKeyCommand).resolves({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY', PublicKey: der });
+  kms.on(SignCommand).callsFake((input: { Message: Uint8Array }) => ({
+    Signature: sign('sha256', input.Message, { key: privateKey, dsaEncoding: 'der' }),
+  }));
+  return new KmsElectionKey(new KMSClient({ region: 'ap-south-1' }), 'alias/election');
 });

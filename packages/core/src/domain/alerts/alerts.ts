@@ -256,3 +256,34 @@ export async function escalateOverdue(deps: AlertDeps, now: number): Promise<Ale
   } while (after !== undefined);
   return escalated;
 }
+
+/**
+ * Clears the open alert of a subject once its cause is gone (a dependency back up): it is marked
+ * acknowledged by `clearedBy`, leaves the open list (no escalation), and the subject's next
+ * signal opens a new alert rather than counting up the old one. Nothing open: nothing done.
+ */
+export async function clearAlert(
+  deps: Pick<AlertDeps, 'records' | 'clock'>,
+  kind: string,
+  subject: AlertSubject,
+  clearedBy: string,
+): Promise<Alert | undefined> {
+  const key = recordKeys.alertSubject(subjectKey(kind, subject));
+  const open = await deps.records.get('alerts', key);
+  if (open === undefined) return undefined;
+  const alertId = String(open.alertId);
+  const record = await deps.records.get('alerts', recordKeys.alert(alertId));
+  await deps.records.delete('alerts', key);
+  if (record === undefined) return undefined;
+  const alert = alertOf(record);
+  if (alert.acknowledgedAt !== undefined) return undefined;
+  const at = deps.clock.now();
+  await deps.records.update(
+    'alerts',
+    recordKeys.alert(alertId),
+    { acknowledgedAt: at, acknowledgedBy: clearedBy },
+    { kind: 'field-absent', field: 'acknowledgedAt' },
+  );
+  await deps.records.delete('alerts', recordKeys.openAlert(alert.firstSeen, alertId));
+  return { ...alert, acknowledgedAt: at, acknowledgedBy: clearedBy };
+}

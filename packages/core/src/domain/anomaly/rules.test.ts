@@ -46,6 +46,15 @@ describe('poll hours', () => {
     expect(outsidePollHoursRule(subject, closes + 60_000, noGrace)?.rule).toBe('outside-poll-hours');
   });
 
+  it("judges a late-closing booth by its own close, and every other booth by the election's", () => {
+    const late = { ...m.pollHours, boothCloses: { b1: '20:00' } };
+    const at = Date.parse('2026-11-27T14:00:00Z'); // 19:30 in India
+    expect(outsidePollHoursRule(subject, at, late)).toBeUndefined();
+    expect(outsidePollHoursRule({ ...subject, boothId: 'b2' }, at, late)?.rule).toBe('outside-poll-hours');
+    const afterItsClose = Date.parse('2026-11-27T15:01:00Z'); // 20:31 in India
+    expect(outsidePollHoursRule(subject, afterItsClose, late)?.rule).toBe('outside-poll-hours');
+  });
+
   it('keeps the default polls open all day, so a demo at any hour is quiet', () => {
     expect(
       outsidePollHoursRule(subject, Date.parse('2026-11-27T23:59:00Z'), defaultMonitoring().pollHours),

@@ -26,6 +26,12 @@ export function withinPollHours(at: number, hours: PollHours): boolean {
   return opens <= closes ? minute >= opens && minute < closes : minute >= opens || minute < closes;
 }
 
+/** A booth's own poll hours: the election's, closing later where the booth closes late. */
+export function hoursOfBooth(hours: PollHours, boothId: string | undefined): PollHours {
+  const closes = boothId === undefined ? undefined : hours.boothCloses?.[boothId];
+  return closes === undefined ? hours : { ...hours, closes };
+}
+
 /** Counts the instants of a sorted list that fall within (now - windowMs, now]. */
 export function countWithin(times: readonly number[], now: number, windowMs: number): number {
   let n = 0;
@@ -81,7 +87,8 @@ export function burstAfterSilenceRule(
 const DEFAULT_QUEUE_GRACE_MINUTES = 30;
 
 /** A vote cast (accepted or refused for it) before the polls open or after the closing queue has voted. */
-export function outsidePollHoursRule(subject: Subject, at: number, hours: PollHours): Finding | undefined {
+export function outsidePollHoursRule(subject: Subject, at: number, election: PollHours): Finding | undefined {
+  const hours = hoursOfBooth(election, subject.boothId);
   const grace = (hours.queueGraceMinutes ?? DEFAULT_QUEUE_GRACE_MINUTES) * 60_000;
   // A vote in the grace after closing is one from the queue that was in line at the close.
   if (withinPollHours(at, hours) || withinPollHours(at - grace, hours)) return undefined;
@@ -182,9 +189,9 @@ export function livenessRule(
   machine: Liveness,
   now: number,
   t: Monitoring['liveness'],
-  hours: PollHours,
+  election: PollHours,
 ): Finding | undefined {
-  if (!withinPollHours(now, hours)) return undefined;
+  if (!withinPollHours(now, hoursOfBooth(election, subject.boothId))) return undefined;
   if (
     !machine.connected &&
     machine.disconnectedAt !== undefined &&

@@ -17,6 +17,10 @@ export const pollHoursSchema = z.object({
    * after closing are not "outside poll hours" (30 when not set).
    */
   queueGraceMinutes: z.number().int().min(0).max(240).optional(),
+  /** Booths that close later than the election: booth id → its own closing time (HH:MM). */
+  boothCloses: z
+    .record(z.string(), z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, 'must be HH:MM'))
+    .optional(),
 });
 export type PollHours = z.infer<typeof pollHoursSchema>;
 

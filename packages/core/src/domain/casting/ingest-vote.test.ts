@@ -201,6 +201,25 @@ describe('ingestVote and the poll hours', () => {
     expect(await ingestVote(deps, vote('tok-queued'), 'm-1')).toMatchObject({ ok: true });
   });
 
+  it("takes a late-closing booth's votes until its own close and grace, and refuses them after", async () => {
+    await records.put('registry', {
+      ...recordKeys.registryEntity('booth', 'b-1'),
+      boothId: 'b-1',
+      constituencyId: 'c-1',
+      regionId: 'r-1',
+      closesAt: '2026-05-01T20:00:00.000Z',
+    });
+    now = Date.parse('2026-05-01T19:00:00Z');
+    await grant('tok-late-booth');
+    expect(await ingestVote(deps, vote('tok-late-booth'), 'm-1')).toMatchObject({ ok: true });
+    now = Date.parse('2026-05-01T20:31:00Z');
+    await grant('tok-after-booth');
+    expect(await ingestVote(deps, vote('tok-after-booth'), 'm-1')).toMatchObject({
+      ok: false,
+      error: { reason: 'outside-poll-hours' },
+    });
+  });
+
   it('refuses a vote cast after the close and its grace', async () => {
     now = Date.parse('2026-05-01T19:00:00Z');
     await grant('tok-late');

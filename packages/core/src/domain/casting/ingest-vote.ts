@@ -11,7 +11,7 @@ import { err, ok, type Result } from '../../result';
 import { fromBase64url, sha256 } from '../crypto/encoding';
 import { recordKeys } from '../shared/keys';
 import { findMachine, type MachineRecord } from '../shared/registry';
-import { DEFAULT_QUEUE_GRACE_MS, pollHoursOf, registryFact } from '../shared/registry-facts';
+import { boothPollHoursOf, DEFAULT_QUEUE_GRACE_MS, registryFact } from '../shared/registry-facts';
 
 export interface IngestVoteDeps {
   readonly records: RecordStore;
@@ -102,7 +102,7 @@ export async function ingestVote(
       detail: `vote bucket starts ${bucketStart - now} ms ahead of the cloud clock`,
     });
   }
-  const hours = await pollHoursOf(deps.records, message.electionId);
+  const hours = await boothPollHoursOf(deps.records, message.electionId, machine.boothId);
   if (hours !== undefined) {
     const graceMs = deps.queueGraceMs ?? DEFAULT_QUEUE_GRACE_MS;
     // A bucket that began before the opening may hold votes cast after it.

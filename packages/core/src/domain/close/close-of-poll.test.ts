@@ -105,6 +105,25 @@ describe('close of poll', () => {
     expect(critical.map((s) => [s.kind, s.severity])).toEqual([['result-overdue', 'critical']]);
   });
 
+  it("waits for a late-closing booth's own close before calling its machine's record missing", async () => {
+    const records = await seeded();
+    await records.put('registry', {
+      ...recordKeys.registryEntity('booth', 'b-m-2'),
+      boothId: 'b-m-2',
+      closesAt: new Date(closesAt + 2 * 3600_000).toISOString(),
+    });
+    expect(await missingResultSignals(records, electionId, closesAt + 60 * 60_000, grace)).toEqual([
+      expect.objectContaining({ subject: expect.objectContaining({ machineId: 'm-1' }) }),
+    ]);
+    const afterItsClose = closesAt + 2 * 3600_000 + 16 * 60_000;
+    const late = await missingResultSignals(records, electionId, afterItsClose, grace);
+    expect(late.find((s) => s.subject.machineId === 'm-2')).toMatchObject({
+      kind: 'result-missing',
+      severity: 'warning',
+      evidence: { closesAt: new Date(closesAt + 2 * 3600_000).toISOString(), minutesSinceClose: 16 },
+    });
+  });
+
   it('certifies once, when the last machine reconciles, and the bulletin adds up', async () => {
     const records = await seeded();
     const deps = { records, clock: clock(closesAt + 60_000) };

@@ -10,7 +10,7 @@ import { type Actor, actorName, mayActIn } from '../fleet/audit';
 import { allEntities } from '../registry/registry-records';
 import { recordKeys } from '../shared/keys';
 import { findMachine } from '../shared/registry';
-import { readPollHours } from '../shared/registry-facts';
+import { boothWindow, readPollHours } from '../shared/registry-facts';
 
 /** A checked result record as the close-of-poll step receives it from `result.verified` / `result.mismatched`. */
 export interface ResultCheckOutcome {
@@ -392,7 +392,7 @@ export interface MissingGrace {
 
 /**
  * The alerts due for machines whose record has not come: none before the warning grace after
- * polls close, a warning after it, a critical alert after the critical grace; each machine is
+ * their booth closes (the election's close, or a late-closing booth's own), a warning after it, a critical alert after the critical grace; each machine is
  * alerted once per severity (`markAlerted` after the alert is raised).
  */
 export async function missingResultSignals(
@@ -401,12 +401,20 @@ export async function missingResultSignals(
   now: number,
   grace: MissingGrace,
 ): Promise<AlertSignal[]> {
-  const hours = await readPollHours(records, electionId);
-  if (hours === undefined || now < hours.closesAt + grace.missingWarningAfterMs) return [];
-  const severity = now >= hours.closesAt + grace.missingCriticalAfterMs ? 'critical' : 'warning';
+  const election = await readPollHours(records, electionId);
+  if (election === undefined || now < election.closesAt + grace.missingWarningAfterMs) return [];
+  // A late-closing booth's machines are due after the booth's own close, not the election's.
+  const boothCloses = new Map<string, unknown>();
   const signals: AlertSignal[] = [];
   for (const m of await machineCloses(records, electionId)) {
     if (m.status !== 'missing' || m.exception !== undefined) continue;
+    if (!boothCloses.has(m.boothId)) {
+      const booth = await records.get('registry', recordKeys.registryEntity('booth', m.boothId));
+      boothCloses.set(m.boothId, booth?.closesAt);
+    }
+    const hours = boothWindow(election, boothCloses.get(m.boothId)) ?? election;
+    if (now < hours.closesAt + grace.missingWarningAfterMs) continue;
+    const severity = now >= hours.closesAt + grace.missingCriticalAfterMs ? 'critical' : 'warning';
     if (await records.get('results', recordKeys.missingAlerted(electionId, m.machineId, severity))) continue;
     signals.push({
       kind: severity === 'critical' ? 'result-overdue' : 'result-missing',

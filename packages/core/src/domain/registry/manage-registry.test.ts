@@ -197,6 +197,24 @@ describe('managing the registry', () => {
     expect(listed.ok && listed.value.items.map((b) => b.boothId)).toEqual(['b-1']);
   });
 
+  it("answers an officer's change of another region's booth or constituency as of a missing one", async () => {
+    const { deps } = setup();
+    await seedRegions(deps);
+    await createEntity(deps, { entity: 'booth', body: boothBody('b-2', 'c-south-1'), actor: admin });
+    const change = (entity: 'booth' | 'constituency', id: string, patch: Record<string, unknown>) =>
+      updateEntity(deps, { entity, id, patch, actor: northOfficer });
+    for (const patch of [{ electorate: 'many' }, { electorate: 10 }, { constituencyId: 'c-north-1' }]) {
+      const south = await change('booth', 'b-2', patch);
+      const missing = await change('booth', 'b-none', patch);
+      expect(JSON.stringify(south).replace('b-2', 'ID')).toBe(
+        JSON.stringify(missing).replace('b-none', 'ID'),
+      );
+      expect(south).toMatchObject({ ok: false, error: { reason: 'not-found' } });
+    }
+    const constituency = await change('constituency', 'c-south-1', { name: '' });
+    expect(constituency).toMatchObject({ ok: false, error: { reason: 'not-found' } });
+  });
+
   it('pages through every booth exactly once', async () => {
     const { deps } = setup();
     await seedRegions(deps);

@@ -242,7 +242,9 @@ export async function updateEntity(
   const frozen = await freezeOf(deps, entity);
   if (frozen) return err(frozen);
   const existing = await readEntity(deps.records, entity, id);
-  if (existing === undefined)
+  // Another region's entity answers as a missing one, before the patch is looked at: a 403 or a
+  // field's complaint would tell an officer that it exists.
+  if (existing === undefined || !visibleTo(actor, existing))
     return err({ reason: 'not-found', message: `no ${entity} "${id}" is registered` });
   const idField = registryEntities[entity].idField;
   if (idField in input.patch && input.patch[idField] !== id)

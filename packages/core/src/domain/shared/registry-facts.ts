@@ -50,6 +50,32 @@ export async function readPollHours(
   return { opensAt: Date.parse(record.opensAt), closesAt: Date.parse(record.closesAt) };
 }
 
+/**
+ * A booth's own hours: the election's, closing at the booth's `closesAt` where that is later
+ * (a late-closing booth); a booth never closes earlier than the election.
+ */
+export function boothWindow(hours: PollWindow | undefined, boothClosesAt: unknown): PollWindow | undefined {
+  if (hours === undefined || typeof boothClosesAt !== 'string') return hours;
+  const closesAt = Date.parse(boothClosesAt);
+  return Number.isFinite(closesAt) && closesAt > hours.closesAt ? { ...hours, closesAt } : hours;
+}
+
+/** A booth's own hours (`boothWindow`), kept a minute like the election's: booths freeze at the opening. */
+export async function boothPollHoursOf(
+  records: RecordStore,
+  electionId: string,
+  boothId: string,
+): Promise<PollWindow | undefined> {
+  const [hours, boothClosesAt] = await Promise.all([
+    pollHoursOf(records, electionId),
+    registryFact(records, `booth-closes#${boothId}`, async () => {
+      const booth = await records.get('registry', recordKeys.registryEntity('booth', boothId));
+      return booth?.closesAt;
+    }),
+  ]);
+  return boothWindow(hours, boothClosesAt);
+}
+
 /** Whether a time falls within the poll hours, a queued voter's grace after the close included. */
 export function withinPollHours(
   hours: PollWindow | undefined,

@@ -46,8 +46,11 @@ export interface IssueTicketInput {
   readonly issuedBy?: string;
 }
 
-// 96 random bits: a ticket id alone must not be guessable, since it opens the status read.
-const newTicketId = (): string => `t${randomBytes(12).toString('base64url')}`;
+/**
+ * A new ticket id: 96 random bits, since a ticket id alone opens the public status read (and so
+ * whether its voter has voted). Every place that mints a ticket takes its id from here.
+ */
+export const newTicketId = (): string => `t${randomBytes(12).toString('base64url')}`;
 
 /**
  * Issues a voter's ticket for the election: looks the voter up in the registry, mints a signed

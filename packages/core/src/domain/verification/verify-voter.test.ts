@@ -297,4 +297,23 @@ describe('verifying outside the poll hours of a registered election', () => {
     now = Date.UTC(2026, 10, 27, 19);
     expect(await verifyVoter(deps, await request('late'))).toEqual({ ok: false, error: 'polls-closed' });
   });
+
+  it('verifies at a late-closing booth until its own close, while other booths are closed', async () => {
+    await records.put('registry', {
+      ...recordKeys.registryEntity('booth', 'booth-of-m-1'),
+      boothId: 'booth-of-m-1',
+      closesAt: '2026-11-27T20:00:00.000Z',
+    });
+    now = Date.UTC(2026, 10, 27, 19);
+    expect((await verifyVoter(deps, await request('queued-late'))).ok).toBe(true);
+    expect(await verifyVoter(deps, await request('elsewhere', 'm-2'))).toEqual({
+      ok: false,
+      error: 'polls-closed',
+    });
+    now = Date.UTC(2026, 10, 27, 20, 31);
+    expect(await verifyVoter(deps, await request('after-its-close'))).toEqual({
+      ok: false,
+      error: 'polls-closed',
+    });
+  });
 });

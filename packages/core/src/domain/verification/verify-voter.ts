@@ -11,7 +11,7 @@ import { fromBase64url, sha256 } from '../crypto/encoding';
 import { randomBase64url } from '../crypto/random';
 import { recordKeys } from '../shared/keys';
 import { findMachine } from '../shared/registry';
-import { pollHoursOf, withinPollHours } from '../shared/registry-facts';
+import { boothPollHoursOf, withinPollHours } from '../shared/registry-facts';
 import { cachedOwnership, forgetOwnership, ownershipFence, standingOf } from './ownership';
 import { readTicket } from './ticket';
 
@@ -75,7 +75,9 @@ export async function verifyVoter(
   const claims = read.value;
   if (claims.electionId !== deps.electionId) return err('wrong-election');
   if (claims.expiresAt <= now) return err('expired');
-  if (!withinPollHours(await pollHoursOf(deps.records, deps.electionId), now)) return err('polls-closed');
+  // The booth's own hours: a late-closing booth still verifies its queue after the election closes.
+  const hours = await boothPollHoursOf(deps.records, deps.electionId, request.boothId);
+  if (!withinPollHours(hours, now)) return err('polls-closed');
 
   // Both reads in one round: in AWS each is a DynamoDB round trip on the booth's critical path.
   const [ticket, machine] = await Promise.all([
