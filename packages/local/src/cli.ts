@@ -1,82 +1,43 @@
 #!/usr/bin/env node
-import { alerts } from './cli/alerts';
-import { parseArgs } from './cli/args';
-import { audit } from './cli/audit';
-import { exportBulletinCommand, verifyElection } from './cli/bulletin';
-import { capacity } from './cli/capacity';
-import { issueCert, verifyResult } from './cli/casting';
-import { generate } from './cli/generate';
-import { exportCommand, importCommand } from './cli/registry-files';
-import { ticketKeys } from './cli/ticket-keys';
-import { token } from './cli/token';
-import { up } from './cli/up';
+import { commandHelp, parseCommandArgs, UsageError } from './cli/args';
+import { commands } from './cli/commands';
 import { ownerOnlyFiles } from './runtime/data-dir';
 
-const commands: Record<
-  string,
-  { summary: string; run: (args: ReturnType<typeof parseArgs>) => Promise<void> }
-> = {
-  up: { summary: 'start the embedded runtime (--demo seeds and plays a demo election)', run: up },
-  simulate: {
-    summary: 'play an election day (--config <file>) and report tally vs ground truth, incidents vs alerts',
-    run: (a) => import('./cli/simulate').then((m) => m.simulateCommand(a)),
-  },
-  import: {
-    summary: 'import a CSV file of one entity (booths.csv, voters.csv; --per-row)',
-    run: importCommand,
-  },
-  generate: {
-    summary: 'write the CSV files of a synthetic election (--booths N --voters N --machines)',
-    run: generate,
-  },
-  export: {
-    summary: 'export one entity as CSV (ballotstream export booths --out booths.csv)',
-    run: exportCommand,
-  },
-  token: { summary: 'print a bearer token (--role officer --region <r>)', run: token },
-  'ticket-keys': {
-    summary: 'rotate the ticket-signing key (rotate [--algorithm ecdsa-p256]) or list public keys',
-    run: ticketKeys,
-  },
-  audit: { summary: 'verify (or list) the hash-chained audit log', run: audit },
-  capacity: {
-    summary: 'AWS capacity plan and cost of the day (--config <blueprint> or --voters --booths)',
-    run: capacity,
-  },
-  alerts: { summary: 'list alerts, or the officer notifications in the outbox (--follow)', run: alerts },
-  'issue-cert': { summary: "issue a machine's client certificate from the election CA", run: issueCert },
-  'verify-result': {
-    summary: "verify a machine's signed result record (--public-key or --data-dir)",
-    run: verifyResult,
-  },
-  'export-bulletin': {
-    summary: 'write the signed public bulletin as static files (--out <dir> [--data-dir] [--election])',
-    run: exportBulletinCommand,
-  },
-  'verify-election': {
-    summary: 'check a bulletin (dir or URL): every signature, chain and constituency result',
-    run: verifyElection,
-  },
-};
-
-function usage(): string {
-  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return ['usage: ballotstream <command> [flags]', '', 'commands:', ...lines].join('\n');
+function overview(): string {
+  const lines = commands.map((c) => `  ${c.name.padEnd(16)} ${c.summary}`);
+  return [
+    'usage: ballotstream <command> [flags]',
+    '',
+    'commands:',
+    ...lines,
+    '',
+    'ballotstream <command> --help lists the flags of a command.',
+  ].join('\n');
 }
 
 // Keys, pseudonym secrets, votes and certificates: whatever a command writes is its owner's alone.
 ownerOnlyFiles();
-const args = parseArgs(process.argv.slice(2));
-const name = args.positional[0];
-const command = name === undefined ? undefined : commands[name];
-if (command === undefined) {
-  process.stderr.write(`${name === undefined ? '' : `unknown command: ${name}\n\n`}${usage()}\n`);
-  process.exit(name === undefined || name === 'help' ? 0 : 2);
+const [name, ...rest] = process.argv.slice(2);
+const command = commands.find((c) => c.name === name);
+if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+  process.stdout.write(`${overview()}\n`);
+} else if (command === undefined) {
+  process.stderr.write(`unknown command: ${name}\n\n${overview()}\n`);
+  process.exitCode = 2;
 } else {
   try {
-    await command.run(args);
+    const args = parseCommandArgs(command, rest);
+    if (args === 'help') process.stdout.write(`${commandHelp(command)}\n`);
+    else await command.run(args);
   } catch (error) {
-    process.stderr.write(`ballotstream ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof UsageError) {
+      process.stderr.write(
+        `ballotstream ${name}: ${message}\n(ballotstream ${name} --help lists its flags)\n`,
+      );
+      process.exit(2);
+    }
+    process.stderr.write(`ballotstream ${name}: ${message}\n`);
     process.exit(1);
   }
 }

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { listAlerts } from '@ballotstream/core';
 import { LmdbRecordStore, type OutboxEntry, readOutbox } from '@ballotstream/core/adapters/local';
 import { type Alert, severitySchema } from '@ballotstream/events';
-import { numberFlag, type ParsedArgs, stringFlag } from './args';
+import { countFlag, type ParsedArgs, stringFlag, UsageError } from './args';
+import { dataDirOf } from './data-dir';
 
 /**
  * `ballotstream alerts [list|outbox] [--data-dir d] [--region r] [--severity critical,warning]
@@ -12,17 +13,17 @@ import { numberFlag, type ParsedArgs, stringFlag } from './args';
  * notifications as they arrive; the data directory may belong to a running `ballotstream up`.
  */
 export async function alerts(args: ParsedArgs): Promise<void> {
-  const fallback =
-    existsSync('.data/demo/records') && !existsSync('.data/local/records') ? '.data/demo' : '.data/local';
-  const dataDir = resolve(stringFlag(args, 'data-dir', fallback)!);
-  if (!existsSync(join(dataDir, 'records'))) throw new Error(`no records in ${dataDir} (pass --data-dir)`);
+  const sub = args.positional[1] ?? 'list';
+  if (sub !== 'list' && sub !== 'outbox') throw new UsageError('usage: ballotstream alerts [list|outbox]');
+  const dataDir = dataDirOf(args);
+  if (!existsSync(join(dataDir, 'records')))
+    throw new Error(`no records in ${dataDir} (the demo's: --demo; an election's: --config <blueprint>)`);
   const records = new LmdbRecordStore(join(dataDir, 'records'));
   const region = stringFlag(args, 'region');
   const severityText = stringFlag(args, 'severity');
   const severities = severityText?.split(',').map((s) => severitySchema.parse(s.trim()));
   const out = process.stdout;
   try {
-    const sub = args.positional[1] ?? 'list';
     if (sub === 'list') {
       const listed = await listAlerts(
         records,
@@ -30,7 +31,7 @@ export async function alerts(args: ParsedArgs): Promise<void> {
         {
           ...(region === undefined ? {} : { region }),
           ...(severities === undefined ? {} : { severities }),
-          limit: numberFlag(args, 'limit', 50),
+          limit: countFlag(args, 'limit', 50),
         },
       );
       if (!listed.ok) throw new Error(listed.error);
@@ -51,9 +52,6 @@ export async function alerts(args: ParsedArgs): Promise<void> {
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
-    throw new Error(
-      'usage: ballotstream alerts [list|outbox] [--data-dir d] [--region r] [--severity s] [--follow]',
-    );
   } finally {
     await records.close();
   }

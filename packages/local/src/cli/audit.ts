@@ -1,17 +1,22 @@
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { recordAuditLog, verifyRecordedAudit } from '@ballotstream/core';
 import { LmdbRecordStore } from '@ballotstream/core/adapters/local';
-import { numberFlag, type ParsedArgs, stringFlag } from './args';
+import { countFlag, type ParsedArgs, UsageError } from './args';
+import { dataDirOf } from './data-dir';
 
 /**
  * `ballotstream audit verify`: walks the hash chain and exits 1 naming the first altered, removed or
  * reordered entry; `ballotstream audit list [--from n] [--limit n]` prints entries.
  */
 export async function audit(args: ParsedArgs): Promise<void> {
-  const dataDir = resolve(stringFlag(args, 'data-dir', '.data/local')!);
+  const sub = args.positional[1];
+  if (sub !== 'verify' && sub !== 'list') throw new UsageError('usage: ballotstream audit verify|list');
+  const dataDir = dataDirOf(args);
+  // Reading an audit log must not leave an empty store behind where there was none.
+  if (!existsSync(join(dataDir, 'records'))) throw new Error(`no records in ${dataDir}`);
   const records = new LmdbRecordStore(join(dataDir, 'records'));
   try {
-    const sub = args.positional[1];
     if (sub === 'verify') {
       const result = await verifyRecordedAudit(records);
       if (result.ok) {
@@ -29,8 +34,8 @@ export async function audit(args: ParsedArgs): Promise<void> {
     }
     if (sub === 'list') {
       const entries = await recordAuditLog(records).read(
-        numberFlag(args, 'from', 1),
-        numberFlag(args, 'limit', 50),
+        countFlag(args, 'from', 1),
+        countFlag(args, 'limit', 50),
       );
       for (const e of entries)
         process.stdout.write(
@@ -38,7 +43,6 @@ export async function audit(args: ParsedArgs): Promise<void> {
         );
       return;
     }
-    throw new Error('usage: ballotstream audit verify|list [--data-dir d]');
   } finally {
     await records.close();
   }

@@ -4,7 +4,8 @@ import { allEntities, checkBulletin } from '@ballotstream/core';
 import { LmdbRecordStore, loadFileElectionKey } from '@ballotstream/core/adapters/local';
 import type { RecordStore } from '@ballotstream/core/ports';
 import { describeCheck, exportBulletin, readBulletin } from '../close/bulletin-files';
-import { type ParsedArgs, stringFlag } from './args';
+import { type ParsedArgs, stringFlag, UsageError } from './args';
+import { dataDirOf } from './data-dir';
 
 /**
  * `ballotstream export-bulletin --out <dir> [--data-dir .data/local] [--election <id>]`: writes the
@@ -12,10 +13,9 @@ import { type ParsedArgs, stringFlag } from './args';
  * signed by the election key of the data dir.
  */
 export async function exportBulletinCommand(args: ParsedArgs): Promise<void> {
-  const dataDir = resolve(stringFlag(args, 'data-dir', '.data/local')!);
   const out = stringFlag(args, 'out');
-  if (out === undefined)
-    throw new Error('usage: ballotstream export-bulletin --out <dir> [--data-dir <dir>]');
+  if (out === undefined) throw new UsageError('--out <dir> is required');
+  const dataDir = dataDirOf(args);
   const caFile = join(dataDir, 'pki', 'ca.cert.pem');
   const records = new LmdbRecordStore(join(dataDir, 'records'));
   try {
@@ -55,7 +55,9 @@ async function onlyElection(records: RecordStore): Promise<string> {
 export async function verifyElection(args: ParsedArgs): Promise<void> {
   const where = args.positional[1];
   if (where === undefined)
-    throw new Error('usage: ballotstream verify-election <bulletin dir or URL> [--key-fingerprint <hex>]');
+    throw new UsageError(
+      'usage: ballotstream verify-election <bulletin dir or URL> [--key-fingerprint <hex>]',
+    );
   const bulletin = await readBulletin(where);
   const check = checkBulletin(bulletin, stringFlag(args, 'key-fingerprint'));
   process.stdout.write(describeCheck(bulletin, check));

@@ -1,6 +1,6 @@
 import { type CapacityInput, planCapacity, renderCapacityPlan } from '@ballotstream/core';
 import { loadBlueprint, pollHoursOf } from '@ballotstream/core/blueprint';
-import { numberFlag, type ParsedArgs, stringFlag } from './args';
+import { numberFlag, type ParsedArgs, stringFlag, UsageError } from './args';
 
 /**
  * `ballotstream capacity --config <blueprint>` or `--voters N --booths N --hours H --peak-factor F
@@ -20,7 +20,7 @@ export async function capacity(args: ParsedArgs): Promise<void> {
     process.stdout.write(`${blueprint.name} (${configPath})\n\n`);
   } else {
     if (!args.flags.has('voters') || !args.flags.has('booths'))
-      throw new Error(
+      throw new UsageError(
         'usage: ballotstream capacity --config <file> | --voters N --booths N [--hours 11] [--peak-factor 3] [--turnout 1]',
       );
     input = {
@@ -33,7 +33,7 @@ export async function capacity(args: ParsedArgs): Promise<void> {
     };
   }
   for (const [name, value] of Object.entries(input))
-    if (!(value > 0)) throw new Error(`${name} must be a positive number`);
-  if (input.turnout > 1) throw new Error('turnout is a fraction between 0 and 1');
+    if (!(value > 0)) throw new UsageError(`${name} must be a positive number`);
+  if (input.turnout > 1) throw new UsageError('turnout is a fraction between 0 and 1');
   process.stdout.write(`${renderCapacityPlan(planCapacity(input))}\n`);
 }

@@ -5,18 +5,19 @@ import { LmdbRecordStore } from '@ballotstream/core/adapters/local';
 import { describeIssues, resultRecordSchema } from '@ballotstream/events';
 import { issueMachineCertificate, loadOrCreateElectionCa } from '../pki/election-ca';
 import { writePrivateFile } from '../runtime/data-dir';
-import { type ParsedArgs, stringFlag } from './args';
+import { type ParsedArgs, stringFlag, UsageError } from './args';
+import { dataDirOf } from './data-dir';
 
 /**
- * `ballotstream issue-cert <machineId> [--data-dir .data/local] [--out <dir>]`: issues the
+ * `ballotstream issue-cert <machineId> [--data-dir d | --config b | --demo] [--out <dir>]`: issues the
  * machine's client certificate from the election CA (created on first use under `<data-dir>/pki`).
  */
 export async function issueCert(args: ParsedArgs): Promise<void> {
   const machineId = args.positional[1];
   if (machineId === undefined || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(machineId)) {
-    throw new Error('usage: ballotstream issue-cert <machineId> (letters, digits, ".", "_" and "-")');
+    throw new UsageError('usage: ballotstream issue-cert <machineId> (letters, digits, ".", "_" and "-")');
   }
-  const dataDir = resolve(stringFlag(args, 'data-dir', '.data/local')!);
+  const dataDir = dataDirOf(args);
   const out = resolve(stringFlag(args, 'out', join(dataDir, 'machines'))!);
   const ca = await loadOrCreateElectionCa(join(dataDir, 'pki'));
   const issued = await issueMachineCertificate(ca, machineId);
@@ -38,7 +39,7 @@ export async function issueCert(args: ParsedArgs): Promise<void> {
 export async function verifyResult(args: ParsedArgs): Promise<void> {
   const file = args.positional[1];
   if (file === undefined)
-    throw new Error('usage: ballotstream verify-result <file> (--public-key <key> | --data-dir <dir>)');
+    throw new UsageError('usage: ballotstream verify-result <file> (--public-key <key> | --data-dir <dir>)');
   let value: unknown;
   try {
     value = JSON.parse(readFileSync(file, 'utf8'));

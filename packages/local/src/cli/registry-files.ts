@@ -1,17 +1,34 @@
-import { createWriteStream } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { exportCsv, type ImportDeps } from '@ballotstream/core';
+import { createWriteStream, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { blueprintDataOrder, exportCsv, type ImportDeps } from '@ballotstream/core';
 import { LmdbRecordStore } from '@ballotstream/core/adapters/local';
 import { systemClock } from '@ballotstream/core/ports';
 import { entityPlurals, type RegistryEntity, registryEntitySchema } from '@ballotstream/events';
 import { entityOfFile, importCsvFile } from '../registry/import-file';
-import { type ParsedArgs, stringFlag } from './args';
+import { countFlag, type ParsedArgs, stringFlag, UsageError } from './args';
+import { dataDirOf } from './data-dir';
 import { ProgressBar } from './progress';
 
-/** The record store of a data directory, opened beside (or instead of) a running runtime. */
-function openRecords(args: ParsedArgs): LmdbRecordStore {
-  const dataDir = resolve(stringFlag(args, 'data-dir', '.data/local')!);
-  return new LmdbRecordStore(join(dataDir, 'records'));
+/**
+ * The record store of a data directory, opened beside (or instead of) a running runtime; a reader
+ * refuses a directory that holds none rather than leave an empty store behind.
+ */
+function openRecords(args: ParsedArgs, purpose: 'read' | 'write'): LmdbRecordStore {
+  const dir = join(dataDirOf(args), 'records');
+  if (purpose === 'read' && !existsSync(dir))
+    throw new Error(`no records in ${dir} (the demo's: --demo; an election's: --config <blueprint>)`);
+  return new LmdbRecordStore(dir);
+}
+
+/** What a bad import prints after its first rows: how many more, and the order references need. */
+export function problemSummary(problems: number, shown: number, referenceProblems: number): string[] {
+  const lines: string[] = [];
+  if (problems > shown) lines.push(`… and ${problems - shown} more bad row(s), ${problems} in all`);
+  if (referenceProblems > 0)
+    lines.push(
+      `${referenceProblems} row(s) name something not registered yet: import in reference order, ${blueprintDataOrder.join(', ')}`,
+    );
+  return lines;
 }
 
 /**
@@ -20,13 +37,15 @@ function openRecords(args: ParsedArgs): LmdbRecordStore {
  */
 export async function importCommand(args: ParsedArgs): Promise<void> {
   const path = args.positional[1];
-  if (path === undefined)
-    throw new Error('usage: ballotstream import <file.csv> [--entity <entity>] [--per-row]');
+  if (path === undefined) throw new UsageError('usage: ballotstream import <file.csv>');
   const named = stringFlag(args, 'entity');
   const entity = named === undefined ? entityOfFile(path) : entityOfFile(`${named}.csv`);
   if (entity === undefined)
-    throw new Error(`cannot tell what ${path} holds: name it after the entity (booths.csv) or pass --entity`);
-  const records = openRecords(args);
+    throw new UsageError(
+      `cannot tell what ${path} holds: name it after the entity (booths.csv) or pass --entity`,
+    );
+  const maxShown = countFlag(args, 'max-problems', 20, 0);
+  const records = openRecords(args, 'write');
   let events = 0;
   const deps: ImportDeps = {
     records,
@@ -41,6 +60,7 @@ export async function importCommand(args: ParsedArgs): Promise<void> {
   };
   const bar = new ProgressBar(`import ${path}`);
   let problems = 0;
+  let referenceProblems = 0;
   try {
     const report = await importCsvFile(deps, path, {
       entity,
@@ -49,12 +69,17 @@ export async function importCommand(args: ParsedArgs): Promise<void> {
       onProgress: ({ phase, bytes, size, rows }) => bar.update(bytes, size, rows, phase),
       onProblem: (p) => {
         problems++;
+        if (/^no \S+ ".*" is registered$/.test(p.message)) referenceProblems++;
+        // A wrong import order makes every row bad: the first ones say why, the count says how many.
+        if (problems > maxShown) return;
         process.stderr.write(
           `${process.stderr.isTTY ? '\r\u001b[K' : ''}${path}:${p.line}: ${p.field}: ${p.message}\n`,
         );
       },
     });
     bar.done();
+    for (const line of problemSummary(problems, maxShown, referenceProblems))
+      process.stderr.write(`${line}\n`);
     const out = process.stdout;
     if (report.mode === 'all-or-nothing' && problems > 0) {
       out.write(
@@ -79,11 +104,13 @@ export async function exportCommand(args: ParsedArgs): Promise<void> {
     entityPlurals[word] ??
     (registryEntitySchema.safeParse(word).success ? (word as RegistryEntity) : undefined);
   if (entity === undefined)
-    throw new Error(
+    throw new UsageError(
       `usage: ballotstream export <${Object.keys(entityPlurals).join('|')}> [--out file.csv] (voters are import-only)`,
     );
-  const records = openRecords(args);
   const outPath = stringFlag(args, 'out');
+  if (outPath !== undefined && !existsSync(dirname(resolve(outPath))))
+    throw new Error(`no folder ${dirname(resolve(outPath))}: export writes into an existing one`);
+  const records = openRecords(args, 'read');
   const out = outPath === undefined ? process.stdout : createWriteStream(outPath);
   try {
     const rows = await exportCsv(records, entity, (text) =>

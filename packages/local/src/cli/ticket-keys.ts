@@ -1,6 +1,7 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { loadFileTicketKeys, rotateFileTicketKeys } from '@ballotstream/core/adapters/local';
-import { type ParsedArgs, stringFlag } from './args';
+import { type ParsedArgs, stringFlag, UsageError } from './args';
+import { dataDirOf } from './data-dir';
 
 /**
  * `ballotstream ticket-keys rotate [--algorithm ed25519|ecdsa-p256] [--data-dir d]` adds a ticket
@@ -8,12 +9,12 @@ import { type ParsedArgs, stringFlag } from './args';
  * prints the key ids and public keys booths need to verify tickets offline.
  */
 export async function ticketKeys(args: ParsedArgs): Promise<void> {
-  const dir = join(resolve(stringFlag(args, 'data-dir', '.data/local')!), 'keys');
+  const dir = join(dataDirOf(args), 'keys');
   const action = args.positional[1] ?? 'list';
   if (action === 'rotate') {
     const algorithm = stringFlag(args, 'algorithm', 'ed25519');
     if (algorithm !== 'ed25519' && algorithm !== 'ecdsa-p256')
-      throw new Error('--algorithm must be ed25519 or ecdsa-p256');
+      throw new UsageError('--algorithm must be ed25519 or ecdsa-p256');
     loadFileTicketKeys(dir); // creates the first key when there is none, so rotation adds a second
     const keyId = rotateFileTicketKeys(dir, algorithm);
     process.stdout.write(
@@ -21,7 +22,7 @@ export async function ticketKeys(args: ParsedArgs): Promise<void> {
     );
     return;
   }
-  if (action !== 'list') throw new Error(`unknown action ${action}: use rotate or list`);
+  if (action !== 'list') throw new UsageError(`unknown action ${action}: use rotate or list`);
   const keys = loadFileTicketKeys(dir);
   for (const { keyId, publicKeyPem } of keys.publicKeys()) {
     process.stdout.write(`${keyId}${keyId === keys.currentKeyId ? ' (signs)' : ''}\n${publicKeyPem}`);

@@ -1,119 +1,197 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { defaultDuckDbLimits } from '@ballotstream/core/adapters/local';
-import { blueprintSettings, loadBlueprint } from '@ballotstream/core/blueprint';
+import { type Blueprint, blueprintSettings, loadBlueprint } from '@ballotstream/core/blueprint';
 import { ensureWebBuild } from '@ballotstream/web/build';
 import { type DriveProgress, driveBooths } from '../demo/booth-driver';
 import { seedDemoElection, smallDemo } from '../demo/seed';
-import { lockDataDir, resetDemoDir } from '../runtime/data-dir';
-import { startRegions } from '../runtime/regions';
-import { startRuntime } from '../runtime/runtime';
-import { numberFlag, type ParsedArgs, stringFlag } from './args';
+import { type DataDirLock, lockDataDir, resetDemoDir } from '../runtime/data-dir';
+import { type Regions, startRegions } from '../runtime/regions';
+import { type Runtime, type RuntimeOptions, startRuntime } from '../runtime/runtime';
+import { countFlag, numberFlag, type ParsedArgs, portFlag, stringFlag } from './args';
 import { applyBlueprint } from './blueprint-up';
+import { dataDirOf } from './data-dir';
+import { DemoProgress } from './demo-progress';
 
-/** `ballotstream up --demo`: starts the runtime, seeds a demo election and plays booths through it. */
-export async function up(args: ParsedArgs): Promise<void> {
-  const demo = args.flags.has('demo');
+/** Everything `up` was asked for, read and checked before anything is started or written. */
+interface UpPlan {
+  readonly demo: boolean;
+  readonly blueprint: Blueprint | undefined;
+  readonly dataDir: string;
+  readonly voters: number;
+  readonly redisUrl: string | undefined;
+  readonly secondaryRedisUrl: string | undefined;
+  readonly smtpUrl: string | undefined;
+  readonly regions: 1 | 2;
+  readonly httpPort: number;
+  readonly mqttPort: number;
+  readonly webBuild: boolean;
+  readonly plainMqtt: boolean;
+  readonly storeMemoryMb: number;
+  readonly storeThreads: number;
+}
+
+function planUp(args: ParsedArgs): UpPlan {
   const configPath = stringFlag(args, 'config');
-  const blueprint = configPath === undefined ? undefined : loadBlueprint(configPath);
-  const defaultDir = demo
-    ? '.data/demo'
-    : blueprint === undefined
-      ? '.data/local'
-      : `.data/${blueprint.stage}`;
-  const dataDir = resolve(stringFlag(args, 'data-dir', defaultDir)!);
-  // Held before anything else: a second runtime on this directory is refused, and the demo empties
-  // only a directory it made itself, never one a running runtime holds.
-  const lock = lockDataDir(dataDir);
+  const redisUrl = stringFlag(args, 'redis-url', process.env.REDIS_URL || undefined);
+  return {
+    demo: args.flags.has('demo'),
+    blueprint: configPath === undefined ? undefined : loadBlueprint(configPath),
+    dataDir: dataDirOf(args),
+    voters: countFlag(args, 'voters', smallDemo.voters),
+    redisUrl,
+    secondaryRedisUrl: stringFlag(args, 'secondary-redis-url', redisUrl),
+    smtpUrl: stringFlag(args, 'smtp-url', process.env.BALLOTSTREAM_SMTP_URL || undefined),
+    regions: numberFlag(args, 'regions', 1, { min: 1, max: 2, integer: true }) as 1 | 2,
+    httpPort: portFlag(args, 'http-port'),
+    mqttPort: portFlag(args, 'mqtt-port'),
+    webBuild: !args.flags.has('no-web-build'),
+    plainMqtt: args.flags.has('plain-mqtt'),
+    storeMemoryMb: countFlag(args, 'store-memory-mb', defaultDuckDbLimits.memoryLimitMb),
+    storeThreads: countFlag(args, 'store-threads', defaultDuckDbLimits.threads),
+  };
+}
+
+/** The data directory, locked, and emptied for a demo: held before anything else is started. */
+function claimDataDir(plan: UpPlan): DataDirLock {
+  // A second runtime on this directory is refused, and the demo empties only a directory it made
+  // itself, never one a running runtime holds.
+  const lock = lockDataDir(plan.dataDir);
   try {
-    if (demo) resetDemoDir(lock);
+    if (plan.demo) resetDemoDir(lock);
   } catch (error) {
     lock.release();
     throw error;
   }
-  const voters = numberFlag(args, 'voters', smallDemo.voters);
-  const redisUrl = stringFlag(args, 'redis-url', process.env.REDIS_URL || undefined);
-  const smtpUrl = stringFlag(args, 'smtp-url', process.env.BALLOTSTREAM_SMTP_URL || undefined);
-  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+  return lock;
+}
 
-  // The runtime serves the web apps from their Vite build; build it when missing or stale, unless
-  // told not to (a service that only serves the API, or a test of the runtime's own behaviour).
-  const webBuilt = args.flags.has('no-web-build')
-    ? 'not rebuilt (--no-web-build); npm run build -w packages/web builds it'
-    : await ensureWebBuild().then(
-        () => undefined,
-        (error: unknown) =>
-          `not built (${error instanceof Error ? error.message : String(error)}); run npm run build -w packages/web`,
-      );
-  // `--regions 2`: the secondary region's broker, API and cache beside the primary's, in this process.
-  const regionCount = numberFlag(args, 'regions', 1);
-  if (regionCount !== 1 && regionCount !== 2) throw new Error('--regions: 1 or 2');
-  const secondaryRedisUrl = stringFlag(args, 'secondary-redis-url', redisUrl);
-  const runtimeOptions = {
-    dataDir,
+/** Builds the web apps when missing or stale; says why not when it cannot, without failing `up`. */
+async function buildWeb(plan: UpPlan): Promise<string | undefined> {
+  if (!plan.webBuild) return 'not rebuilt (--no-web-build); npm run build -w packages/web builds it';
+  return ensureWebBuild().then(
+    () => undefined,
+    (error: unknown) =>
+      `not built (${error instanceof Error ? error.message : String(error)}); run npm run build -w packages/web`,
+  );
+}
+
+interface Started {
+  readonly runtime: Runtime;
+  readonly secondary: Runtime | undefined;
+  stop(): Promise<void>;
+}
+
+async function startServices(plan: UpPlan, lock: DataDirLock): Promise<Started> {
+  const options: RuntimeOptions = {
+    dataDir: plan.dataDir,
     dataDirLock: lock,
-    ...(smtpUrl === undefined ? {} : { smtpUrl }),
-    ...(blueprint === undefined ? {} : { config: blueprintSettings(blueprint) }),
+    ...(plan.smtpUrl === undefined ? {} : { smtpUrl: plan.smtpUrl }),
+    ...(plan.blueprint === undefined ? {} : { config: blueprintSettings(plan.blueprint) }),
     // Machines connect over TLS with client certificates from the election CA (`<data-dir>/pki`).
-    mqttTls: !args.flags.has('plain-mqtt'),
-    voteStoreLimits: {
-      memoryLimitMb: numberFlag(args, 'store-memory-mb', defaultDuckDbLimits.memoryLimitMb),
-      threads: numberFlag(args, 'store-threads', defaultDuckDbLimits.threads),
-    },
+    mqttTls: !plan.plainMqtt,
+    voteStoreLimits: { memoryLimitMb: plan.storeMemoryMb, threads: plan.storeThreads },
     // A demo shows a one-minute tally schedule every five seconds.
-    scheduleSpeedup: demo ? 12 : 1,
+    scheduleSpeedup: plan.demo ? 12 : 1,
   };
-  const regions =
-    regionCount === 2
-      ? await startRegions({
-          ...runtimeOptions,
-          redisUrls: {
-            ...(redisUrl === undefined ? {} : { primary: redisUrl }),
-            ...(secondaryRedisUrl === undefined ? {} : { secondary: secondaryRedisUrl }),
-          },
-          ports: {
-            primary: { http: numberFlag(args, 'http-port', 0), mqtt: numberFlag(args, 'mqtt-port', 0) },
-          },
-        })
-      : undefined;
-  const runtime =
-    regions?.runtime('primary') ??
-    (await startRuntime({
-      ...runtimeOptions,
-      ...(redisUrl === undefined ? {} : { redisUrl }),
-      httpPort: numberFlag(args, 'http-port', 0),
-      mqttPort: numberFlag(args, 'mqtt-port', 0),
-    }));
-  const out = process.stdout;
-  out.write(`ballotstream is running (data in ${dataDir})\n`);
+  if (plan.regions === 1) {
+    const runtime = await startRuntime({
+      ...options,
+      ...(plan.redisUrl === undefined ? {} : { redisUrl: plan.redisUrl }),
+      httpPort: plan.httpPort,
+      mqttPort: plan.mqttPort,
+    });
+    return { runtime, secondary: undefined, stop: () => runtime.stop() };
+  }
+  const regions: Regions = await startRegions({
+    ...options,
+    redisUrls: {
+      ...(plan.redisUrl === undefined ? {} : { primary: plan.redisUrl }),
+      ...(plan.secondaryRedisUrl === undefined ? {} : { secondary: plan.secondaryRedisUrl }),
+    },
+    ports: { primary: { http: plan.httpPort, mqtt: plan.mqttPort } },
+  });
+  return {
+    runtime: regions.runtime('primary')!,
+    secondary: regions.runtime('secondary'),
+    stop: () => regions.stop(),
+  };
+}
+
+function printBanner(out: NodeJS.WriteStream, plan: UpPlan, started: Started, webBuilt: string | undefined) {
+  const { runtime, secondary } = started;
+  out.write(`ballotstream is running (data in ${plan.dataDir})\n`);
   out.write(`  API         ${runtime.httpUrl}   (try ${runtime.httpUrl}/tallies?level=region)\n`);
+  out.write(`  reference   ${runtime.httpUrl}/openapi.json   ${runtime.httpUrl}/asyncapi.json\n`);
   out.write(`  MQTT        ${runtime.mqttUrl}\n`);
   out.write(
     `  monitoring  ${runtime.httpUrl}/monitor/   ${webBuilt ?? 'officers sign in with a token (below)'}\n`,
   );
   out.write(`  citizen app ${runtime.httpUrl}/citizen/\n`);
-  const secondary = regions?.runtime('secondary');
   if (secondary !== undefined) {
     out.write(`  secondary region API  ${secondary.httpUrl}   MQTT ${secondary.mqttUrl}\n`);
     out.write(`  (gateways take both brokers; hand verification over with POST /verification/handover)\n`);
   }
-  if (demo) {
+  if (plan.demo) {
     out.write(`  national token   ${runtime.tokens.mint({ role: 'admin', subject: 'national-desk' })}\n`);
     out.write(
       `  region-1 officer ${runtime.tokens.mint({ role: 'officer', regionId: 'region-1', subject: 'officer-region-1' })}\n`,
     );
   }
-  out.write(`  voter cache ${redisUrl === undefined ? 'in-process' : `Redis at ${redisUrl}`}\n`);
-  if (blueprint !== undefined) await applyBlueprint(runtime.deps, blueprint, out);
+  out.write(`  voter cache ${plan.redisUrl === undefined ? 'in-process' : `Redis at ${plan.redisUrl}`}\n`);
+}
+
+/** Seeds the demo election and starts booths voting through it; resolves when they are done. */
+async function playDemo(
+  plan: UpPlan,
+  started: Started,
+  progress: DriveProgress,
+  signal: AbortSignal,
+  out: NodeJS.WriteStream,
+): Promise<void> {
+  const { runtime, secondary } = started;
+  out.write(`seeding a demo election with ${plan.voters} voters…\n`);
+  const election = await seedDemoElection(runtime.deps, { ...smallDemo, voters: plan.voters }, signal);
+  if (signal.aborted) return;
+  out.write(
+    `  ${election.machines.length} booths, ${election.candidates.size} constituencies; Ctrl-C stops everything\n`,
+  );
+  await driveBooths(
+    {
+      httpUrl: runtime.httpUrl,
+      mqttUrl: runtime.mqttUrl,
+      ...(secondary === undefined ? {} : { fallbackMqttUrl: secondary.mqttUrl }),
+      ca: runtime.ca,
+      queueRoot: join(plan.dataDir, 'gateways'),
+      boothToken: runtime.tokens.mint({ role: 'booth', subject: 'demo-booths' }),
+      stage: runtime.deps.config.stage,
+      bucketMs: runtime.deps.config.bucketMs,
+      election,
+      signal,
+    },
+    progress,
+  );
+}
+
+/** `ballotstream up [--demo | --config <blueprint>]`: starts the runtime and serves until stopped. */
+export async function up(args: ParsedArgs): Promise<void> {
+  const plan = planUp(args);
+  const lock = claimDataDir(plan);
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+  const webBuilt = await buildWeb(plan);
+  const started = await startServices(plan, lock);
+  const out = process.stdout;
+  printBanner(out, plan, started, webBuilt);
+  if (plan.blueprint !== undefined) await applyBlueprint(started.runtime.deps, plan.blueprint, out);
 
   const stopping = new AbortController();
+  let demo: Promise<void> | undefined;
   let stopped: Promise<void> | undefined;
   const stop = () => {
     stopped ??= (async () => {
       out.write('\nstopping…\n');
       stopping.abort();
-      await seeding?.catch(() => undefined);
-      await driving?.catch(() => undefined);
-      await (regions === undefined ? runtime.stop() : regions.stop());
+      await demo?.catch(() => undefined);
+      await started.stop();
       out.write('stopped cleanly\n');
     })();
     return stopped;
@@ -124,64 +202,54 @@ export async function up(args: ParsedArgs): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  const progress: DriveProgress = { sent: 0, verified: 0, refused: 0, failed: 0 };
+  if (plan.demo) demo = playDemo(plan, started, progress, stopping.signal, out);
+  if (plan.demo) await reportDemo(plan, started.runtime, progress, demo!, stopping.signal, out);
+  await new Promise<void>((resolve) => stopping.signal.addEventListener('abort', () => resolve()));
+  await stopped;
+}
+
+/** Prints the demo's counts as they move and one line when it is done, then nothing more. */
+async function reportDemo(
+  plan: UpPlan,
+  runtime: Runtime,
+  progress: DriveProgress,
+  demo: Promise<void>,
+  signal: AbortSignal,
+  out: NodeJS.WriteStream,
+): Promise<void> {
   let accepted = 0;
   let rejected = 0;
   runtime.bus.listen((e) => {
     if (e['detail-type'] === 'vote.accepted') accepted++;
     if (e['detail-type'] === 'vote.rejected') rejected++;
   });
-
-  let driving: Promise<void> | undefined;
-  let seeding: Promise<unknown> | undefined;
-  const progress: DriveProgress = { sent: 0, verified: 0, refused: 0, failed: 0 };
-  if (demo) {
-    out.write(`seeding a demo election with ${voters} voters…\n`);
-    const seeded = seedDemoElection(runtime.deps, { ...smallDemo, voters }, stopping.signal);
-    seeding = seeded;
-    const election = await seeded;
-    if (stopping.signal.aborted) return await stopped;
-    out.write(
-      `  ${election.machines.length} booths, ${election.candidates.size} constituencies; Ctrl-C stops everything\n`,
-    );
-    driving = driveBooths(
-      {
-        httpUrl: runtime.httpUrl,
-        mqttUrl: runtime.mqttUrl,
-        ...(secondary === undefined ? {} : { fallbackMqttUrl: secondary.mqttUrl }),
-        ca: runtime.ca,
-        queueRoot: join(dataDir, 'gateways'),
-        boothToken: runtime.tokens.mint({ role: 'booth', subject: 'demo-booths' }),
-        stage: runtime.deps.config.stage,
-        bucketMs: runtime.deps.config.bucketMs,
-        election,
-        signal: stopping.signal,
-      },
-      progress,
-    );
-  }
-
-  const started = Date.now();
-  while (!stopping.signal.aborted) {
-    const tallied = await tallyTotal(runtime.httpUrl);
-    const seconds = ((Date.now() - started) / 1000).toFixed(0).padStart(4);
-    const line = `[${seconds}s] verified ${progress.verified}  sent ${progress.sent}  accepted ${accepted}  rejected ${rejected}  tallied ${tallied}  ${bar(tallied, voters)}`;
-    out.write(out.isTTY ? `\r${line}` : `${line}\n`);
+  let boothsDone = false;
+  void demo.finally(() => {
+    boothsDone = true;
+  });
+  const reporter = new DemoProgress(plan.voters, runtime.httpUrl);
+  const began = Date.now();
+  const token = runtime.tokens.mint({ role: 'admin', subject: 'demo-progress' });
+  while (!signal.aborted && !reporter.done) {
+    const tallied = await tallyTotal(runtime.httpUrl, token);
+    const { verified, sent } = progress;
+    const seconds = (Date.now() - began) / 1000;
+    const line = reporter.next({ seconds, verified, sent, accepted, rejected, tallied, boothsDone });
+    if (line !== undefined)
+      out.write(out.isTTY && !reporter.done ? `\r${line}` : `${out.isTTY ? '\n' : ''}${line}\n`);
     await new Promise((r) => setTimeout(r, out.isTTY ? 500 : 2000));
   }
-  await stopped;
 }
 
-async function tallyTotal(httpUrl: string): Promise<number> {
+async function tallyTotal(httpUrl: string, token: string): Promise<number> {
   try {
-    const response = await fetch(`${httpUrl}/tallies?level=country`);
+    // Public tallies wait for the close of poll; the national desk's running tally moves with the day.
+    const response = await fetch(`${httpUrl}/monitor/tallies?level=country`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     return ((await response.json()) as { totalVotes?: number }).totalVotes ?? 0;
   } catch {
     return 0;
   }
-}
-
-function bar(done: number, total: number): string {
-  const width = 20;
-  const filled = Math.min(width, Math.round((done / Math.max(1, total)) * width));
-  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
 }
