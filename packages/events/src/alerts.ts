@@ -121,3 +121,47 @@ export const alertsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export type AlertsQuery = z.infer<typeof alertsQuerySchema>;
+
+// The words officers read for each kind of alert: the SMS, the email and the monitoring centre
+// all take them from here, so an officer sees one name for one thing.
+const TITLES: Record<string, string> = {
+  sos: 'SOS',
+  'vote-rate': 'Votes too fast',
+  'burst-after-silence': 'Vote burst after silence',
+  'outside-poll-hours': 'Votes outside poll hours',
+  'turnout-above-electorate': 'Turnout above electorate',
+  'verification-refusals': 'Repeated voter refusals',
+  'repeat-voter': 'Voter tried many booths',
+  'bad-credentials': 'Forged votes/tokens',
+  'machine-silent': 'Machine silent',
+  'machine-offline': 'Machine offline',
+  'off-geofence': 'Machine left booth',
+  'regions-diverged': 'Regions disagree on tally',
+  'booth-trend': 'Booth result unusual',
+  'authorization-failures': 'Machine auth failures',
+  'message-rate': 'Machine flooding',
+  'unexpected-source': 'Machine from unknown network',
+  'reconnect-storm': 'Machine reconnect storm',
+  'two-places': 'Machine in two places',
+};
+
+const ACTIONS: Record<string, string> = {
+  sos: 'Machines blocked. Call booth, send team.',
+  'off-geofence': 'Machine blocked? Call booth, locate it.',
+  'machine-silent': 'Call booth, check machine.',
+  'machine-offline': 'Call booth, check power/link.',
+  'regions-diverged': 'Check recorders, hold results.',
+  'booth-trend': 'Review booth, keep watching.',
+  'verification-refusals': 'Call booth presiding officer.',
+  'repeat-voter': 'Alert booths, check ticket.',
+};
+
+/** What an alert of this kind is, in a few words an officer reads at a glance. */
+export function alertTitleOf(kind: string): string {
+  return TITLES[kind] ?? kind;
+}
+
+/** What an officer should do now about an alert of this kind. */
+export function alertActionOf(kind: string): string {
+  return ACTIONS[kind] ?? 'Check booth; block machine if needed.';
+}

@@ -15,6 +15,7 @@ export * from './messages';
 export * from './queue';
 export * from './receipts';
 export * from './registry';
+export * from './responses';
 export * from './results';
 export * from './roles';
 export * from './tally';

@@ -1,39 +1,32 @@
 import './citizen.css';
+import {
+  type BoothListing,
+  boothsResponseSchema,
+  type CandidateListing,
+  type CertificationReportView,
+  type ConstituencyListing,
+  candidatesResponseSchema,
+  certificationReportSchema,
+  constituenciesResponseSchema,
+  receiptAnswerSchema,
+  type TallyReport,
+  type TurnoutResponse,
+  tallyReportSchema,
+  ticketStatusResponseSchema,
+  turnoutResponseSchema,
+} from '@ballotstream/events';
 import { ApiError, apiBase, getJson } from '../shared/api';
 import { type SeriesPoint, stepChart } from '../shared/chart';
 import { count, h, replace } from '../shared/dom';
 import { findPlace } from '../shared/places';
 import { type Language, languages, type MessageKey, translate } from './i18n';
 
-interface Booth {
-  readonly boothId: string;
-  readonly name: string;
-  readonly address: string;
-  readonly constituencyId: string;
-  readonly constituencyName?: string;
-  readonly distanceKm?: number;
-}
-interface Constituency {
-  readonly constituencyId: string;
-  readonly name: string;
-}
-interface Candidate {
-  readonly candidateId: string;
-  readonly name: string;
-  readonly party: string;
-  readonly ballotOrder: number;
-}
-interface Turnout {
-  readonly totalVotes: number;
-  readonly points: readonly { windowStart: number; cumulative: number }[];
-  readonly closesAt?: string;
-}
-interface Certifications {
-  readonly constituencies: readonly { constituencyId: string; status: string; certifiedAt?: string }[];
-}
-interface Tallies {
-  readonly lines: readonly { scope: string; candidateId: string; votes: number }[];
-}
+type Booth = BoothListing;
+type Constituency = ConstituencyListing;
+type Candidate = CandidateListing;
+type Turnout = TurnoutResponse;
+type Certifications = CertificationReportView;
+type Tallies = TallyReport;
 type Tone = 'good' | 'bad' | 'neutral';
 interface Answer {
   readonly key: MessageKey;
@@ -199,7 +192,7 @@ async function findBooths(near?: { lat: number; lon: number }): Promise<void> {
   const query =
     place !== undefined ? `near=${place.lat},${place.lon}` : `q=${encodeURIComponent(state.place.trim())}`;
   try {
-    const answer = await getJson<{ booths: Booth[] }>(`/booths?${query}&limit=10`);
+    const answer = await getJson(`/booths?${query}&limit=10`, boothsResponseSchema);
     state.booths = answer.booths;
     state.boothsAnswer =
       answer.booths.length === 0 ? { key: place ? 'noBooths' : 'unknownPlace', tone: 'neutral' } : undefined;
@@ -287,8 +280,9 @@ function candidatesSection(): HTMLElement {
 async function loadCandidates(): Promise<void> {
   if (state.constituencyId === '') return;
   try {
-    const answer = await getJson<{ candidates: Candidate[] }>(
+    const answer = await getJson(
       `/candidates?constituencyId=${encodeURIComponent(state.constituencyId)}`,
+      candidatesResponseSchema,
     );
     state.candidates = answer.candidates;
     for (const c of answer.candidates) state.candidateNames.set(c.candidateId, c.name);
@@ -333,7 +327,7 @@ async function checkTicket(): Promise<void> {
   const id = state.ticketId.trim();
   if (id === '') return;
   try {
-    const answer = await getJson<{ status: string }>(`/tickets/${encodeURIComponent(id)}/status`);
+    const answer = await getJson(`/tickets/${encodeURIComponent(id)}/status`, ticketStatusResponseSchema);
     state.ticketAnswer = ticketAnswerOf(answer.status);
   } catch (error) {
     state.ticketAnswer =
@@ -399,7 +393,7 @@ async function checkReceipt(): Promise<void> {
   const code = state.receipt.trim();
   if (code === '') return;
   try {
-    const answer = await getJson<{ recorded: boolean }>(`/receipts/${encodeURIComponent(code)}`);
+    const answer = await getJson(`/receipts/${encodeURIComponent(code)}`, receiptAnswerSchema);
     state.receiptAnswer = answer.recorded
       ? { key: 'receiptYes', tone: 'good' }
       : { key: 'receiptNo', tone: 'neutral' };
@@ -521,10 +515,10 @@ function resultsTable(results: Tallies): HTMLElement {
 
 async function refresh(): Promise<void> {
   try {
-    state.turnout = await getJson<Turnout>('/turnout');
+    state.turnout = await getJson('/turnout', turnoutResponseSchema);
     if (pollsClosed()) {
-      state.results = await getJson<Tallies>('/tallies?level=constituency');
-      state.certification = await getJson<Certifications>('/results/certification');
+      state.results = await getJson('/tallies?level=constituency', tallyReportSchema);
+      state.certification = await getJson('/results/certification', certificationReportSchema);
     }
   } catch {
     // Offline or the API is down: the service worker answered from its copy, or nothing shows.
@@ -535,9 +529,7 @@ async function refresh(): Promise<void> {
 async function start(): Promise<void> {
   render();
   try {
-    state.constituencies = (
-      await getJson<{ constituencies: Constituency[] }>('/constituencies')
-    ).constituencies;
+    state.constituencies = (await getJson('/constituencies', constituenciesResponseSchema)).constituencies;
   } catch {
     state.constituencies = [];
   }

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /** Where the API lives: the same origin when served by the runtime, or the deployed API's URL. */
 export const apiBase = String(import.meta.env.VITE_API_URL ?? '').replace(/\/$/, '');
 
@@ -20,25 +22,59 @@ function headers(token: string | undefined, json: boolean): Record<string, strin
   };
 }
 
-async function read<T>(response: Response): Promise<T> {
-  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!response.ok) throw new ApiError(response.status, body);
-  return body as T;
+/**
+ * An answer that succeeded but is not the shape the app was built for: the app and the API are
+ * out of step, which a reader of the console should see named, field by field.
+ */
+export class ResponseShapeError extends Error {
+  override readonly name = 'ResponseShapeError';
+  constructor(
+    readonly path: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`The answer of ${path} is not what this page expects: ${problems.join('; ')}`);
+  }
 }
 
-/** GETs a JSON resource of the API. */
-export async function getJson<T>(path: string, token?: string): Promise<T> {
-  return read<T>(await fetch(`${apiBase}${path}`, { headers: headers(token, false) }));
+async function read<S extends z.ZodType>(path: string, response: Response, schema: S): Promise<z.infer<S>> {
+  const body: unknown = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    throw new ApiError(response.status, typeof body === 'object' && body !== null ? { ...body } : {});
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    throw new ResponseShapeError(
+      path,
+      parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`),
+    );
+  }
+  return parsed.data;
 }
 
-/** POSTs a JSON body to the API. */
-export async function postJson<T>(path: string, body: unknown, token?: string): Promise<T> {
-  return read<T>(
+/** GETs a JSON resource of the API and checks it against the schema of its answer. */
+export async function getJson<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  token?: string,
+): Promise<z.infer<S>> {
+  return read(path, await fetch(`${apiBase}${path}`, { headers: headers(token, false) }), schema);
+}
+
+/** POSTs a JSON body to the API and checks the answer against its schema. */
+export async function postJson<S extends z.ZodType>(
+  path: string,
+  body: unknown,
+  schema: S,
+  token?: string,
+): Promise<z.infer<S>> {
+  return read(
+    path,
     await fetch(`${apiBase}${path}`, {
       method: 'POST',
       headers: headers(token, true),
       body: JSON.stringify(body),
     }),
+    schema,
   );
 }
 

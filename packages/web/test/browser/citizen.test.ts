@@ -4,37 +4,9 @@ import { join } from 'node:path';
 import { recordCloseException, recordKeys } from '@ballotstream/core';
 import { formatReceipt } from '@ballotstream/events';
 import { BoothGateway } from '@ballotstream/gateway';
-import axe from 'axe-core';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Demo, haveChromium, screenshot, startDemo } from './harness';
-
-interface AxeViolation {
-  readonly id: string;
-  readonly impact: string | null;
-  readonly help: string;
-  readonly nodes: number;
-}
-
-/** Runs axe-core in the page against WCAG 2.1 A and AA; returns the violations it finds. */
-async function accessibilityViolations(page: Page): Promise<AxeViolation[]> {
-  await page.addScriptTag({ content: axe.source });
-  const result = (await page.evaluate(`
-    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } })
-      .then((r) => ({
-        passed: r.passes.length,
-        violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length })),
-      }))
-  `)) as { passed: number; violations: AxeViolation[] };
-  // A check that checked nothing would pass anything.
-  expect(result.passed).toBeGreaterThan(10);
-  if (result.violations.length > 0)
-    process.stdout.write(`axe (not serious): ${JSON.stringify(result.violations)}\n`);
-  return result.violations;
-}
-
-const serious = (violations: readonly AxeViolation[]) =>
-  violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+import { accessibilityViolations, type Demo, haveChromium, screenshot, serious, startDemo } from './harness';
 
 describe.skipIf(!haveChromium)('the citizen app in Chromium, on a running demo', () => {
   let demo: Demo;

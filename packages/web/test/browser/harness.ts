@@ -2,9 +2,12 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BoothGateway } from '@ballotstream/gateway';
 import { type DemoElection, seedDemoElection } from '@ballotstream/local/demo/seed';
 import { type Runtime, startRuntime } from '@ballotstream/local/runtime/runtime';
+import axe from 'axe-core';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { ensureWebBuild } from '../../src/build';
 
 /** Debian's Chromium; the tests drive it and never download a browser of their own. */
@@ -77,4 +80,80 @@ export async function startDemo(): Promise<Demo> {
 /** Saves a full-page screenshot under `artifacts/screenshots/<name>.png`. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+export interface AxeViolation {
+  readonly id: string;
+  readonly impact: string | null;
+  readonly help: string;
+  readonly nodes: number;
+}
+
+/** Runs axe-core in the page against WCAG 2.1 A and AA; returns the violations it finds. */
+export async function accessibilityViolations(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ content: axe.source });
+  const result = (await page.evaluate(`
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } })
+      .then((r) => ({
+        passed: r.passes.length,
+        violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length })),
+      }))
+  `)) as { passed: number; violations: AxeViolation[] };
+  // A check that checked nothing would pass anything.
+  expect(result.passed).toBeGreaterThan(10);
+  if (result.violations.length > 0)
+    process.stdout.write(`axe (not serious): ${JSON.stringify(result.violations)}\n`);
+  return result.violations;
+}
+
+/** The violations axe rates serious or critical: the ones a page may not have. */
+export const serious = (violations: readonly AxeViolation[]) =>
+  violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+
+/**
+ * Casts one demo voter's vote as a booth does: the voter is verified over HTTP, then the booth's
+ * gateway signs the vote and sends it over MQTT; resolves with the receipt once it is recorded.
+ */
+export async function castDemoVote(
+  demo: Demo,
+  machineId: string,
+  voterIndex: number,
+  candidateId: string,
+): Promise<string> {
+  const machine = demo.election.machines.find((m) => m.machineId === machineId)!;
+  const voter = demo.election.voters[voterIndex]!;
+  const boothToken = demo.runtime.tokens.mint({ role: 'booth', subject: machine.boothId });
+  const verified = await fetch(`${demo.runtime.httpUrl}/verifications`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${boothToken}` },
+    body: JSON.stringify({
+      ticket: voter.ticket,
+      fingerprint: voter.fingerprint,
+      boothId: machine.boothId,
+      machineId: machine.machineId,
+    }),
+  });
+  expect(verified.status).toBe(201);
+  const { ballotToken } = (await verified.json()) as { ballotToken: string };
+  const queueDir = mkdtempSync(join(tmpdir(), 'ballotstream-gateway-'));
+  const gateway = new BoothGateway({
+    stage: demo.runtime.deps.config.stage,
+    machineId: machine.machineId,
+    boothId: machine.boothId,
+    electionId: demo.election.electionId,
+    constituencyId: machine.constituencyId,
+    privateKey: machine.privateKey,
+    mqttUrl: demo.runtime.mqttUrl,
+    bucketMs: demo.runtime.deps.config.bucketMs,
+    queueDir,
+  });
+  await gateway.start();
+  try {
+    const { receipt } = await gateway.cast(ballotToken, candidateId);
+    await gateway.drained();
+    return receipt;
+  } finally {
+    await gateway.stop();
+    rmSync(queueDir, { recursive: true, force: true });
+  }
 }

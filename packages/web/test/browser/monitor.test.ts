@@ -1,9 +1,17 @@
 import { eventOf } from '@ballotstream/core/ports';
-import { alertRaised } from '@ballotstream/events';
+import { alertRaised, anomalyDetected } from '@ballotstream/events';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Demo, haveChromium, screenshot, startDemo } from './harness';
+import {
+  accessibilityViolations,
+  castDemoVote,
+  type Demo,
+  haveChromium,
+  screenshot,
+  serious,
+  startDemo,
+} from './harness';
 
 const BLOCKED_RED = '#cf222e';
 
@@ -220,13 +228,84 @@ describe.skipIf(!haveChromium)('the monitoring centre in Chromium, on a running 
     await screenshot(officer, 'monitor-machine-page');
   });
 
-  it("shows an officer their region's running tallies and its close-of-poll roll-up", async () => {
+  it('groups repeated alerts by rule and place, criticals first, and acknowledges a group at once', async () => {
+    const token = demo.runtime.tokens.mint({ role: 'officer', regionId: 'region-1' });
+    const listRates = async () =>
+      (
+        (await (
+          await fetch(`${demo.runtime.httpUrl}/alerts?region=region-1`, {
+            headers: { authorization: `Bearer ${token}` },
+          })
+        ).json()) as { alerts: { kind: string; count: number; acknowledgedBy?: string }[] }
+      ).alerts.filter((a) => a.kind === 'vote-rate');
+    // Each machine of booth-1-1-2 votes too fast twice: two alerts, each seen twice.
+    for (const machineId of ['m-1-1-1', 'm-1-1-2', 'm-1-1-1', 'm-1-1-2']) {
+      await demo.runtime.deps.publisher.publish([
+        eventOf(anomalyDetected, {
+          rule: 'vote-rate',
+          severity: 'warning',
+          regionId: 'region-1',
+          boothId: 'booth-1-1-2',
+          machineId,
+          evidence: { votesPerMinute: 40 },
+          detectedAt: new Date().toISOString(),
+        }),
+      ]);
+    }
+    await expect
+      .poll(async () => (await listRates()).map((a) => a.count), { timeout: 10_000 })
+      .toEqual([2, 2]);
+    await officer.goto(`${demo.runtime.httpUrl}/monitor/#/`);
+    const group = officer.locator('li[data-group="vote-rate|booth-1-1-2"]');
+    await expect.poll(() => group.locator('li[data-alert-id]').count(), { timeout: 10_000 }).toBe(2);
+    const text = await group.innerText();
+    expect(text).toContain('Votes too fast');
+    expect(text).toContain('2 alerts, seen 4×');
+    expect(text).not.toMatch(/^vote-rate/m);
+    // The SOS is older than these warnings but critical: it comes first.
+    expect(await officer.locator('#alert-list > li').first().getAttribute('data-group')).toBe(
+      'sos|booth-1-1-1',
+    );
+    await group.locator('button.ack-group').click();
+    await expect.poll(() => group.getAttribute('class')).toContain('acknowledged');
+    expect((await listRates()).map((a) => a.acknowledgedBy)).toEqual(['officer-r1', 'officer-r1']);
+    await screenshot(officer, 'monitor-alert-groups');
+  });
+
+  it('offers Block for a running machine and Unblock for a blocked one', async () => {
+    const sos = officer.locator('li[data-kind="sos"][data-machine="m-1-1-1"]');
+    await expect.poll(() => sos.locator('button.unblock, button.block').count(), { timeout: 10_000 }).toBe(1);
+    const blocked = (await marker(officer, 'm-1-1-1').getAttribute('data-state')) === 'blocked';
+    expect(await sos.locator(blocked ? 'button.unblock' : 'button.block').count()).toBe(1);
+  });
+
+  it("shows an officer their region's results by name, its turnout share and its close-of-poll roll-up", async () => {
+    await castDemoVote(demo, 'm-1-1-2', 1, 'cand-1-1-2');
+    await demo.runtime.scheduler.runNow('materialiseTallies');
+    const { candidates } = (await (
+      await fetch(`${demo.runtime.httpUrl}/candidates?constituencyId=c-1-1`)
+    ).json()) as { candidates: { candidateId: string; name: string; party: string }[] };
+    const winner = candidates.find((c) => c.candidateId === 'cand-1-1-2')!;
     const page = await demo.browser.newPage();
     await signIn(
       page,
       demo.runtime.tokens.mint({ role: 'officer', regionId: 'region-1', subject: 'officer-r1' }),
     );
-    await page.locator('#tallies h3').first().waitFor({ timeout: 10_000 });
+    const card = page.locator('#results article[data-constituency="c-1-1"]');
+    await expect.poll(() => card.locator('.lead').innerText(), { timeout: 15_000 }).toContain(winner.name);
+    expect(await card.locator('.lead').innerText()).toBe(
+      `${winner.name} (${winner.party}) leading by 1 votes`,
+    );
+    const row = card.locator('tbody tr', { hasText: winner.name });
+    expect(await row.locator('td').allInnerTexts()).toEqual([winner.name, winner.party, '1', '100.0 %']);
+    expect(await card.locator('tbody tr').count()).toBe(3);
+    expect(await page.locator('#seats tbody tr').allInnerTexts()).toEqual([`${winner.party}\t0\t1\t1`]);
+    // Another region's constituency is not the officer's to see.
+    expect(await page.locator('#results article[data-constituency="c-2-1"]').count()).toBe(0);
+    // Region 1 registers two voters (one per booth): one vote is half of them.
+    await expect.poll(() => page.locator('#turnout-share').innerText(), { timeout: 15_000 }).toBe('50.0 %');
+    expect(await page.locator('#turnout .time-chart canvas').count()).toBe(1);
+    expect(await page.locator('#windows').count()).toBe(0);
     await expect
       .poll(() => page.locator('#close-summary').textContent(), { timeout: 10_000 })
       .toMatch(
@@ -236,6 +315,7 @@ describe.skipIf(!haveChromium)('the monitoring centre in Chromium, on a running 
       'm-1-1-1 (c-1-1): missing',
       'm-1-1-2 (c-1-1): missing',
     ]);
+    await screenshot(page, 'monitor-results');
     await page.close();
   });
 
@@ -245,5 +325,34 @@ describe.skipIf(!haveChromium)('the monitoring centre in Chromium, on a running 
     await expect.poll(() => admin.locator('path.machine').count(), { timeout: 10_000 }).toBe(4);
     await admin.locator('li[data-kind="sos"][data-machine="m-1-1-1"]').waitFor({ timeout: 10_000 });
     await screenshot(admin, 'monitor-national');
+  });
+
+  it('has no serious accessibility violations on any page, on a desktop and on a phone', async () => {
+    const token = demo.runtime.tokens.mint({ role: 'admin', subject: 'national-desk' });
+    for (const [size, viewport] of [
+      ['desktop', { width: 1280, height: 900 }],
+      ['phone', { width: 360, height: 740 }],
+    ] as const) {
+      const page = await demo.browser.newPage();
+      await page.setViewportSize(viewport);
+      await page.goto(`${demo.runtime.httpUrl}/`);
+      expect(serious(await accessibilityViolations(page))).toEqual([]);
+      await screenshot(page, `home-${size}`);
+      await page.goto(`${demo.runtime.httpUrl}/monitor/`);
+      await page.locator('#token').waitFor();
+      expect(serious(await accessibilityViolations(page))).toEqual([]);
+      await screenshot(page, `monitor-sign-in-${size}`);
+      await signIn(page, token);
+      await page.locator('#results article').first().waitFor({ timeout: 15_000 });
+      await page.locator('#turnout-share').waitFor({ timeout: 15_000 });
+      await expect.poll(() => page.locator('path.machine').count(), { timeout: 10_000 }).toBe(4);
+      expect(serious(await accessibilityViolations(page))).toEqual([]);
+      await screenshot(page, `monitor-dashboard-${size}`);
+      await page.goto(`${demo.runtime.httpUrl}/monitor/#/machines/m-1-1-1`);
+      await page.locator('#result-record').waitFor({ timeout: 10_000 });
+      expect(serious(await accessibilityViolations(page))).toEqual([]);
+      await screenshot(page, `monitor-machine-${size}`);
+      await page.close();
+    }
   });
 });

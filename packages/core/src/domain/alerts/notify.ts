@@ -1,4 +1,4 @@
-import type { Alert, Severity } from '@ballotstream/events';
+import { type Alert, alertActionOf, alertTitleOf, type Severity } from '@ballotstream/events';
 import type { Clock } from '../../ports/clock';
 import type { MessageAttribute, Notification, Notifier } from '../../ports/notifier';
 import type { RecordStore } from '../../ports/record-store';
@@ -95,46 +95,14 @@ export function matchesFilterPolicy(
   });
 }
 
-const WHAT: Record<string, string> = {
-  sos: 'SOS',
-  'vote-rate': 'Votes too fast',
-  'burst-after-silence': 'Vote burst after silence',
-  'outside-poll-hours': 'Votes outside poll hours',
-  'turnout-above-electorate': 'Turnout above electorate',
-  'verification-refusals': 'Repeated voter refusals',
-  'repeat-voter': 'Voter tried many booths',
-  'bad-credentials': 'Forged votes/tokens',
-  'machine-silent': 'Machine silent',
-  'machine-offline': 'Machine offline',
-  'off-geofence': 'Machine left booth',
-  'regions-diverged': 'Regions disagree on tally',
-  'booth-trend': 'Booth result unusual',
-  'authorization-failures': 'Machine auth failures',
-  'message-rate': 'Machine flooding',
-  'unexpected-source': 'Machine from unknown network',
-  'reconnect-storm': 'Machine reconnect storm',
-  'two-places': 'Machine in two places',
-};
-
-const TODO: Record<string, string> = {
-  sos: 'Machines blocked. Call booth, send team.',
-  'off-geofence': 'Machine blocked? Call booth, locate it.',
-  'machine-silent': 'Call booth, check machine.',
-  'machine-offline': 'Call booth, check power/link.',
-  'regions-diverged': 'Check recorders, hold results.',
-  'booth-trend': 'Review booth, keep watching.',
-  'verification-refusals': 'Call booth presiding officer.',
-  'repeat-voter': 'Alert booths, check ticket.',
-};
-
 /** What the alert is, in a few words an officer reads at a glance. */
 export function alertTitle(alert: Alert): string {
-  return WHAT[alert.kind] ?? alert.kind;
+  return alertTitleOf(alert.kind);
 }
 
 /** What the officer should do now. */
 export function alertAction(alert: Alert): string {
-  return TODO[alert.kind] ?? 'Check booth; block machine if needed.';
+  return alertActionOf(alert.kind);
 }
 
 /**

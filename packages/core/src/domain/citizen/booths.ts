@@ -11,6 +11,8 @@ export interface BoothListing {
   readonly regionId: string;
   readonly location?: { readonly lat: number; readonly lon: number };
   readonly geofence?: readonly (readonly [number, number])[];
+  /** Voters registered at the booth, for turnout as a share of the electorate. */
+  readonly electorate?: number;
   readonly distanceKm?: number;
 }
 
@@ -63,6 +65,7 @@ export async function findBooths(records: RecordStore, search: BoothSearch): Pro
       regionId: String(b.regionId),
       ...(isPoint(b.location) ? { location: b.location } : {}),
       ...(Array.isArray(b.geofence) ? { geofence: b.geofence as [number, number][] } : {}),
+      ...(typeof b.electorate === 'number' ? { electorate: b.electorate } : {}),
     };
     if (words.length > 0) {
       const haystack =

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryRecordStore } from '../../adapters/local/memory-record-store';
+import { createEntity } from '../registry/manage-registry';
+import { findBooths } from './booths';
+
+const admin = { name: 'ada (admin)', role: 'admin' } as const;
+const fence = [
+  [77.1, 28.6],
+  [77.2, 28.6],
+  [77.2, 28.7],
+  [77.1, 28.6],
+];
+
+describe('listing booths', () => {
+  it('carries each booth’s electorate, so turnout can be shown as a share of it', async () => {
+    const deps = {
+      records: new MemoryRecordStore(),
+      clock: { now: () => 0 },
+      publisher: { publish: async () => undefined },
+      config: { electionId: 'general-2026' },
+    };
+    await createEntity(deps, { entity: 'region', body: { regionId: 'north', name: 'North' }, actor: admin });
+    await createEntity(deps, {
+      entity: 'constituency',
+      body: { constituencyId: 'c-1', regionId: 'north', name: 'One' },
+      actor: admin,
+    });
+    await createEntity(deps, {
+      entity: 'booth',
+      body: {
+        boothId: 'b-1',
+        constituencyId: 'c-1',
+        name: 'First',
+        location: { lat: 28.65, lon: 77.15 },
+        electorate: 1200,
+        geofence: fence,
+      },
+      actor: admin,
+    });
+    const [booth] = await findBooths(deps.records, { limit: 5 });
+    expect(booth).toMatchObject({ boothId: 'b-1', constituencyName: 'One', electorate: 1200 });
+  });
+});
