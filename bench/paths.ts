@@ -293,6 +293,49 @@ export interface TallyFigures {
   readonly talliedVotes: number;
 }
 
+/** Writes `rows` votes spread over the poll day straight into a store's file, then checkpoints. */
+async function loadStoredVotes(
+  path: string,
+  rows: number,
+  electionId: string,
+  pollOpens: number,
+): Promise<void> {
+  const instance = await DuckDBInstance.create(path);
+  const connection = await instance.connect();
+  await connection.run(
+    `INSERT INTO votes (vote_id, election_id, constituency_id, booth_id, machine_id, candidate_id, bucket_start)
+     SELECT 'v-' || i, '${electionId}', 'c-' || (i % ${CONSTITUENCIES}),
+       'booth-' || (i % 100000), 'm-' || (i % 100000),
+       'cand-' || (i % ${CONSTITUENCIES}) || '-' || ((i // ${CONSTITUENCIES}) % ${CANDIDATES}),
+       ${pollOpens} + ((i * 7919) % ${POLL_MINUTES}) * 60000
+     FROM range(${rows}) t(i)`,
+  );
+  await connection.run('CHECKPOINT');
+  connection.closeSync();
+  instance.closeSync();
+}
+
+/** Removes every tally and turnout record and marks every window, as if nothing were materialised. */
+async function markEveryWindow(
+  records: LmdbRecordStore,
+  electionId: string,
+  windows: ReadonlySet<number>,
+  run: number,
+): Promise<void> {
+  for (const partition of [recordKeys.tallyPartition(electionId), recordKeys.turnoutPartition(electionId)]) {
+    const { records: stale } = await records.query('tallies', partition);
+    await Promise.all(stale.map((r) => records.delete('tallies', { pk: r.pk, sk: r.sk })));
+  }
+  for (const windowStart of windows) {
+    await records.put('tallies', {
+      ...recordKeys.dirtyWindow(electionId, windowStart),
+      windowStart,
+      mark: `bench-${run}-${windowStart}`,
+      markedAt: Date.now(),
+    });
+  }
+}
+
 /**
  * Tally time over `rows` stored votes (both regions' stores hold the same rows, as they do after
  * an election day), next to a bare GROUP BY over the same rows in the same file.
@@ -310,21 +353,7 @@ export async function tallyOverStoredVotes(
     const secondaryPath = join(dir, 'votes-secondary.duckdb');
     // The store makes its own table, so the rows sit under exactly the schema and key it keeps.
     await (await DuckDbVoteStore.open('primary', primaryPath)).close();
-    const load = await timed(async () => {
-      const instance = await DuckDBInstance.create(primaryPath);
-      const connection = await instance.connect();
-      await connection.run(
-        `INSERT INTO votes (vote_id, election_id, constituency_id, booth_id, machine_id, candidate_id, bucket_start)
-         SELECT 'v-' || i, '${electionId}', 'c-' || (i % ${CONSTITUENCIES}),
-           'booth-' || (i % 100000), 'm-' || (i % 100000),
-           'cand-' || (i % ${CONSTITUENCIES}) || '-' || ((i // ${CONSTITUENCIES}) % ${CANDIDATES}),
-           ${pollOpens} + ((i * 7919) % ${POLL_MINUTES}) * 60000
-         FROM range(${rows}) t(i)`,
-      );
-      await connection.run('CHECKPOINT');
-      connection.closeSync();
-      instance.closeSync();
-    });
+    const load = await timed(() => loadStoredVotes(primaryPath, rows, electionId, pollOpens));
     copyFileSync(primaryPath, secondaryPath);
     const bare = await bareGroupBy(primaryPath);
     const tallyWindowMs = 15 * 60_000;
@@ -339,23 +368,7 @@ export async function tallyOverStoredVotes(
         windows.add(windowStartOf(pollOpens + m * 60_000, tallyWindowMs));
       // Each run starts from nothing materialised: every window marked, no tally or turnout
       // record, so every run does the first tally's whole work. Best of three, as the baselines.
-      const fromNothing = async (run: number) => {
-        for (const partition of [
-          recordKeys.tallyPartition(electionId),
-          recordKeys.turnoutPartition(electionId),
-        ]) {
-          const { records: stale } = await records.query('tallies', partition);
-          await Promise.all(stale.map((r) => records.delete('tallies', { pk: r.pk, sk: r.sk })));
-        }
-        for (const windowStart of windows) {
-          await records.put('tallies', {
-            ...recordKeys.dirtyWindow(electionId, windowStart),
-            windowStart,
-            mark: `bench-${run}-${windowStart}`,
-            markedAt: Date.now(),
-          });
-        }
-      };
+      const fromNothing = (run: number) => markEveryWindow(records, electionId, windows, run);
       let tally: { ms: number; value: Awaited<ReturnType<typeof materialiseTallies>> } | undefined;
       for (let run = 0; run < 3; run++) {
         await fromNothing(run);
