@@ -5,10 +5,10 @@ import { actorOf } from '../shared/actor';
 import { httpRoute, json } from '../shared/http';
 
 /** `POST /alerts/{alertId}/ack`: an officer of the alert's region (or an admin) acknowledges it; audited. */
-export const handler = httpRoute({ name: 'ackAlert' }, async ({ principal, deps, params }) => {
+export const handler = httpRoute({ name: 'ackAlert' }, async ({ principal, app, params }) => {
   if (principal === undefined) return json(401, { error: 'unauthorized' });
   const result = await acknowledgeAlert(
-    { records: deps.records, clock: deps.clock, alerting: deps.config.monitoring.alerting },
+    { records: app.ports.records, clock: app.ports.clock, alerting: app.config.monitoring.alerting },
     params.alertId ?? '',
     actorOf(principal),
   );
@@ -16,12 +16,12 @@ export const handler = httpRoute({ name: 'ackAlert' }, async ({ principal, deps,
   if (!result.ok) return json(404, { error: result.error });
   const { alert, changed } = result.value;
   if (changed)
-    await deps.publisher.publish([
+    await app.ports.publisher.publish([
       eventOf(alertAcknowledged, {
         alertId: alert.alertId,
         region: alert.region,
         by: `${principal.role}:${principal.subject}`,
-        at: new Date(alert.acknowledgedAt ?? deps.clock.now()).toISOString(),
+        at: new Date(alert.acknowledgedAt ?? app.ports.clock.now()).toISOString(),
       }),
     ]);
   return json(200, { alert, changed });

@@ -6,9 +6,9 @@ import { httpRoute, json } from '../shared/http';
 /** `GET /alerts`: alerts newest first; an officer sees their own region only; `?severity=critical,warning`. */
 export const handler = httpRoute(
   { name: 'getAlerts', query: alertsQuerySchema },
-  async ({ principal, deps, query }) => {
+  async ({ principal, app, query }) => {
     if (principal === undefined) return json(401, { error: 'unauthorized' });
-    const result = await listAlerts(deps.records, actorOf(principal), {
+    const result = await listAlerts(app.ports.records, actorOf(principal), {
       ...(query.region === undefined ? {} : { region: query.region }),
       ...(query.severity === undefined ? {} : { severities: query.severity }),
       status: query.status,

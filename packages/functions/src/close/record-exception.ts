@@ -10,10 +10,10 @@ import { countRejection } from '../shared/observability';
  */
 export const handler = httpRoute(
   { name: 'recordCloseException', body: closeExceptionRequestSchema },
-  async ({ body, params, deps, principal }) => {
+  async ({ body, params, app, principal }) => {
     if (principal === undefined) return json(401, { error: 'unauthorized' });
-    const result = await recordCloseException(deps, {
-      electionId: body.electionId ?? deps.config.electionId,
+    const result = await recordCloseException(app.ports, {
+      electionId: body.electionId ?? app.config.electionId,
       constituencyId: params.constituencyId ?? '',
       machineId: body.machineId,
       reason: body.reason,
