@@ -1,24 +1,5 @@
 import { type AppPorts, type Config, tables as tableDefinitions } from '@ballotstream/core';
-import type {
-  Biometrics,
-  BrokerProbe,
-  Clock,
-  DetectorState,
-  DeviceTracker,
-  ElectionKey,
-  EventPublisher,
-  GeofenceCollection,
-  MachineCommands,
-  Notifier,
-  RecordStore,
-  SignatureChecker,
-  TableName,
-  TicketKeys,
-  VoterCache,
-  VoterPseudonyms,
-  VoterRegistry,
-  VoteStore,
-} from '@ballotstream/core/ports';
+import type { TableName } from '@ballotstream/core/ports';
 import { LINKS } from './links';
 import type { TableUse, VoteStoreUse } from './reaches';
 import type { EventTrigger, QueueBatching, TopicRuleTrigger, Trigger } from './triggers';

@@ -1,10 +1,12 @@
 import { registryChangeEvents } from '@ballotstream/events';
 import type { Config } from '../config';
+import type { Actor } from '../domain/fleet/audit';
 import {
   changeDetail,
   createEntity,
   findEntities,
   getEntity,
+  type RegistryActor,
   type RegistryDeps,
   updateEntity,
 } from '../domain/registry/manage-registry';
@@ -12,6 +14,23 @@ import { type Clock, eventOf, type RecordStore } from '../ports';
 import { type Outcome, outcome } from './outcome';
 
 type Changed = Awaited<ReturnType<typeof createEntity>>;
+
+/** How the registry's audit log and change events name a caller: subject, role and any region. */
+export function registryName(caller: Actor): string {
+  return `${caller.subject} (${caller.role}${caller.regionId === undefined ? '' : `@${caller.regionId}`})`;
+}
+
+/** The registry's view of a caller; undefined for a role the registry does not serve. */
+export function registryActor(caller: Actor | undefined): RegistryActor | undefined {
+  if (caller === undefined) return undefined;
+  const { role } = caller;
+  if (role !== 'admin' && role !== 'officer' && role !== 'clerk') return undefined;
+  return {
+    name: registryName(caller),
+    role,
+    ...(caller.regionId === undefined ? {} : { regionId: caller.regionId }),
+  };
+}
 
 /**
  * The registry's admin steps, each audited in the domain; a change is announced as

@@ -1,38 +1,22 @@
 import {
-  assertNever,
   isOutcome,
   mapOutcome,
   type Outcome,
   type RegistryActor,
   type RegistryRefusal,
   type Result,
+  registryActor,
 } from '@ballotstream/core';
 import { entityPlurals, type RegistryEntity, registryPathSchema } from '@ballotstream/events';
 import { describeIssues, InvalidInputError } from '../shared/errors';
 import { type HttpInput, type HttpResponse, type HttpRouteSpec, httpRoute, json } from '../shared/http';
 import { countRejection } from '../shared/observability';
-import { registryActor } from './actor';
+import { statusOfRegistryRefusal } from '../shared/refusals';
 
 /** The one place a registry refusal becomes an HTTP response; it is counted on the way. */
 export function registryRefused(route: string, refusal: RegistryRefusal): HttpResponse {
   countRejection(route, refusal.reason);
-  const body = { error: refusal.reason, ...refusal };
-  switch (refusal.reason) {
-    case 'invalid':
-      return json(400, body);
-    case 'out-of-scope':
-      return json(403, body);
-    case 'not-found':
-      return json(404, body);
-    case 'already-exists':
-    case 'conflict':
-    case 'frozen':
-      return json(409, body);
-    case 'unknown-reference':
-      return json(422, body);
-    default:
-      return assertNever(refusal);
-  }
+  return json(statusOfRegistryRefusal(refusal.reason), { error: refusal.reason, ...refusal });
 }
 
 /** A caller whose role the registry does not serve (the route's roles should already prevent it). */

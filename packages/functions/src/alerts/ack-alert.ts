@@ -1,8 +1,8 @@
 import { acknowledgeAlert } from '@ballotstream/core';
 import { eventOf } from '@ballotstream/core/ports';
 import { alertAcknowledged } from '@ballotstream/events';
-import { actorOf } from '../shared/actor';
 import { httpRoute, json } from '../shared/http';
+import { statusOfStepRefusal } from '../shared/refusals';
 
 /** `POST /alerts/{alertId}/ack`: an officer of the alert's region (or an admin) acknowledges it; audited. */
 export const handler = httpRoute({ name: 'ackAlert' }, async ({ principal, app, params }) => {
@@ -10,10 +10,10 @@ export const handler = httpRoute({ name: 'ackAlert' }, async ({ principal, app, 
   const result = await acknowledgeAlert(
     { records: app.ports.records, clock: app.ports.clock, alerting: app.config.monitoring.alerting },
     params.alertId ?? '',
-    actorOf(principal),
+    principal,
   );
   // Another region's alert reads as absent, as a machine does.
-  if (!result.ok) return json(404, { error: result.error });
+  if (!result.ok) return json(statusOfStepRefusal(result.error), { error: result.error });
   const { alert, changed } = result.value;
   if (changed)
     await app.ports.publisher.publish([

@@ -1,8 +1,8 @@
 import { recordCloseException } from '@ballotstream/core';
 import { closeExceptionRequestSchema } from '@ballotstream/events';
-import { actorOf } from '../shared/actor';
 import { httpRoute, json } from '../shared/http';
 import { countRejection } from '../shared/observability';
+import { statusOfStepRefusal } from '../shared/refusals';
 
 /**
  * `POST /close/constituencies/{constituencyId}/exceptions`: the returning officer records why a
@@ -17,11 +17,11 @@ export const handler = httpRoute(
       constituencyId: params.constituencyId ?? '',
       machineId: body.machineId,
       reason: body.reason,
-      actor: actorOf(principal),
+      actor: principal,
     });
     if (!result.ok) {
       countRejection('recordCloseException', result.error.reason);
-      return json(result.error.reason === 'not-found' ? 404 : 409, {
+      return json(statusOfStepRefusal(result.error.reason), {
         error: result.error.reason,
         message: result.error.message,
       });

@@ -1,7 +1,7 @@
 import { mapOutcome } from '@ballotstream/core';
 import { blockRequestSchema } from '@ballotstream/events';
-import { actorOf } from '../shared/actor';
 import { httpRoute, json } from '../shared/http';
+import { statusOfStepRefusal } from '../shared/refusals';
 
 function route(blocked: boolean) {
   return httpRoute(
@@ -13,13 +13,13 @@ function route(blocked: boolean) {
         machineId,
         blocked,
         reason: body.reason,
-        actor: actorOf(principal),
+        actor: principal,
       });
       return mapOutcome(done, (r) =>
         // A machine of another region reads as absent: its existence is not the caller's to learn.
         r.ok
           ? json(200, { machineId: r.value.machine.machineId, blocked, changed: r.value.changed })
-          : json(404, { error: r.error }),
+          : json(statusOfStepRefusal(r.error), { error: r.error }),
       );
     },
   );

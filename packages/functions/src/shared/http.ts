@@ -1,4 +1,4 @@
-import type { Outcome } from '@ballotstream/core';
+import type { Actor, Outcome } from '@ballotstream/core';
 import { DependencyError } from '@ballotstream/core';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { type App, currentApp, settle } from './deps';
 import { describeIssues, InvalidInputError } from './errors';
 import { countRejection, logger, withLambdaContext } from './observability';
-import { type Principal, principalOf } from './principal';
+import { principalOf } from './principal';
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number };
 
@@ -28,7 +28,7 @@ export interface HttpInput<B, Q> {
   readonly event: APIGatewayProxyEventV2;
   readonly app: App;
   /** The caller, when the request carried a verified token. */
-  readonly principal: Principal | undefined;
+  readonly principal: Actor | undefined;
 }
 
 export interface HttpRouteSpec<B, Q> {

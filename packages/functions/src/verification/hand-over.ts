@@ -1,6 +1,6 @@
 import { handOverRequestSchema } from '@ballotstream/events';
-import { actorOf } from '../shared/actor';
 import { httpRoute, json } from '../shared/http';
+import { statusOfStepRefusal } from '../shared/refusals';
 
 /**
  * `POST /verification/handover`: the national desk hands the election's voters to another region
@@ -11,9 +11,9 @@ export const handOver = httpRoute(
   async (input) => {
     const { principal, app, body } = input;
     if (principal === undefined) return json(401, { error: 'unauthorized' });
-    const result = await app.verification.handOver(body, actorOf(principal));
+    const result = await app.verification.handOver(body, principal);
     if (result.ok) return json(200, result.value);
-    return json(result.error.error === 'unknown-region' ? 422 : 409, result.error);
+    return json(statusOfStepRefusal(result.error.error), result.error);
   },
 );
 
