@@ -1,3 +1,4 @@
+export * from './app/index';
 export * from './blueprint';
 export * from './config';
 export * from './domain/alerts/alerts';

@@ -1,24 +1,5 @@
-import { type Config, tables as tableDefinitions } from '@ballotstream/core';
-import type {
-  Biometrics,
-  BrokerProbe,
-  Clock,
-  DetectorState,
-  DeviceTracker,
-  ElectionKey,
-  EventPublisher,
-  GeofenceCollection,
-  MachineCommands,
-  Notifier,
-  RecordStore,
-  SignatureChecker,
-  TableName,
-  TicketKeys,
-  VoterCache,
-  VoterPseudonyms,
-  VoterRegistry,
-  VoteStore,
-} from '@ballotstream/core/ports';
+import { type AppPorts, type Config, tables as tableDefinitions } from '@ballotstream/core';
+import type { TableName } from '@ballotstream/core/ports';
 import { LINKS } from './links';
 import type { TableUse, VoteStoreUse } from './reaches';
 import type { EventTrigger, QueueBatching, TopicRuleTrigger, Trigger } from './trigger-types';
@@ -38,37 +19,9 @@ export type ExternalApiName = 'voterRegistry' | 'biometrics';
 /** The two AWS regions of a stage. */
 export type Region = 'primary' | 'secondary';
 
-/** Everything a handler may reach; built once per cold start (or once by the local runtime). */
-export interface Deps {
+/** Everything a handler may reach, with the settings; built once per cold start (or once by the local runtime). */
+export interface Deps extends AppPorts {
   readonly config: Config;
-  readonly clock: Clock;
-  readonly publisher: EventPublisher;
-  readonly records: RecordStore;
-  readonly cache: VoterCache;
-  readonly voteStores: { readonly primary: VoteStore; readonly secondary: VoteStore };
-  /** Machine signature checks (inline in Lambda; a worker thread locally). */
-  readonly signatures: SignatureChecker;
-  readonly ticketKeys: TicketKeys;
-  readonly pseudonyms: VoterPseudonyms;
-  readonly biometrics: Biometrics;
-  /** The national voter registry the issue centre looks voters up in. */
-  readonly voterRegistry: VoterRegistry;
-  /** Machine positions (Amazon Location tracker; a local tracker that announces geofence events). */
-  readonly tracker: DeviceTracker;
-  /** Officer notifications (SNS; a local outbox). */
-  readonly notifier: Notifier;
-  /** Retained control messages to machines (IoT Core; the embedded broker). */
-  readonly machineCommands: MachineCommands;
-  /** The anomaly watchers' windows and counters, shared by every instance (Redis beside the voter cache). */
-  readonly detectorState: DetectorState;
-  /** The booth geofence collection the tracker evaluates (Amazon Location; a table locally). */
-  readonly geofences: GeofenceCollection;
-  /** The broker health check's own publishes (IoT data plane; the embedded broker). */
-  readonly brokerProbe: BrokerProbe;
-  /** The election key the public bulletin is signed with (a KMS P-256 key in AWS, a key file locally). */
-  readonly electionKey: ElectionKey;
-  /** The election CA's certificate (PEM), where the runtime has one, for the bulletin. */
-  readonly electionCaPem?: string;
 }
 
 /** A port with an adapter in each runtime: a member of `Deps` other than the settings. */

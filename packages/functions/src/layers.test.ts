@@ -57,3 +57,15 @@ describe('the layers biome holds', () => {
     );
   });
 });
+
+describe('the handlers', () => {
+  it('are each at most 40 lines: parse, call the app, map the result', () => {
+    const long = handlerFiles
+      .map((file) => ({
+        file,
+        lines: readFileSync(new URL(`./${file}.ts`, import.meta.url), 'utf8').split('\n').length - 1,
+      }))
+      .filter(({ lines }) => lines > 40);
+    expect(long).toEqual([]);
+  });
+});

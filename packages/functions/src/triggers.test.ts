@@ -32,7 +32,19 @@ function publishedBy(file: string): Set<string> {
   const helpers = [...own.matchAll(/from '\.\.\/shared\/([a-z-]+)'/g)].map((m) =>
     readFileSync(join(here, 'shared', `${m[1]}.ts`), 'utf8'),
   );
-  const source = [own, ...helpers].join('\n');
+  // What it publishes through an app use case (`app.sos(…)`) is in that use case's file in
+  // core/src/app, or in a file of the same folder that one imports.
+  const useCases = [...own.matchAll(/\bapp\.([a-zA-Z]+)\(|\bapp\.([a-zA-Z]+)\./g)]
+    .map((m) => (m[1] ?? m[2])!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`))
+    .map((name) => join(here, '../../core/src/app', `${name}.ts`))
+    .filter((path) => existsSync(path))
+    .map((path) => readFileSync(path, 'utf8'));
+  const imported = useCases.flatMap((text) =>
+    [...text.matchAll(/from '\.\/([a-z-]+)'/g)].map((m) =>
+      readFileSync(join(here, '../../core/src/app', `${m[1]}.ts`), 'utf8'),
+    ),
+  );
+  const source = [own, ...helpers, ...useCases, ...imported].join('\n');
   const published = new Set<string>();
   for (const match of source.matchAll(/eventOf\(\s*([A-Za-z0-9_]+)/g)) {
     const types = typesOfIdentifier.get(match[1]!) ?? [`unknown identifier ${match[1]}`];

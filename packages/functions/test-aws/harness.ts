@@ -13,7 +13,7 @@ import type { DetailOf, EventBridgeEnvelope, EventDefinition, TopicRuleEvent } f
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { LINKS } from '../src/links';
 import { buildAwsDeps } from '../src/shared/aws-deps';
-import { type Deps, installDeps, uninstallDeps } from '../src/shared/deps';
+import { appOf, type Deps, installApp, uninstallApp } from '../src/shared/deps';
 import { logger } from '../src/shared/observability';
 import { type HttpTrigger, type LambdaEntry, loadHandler, type Role } from '../src/triggers';
 import { deniedRequests, type IamRequest } from './iam';
@@ -115,7 +115,7 @@ export class Harness {
     try {
       const built = await buildAwsDeps((name) => links[name]);
       deps = Object.keys(standIns).length === 0 ? built : withStandIns(built, standIns);
-      installDeps(deps);
+      installApp(appOf(deps));
       this.last = deps;
       result = await (await loadEntry(step))(event, lambdaContext(step.name));
     } catch (e) {
@@ -124,7 +124,7 @@ export class Harness {
       // What the handler started and did not await (a vote store's migration) is still its own.
       await this.world.settled();
       logger.error = logError;
-      uninstallDeps();
+      uninstallApp();
       if (deps !== undefined && links[LINKS.cache] !== undefined)
         await deps.cache.close().catch(() => undefined);
     }

@@ -5,18 +5,18 @@ import { httpRoute, json } from '../shared/http';
 /** `GET /audit`: a page of the hash-chained audit log, in chain order. */
 export const list = httpRoute(
   { name: 'listAudit', query: auditListQuerySchema },
-  async ({ query, deps, principal }) => {
+  async ({ query, app, principal }) => {
     if (principal?.role !== 'admin') return onlyAdmins();
-    const entries = await recordAuditLog(deps.records).read(query.from, query.limit);
+    const entries = await recordAuditLog(app.ports.records).read(query.from, query.limit);
     const last = entries.at(-1);
     return json(200, { entries, ...(entries.length === query.limit && last ? { next: last.seq + 1 } : {}) });
   },
 );
 
 /** `GET /audit/verify`: walks the whole chain; 200 when intact, 409 naming where it breaks. */
-export const verify = httpRoute({ name: 'verifyAudit' }, async ({ deps, principal }) => {
+export const verify = httpRoute({ name: 'verifyAudit' }, async ({ app, principal }) => {
   if (principal?.role !== 'admin') return onlyAdmins();
-  const result = await verifyRecordedAudit(deps.records);
+  const result = await verifyRecordedAudit(app.ports.records);
   return result.ok
     ? json(200, { intact: true, ...result.value })
     : json(409, { intact: false, ...result.error });

@@ -1,14 +1,13 @@
 import { listAlerts } from '@ballotstream/core';
 import { alertsQuerySchema } from '@ballotstream/events';
-import { actorOf } from '../shared/actor';
 import { httpRoute, json } from '../shared/http';
 
 /** `GET /alerts`: alerts newest first; an officer sees their own region only; `?severity=critical,warning`. */
 export const handler = httpRoute(
   { name: 'getAlerts', query: alertsQuerySchema },
-  async ({ principal, deps, query }) => {
+  async ({ principal, app, query }) => {
     if (principal === undefined) return json(401, { error: 'unauthorized' });
-    const result = await listAlerts(deps.records, actorOf(principal), {
+    const result = await listAlerts(app.ports.records, principal, {
       ...(query.region === undefined ? {} : { region: query.region }),
       ...(query.severity === undefined ? {} : { severities: query.severity }),
       status: query.status,

@@ -5,8 +5,8 @@ import { checkPayload, topicRuleHandler } from '../shared/iot';
 import { countRejection } from '../shared/observability';
 
 /** IoT rule target for `machines/+/results`: checks a machine's signed result record against its stored votes. */
-export const handler = topicRuleHandler('checkResultRecord', async (event, deps) => {
-  const { publisher, clock, records, voteStores } = deps;
+export const handler = topicRuleHandler('checkResultRecord', async (event, app) => {
+  const { publisher, clock, records, voteStores } = app.ports;
   const checked = checkPayload(resultRecordSchema, event);
   if (!checked.ok) {
     countRejection('checkResultRecord', 'malformed');

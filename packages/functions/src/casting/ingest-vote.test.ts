@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { plannedLinks } from '../catalogue';
 import { LINKS } from '../links';
 import { buildAwsDeps } from '../shared/aws-deps';
-import { installDeps, uninstallDeps } from '../shared/deps';
+import { installDeps, uninstallApp } from '../shared/deps';
 import { type Trigger, triggers } from '../triggers';
 import { handler } from './ingest-vote';
 
@@ -89,7 +89,7 @@ describe('ingestVote in AWS, with only the links its trigger plans', () => {
     events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
     installDeps(await buildAwsDeps((name) => ingestLinks[name]));
   });
-  afterEach(() => uninstallDeps());
+  afterEach(() => uninstallApp());
 
   it('plans the tables ingest reaches and the primary bus, and nothing else', () => {
     expect(Object.keys(ingestLinks).sort()).toEqual(Object.keys(linkValues).sort());

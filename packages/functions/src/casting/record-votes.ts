@@ -4,9 +4,10 @@ import { voteAccepted, voteRecorded } from '@ballotstream/events';
 import { eventBatchHandler } from '../shared/batch';
 
 function recorderFor(region: 'primary' | 'secondary') {
-  return eventBatchHandler(`recordVote.${region}`, voteAccepted, async (items, deps) => {
-    const { records, clock, config, publisher } = deps;
-    const store = deps.voteStores[region];
+  return eventBatchHandler(`recordVote.${region}`, voteAccepted, async (items, app) => {
+    const { records, clock, publisher } = app.ports;
+    const { config } = app;
+    const store = app.ports.voteStores[region];
     const votes = items.map((item) => item.value);
     // A failed write throws: the queue hands the batch back, then dead-letters it, and the tally
     // run's reconciliation backfills the region from the other one by vote id. A replayed vote

@@ -7,8 +7,9 @@ import { scheduledHandler } from '../shared/events';
  * On schedule after polls close: a machine whose result record has not come raises a warning
  * after the blueprint's grace, then a critical alert, to its region's officers.
  */
-export const handler = scheduledHandler(async (deps, firedAt) => {
-  const { records, clock, config } = deps;
+export const handler = scheduledHandler(async (app, firedAt) => {
+  const { records, clock } = app.ports;
+  const { config } = app;
   const signals = await missingResultSignals(
     records,
     config.electionId,
@@ -20,7 +21,7 @@ export const handler = scheduledHandler(async (deps, firedAt) => {
       { records, clock, alerting: config.monitoring.alerting },
       signal,
     );
-    if (isNew) await deps.publisher.publish([eventOf(alertRaised, alert)]);
+    if (isNew) await app.ports.publisher.publish([eventOf(alertRaised, alert)]);
     await markMissingAlerted(records, config.electionId, signal);
   }
   return { alerted: signals.length };

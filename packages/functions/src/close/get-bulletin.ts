@@ -6,8 +6,9 @@ import { countRejection } from '../shared/observability';
  * `GET /bulletin`: every machine's signed record and key, each constituency's result and the
  * audit head, signed by the election key; public once polls close.
  */
-export const handler = httpRoute({ name: 'getBulletin' }, async ({ deps }) => {
-  const { records, clock, config, electionKey } = deps;
+export const handler = httpRoute({ name: 'getBulletin' }, async ({ app }) => {
+  const { records, clock, electionKey } = app.ports;
+  const { config } = app;
   const notYet = await resultsNotYetPublic(records, config.electionId, clock.now(), false);
   if (notYet !== undefined) {
     countRejection('getBulletin', 'polls-open');
@@ -15,7 +16,7 @@ export const handler = httpRoute({ name: 'getBulletin' }, async ({ deps }) => {
   }
   const body = await buildBulletinBody({ records }, config.electionId, {
     now: clock.now(),
-    ...(deps.electionCaPem === undefined ? {} : { caCertificatePem: deps.electionCaPem }),
+    ...(app.ports.electionCaPem === undefined ? {} : { caCertificatePem: app.ports.electionCaPem }),
   });
   return json(200, await signBulletin(electionKey, body));
 });

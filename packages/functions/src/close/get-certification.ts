@@ -7,13 +7,13 @@ import { monitoringScope } from '../web/scope';
 /** `GET /close/certification`: certified or pending per constituency, with when each was certified. */
 export const handler = httpRoute(
   { name: 'getCertification', query: closeQuerySchema },
-  async ({ query, deps, principal }) => {
+  async ({ query, app, principal }) => {
     const scope = monitoringScope(principal, query.regionId);
     if (!scope.ok) {
       countRejection('getCertification', 'out-of-scope');
       return json(scope.status, { error: 'forbidden', message: scope.message });
     }
-    const electionId = query.electionId ?? deps.config.electionId;
-    return json(200, await readCertifications(deps.records, electionId, scope.regionId));
+    const electionId = query.electionId ?? app.config.electionId;
+    return json(200, await readCertifications(app.ports.records, electionId, scope.regionId));
   },
 );

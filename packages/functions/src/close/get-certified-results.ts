@@ -6,8 +6,9 @@ import { countRejection } from '../shared/observability';
 /** `GET /results/certification`: which constituencies are certified and when, public once polls close. */
 export const handler = httpRoute(
   { name: 'getCertifiedResults', query: closeQuerySchema },
-  async ({ query, deps }) => {
-    const { records, clock, config } = deps;
+  async ({ query, app }) => {
+    const { records, clock } = app.ports;
+    const { config } = app;
     const electionId = query.electionId ?? config.electionId;
     const notYet = await resultsNotYetPublic(records, electionId, clock.now(), false);
     if (notYet !== undefined) {

@@ -7,7 +7,7 @@ import { monitoringScope } from '../web/scope';
 /** `GET /close/rollup`: reconciled, disagreeing and missing machines per booth, constituency, region, nation. */
 export const handler = httpRoute(
   { name: 'getCloseRollup', query: closeQuerySchema },
-  async ({ query, deps, principal }) => {
+  async ({ query, app, principal }) => {
     const scope = monitoringScope(principal, query.regionId);
     if (!scope.ok) {
       countRejection('getCloseRollup', 'out-of-scope');
@@ -15,7 +15,7 @@ export const handler = httpRoute(
     }
     return json(
       200,
-      await readCloseRollup(deps.records, query.electionId ?? deps.config.electionId, scope.regionId),
+      await readCloseRollup(app.ports.records, query.electionId ?? app.config.electionId, scope.regionId),
     );
   },
 );

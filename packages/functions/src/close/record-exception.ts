@@ -1,8 +1,8 @@
 import { recordCloseException } from '@ballotstream/core';
 import { closeExceptionRequestSchema } from '@ballotstream/events';
-import { actorOf } from '../shared/actor';
 import { httpRoute, json } from '../shared/http';
 import { countRejection } from '../shared/observability';
+import { statusOfStepRefusal } from '../shared/refusals';
 
 /**
  * `POST /close/constituencies/{constituencyId}/exceptions`: the returning officer records why a
@@ -10,18 +10,18 @@ import { countRejection } from '../shared/observability';
  */
 export const handler = httpRoute(
   { name: 'recordCloseException', body: closeExceptionRequestSchema },
-  async ({ body, params, deps, principal }) => {
+  async ({ body, params, app, principal }) => {
     if (principal === undefined) return json(401, { error: 'unauthorized' });
-    const result = await recordCloseException(deps, {
-      electionId: body.electionId ?? deps.config.electionId,
+    const result = await recordCloseException(app.ports, {
+      electionId: body.electionId ?? app.config.electionId,
       constituencyId: params.constituencyId ?? '',
       machineId: body.machineId,
       reason: body.reason,
-      actor: actorOf(principal),
+      actor: principal,
     });
     if (!result.ok) {
       countRejection('recordCloseException', result.error.reason);
-      return json(result.error.reason === 'not-found' ? 404 : 409, {
+      return json(statusOfStepRefusal(result.error.reason), {
         error: result.error.reason,
         message: result.error.message,
       });

@@ -1,16 +1,13 @@
 import { certifyIfReady, recordResultCheck } from '@ballotstream/core';
 import { type DetailOf, resultMismatched, resultVerified } from '@ballotstream/events';
-import type { Deps } from '../shared/deps';
+import type { App } from '../shared/deps';
 import { eventHandler } from '../shared/events';
 
-async function record(
-  detail: DetailOf<typeof resultVerified> | DetailOf<typeof resultMismatched>,
-  deps: Deps,
-) {
+async function record(detail: DetailOf<typeof resultVerified> | DetailOf<typeof resultMismatched>, app: App) {
   const problems = 'problems' in detail ? detail.problems : [];
-  const where = await recordResultCheck(deps.records, { ...detail, problems });
+  const where = await recordResultCheck(app.ports.records, { ...detail, problems });
   if (where === undefined) return { recorded: false };
-  const certified = await certifyIfReady(deps, detail.electionId, where.constituencyId);
+  const certified = await certifyIfReady(app.ports, detail.electionId, where.constituencyId);
   return { recorded: true, certified: certified !== undefined };
 }
 

@@ -1,41 +1,26 @@
-import { setMachineBlocked } from '@ballotstream/core';
-import { eventOf } from '@ballotstream/core/ports';
-import { blockRequestSchema, machineBlocked, machineUnblocked } from '@ballotstream/events';
-import { actorOf } from '../shared/actor';
+import { mapOutcome } from '@ballotstream/core';
+import { blockRequestSchema } from '@ballotstream/events';
 import { httpRoute, json } from '../shared/http';
-import { monitorsOf } from '../shared/monitors';
+import { statusOfStepRefusal } from '../shared/refusals';
 
 function route(blocked: boolean) {
   return httpRoute(
     { name: blocked ? 'blockMachine' : 'unblockMachine', body: blockRequestSchema },
-    async (input) => {
-      const { principal, deps, body } = input;
+    async ({ principal, app, body, params }) => {
       if (principal === undefined) return json(401, { error: 'unauthorized' });
-      const machineId = input.params.machineId ?? '';
-      const result = await setMachineBlocked(deps, {
+      const machineId = params.machineId ?? '';
+      const done = await app.blockMachine({
         machineId,
         blocked,
         reason: body.reason,
-        actor: actorOf(principal),
+        actor: principal,
       });
-      // A machine of another region reads as absent: its existence is not the caller's to learn.
-      if (!result.ok) return json(404, { error: result.error });
-      const { machine, changed, at } = result.value;
-      monitorsOf(deps).machines.forget(machine.machineId);
-      if (changed) {
-        const detail = {
-          machineId: machine.machineId,
-          boothId: machine.boothId,
-          regionId: machine.regionId,
-          reason: body.reason,
-          by: `${principal.role}:${principal.subject}`,
-          at,
-        };
-        await deps.publisher.publish([
-          blocked ? eventOf(machineBlocked, detail) : eventOf(machineUnblocked, detail),
-        ]);
-      }
-      return json(200, { machineId: machine.machineId, blocked, changed });
+      return mapOutcome(done, (r) =>
+        // A machine of another region reads as absent: its existence is not the caller's to learn.
+        r.ok
+          ? json(200, { machineId: r.value.machine.machineId, blocked, changed: r.value.changed })
+          : json(statusOfStepRefusal(r.error), { error: r.error }),
+      );
     },
   );
 }

@@ -1,10 +1,9 @@
-import { defenderAlarmSchema, violationOfDefenderAlarm } from '@ballotstream/core';
+import { defenderAlarmSchema, type Violation, violationOfDefenderAlarm } from '@ballotstream/core';
 import middy from '@middy/core';
 import type { Context, SNSEvent } from 'aws-lambda';
-import { deps } from '../shared/deps';
-import { describeIssues, InvalidInputError } from '../shared/errors';
-import { publishViolations } from '../shared/fleet-activity';
-import { countRejection, withLambdaContext } from '../shared/observability';
+import { currentApp, settle } from '../shared/deps';
+import { withLambdaContext } from '../shared/observability';
+import { snsMessages } from '../shared/sns';
 
 /**
  * Subscribed to Device Defender Detect's SNS alert target, where the account still has Detect:
@@ -13,30 +12,10 @@ import { countRejection, withLambdaContext } from '../shared/observability';
  */
 export const handler = middy<SNSEvent, { bridged: number; ignored: number }, Error, Context>(
   async (event: SNSEvent) => {
-    const d = await deps();
-    let bridged = 0;
-    let ignored = 0;
-    for (const record of event.Records ?? []) {
-      let payload: unknown;
-      try {
-        payload = JSON.parse(record.Sns.Message);
-      } catch {
-        countRejection('defenderAlarm', 'malformed');
-        throw new InvalidInputError('Sns.Message', ['is not valid JSON']);
-      }
-      const parsed = defenderAlarmSchema.safeParse(payload);
-      if (!parsed.success) {
-        countRejection('defenderAlarm', 'invalid-alarm');
-        throw new InvalidInputError('Sns.Message', describeIssues(parsed.error));
-      }
-      const violation = violationOfDefenderAlarm(parsed.data);
-      if (violation === undefined) {
-        ignored++;
-        continue;
-      }
-      await publishViolations(d, [violation], 'device-defender');
-      bridged++;
-    }
-    return { bridged, ignored };
+    const alarms = snsMessages('defenderAlarm', defenderAlarmSchema, event);
+    const violations = alarms.map(violationOfDefenderAlarm).filter((v): v is Violation => v !== undefined);
+    const app = await currentApp();
+    await settle(app, await app.reportViolations(violations));
+    return { bridged: violations.length, ignored: alarms.length - violations.length };
   },
 ).use(withLambdaContext());

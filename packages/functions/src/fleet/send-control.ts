@@ -1,6 +1,6 @@
 import { recordKeys } from '@ballotstream/core';
 import { machineBlocked, machineUnblocked } from '@ballotstream/events';
-import type { Deps } from '../shared/deps';
+import type { App } from '../shared/deps';
 import { eventHandler } from '../shared/events';
 
 /**
@@ -8,21 +8,21 @@ import { eventHandler } from '../shared/events';
  * from the registry instead of trusting the event, so a block and an unblock delivered out of
  * order still leave the machine in the state the registry holds.
  */
-async function sendState(machineId: string, deps: Deps) {
-  const machine = await deps.records.get('registry', recordKeys.machine(machineId));
+async function sendState(machineId: string, app: App) {
+  const machine = await app.ports.records.get('registry', recordKeys.machine(machineId));
   if (machine === undefined) return { sent: false };
   const blocked = machine.blocked === true;
   const reason = String((blocked ? machine.blockReason : machine.unblockReason) ?? '');
-  const at = Number((blocked ? machine.blockedAt : machine.unblockedAt) ?? deps.clock.now());
-  await deps.machineCommands.sendControl({ machineId, blocked, reason: reason.slice(0, 280), at });
+  const at = Number((blocked ? machine.blockedAt : machine.unblockedAt) ?? app.ports.clock.now());
+  await app.ports.machineCommands.sendControl({ machineId, blocked, reason: reason.slice(0, 280), at });
   return { sent: true, blocked };
 }
 
 /** On `machine.blocked`: tells the machine. */
-export const blocked = eventHandler('sendControl.blocked', machineBlocked, (detail, deps) =>
-  sendState(detail.machineId, deps),
+export const blocked = eventHandler('sendControl.blocked', machineBlocked, (detail, app) =>
+  sendState(detail.machineId, app),
 );
 /** On `machine.unblocked`: tells the machine. */
-export const unblocked = eventHandler('sendControl.unblocked', machineUnblocked, (detail, deps) =>
-  sendState(detail.machineId, deps),
+export const unblocked = eventHandler('sendControl.unblocked', machineUnblocked, (detail, app) =>
+  sendState(detail.machineId, app),
 );

@@ -2,7 +2,7 @@ import { type AcceptedVote, voteAccepted } from '@ballotstream/events';
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type BatchItem, eventBatchHandler, topicRuleBatchHandler } from './batch';
-import { type Deps, installDeps, uninstallDeps } from './deps';
+import { type App, installApp, uninstallApp } from './deps';
 import { rejectionCounts, resetRejectionCounts } from './observability';
 
 const context = {} as Context;
@@ -32,10 +32,10 @@ const record = (messageId: string, body: string) => ({ messageId, body });
 describe('the batch handler', () => {
   // The wrapper itself reaches nothing; the handlers under test read their items only.
   beforeEach(() => {
-    installDeps({} as Deps);
+    installApp({} as App);
     resetRejectionCounts();
   });
-  afterEach(() => uninstallDeps());
+  afterEach(() => uninstallApp());
 
   it('hands the valid events on and returns each bad record, counted by what was wrong', async () => {
     const handled: BatchItem<AcceptedVote>[] = [];

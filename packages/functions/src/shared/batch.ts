@@ -11,7 +11,7 @@ import {
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { type Deps, deps } from './deps';
+import { type App, currentApp } from './deps';
 import { describeIssues, InvalidInputError } from './errors';
 import { countRejection, logger, withLambdaContext } from './observability';
 
@@ -36,7 +36,7 @@ type ItemCheck<T> =
 function queueBatchHandler<T>(
   name: string,
   check: (message: unknown) => ItemCheck<T>,
-  handle: (items: readonly BatchItem<T>[], deps: Deps) => Promise<readonly string[] | undefined>,
+  handle: (items: readonly BatchItem<T>[], app: App) => Promise<readonly string[] | undefined>,
 ) {
   return middy<unknown, QueueBatchResponse, Error, Context>(async (raw: unknown) => {
     const batch = queueBatchSchema.safeParse(raw);
@@ -60,7 +60,7 @@ function queueBatchHandler<T>(
       });
       failed.push(record.messageId);
     }
-    if (items.length > 0) failed.push(...((await handle(items, await deps())) ?? []));
+    if (items.length > 0) failed.push(...((await handle(items, await currentApp())) ?? []));
     return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
   }).use(withLambdaContext());
 }
@@ -95,7 +95,7 @@ function parsedWith<T>(schema: z.ZodType<T>, value: unknown, reason: string, whe
 export function eventBatchHandler<D extends EventDefinition>(
   name: string,
   definition: D,
-  handle: (items: readonly BatchItem<DetailOf<D>>[], deps: Deps) => Promise<readonly string[] | undefined>,
+  handle: (items: readonly BatchItem<DetailOf<D>>[], app: App) => Promise<readonly string[] | undefined>,
 ) {
   return queueBatchHandler(
     name,
@@ -123,7 +123,7 @@ export function eventBatchHandler<D extends EventDefinition>(
 /** A topic rule's target that reads in batches: the IoT rule's action puts its SELECT output on a queue. */
 export function topicRuleBatchHandler(
   name: string,
-  handle: (items: readonly BatchItem<TopicRuleEvent>[], deps: Deps) => Promise<readonly string[] | undefined>,
+  handle: (items: readonly BatchItem<TopicRuleEvent>[], app: App) => Promise<readonly string[] | undefined>,
 ) {
   return queueBatchHandler(
     name,

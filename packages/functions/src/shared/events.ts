@@ -1,7 +1,8 @@
+import type { Outcome } from '@ballotstream/core';
 import type { DetailOf, EventBridgeEnvelope, EventDefinition } from '@ballotstream/events';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { type Deps, deps } from './deps';
+import { type App, currentApp, settle } from './deps';
 import { describeIssues, InvalidInputError } from './errors';
 import { countRejection, withLambdaContext } from './observability';
 
@@ -12,7 +13,7 @@ import { countRejection, withLambdaContext } from './observability';
 export function eventHandler<D extends EventDefinition, R>(
   name: string,
   definition: D,
-  handle: (detail: DetailOf<D>, deps: Deps, envelope: EventBridgeEnvelope) => Promise<R>,
+  handle: (detail: DetailOf<D>, app: App, envelope: EventBridgeEnvelope) => Promise<R | Outcome<R>>,
 ) {
   return middy<EventBridgeEnvelope, R, Error, Context>(async (envelope: EventBridgeEnvelope) => {
     if (envelope['detail-type'] !== definition.type) {
@@ -26,14 +27,15 @@ export function eventHandler<D extends EventDefinition, R>(
       countRejection(name, 'invalid-detail');
       throw new InvalidInputError('detail', describeIssues(parsed.error));
     }
-    return handle(parsed.data as DetailOf<D>, await deps(), envelope);
+    const app = await currentApp();
+    return settle(app, await handle(parsed.data as DetailOf<D>, app, envelope));
   }).use(withLambdaContext());
 }
 
 /** Wraps a scheduled handler (EventBridge Scheduler delivers no payload the handler needs). */
-export function scheduledHandler<R>(handle: (deps: Deps, firedAt: number) => Promise<R>) {
+export function scheduledHandler<R>(handle: (app: App, firedAt: number) => Promise<R | Outcome<R>>) {
   return middy<unknown, R, Error, Context>(async () => {
-    const d = await deps();
-    return handle(d, d.clock.now());
+    const app = await currentApp();
+    return settle(app, await handle(app, app.ports.clock.now()));
   }).use(withLambdaContext());
 }

@@ -1,7 +1,7 @@
 import { DependencyError } from '@ballotstream/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Deps, installDeps, uninstallDeps } from './deps';
+import { type App, installApp, uninstallApp } from './deps';
 import { httpRoute, json } from './http';
 
 const event = {
@@ -10,8 +10,8 @@ const event = {
 } as unknown as APIGatewayProxyEventV2;
 const context = {} as Context;
 
-beforeEach(() => installDeps({} as Deps));
-afterEach(() => uninstallDeps());
+beforeEach(() => installApp({} as App));
+afterEach(() => uninstallApp());
 
 describe('httpRoute', () => {
   it('answers 503, naming no internals, when a service the route needs does not answer', async () => {

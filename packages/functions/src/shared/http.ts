@@ -1,11 +1,12 @@
+import type { Actor, Outcome } from '@ballotstream/core';
 import { DependencyError } from '@ballotstream/core';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { type Deps, deps } from './deps';
+import { type App, currentApp, settle } from './deps';
 import { describeIssues, InvalidInputError } from './errors';
 import { countRejection, logger, withLambdaContext } from './observability';
-import { type Principal, principalOf } from './principal';
+import { principalOf } from './principal';
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number };
 
@@ -25,9 +26,9 @@ export interface HttpInput<B, Q> {
   readonly query: Q;
   readonly params: Readonly<Record<string, string | undefined>>;
   readonly event: APIGatewayProxyEventV2;
-  readonly deps: Deps;
+  readonly app: App;
   /** The caller, when the request carried a verified token. */
-  readonly principal: Principal | undefined;
+  readonly principal: Actor | undefined;
 }
 
 export interface HttpRouteSpec<B, Q> {
@@ -42,19 +43,20 @@ export interface HttpRouteSpec<B, Q> {
  */
 export function httpRoute<B = undefined, Q = undefined>(
   spec: HttpRouteSpec<B, Q>,
-  route: (input: HttpInput<B, Q>) => Promise<HttpResponse>,
+  route: (input: HttpInput<B, Q>) => Promise<HttpResponse | Outcome<HttpResponse>>,
 ) {
   return middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>(
     async (event: APIGatewayProxyEventV2) => {
+      const app = await currentApp();
       const input = {
         body: parseBody(event, spec),
         query: parseQuery(event, spec),
         params: event.pathParameters ?? {},
         event,
-        deps: await deps(),
+        app,
         principal: principalOf(event),
       };
-      return route(input);
+      return settle(app, await route(input));
     },
   )
     .use(withLambdaContext())

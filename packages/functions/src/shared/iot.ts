@@ -1,8 +1,9 @@
+import type { Outcome } from '@ballotstream/core';
 import { MAX_MESSAGE_BYTES, type TopicRuleEvent, topicRuleEventSchema } from '@ballotstream/events';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { type Deps, deps } from './deps';
+import { type App, currentApp, settle } from './deps';
 import { describeIssues, InvalidInputError } from './errors';
 import { countRejection, withLambdaContext } from './observability';
 
@@ -31,13 +32,17 @@ export function checkPayload<T>(schema: z.ZodType<T>, event: TopicRuleEvent): Pa
  * Wraps a topic rule target: validates what the rule delivers, then lets the handler decide
  * about the payload (a bad payload is a refusal to report, not a crash).
  */
-export function topicRuleHandler<R>(name: string, handle: (event: TopicRuleEvent, deps: Deps) => Promise<R>) {
+export function topicRuleHandler<R>(
+  name: string,
+  handle: (event: TopicRuleEvent, app: App) => Promise<R | Outcome<R>>,
+) {
   return middy<unknown, R, Error, Context>(async (raw: unknown) => {
     const parsed = topicRuleEventSchema.safeParse(raw);
     if (!parsed.success) {
       countRejection(name, 'invalid-rule-event');
       throw new InvalidInputError('rule event', describeIssues(parsed.error));
     }
-    return handle(parsed.data, await deps());
+    const app = await currentApp();
+    return settle(app, await handle(parsed.data, app));
   }).use(withLambdaContext());
 }

@@ -1,4 +1,10 @@
-import { assertNever } from '@ballotstream/core';
+import {
+  assertNever,
+  type BlockRefusal,
+  type ExceptionRefusal,
+  type HandOverFailure,
+  type RegistryRefusal,
+} from '@ballotstream/core';
 import type { IssueRefusal, VerificationRefusal } from '@ballotstream/events';
 
 /** The one place a verification refusal becomes an HTTP status. */
@@ -93,6 +99,51 @@ export function describeIssueRefusal(reason: IssueRefusal): string {
       return 'ticketId: is no longer the voter’s live ticket';
     case 'already-voted':
       return 'voter: has already voted in this election';
+    default:
+      return assertNever(reason);
+  }
+}
+
+/** The one place a registry refusal becomes an HTTP status. */
+export function statusOfRegistryRefusal(reason: RegistryRefusal['reason']): number {
+  switch (reason) {
+    case 'invalid':
+      return 400;
+    case 'out-of-scope':
+      return 403;
+    case 'not-found':
+      return 404;
+    case 'already-exists':
+    case 'conflict':
+    case 'frozen':
+      return 409;
+    case 'unknown-reference':
+      return 422;
+    default:
+      return assertNever(reason);
+  }
+}
+
+/**
+ * The status of the other refusals an officer's or the desk's step may meet: what is not theirs
+ * to see reads as absent (404), a region the deployment has not is unprocessable (422), and a
+ * state that forbids the step is a conflict (409).
+ */
+export function statusOfStepRefusal(
+  reason: BlockRefusal | ExceptionRefusal['reason'] | HandOverFailure['error'] | 'unknown-alert',
+): number {
+  switch (reason) {
+    case 'unknown-machine':
+    case 'unknown-alert':
+    case 'not-found':
+      return 404;
+    case 'unknown-region':
+      return 422;
+    case 'reconciled':
+    case 'not-owner':
+    case 'already-owner':
+    case 'changed':
+      return 409;
     default:
       return assertNever(reason);
   }

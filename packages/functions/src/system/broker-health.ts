@@ -11,9 +11,9 @@ import { countRejection } from '../shared/observability';
  */
 export const check = httpRoute(
   { name: 'brokerHealth', query: brokerHealthQuerySchema },
-  async ({ query, deps }) => {
+  async ({ query, app }) => {
     const health = await probeBroker(
-      { probe: deps.brokerProbe, records: deps.records, clock: deps.clock },
+      { probe: app.ports.brokerProbe, records: app.ports.records, clock: app.ports.clock },
       { messages: query.n, timeoutMs: query.timeoutMs },
     );
     if (health.status === 'down') countRejection('brokerHealth', health.problem ?? 'down');
@@ -22,12 +22,12 @@ export const check = httpRoute(
 );
 
 /** IoT rule target for `health/+`: notes each probe message that came back through the broker. */
-export const record = topicRuleHandler('recordHealthProbe', async (event, deps) => {
+export const record = topicRuleHandler('recordHealthProbe', async (event, app) => {
   const checked = checkPayload(healthProbeSchema, event);
   if (!checked.ok) {
     countRejection('recordHealthProbe', 'malformed');
     return { recorded: false, problems: checked.problems };
   }
-  await recordProbe(deps.records, checked.message, event.receivedAt);
+  await recordProbe(app.ports.records, checked.message, event.receivedAt);
   return { recorded: true };
 });

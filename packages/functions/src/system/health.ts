@@ -8,14 +8,13 @@ import { rejectionCounts } from '../shared/observability';
  * `GET /health`: each dependency up or down (503 while one is down, with a de-duplicated alert
  * raised, cleared when it is back), and the refused inputs counted so far.
  */
-export const handler = httpRoute({ name: 'health' }, async ({ deps }) => {
-  const { records, clock, config } = deps;
+export const handler = httpRoute({ name: 'health' }, async ({ app }) => {
+  const { records, clock, publisher } = app.ports;
   const report = await checkDependencies(
-    { records, clock, alerting: config.monitoring.alerting },
-    platformProbes(deps),
+    { records, clock, alerting: app.config.monitoring.alerting },
+    platformProbes(app.ports),
   );
-  if (report.raised.length > 0)
-    await deps.publisher.publish(report.raised.map((a) => eventOf(alertRaised, a)));
+  if (report.raised.length > 0) await publisher.publish(report.raised.map((a) => eventOf(alertRaised, a)));
   return json(report.status === 'ok' ? 200 : 503, {
     status: report.status,
     ...report.dependencies,

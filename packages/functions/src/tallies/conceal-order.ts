@@ -1,8 +1,8 @@
 import { scheduledHandler } from '../shared/events';
 
 /** On schedule: each region rewrites the votes it stored lately in vote-id order, hiding arrival order. */
-export const handler = scheduledHandler(async (deps) => {
-  const { primary, secondary } = deps.voteStores;
+export const handler = scheduledHandler(async (app) => {
+  const { primary, secondary } = app.ports.voteStores;
   const [p, s] = await Promise.allSettled([primary.concealOrder(), secondary.concealOrder()]);
   return {
     primary: p.status === 'fulfilled' ? p.value : null,

@@ -7,7 +7,7 @@ import { monitoringScope } from '../web/scope';
 /** `GET /monitor/tallies`: the running tally as officers follow it, an officer's own region only. */
 export const handler = httpRoute(
   { name: 'getRunningTallies', query: talliesQuerySchema },
-  async ({ query, deps, principal }) => {
+  async ({ query, app, principal }) => {
     const scope = monitoringScope(principal, query.regionId);
     if (!scope.ok) {
       countRejection('getRunningTallies', 'out-of-scope');
@@ -17,7 +17,7 @@ export const handler = httpRoute(
       ...(query.constituencyId === undefined ? {} : { constituencyId: query.constituencyId }),
       ...(scope.regionId === undefined ? {} : { regionId: scope.regionId }),
     };
-    const electionId = query.electionId ?? deps.config.electionId;
-    return json(200, await readTallies(deps.records, electionId, query.level, filter));
+    const electionId = query.electionId ?? app.config.electionId;
+    return json(200, await readTallies(app.ports.records, electionId, query.level, filter));
   },
 );

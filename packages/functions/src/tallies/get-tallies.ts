@@ -6,9 +6,10 @@ import { countRejection } from '../shared/observability';
 /** `GET /tallies`: the materialised tally by constituency, region or country, once polls close. */
 export const handler = httpRoute(
   { name: 'getTallies', query: talliesQuerySchema },
-  async ({ query, deps }) => {
-    const electionId = query.electionId ?? deps.config.electionId;
-    const { records, clock, config } = deps;
+  async ({ query, app }) => {
+    const electionId = query.electionId ?? app.config.electionId;
+    const { records, clock } = app.ports;
+    const { config } = app;
     const notYet = await resultsNotYetPublic(records, electionId, clock.now(), config.publicRunningResults);
     if (notYet !== undefined) {
       countRejection('getTallies', 'polls-open');

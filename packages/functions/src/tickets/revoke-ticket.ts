@@ -9,10 +9,10 @@ import { parseTicketPath } from './ticket-path';
 /** `POST /tickets/{ticketId}/revoke`: withdraws a ticket; no booth accepts it afterwards. */
 export const handler = httpRoute(
   { name: 'revokeTicket', body: revokeTicketRequestSchema },
-  async ({ body, params, deps }) => {
+  async ({ body, params, app }) => {
     const { ticketId } = parseTicketPath(ticketPathSchema, params);
     const result = await revokeTicket(
-      { records: deps.records, clock: deps.clock, electionId: deps.config.electionId },
+      { records: app.ports.records, clock: app.ports.clock, electionId: app.config.electionId },
       { ticketId, reason: body.reason },
     );
     if (!result.ok) {
@@ -23,7 +23,7 @@ export const handler = httpRoute(
       });
     }
     const revokedAt = new Date(result.value.revokedAt).toISOString();
-    await deps.publisher.publish([
+    await app.ports.publisher.publish([
       eventOf(ticketRevoked, {
         ticketId,
         electionId: result.value.electionId,

@@ -5,10 +5,10 @@ import { countRejection } from '../shared/observability';
 import { parseTicketPath } from './ticket-path';
 
 /** `GET /tickets/{ticketId}/status`: valid, revoked, used or expired, for the citizen app; no voter data. */
-export const handler = httpRoute({ name: 'ticketStatus' }, async ({ params, deps }) => {
+export const handler = httpRoute({ name: 'ticketStatus' }, async ({ params, app }) => {
   const { ticketId } = parseTicketPath(ticketPathSchema, params);
   const result = await ticketStatus(
-    { records: deps.records, clock: deps.clock, electionId: deps.config.electionId },
+    { records: app.ports.records, clock: app.ports.clock, electionId: app.config.electionId },
     ticketId,
   );
   if (!result.ok) {

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Deps, plannedLinks } from '../catalogue';
 import { LINKS } from '../links';
 import { buildAwsDeps } from '../shared/aws-deps';
-import { installDeps, uninstallDeps } from '../shared/deps';
+import { installDeps, uninstallApp } from '../shared/deps';
 import { type Trigger, triggers } from '../triggers';
 import { handler } from './verify-voter';
 
@@ -69,7 +69,7 @@ describe('verifyVoter in AWS, with only the links its trigger plans', () => {
     installDeps(deps);
   });
   afterEach(async () => {
-    uninstallDeps();
+    uninstallApp();
     await deps?.cache.close();
   });
 

@@ -4,10 +4,10 @@ import { describeIssues, InvalidInputError } from '../shared/errors';
 import { httpRoute, json } from '../shared/http';
 
 /** `GET /receipts/{code}`: whether a vote with this printed receipt was recorded; yes or no only. */
-export const handler = httpRoute({ name: 'checkReceipt' }, async ({ params, deps }) => {
+export const handler = httpRoute({ name: 'checkReceipt' }, async ({ params, app }) => {
   const parsed = receiptParamsSchema.safeParse(params);
   if (!parsed.success) throw new InvalidInputError('path', describeIssues(parsed.error));
   const code = parsed.data.code;
-  const recorded = await isReceiptRecorded(deps.records, deps.config.electionId, code);
+  const recorded = await isReceiptRecorded(app.ports.records, app.config.electionId, code);
   return json(200, { receipt: formatReceipt(code), recorded });
 });

@@ -9,13 +9,13 @@ import { monitoringScope } from './scope';
  * `GET /machines/{machineId}`: a machine's state, booth, position trail, recent events, Defender
  * behaviours and result-record check, within the caller's region.
  */
-export const handler = httpRoute({ name: 'getMachine' }, async ({ params, deps, principal }) => {
+export const handler = httpRoute({ name: 'getMachine' }, async ({ params, app, principal }) => {
   const parsed = machinePathSchema.safeParse(params);
   if (!parsed.success) throw new InvalidInputError('path', describeIssues(parsed.error));
   const scope = monitoringScope(principal, undefined);
   if (!scope.ok) return json(scope.status, { error: 'forbidden', message: scope.message });
   const detail = await machineDetail(
-    { records: deps.records, tracker: deps.tracker, now: deps.clock.now() },
+    { records: app.ports.records, tracker: app.ports.tracker, now: app.ports.clock.now() },
     parsed.data.machineId,
   );
   // Another region's machine reads as absent: its existence is not the officer's to learn.
@@ -27,8 +27,8 @@ export const handler = httpRoute({ name: 'getMachine' }, async ({ params, deps, 
     });
   }
   const [events, result] = await Promise.all([
-    recentMachineEvents(deps.records, parsed.data.machineId),
-    resultStatusOf(deps.records, parsed.data.machineId),
+    recentMachineEvents(app.ports.records, parsed.data.machineId),
+    resultStatusOf(app.ports.records, parsed.data.machineId),
   ]);
   const defender = events.filter((e) => e.behaviour !== undefined);
   return json(200, { ...detail, events, defender, ...(result === undefined ? {} : { result }) });

@@ -2,9 +2,9 @@ import { readWindowStatuses } from '@ballotstream/core';
 import { httpRoute, json } from '../shared/http';
 
 /** `GET /tallies/windows`: each materialised window and whether the two regions agreed on it. */
-export const handler = httpRoute({ name: 'getTallyWindows' }, async ({ deps }) =>
+export const handler = httpRoute({ name: 'getTallyWindows' }, async ({ app }) =>
   json(200, {
-    electionId: deps.config.electionId,
-    windows: await readWindowStatuses(deps.records, deps.config.electionId),
+    electionId: app.config.electionId,
+    windows: await readWindowStatuses(app.ports.records, app.config.electionId),
   }),
 );

@@ -8,11 +8,11 @@ import { httpRoute, json } from '../shared/http';
  */
 export const handler = httpRoute(
   { name: 'getTurnout', query: turnoutQuerySchema },
-  async ({ query, deps }) => {
-    const electionId = deps.config.electionId;
+  async ({ query, app }) => {
+    const electionId = app.config.electionId;
     const [turnout, election] = await Promise.all([
-      readTurnout(deps.records, electionId, query.regionId),
-      readEntity(deps.records, 'election', electionId),
+      readTurnout(app.ports.records, electionId, query.regionId),
+      readEntity(app.ports.records, 'election', electionId),
     ]);
     return json(200, { ...turnout, ...(election === undefined ? {} : { closesAt: election.closesAt }) });
   },

@@ -5,8 +5,8 @@ import { httpRoute, json } from '../shared/http';
 /** `GET /booths`: booths nearest a point or matching words, with their geofence, for anyone. */
 export const handler = httpRoute(
   { name: 'listBooths', query: boothSearchQuerySchema },
-  async ({ query, deps }) => {
-    const booths = await findBooths(deps.records, {
+  async ({ query, app }) => {
+    const booths = await findBooths(app.ports.records, {
       limit: query.limit,
       ...(query.near === undefined ? {} : { near: query.near }),
       ...(query.q === undefined ? {} : { text: query.q }),

@@ -5,9 +5,9 @@ import { httpRoute, json } from '../shared/http';
 /** `GET /candidates?constituencyId=`: a constituency's candidates in ballot order, for anyone. */
 export const handler = httpRoute(
   { name: 'listCandidates', query: candidatesQuerySchema },
-  async ({ query, deps }) =>
+  async ({ query, app }) =>
     json(200, {
       constituencyId: query.constituencyId,
-      candidates: await listCandidates(deps.records, query.constituencyId),
+      candidates: await listCandidates(app.ports.records, query.constituencyId),
     }),
 );

@@ -5,6 +5,6 @@ import { httpRoute, json } from '../shared/http';
 /** `GET /constituencies`: every constituency's id, name and region, for anyone. */
 export const handler = httpRoute(
   { name: 'listConstituencies', query: constituenciesQuerySchema },
-  async ({ query, deps }) =>
-    json(200, { constituencies: await listConstituencies(deps.records, query.regionId) }),
+  async ({ query, app }) =>
+    json(200, { constituencies: await listConstituencies(app.ports.records, query.regionId) }),
 );

@@ -7,7 +7,7 @@ import { monitoringScope } from './scope';
 /** `GET /machines`: every machine of the caller's region (or the country) with its state and place. */
 export const handler = httpRoute(
   { name: 'listMachines', query: machinesQuerySchema },
-  async ({ query, deps, principal }) => {
+  async ({ query, app, principal }) => {
     const scope = monitoringScope(principal, query.regionId);
     if (!scope.ok) {
       countRejection('listMachines', 'out-of-scope');
@@ -15,7 +15,12 @@ export const handler = httpRoute(
     }
     const machines = await listMachineViews(
       // The map needs only each machine's latest fix; older than this, it is offline anyway.
-      { records: deps.records, tracker: deps.tracker, now: deps.clock.now(), fixWindowMs: 10 * 60_000 },
+      {
+        records: app.ports.records,
+        tracker: app.ports.tracker,
+        now: app.ports.clock.now(),
+        fixWindowMs: 10 * 60_000,
+      },
       scope.regionId,
     );
     return json(200, { regionId: scope.regionId ?? null, machines });

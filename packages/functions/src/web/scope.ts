@@ -1,11 +1,11 @@
-import type { Principal } from '../shared/principal';
+import type { Actor } from '@ballotstream/core';
 
 /**
  * The region a monitoring read covers: an officer's own (asking for another is refused), any
  * for an admin; `undefined` region means the whole country.
  */
 export function monitoringScope(
-  principal: Principal | undefined,
+  principal: Actor | undefined,
   asked: string | undefined,
 ): { ok: true; regionId: string | undefined } | { ok: false; status: 401 | 403; message: string } {
   if (principal === undefined) return { ok: false, status: 401, message: 'a signed-in officer is required' };

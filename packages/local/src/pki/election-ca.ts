@@ -1,6 +1,6 @@
 // tsyringe (used by @peculiar/x509) needs the Reflect metadata polyfill before it loads.
 import 'reflect-metadata';
-import { randomBytes, webcrypto, X509Certificate } from 'node:crypto';
+import { randomBytes, webcrypto } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
@@ -71,12 +71,6 @@ export async function loadOrCreateElectionCa(dir: string): Promise<ElectionCa> {
   writePrivateFile(keyPath, ca.keyPem);
   writePrivateFile(certPath, ca.certPem);
   return ca;
-}
-
-/** The common name of a certificate's subject, or undefined when it has none. */
-export function commonNameOf(certificate: string | Buffer): string | undefined {
-  const subject = new X509Certificate(certificate).subject;
-  return /^CN=(.+)$/m.exec(subject)?.[1];
 }
 
 async function issue(

@@ -6,11 +6,12 @@ import type { DuckDbLimits } from '@ballotstream/core/adapters/local';
 import type { Clock } from '@ballotstream/core/ports';
 import { topicFilter } from '@ballotstream/events';
 import {
+  appOf,
   type Deps,
-  installDeps,
+  installApp,
   isInstalled,
-  runWithDeps,
-  uninstallDeps,
+  runWithApp,
+  uninstallApp,
 } from '@ballotstream/functions/shared/deps';
 import { observeBrokerActivity } from '@ballotstream/functions/shared/fleet-activity';
 import { loadHandler, type Trigger, triggers } from '@ballotstream/functions/triggers';
@@ -115,10 +116,11 @@ async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefine
     ...(options.voteStoreLimits === undefined ? {} : { voteStoreLimits: options.voteStoreLimits }),
     ...(options.shared === undefined ? {} : { shared: options.shared }),
   });
-  // A region of a two-region process keeps to its own scope; a lone runtime installs its deps for
-  // the process, where a test or the simulator may later install others (a store that fails).
-  if (options.shared === undefined) installDeps(deps);
-  const scoped = <T>(work: () => T): T => (options.shared === undefined ? work() : runWithDeps(deps, work));
+  // The app the handlers call: a region of a two-region process keeps it to its own scope; a lone
+  // runtime installs it for the process, where a test or the simulator may later install another.
+  let app = appOf(deps);
+  if (options.shared === undefined) installApp(app);
+  const scoped = <T>(work: () => T): T => (options.shared === undefined ? work() : runWithApp(app, work));
 
   // The signing key is generated on first run, like the other local keys; the API verifies every token with it.
   const tokens =
@@ -135,6 +137,11 @@ async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefine
   }
 
   const { ca, broker } = await startBroker(options, deps, rules, scoped);
+  // The bulletin publishes the CA that machine certificates chain to.
+  if (ca !== undefined) {
+    app = appOf({ ...deps, electionCaPem: ca.certPem });
+    if (options.shared === undefined) installApp(app);
+  }
   const [httpUrl, mqttUrl] = await Promise.all([
     api.listen(options.httpPort ?? 0),
     broker.listen(options.mqttPort ?? 0),
@@ -163,7 +170,7 @@ async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefine
       await api.close();
       await bus.drain();
       await closeLocalDeps(deps);
-      if (isInstalled(deps)) uninstallDeps();
+      if (isInstalled(app)) uninstallApp();
       lock?.release();
     },
   };
@@ -240,8 +247,6 @@ async function startBroker(
         )
       : undefined;
   const serverCert = ca === undefined ? undefined : await issueServerCertificate(ca);
-  // The bulletin publishes the CA that machine certificates chain to.
-  if (ca !== undefined) installDeps({ ...deps, electionCaPem: ca.certPem });
   const broker = new LocalBroker({
     rules,
     onActivity: (activity) => scoped(() => observeBrokerActivity(activity)),

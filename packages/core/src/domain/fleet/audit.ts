@@ -3,7 +3,10 @@ import type { Clock } from '../../ports/clock';
 import type { RecordStore } from '../../ports/record-store';
 import { appendAudit } from '../audit/audit-chain';
 
-/** Who acted: a person from their token, or the platform itself (`system:sos`). */
+/**
+ * The one caller type: a person as their verified token names them (officers carry their region),
+ * or the platform itself (`system:sos`).
+ */
 export interface Actor {
   readonly subject: string;
   readonly role: string;

@@ -1,0 +1,104 @@
+import type { Config } from '../config';
+import type {
+  Biometrics,
+  BrokerProbe,
+  Clock,
+  DetectorState,
+  DeviceTracker,
+  ElectionKey,
+  EventPublisher,
+  GeofenceCollection,
+  MachineCommands,
+  Notifier,
+  RecordStore,
+  SignatureChecker,
+  TicketKeys,
+  VoterCache,
+  VoterPseudonyms,
+  VoterRegistry,
+  VoteStore,
+} from '../ports';
+import { blockMachineUseCase } from './block-machine';
+import { geofenceEventUseCase } from './geofence-event';
+import { handOverUseCases } from './hand-over';
+import { ingestVotesUseCase } from './ingest-votes';
+import { issueCentreDepsOf, issueTicketUseCase } from './issue-ticket';
+import { materialiseUseCase } from './materialise';
+import { createMonitors } from './monitors';
+import { observeActivityUseCase } from './observe-activity';
+import { raiseAlertUseCases } from './raise-alert';
+import { recordMachineEventUseCase } from './record-machine-event';
+import { registryUseCases } from './registry';
+import { reissueTicketUseCase } from './reissue-ticket';
+import { reportViolationsUseCase } from './report-violations';
+import { sosUseCase } from './sos';
+import { trackPositionUseCase } from './track-position';
+import { verifyVoterUseCase } from './verify-voter';
+import { watchUseCases } from './watch';
+
+/** Every port a step may reach; each runtime (AWS, local) builds one set of adapters for them. */
+export interface AppPorts {
+  readonly clock: Clock;
+  readonly publisher: EventPublisher;
+  readonly records: RecordStore;
+  readonly cache: VoterCache;
+  readonly voteStores: { readonly primary: VoteStore; readonly secondary: VoteStore };
+  /** Machine signature checks (inline in Lambda; a worker thread locally). */
+  readonly signatures: SignatureChecker;
+  readonly ticketKeys: TicketKeys;
+  readonly pseudonyms: VoterPseudonyms;
+  readonly biometrics: Biometrics;
+  /** The national voter registry the issue centre looks voters up in. */
+  readonly voterRegistry: VoterRegistry;
+  /** Machine positions (Amazon Location tracker; a local tracker that announces geofence events). */
+  readonly tracker: DeviceTracker;
+  /** Officer notifications (SNS; a local outbox). */
+  readonly notifier: Notifier;
+  /** Retained control messages to machines (IoT Core; the embedded broker). */
+  readonly machineCommands: MachineCommands;
+  /** The anomaly watchers' windows and counters, shared by every instance (Redis beside the voter cache). */
+  readonly detectorState: DetectorState;
+  /** The booth geofence collection the tracker evaluates (Amazon Location; a table locally). */
+  readonly geofences: GeofenceCollection;
+  /** The broker health check's own publishes (IoT data plane; the embedded broker). */
+  readonly brokerProbe: BrokerProbe;
+  /** The election key the public bulletin is signed with (a KMS P-256 key in AWS, a key file locally). */
+  readonly electionKey: ElectionKey;
+  /** The election CA's certificate (PEM), where the runtime has one, for the bulletin. */
+  readonly electionCaPem?: string;
+}
+
+/**
+ * Builds the app once (per cold start in Lambda, per region locally): each use case gets exactly
+ * the ports it needs and returns its result with the events to publish. Steps that are one call
+ * into the domain read `ports` and `config` directly.
+ */
+export function createApp(ports: AppPorts, config: Config) {
+  const monitors = createMonitors(ports, config);
+  const issueCentre = issueCentreDepsOf(ports, config);
+  return {
+    config,
+    ports,
+    /** The machine directory the fleet steps share (a cache of the registry). */
+    machines: monitors.machines,
+    verifyVoter: verifyVoterUseCase(ports, config),
+    ingestVotes: ingestVotesUseCase(ports, config),
+    sos: sosUseCase(ports, monitors),
+    trackPosition: trackPositionUseCase(ports, config, monitors),
+    geofenceEvent: geofenceEventUseCase(ports, monitors),
+    observeActivity: observeActivityUseCase(ports, monitors),
+    reportViolations: reportViolationsUseCase(),
+    raiseAlert: raiseAlertUseCases(ports, config, monitors),
+    watch: watchUseCases(ports, monitors),
+    registry: registryUseCases(ports, config),
+    blockMachine: blockMachineUseCase(ports, monitors),
+    verification: handOverUseCases(ports, config),
+    materialise: materialiseUseCase(ports, config),
+    issueTicket: issueTicketUseCase(issueCentre),
+    reissueTicket: reissueTicketUseCase(issueCentre),
+    recordMachineEvent: recordMachineEventUseCase(ports),
+  };
+}
+
+/** The app every handler calls: its use cases, and the ports and settings they were built from. */
+export type App = ReturnType<typeof createApp>;
