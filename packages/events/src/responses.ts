@@ -30,7 +30,14 @@ export const boothsResponseSchema = z.object({ booths: z.array(boothListingSchem
 
 /** Answer of `GET /constituencies`. */
 export const constituenciesResponseSchema = z.object({
-  constituencies: z.array(z.object({ constituencyId: z.string(), name: z.string(), regionId: z.string() })),
+  constituencies: z.array(
+    z.object({
+      constituencyId: z.string(),
+      name: z.string(),
+      nameHi: z.string().optional(),
+      regionId: z.string(),
+    }),
+  ),
 });
 export type ConstituencyListing = z.infer<typeof constituenciesResponseSchema>['constituencies'][number];
 
@@ -38,7 +45,9 @@ export type ConstituencyListing = z.infer<typeof constituenciesResponseSchema>['
 export const candidateListingSchema = z.object({
   candidateId: z.string(),
   name: z.string(),
+  nameHi: z.string().optional(),
   party: z.string(),
+  partyHi: z.string().optional(),
   ballotOrder: z.number().int(),
 });
 export type CandidateListing = z.infer<typeof candidateListingSchema>;
