@@ -145,6 +145,15 @@ export const turnoutResponseSchema = z.object({
       cumulative: z.number().int().nonnegative(),
     }),
   ),
+  /** The same per constituency of the scope: running totals at the windows it had votes in. */
+  constituencies: z
+    .array(
+      z.object({
+        constituencyId: z.string(),
+        points: z.array(z.object({ windowStart: epochMsSchema, cumulative: z.number().int().nonnegative() })),
+      }),
+    )
+    .default([]),
   closesAt: z.string().optional(),
 });
 export type TurnoutResponse = z.infer<typeof turnoutResponseSchema>;

@@ -183,7 +183,9 @@ describe.skipIf(!haveChromium)('the citizen app in Chromium, on a running demo',
     const cells = await row.locator('td').allInnerTexts();
     expect(cells[0]).not.toBe('c-1-1');
     expect(cells[2]).not.toBe('');
-    expect(await page.locator('#certification li[data-constituency="c-1-1"]').innerText()).toContain(cells[0]!);
+    expect(await page.locator('#certification li[data-constituency="c-1-1"]').innerText()).toContain(
+      cells[0]!,
+    );
     const entry = page.locator('#certification li[data-constituency="c-1-1"]');
     expect(await entry.innerText()).toContain('Not yet certified');
     expect(await entry.locator('a').getAttribute('href')).toMatch(/\/bulletin#c-1-1$/);
