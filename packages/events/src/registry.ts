@@ -39,10 +39,14 @@ export const regionSchema = z.object({
   name: z.string().min(1).max(200),
 });
 
+/** A name's Hindi form, where the registry has one; the apps show it to Hindi readers. */
+export const hindiNameSchema = z.string().min(1).max(200).optional();
+
 export const constituencySchema = z.object({
   constituencyId: idSchema,
   regionId: idSchema,
   name: z.string().min(1).max(200),
+  nameHi: hindiNameSchema,
 });
 
 export const candidateSchema = z.object({
@@ -51,7 +55,9 @@ export const candidateSchema = z.object({
   /** Filled from the constituency. */
   regionId: idSchema,
   name: z.string().min(1).max(200),
+  nameHi: hindiNameSchema,
   party: z.string().min(1).max(200),
+  partyHi: hindiNameSchema,
   /** Position on the ballot, from 1. */
   ballotOrder: z.number().int().positive(),
 });

@@ -30,7 +30,14 @@ export const boothsResponseSchema = z.object({ booths: z.array(boothListingSchem
 
 /** Answer of `GET /constituencies`. */
 export const constituenciesResponseSchema = z.object({
-  constituencies: z.array(z.object({ constituencyId: z.string(), name: z.string(), regionId: z.string() })),
+  constituencies: z.array(
+    z.object({
+      constituencyId: z.string(),
+      name: z.string(),
+      nameHi: z.string().optional(),
+      regionId: z.string(),
+    }),
+  ),
 });
 export type ConstituencyListing = z.infer<typeof constituenciesResponseSchema>['constituencies'][number];
 
@@ -38,7 +45,9 @@ export type ConstituencyListing = z.infer<typeof constituenciesResponseSchema>['
 export const candidateListingSchema = z.object({
   candidateId: z.string(),
   name: z.string(),
+  nameHi: z.string().optional(),
   party: z.string(),
+  partyHi: z.string().optional(),
   ballotOrder: z.number().int(),
 });
 export type CandidateListing = z.infer<typeof candidateListingSchema>;
@@ -136,6 +145,15 @@ export const turnoutResponseSchema = z.object({
       cumulative: z.number().int().nonnegative(),
     }),
   ),
+  /** The same per constituency of the scope: running totals at the windows it had votes in. */
+  constituencies: z
+    .array(
+      z.object({
+        constituencyId: z.string(),
+        points: z.array(z.object({ windowStart: epochMsSchema, cumulative: z.number().int().nonnegative() })),
+      }),
+    )
+    .default([]),
   closesAt: z.string().optional(),
 });
 export type TurnoutResponse = z.infer<typeof turnoutResponseSchema>;

@@ -27,6 +27,22 @@ type Candidate = CandidateListing;
 type Turnout = TurnoutResponse;
 type Certifications = CertificationReportView;
 type Tallies = TallyReport;
+/** A registry name in the reader's language: its Hindi form for Hindi readers, where there is one. */
+function named(x: { readonly name: string; readonly nameHi?: string | undefined }): string {
+  return state.lang === 'hi' && x.nameHi !== undefined ? x.nameHi : x.name;
+}
+
+/** A candidate's party in the reader's language, where the registry has its Hindi form. */
+function partyOf(c: Candidate): string {
+  return state.lang === 'hi' && c.partyHi !== undefined ? c.partyHi : c.party;
+}
+
+/** A constituency's name by its id, in the reader's language; the id while names are not loaded. */
+function constituencyName(id: string): string {
+  const found = state.constituencies.find((c) => c.constituencyId === id);
+  return found === undefined ? id : named(found);
+}
+
 type Tone = 'good' | 'bad' | 'neutral';
 interface Answer {
   readonly key: MessageKey;
@@ -46,7 +62,7 @@ const state = {
   constituencies: [] as readonly Constituency[],
   constituencyId: '',
   candidates: undefined as readonly Candidate[] | undefined,
-  candidateNames: new Map<string, string>(),
+  candidatesById: new Map<string, Candidate>(),
   ticketId: '',
   ticketAnswer: undefined as Answer | undefined,
   receipt: '',
@@ -251,7 +267,7 @@ function candidatesSection(): HTMLElement {
             h(
               'option',
               { value: c.constituencyId, selected: c.constituencyId === state.constituencyId },
-              c.name,
+              named(c),
             ),
           ),
         ),
@@ -268,9 +284,9 @@ function candidatesSection(): HTMLElement {
               h(
                 'li',
                 {},
-                h('span', { class: 'booth-name' }, `${c.ballotOrder}. ${c.name}`),
+                h('span', { class: 'booth-name' }, `${c.ballotOrder}. ${named(c)}`),
                 ' ',
-                h('span', { class: 'muted' }, `${t('party')}: ${c.party}`),
+                h('span', { class: 'muted' }, `${t('party')}: ${partyOf(c)}`),
               ),
             ),
           )),
@@ -285,7 +301,7 @@ async function loadCandidates(): Promise<void> {
       candidatesResponseSchema,
     );
     state.candidates = answer.candidates;
-    for (const c of answer.candidates) state.candidateNames.set(c.candidateId, c.name);
+    for (const c of answer.candidates) state.candidatesById.set(c.candidateId, c);
   } catch {
     state.candidates = [];
   }
@@ -467,7 +483,7 @@ function certificationList(): HTMLElement {
       h(
         'li',
         { 'data-constituency': c.constituencyId },
-        `${c.constituencyId}: `,
+        `${constituencyName(c.constituencyId)}: `,
         c.status === 'certified' && c.certifiedAt !== undefined
           ? `${t('certifiedAt')} ${when(c.certifiedAt)}. `
           : `${t('notCertified')} `,
@@ -494,23 +510,39 @@ function resultsTable(results: Tallies): HTMLElement {
         {},
         h('th', { scope: 'col' }, t('constituency')),
         h('th', { scope: 'col' }, t('candidate')),
+        h('th', { scope: 'col' }, t('party')),
         h('th', { scope: 'col', class: 'num' }, t('votes')),
       ),
     ),
     h(
       'tbody',
       {},
-      lines.map((l) =>
-        h(
+      lines.map((l) => {
+        const candidate = state.candidatesById.get(l.candidateId);
+        return h(
           'tr',
           {},
-          h('td', {}, l.scope),
-          h('td', {}, state.candidateNames.get(l.candidateId) ?? l.candidateId),
+          h('td', {}, constituencyName(l.scope)),
+          h('td', {}, candidate === undefined ? l.candidateId : named(candidate)),
+          h('td', {}, candidate === undefined ? '' : partyOf(candidate)),
           h('td', { class: 'num' }, count(l.votes)),
-        ),
-      ),
+        );
+      }),
     ),
   );
+}
+
+/** Reads the candidates of every constituency in the results whose names are not known yet. */
+async function loadResultCandidates(results: Tallies): Promise<void> {
+  const missing = new Set(
+    results.lines.filter((l) => !state.candidatesById.has(l.candidateId)).map((l) => l.scope),
+  );
+  const lists = await Promise.all(
+    [...missing].map((id) =>
+      getJson(`/candidates?constituencyId=${encodeURIComponent(id)}`, candidatesResponseSchema),
+    ),
+  );
+  for (const list of lists) for (const c of list.candidates) state.candidatesById.set(c.candidateId, c);
 }
 
 async function refresh(): Promise<void> {
@@ -518,6 +550,7 @@ async function refresh(): Promise<void> {
     state.turnout = await getJson('/turnout', turnoutResponseSchema);
     if (pollsClosed()) {
       state.results = await getJson('/tallies?level=constituency', tallyReportSchema);
+      await loadResultCandidates(state.results);
       state.certification = await getJson('/results/certification', certificationReportSchema);
     }
   } catch {

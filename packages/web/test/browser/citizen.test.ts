@@ -179,6 +179,13 @@ describe.skipIf(!haveChromium)('the citizen app in Chromium, on a running demo',
     const row = page.locator('#results tbody tr', { hasText: 'Asha Sharma' });
     await row.waitFor();
     expect(await row.locator('td.num').innerText()).toBe('1');
+    // Names, not ids: the constituency and the candidate's party as the registry has them.
+    const cells = await row.locator('td').allInnerTexts();
+    expect(cells[0]).not.toBe('c-1-1');
+    expect(cells[2]).not.toBe('');
+    expect(await page.locator('#certification li[data-constituency="c-1-1"]').innerText()).toContain(
+      cells[0]!,
+    );
     const entry = page.locator('#certification li[data-constituency="c-1-1"]');
     expect(await entry.innerText()).toContain('Not yet certified');
     expect(await entry.locator('a').getAttribute('href')).toMatch(/\/bulletin#c-1-1$/);

@@ -281,7 +281,20 @@ describe.skipIf(!haveChromium)('the monitoring centre in Chromium, on a running 
 
   it("shows an officer their region's results by name, its turnout share and its close-of-poll roll-up", async () => {
     await castDemoVote(demo, 'm-1-1-2', 1, 'cand-1-1-2');
-    await demo.runtime.scheduler.runNow('materialiseTallies');
+    // The vote is recorded after the gateway hands it over: count until the tally holds it.
+    const officerToken = demo.runtime.tokens.mint({ role: 'officer', regionId: 'region-1' });
+    await expect
+      .poll(
+        async () => {
+          await demo.runtime.scheduler.runNow('materialiseTallies');
+          const answer = await fetch(`${demo.runtime.httpUrl}/monitor/tallies?level=constituency`, {
+            headers: { authorization: `Bearer ${officerToken}` },
+          });
+          return ((await answer.json()) as { totalVotes: number }).totalVotes;
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(1);
     const { candidates } = (await (
       await fetch(`${demo.runtime.httpUrl}/candidates?constituencyId=c-1-1`)
     ).json()) as { candidates: { candidateId: string; name: string; party: string }[] };
@@ -304,7 +317,8 @@ describe.skipIf(!haveChromium)('the monitoring centre in Chromium, on a running 
     expect(await page.locator('#results article[data-constituency="c-2-1"]').count()).toBe(0);
     // Region 1 registers two voters (one per booth): one vote is half of them.
     await expect.poll(() => page.locator('#turnout-share').innerText(), { timeout: 15_000 }).toBe('50.0 %');
-    expect(await page.locator('#turnout .time-chart canvas').count()).toBe(1);
+    // One line per region, and one per constituency.
+    expect(await page.locator('#turnout .time-chart canvas').count()).toBe(2);
     expect(await page.locator('#windows').count()).toBe(0);
     await expect
       .poll(() => page.locator('#close-summary').textContent(), { timeout: 10_000 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryRecordStore } from '../../adapters/local/memory-record-store';
 import { createEntity } from '../registry/manage-registry';
-import { findBooths } from './booths';
+import { findBooths, listCandidates, listConstituencies } from './booths';
 
 const admin = { name: 'ada (admin)', role: 'admin' } as const;
 const fence = [
@@ -39,5 +39,45 @@ describe('listing booths', () => {
     });
     const [booth] = await findBooths(deps.records, { limit: 5 });
     expect(booth).toMatchObject({ boothId: 'b-1', constituencyName: 'One', electorate: 1200 });
+  });
+});
+
+describe('listing constituencies and candidates', () => {
+  it('gives the Hindi form of a name and party where the registry has one, and none where not', async () => {
+    const deps = {
+      records: new MemoryRecordStore(),
+      clock: { now: () => 0 },
+      publisher: { publish: async () => undefined },
+      config: { electionId: 'general-2026' },
+    };
+    await createEntity(deps, { entity: 'region', body: { regionId: 'north', name: 'North' }, actor: admin });
+    await createEntity(deps, {
+      entity: 'constituency',
+      body: { constituencyId: 'c-1', regionId: 'north', name: 'Varanasi', nameHi: 'वाराणसी' },
+      actor: admin,
+    });
+    for (const [candidateId, extra, ballotOrder] of [
+      ['k-1', { nameHi: 'आशा शर्मा', partyHi: 'हरित दल' }, 1],
+      ['k-2', {}, 2],
+    ] as const) {
+      await createEntity(deps, {
+        entity: 'candidate',
+        body: {
+          candidateId,
+          constituencyId: 'c-1',
+          name: `Name ${candidateId}`,
+          party: 'Green',
+          ballotOrder,
+          ...extra,
+        },
+        actor: admin,
+      });
+    }
+    expect(await listConstituencies(deps.records)).toEqual([
+      { constituencyId: 'c-1', name: 'Varanasi', nameHi: 'वाराणसी', regionId: 'north' },
+    ]);
+    const [first, second] = await listCandidates(deps.records, 'c-1');
+    expect(first).toMatchObject({ nameHi: 'आशा शर्मा', partyHi: 'हरित दल' });
+    expect(second).not.toHaveProperty('nameHi');
   });
 });

@@ -86,7 +86,7 @@ export async function findBooths(records: RecordStore, search: BoothSearch): Pro
 
 /** The constituencies of the country or of one region, by name. */
 export async function listConstituencies(records: RecordStore, regionId?: string) {
-  const out: { constituencyId: string; name: string; regionId: string }[] = [];
+  const out: { constituencyId: string; name: string; nameHi?: string; regionId: string }[] = [];
   for await (const c of allEntities(
     records,
     'constituency',
@@ -95,6 +95,7 @@ export async function listConstituencies(records: RecordStore, regionId?: string
     out.push({
       constituencyId: String(c.constituencyId),
       name: String(c.name),
+      ...hindi(c, 'nameHi'),
       regionId: String(c.regionId),
     });
   }
@@ -103,16 +104,31 @@ export async function listConstituencies(records: RecordStore, regionId?: string
 
 /** The candidates of one constituency in ballot order: name and party, nothing else. */
 export async function listCandidates(records: RecordStore, constituencyId: string) {
-  const out: { candidateId: string; name: string; party: string; ballotOrder: number }[] = [];
+  const out: {
+    candidateId: string;
+    name: string;
+    nameHi?: string;
+    party: string;
+    partyHi?: string;
+    ballotOrder: number;
+  }[] = [];
   for await (const c of allEntities(records, 'candidate', { constituencyId })) {
     out.push({
       candidateId: String(c.candidateId),
       name: String(c.name),
+      ...hindi(c, 'nameHi'),
       party: String(c.party),
+      ...hindi(c, 'partyHi'),
       ballotOrder: Number(c.ballotOrder),
     });
   }
   return out.sort((a, b) => a.ballotOrder - b.ballotOrder);
+}
+
+/** The Hindi form of a name, when the registry record has one. */
+function hindi<K extends string>(record: Readonly<Record<string, unknown>>, key: K): { [P in K]?: string } {
+  const value = record[key];
+  return (typeof value === 'string' ? { [key]: value } : {}) as { [P in K]?: string };
 }
 
 function isPoint(value: unknown): value is { lat: number; lon: number } {

@@ -11,11 +11,19 @@ export interface TurnoutPoint {
   readonly cumulative: number;
 }
 
+/** One constituency's running total at the end of each window in which it had votes. */
+export interface ConstituencyTurnout {
+  readonly constituencyId: string;
+  readonly points: readonly { readonly windowStart: number; readonly cumulative: number }[];
+}
+
 export interface TurnoutReport {
   readonly electionId: string;
   readonly regionId?: string;
   readonly totalVotes: number;
   readonly points: readonly TurnoutPoint[];
+  /** The same over time per constituency of the scope, so turnout can be charted per constituency. */
+  readonly constituencies: readonly ConstituencyTurnout[];
 }
 
 /**
@@ -29,6 +37,7 @@ export async function readTurnout(
 ): Promise<TurnoutReport> {
   const regionOf = new Map<string, string>();
   const perWindow = new Map<number, number>();
+  const perConstituency = new Map<string, Map<number, number>>();
   for await (const record of allRecords(records, recordKeys.turnoutPartition(electionId))) {
     let votes = 0;
     for (const [constituencyId, count] of Object.entries(record.constituencies as Record<string, number>)) {
@@ -42,6 +51,9 @@ export async function readTurnout(
         if (region !== regionId) continue;
       }
       votes += Number(count);
+      const windows = perConstituency.get(constituencyId) ?? new Map<number, number>();
+      windows.set(Number(record.windowStart), Number(count));
+      perConstituency.set(constituencyId, windows);
     }
     const windowStart = Number(record.windowStart);
     perWindow.set(windowStart, (perWindow.get(windowStart) ?? 0) + votes);
@@ -53,7 +65,31 @@ export async function readTurnout(
       cumulative += votes;
       return { windowStart, votes, cumulative };
     });
-  return { electionId, ...(regionId === undefined ? {} : { regionId }), totalVotes: cumulative, points };
+  return {
+    electionId,
+    ...(regionId === undefined ? {} : { regionId }),
+    totalVotes: cumulative,
+    points,
+    constituencies: runningTotals(perConstituency),
+  };
+}
+
+/** Each constituency's votes per window as running totals, constituencies and windows in order. */
+function runningTotals(
+  perConstituency: ReadonlyMap<string, ReadonlyMap<number, number>>,
+): ConstituencyTurnout[] {
+  return [...perConstituency.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([constituencyId, windows]) => {
+      let cumulative = 0;
+      const points = [...windows.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([windowStart, votes]) => {
+          cumulative += votes;
+          return { windowStart, cumulative };
+        });
+      return { constituencyId, points };
+    });
 }
 
 /** What the last tally run found for one window: its votes and whether the two regions agreed. */

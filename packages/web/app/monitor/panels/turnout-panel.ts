@@ -1,5 +1,5 @@
 import {
-  tallyReportSchema,
+  type TurnoutResponse,
   turnoutResponseSchema,
   type WindowStatusView,
   windowsResponseSchema,
@@ -8,7 +8,7 @@ import { getJson } from '../../shared/api';
 import { count, h, replace } from '../../shared/dom';
 import { dataTable } from '../../shared/table';
 import { timeChart } from '../../shared/time-chart';
-import { describeError, isNational, type Panel, panelSection, scopeQuery, toast } from '../page';
+import { describeError, isNational, type Panel, panelSection, toast } from '../page';
 import { regionElectorate, type ScopeRegistry } from '../registry';
 import type { Session } from '../session';
 import { percent, turnoutSeries } from '../turnout-series';
@@ -64,44 +64,77 @@ function turnoutTable(
   );
 }
 
+/** Most lines a chart draws: more than this many constituencies are read from the table instead. */
+const MOST_LINES = 20;
+
+type Chart = ReturnType<typeof timeChart>;
+
+/** The region chart, and the constituency chart when the scope has few enough constituencies to read. */
+function turnoutCharts(reg: ScopeRegistry, perRegion: readonly TurnoutResponse[], share: string): Chart[] {
+  const regions = turnoutSeries(
+    reg.regions.map((r, i) => ({
+      label: r,
+      electorate: regionElectorate(reg, r),
+      points: perRegion[i]!.points,
+    })),
+  );
+  const charts = [
+    timeChart(regions.times, regions.series, {
+      label: `Turnout over time by region, now ${share}`,
+      unit: ' %',
+    }),
+  ];
+  if (reg.constituencies.length > MOST_LINES) return charts;
+  const pointsOf = new Map(
+    perRegion.flatMap((t) => t.constituencies.map((c) => [c.constituencyId, c.points])),
+  );
+  const constituencies = turnoutSeries(
+    reg.constituencies.map((c) => ({
+      label: c.name,
+      electorate: reg.electorateOf.get(c.constituencyId) ?? 0,
+      points: pointsOf.get(c.constituencyId) ?? [],
+    })),
+  );
+  charts.push(
+    timeChart(constituencies.times, constituencies.series, {
+      label: 'Turnout over time by constituency',
+      unit: ' %',
+    }),
+  );
+  return charts;
+}
+
 /**
- * The turnout panel: turnout as a share of the electorate over time, one line per region in
- * scope, and per region and constituency now; the windows' agreement in the national view.
+ * The turnout panel: turnout as a share of the electorate over time, one line per region and
+ * per constituency in scope, and the figures now in a table; the windows' agreement in the
+ * national view.
  */
 export function turnoutPanel(s: Session, registry: Promise<ScopeRegistry>): Panel {
   const box = h('div', { id: 'turnout' });
   const element = panelSection('turnout', 'Turnout', box);
-  let chart: ReturnType<typeof timeChart> | undefined;
+  let charts: Chart[] = [];
 
   async function refresh(): Promise<void> {
     try {
       const reg = await registry;
-      const [perRegion, tallies, windows] = await Promise.all([
+      const [perRegion, windows] = await Promise.all([
         Promise.all(
           reg.regions.map((r) =>
             getJson(`/turnout?regionId=${encodeURIComponent(r)}`, turnoutResponseSchema),
           ),
         ),
-        getJson(`/monitor/tallies?level=constituency${scopeQuery(s, '&')}`, tallyReportSchema, s.token),
         isNational(s) ? getJson('/tallies/windows', windowsResponseSchema) : Promise.resolve(undefined),
       ]);
-      const votesOf = new Map<string, number>();
-      for (const l of tallies.lines) votesOf.set(l.scope, (votesOf.get(l.scope) ?? 0) + l.votes);
+      const votesOf = new Map(
+        perRegion.flatMap((t) =>
+          t.constituencies.map((c) => [c.constituencyId, c.points.at(-1)?.cumulative ?? 0]),
+        ),
+      );
       const regionVotes = new Map(reg.regions.map((r, i) => [r, perRegion[i]!.totalVotes]));
       const electorate = reg.regions.reduce((n, r) => n + regionElectorate(reg, r), 0);
       const total = [...regionVotes.values()].reduce((a, b) => a + b, 0);
-      const { times, series } = turnoutSeries(
-        reg.regions.map((r, i) => ({
-          label: r,
-          electorate: regionElectorate(reg, r),
-          points: perRegion[i]!.points,
-        })),
-      );
-      chart?.destroy();
-      chart = timeChart(times, series, {
-        label: `Turnout over time by region, now ${pct(percent(total, electorate))}`,
-        unit: ' %',
-      });
+      for (const c of charts) c.destroy();
+      charts = turnoutCharts(reg, perRegion, pct(percent(total, electorate)));
       replace(
         box,
         h(
@@ -113,16 +146,22 @@ export function turnoutPanel(s: Session, registry: Promise<ScopeRegistry>): Pane
           ' registered: ',
           h('strong', { id: 'turnout-share' }, pct(percent(total, electorate))),
         ),
-        chart.element,
+        ...charts.map((c) => c.element),
         turnoutTable(reg, regionVotes, votesOf),
         windows === undefined ? '' : h('h3', {}, 'Tally windows and region agreement'),
         windows === undefined ? '' : windowsTable(windows.windows),
       );
-      chart.mount();
+      for (const c of charts) c.mount();
     } catch (error) {
       toast(describeError(error));
     }
   }
 
-  return { element, refresh, stop: () => chart?.destroy() };
+  return {
+    element,
+    refresh,
+    stop: () => {
+      for (const c of charts) c.destroy();
+    },
+  };
 }
