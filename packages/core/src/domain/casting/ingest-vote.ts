@@ -72,54 +72,14 @@ export async function ingestVote(
   const machine = await findMachine(deps.records, message.machineId);
   if (machine === undefined)
     return err({ reason: 'unknown-machine', detail: `machine ${message.machineId} is not registered` });
-
-  const { signature, ...signed } = message;
-  const signedBytes = voteSigningBytes(signed);
-  // QoS 1 redelivers the same bytes often; a message verified before need not be verified again.
-  const seenKey = sha256(`${machine.publicKey}\n${signature}\n${signedBytes.toString('utf8')}`);
-  if (!verifiedMessages.has(seenKey)) {
-    const signatureBytes = fromBase64url(signature);
-    const valid =
-      signatureBytes !== undefined &&
-      (await deps.signatures.verify({
-        publicKey: machine.publicKey,
-        message: signedBytes,
-        signature: signatureBytes,
-      }));
-    if (!valid) {
-      return err({ reason: 'bad-signature', detail: 'signature does not verify with the machine key' });
-    }
-    remember(seenKey);
-  }
+  if (!(await signatureHolds(deps, machine, message)))
+    return err({ reason: 'bad-signature', detail: 'signature does not verify with the machine key' });
   const offBallot = await offBallotReason(deps.records, message, machine);
   if (offBallot !== undefined) return err({ reason: 'off-ballot', detail: offBallot });
 
   const bucketStart = message.bucketStart - (message.bucketStart % deps.bucketMs);
-  const now = deps.clock.now();
-  if (bucketStart > now + deps.clockSkewMs) {
-    return err({
-      reason: 'future-bucket',
-      detail: `vote bucket starts ${bucketStart - now} ms ahead of the cloud clock`,
-    });
-  }
-  const hours = await boothPollHoursOf(deps.records, message.electionId, machine.boothId);
-  if (hours !== undefined) {
-    const graceMs = deps.queueGraceMs ?? DEFAULT_QUEUE_GRACE_MS;
-    // A bucket that began before the opening may hold votes cast after it.
-    if (bucketStart + deps.bucketMs <= hours.opensAt || bucketStart >= hours.closesAt + graceMs) {
-      return err({
-        reason: 'outside-poll-hours',
-        detail: `vote cast at ${new Date(bucketStart).toISOString()}, outside polls ${new Date(hours.opensAt).toISOString()} – ${new Date(hours.closesAt).toISOString()}`,
-      });
-    }
-  }
-  // A vote cast before the block still counts; only a bucket that began at or after it is refused.
-  if (machine.blocked && (machine.blockedAt === undefined || bucketStart >= machine.blockedAt)) {
-    return err({
-      reason: 'machine-blocked',
-      detail: `machine ${machine.machineId} was blocked before this vote`,
-    });
-  }
+  const untimely = await timeRefusal(deps, message, machine, bucketStart);
+  if (untimely !== undefined) return err(untimely);
 
   const vote: AcceptedVote = {
     voteId: message.voteId,
@@ -131,7 +91,76 @@ export async function ingestVote(
     bucketStart,
     ...(message.receipt === undefined ? {} : { receipt: message.receipt }),
   };
+  const spent = await spendBallotToken(deps, message, machine, bucketStart);
+  return spent.ok ? ok({ vote, redelivery: spent.value.redelivery }) : spent;
+}
 
+/** Whether the vote is signed by its machine's key; a message verified before is not verified again. */
+async function signatureHolds(
+  deps: IngestVoteDeps,
+  machine: MachineRecord,
+  message: VoteMessage,
+): Promise<boolean> {
+  const { signature, ...signed } = message;
+  const signedBytes = voteSigningBytes(signed);
+  // QoS 1 redelivers the same bytes often; a message verified before need not be verified again.
+  const seenKey = sha256(`${machine.publicKey}\n${signature}\n${signedBytes.toString('utf8')}`);
+  if (verifiedMessages.has(seenKey)) return true;
+  const signatureBytes = fromBase64url(signature);
+  const valid =
+    signatureBytes !== undefined &&
+    (await deps.signatures.verify({
+      publicKey: machine.publicKey,
+      message: signedBytes,
+      signature: signatureBytes,
+    }));
+  if (valid) remember(seenKey);
+  return valid;
+}
+
+/** Why the vote's signed time cannot count: ahead of the cloud clock, outside its booth's hours, or after a block. */
+async function timeRefusal(
+  deps: IngestVoteDeps,
+  message: VoteMessage,
+  machine: MachineRecord,
+  bucketStart: number,
+): Promise<VoteRefused | undefined> {
+  const now = deps.clock.now();
+  if (bucketStart > now + deps.clockSkewMs) {
+    return {
+      reason: 'future-bucket',
+      detail: `vote bucket starts ${bucketStart - now} ms ahead of the cloud clock`,
+    };
+  }
+  const hours = await boothPollHoursOf(deps.records, message.electionId, machine.boothId);
+  if (hours !== undefined) {
+    const graceMs = deps.queueGraceMs ?? DEFAULT_QUEUE_GRACE_MS;
+    // A bucket that began before the opening may hold votes cast after it.
+    if (bucketStart + deps.bucketMs <= hours.opensAt || bucketStart >= hours.closesAt + graceMs) {
+      return {
+        reason: 'outside-poll-hours',
+        detail: `vote cast at ${new Date(bucketStart).toISOString()}, outside polls ${new Date(hours.opensAt).toISOString()} – ${new Date(hours.closesAt).toISOString()}`,
+      };
+    }
+  }
+  // A vote cast before the block still counts; only a bucket that began at or after it is refused.
+  if (machine.blocked && (machine.blockedAt === undefined || bucketStart >= machine.blockedAt)) {
+    return { reason: 'machine-blocked', detail: `machine ${machine.machineId} was blocked before this vote` };
+  }
+  return undefined;
+}
+
+/**
+ * Spends the vote's ballot token once, or finds it spent by this very message (a redelivery).
+ * The token's record names the spending message by a digest of the machine's signature, never the
+ * vote id, so whoever holds a voter's token cannot follow it to the vote's candidate.
+ */
+async function spendBallotToken(
+  deps: IngestVoteDeps,
+  message: VoteMessage,
+  machine: MachineRecord,
+  bucketStart: number,
+): Promise<Result<{ readonly redelivery: boolean }, VoteRefused>> {
   const tokenKey = recordKeys.ballotToken(sha256(message.ballotToken));
   const token = await deps.records.get('ballots', tokenKey);
   if (token === undefined || (token.electionId !== undefined && token.electionId !== message.electionId))
@@ -139,10 +168,8 @@ export async function ingestVote(
   if (token.machineId !== machine.machineId) {
     return err({ reason: 'token-other-machine', detail: 'ballot token was granted to another machine' });
   }
-  // The token's record says which signed message spent it, by a digest of the machine's signature:
-  // never the vote id, so whoever holds a voter's token cannot follow it to the vote's candidate.
-  const spentBy = `sig:${sha256(signature)}`;
-  if (token.usedBy === spentBy) return ok({ vote, redelivery: true });
+  const spentBy = `sig:${sha256(message.signature)}`;
+  if (token.usedBy === spentBy) return ok({ redelivery: true });
   if (token.usedBy !== undefined)
     return err({ reason: 'token-reused', detail: 'ballot token was already used' });
   if (typeof token.expiresAt !== 'number' || token.expiresAt <= bucketStart) {
@@ -154,7 +181,6 @@ export async function ingestVote(
   if (bucketStart + deps.bucketMs + deps.clockSkewMs <= grantedNoEarlierThan) {
     return err({ reason: 'token-expired', detail: 'vote claims a time before its ballot token was granted' });
   }
-
   const consumed = await deps.records.update(
     'ballots',
     tokenKey,
@@ -166,7 +192,7 @@ export async function ingestVote(
     if (again?.usedBy !== spentBy)
       return err({ reason: 'token-reused', detail: 'ballot token was already used' });
   }
-  return ok({ vote, redelivery: !consumed });
+  return ok({ redelivery: !consumed });
 }
 
 function constituencyOfCandidate(records: RecordStore, candidateId: string): Promise<string | undefined> {
