@@ -1,6 +1,7 @@
 import { testServiceUrls } from '@ballotstream/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SNS_SUBSCRIBERS } from '../src/links';
+import { rejectionCounts } from '../src/shared/observability';
 import { type Trigger, triggers } from '../src/triggers';
 import { CASES, type Case, TIMESTREAM_CASES } from './cases';
 import { Harness, seedElection } from './harness';
@@ -103,4 +104,12 @@ describe('the steps that reach a vote store, on a Timestream blueprint', () => {
       await c.run(harness, step);
     });
   }
+});
+
+describe('what the steps published', () => {
+  it('held every run to the events its trigger declares, none refused', () => {
+    expect(runs.size).toBeGreaterThan(0);
+    const refused = [...rejectionCounts().keys()].filter((key) => key.endsWith(':undeclared-event'));
+    expect(refused).toEqual([]);
+  });
 });

@@ -5,6 +5,7 @@ import type { Config } from '@ballotstream/core';
 import type { DuckDbLimits } from '@ballotstream/core/adapters/local';
 import type { Clock } from '@ballotstream/core/ports';
 import { topicFilter } from '@ballotstream/events';
+import { declaredPublisher, outsideStep, runAsStep } from '@ballotstream/functions/declared-publisher';
 import {
   appOf,
   type Deps,
@@ -104,7 +105,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefined): Promise<Runtime> {
   const bus = new LocalBus({ backoffMs: options.busBackoffMs ?? 100 });
   const deps = await buildLocalDeps({
-    publisher: bus,
+    // A step may publish only what its trigger declares; `runAsStep` below tells whose step runs.
+    publisher: declaredPublisher(bus),
     putAwsEvent: (envelope) => bus.put(envelope),
     // Control messages are sent only once the broker below is listening.
     machineChannel: { publish: (topic, payload, o) => broker.publish(topic, payload, o) },
@@ -132,7 +134,8 @@ async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefine
   const rules: LocalTopicRule[] = [];
   for (const trigger of triggers) {
     const entry = await loadHandler(trigger.handler);
-    const invoke = (event: unknown) => scoped(() => entry(event, lambdaContext(trigger.name)));
+    const invoke = (event: unknown) =>
+      runAsStep(trigger, () => scoped(() => entry(event, lambdaContext(trigger.name))));
     wireTrigger(trigger, invoke, { api, bus, scheduler, rules, deps });
   }
 
@@ -249,7 +252,8 @@ async function startBroker(
   const serverCert = ca === undefined ? undefined : await issueServerCertificate(ca);
   const broker = new LocalBroker({
     rules,
-    onActivity: (activity) => scoped(() => observeBrokerActivity(activity)),
+    // The fleet monitor is the broker's, not the step whose message it saw.
+    onActivity: (activity) => outsideStep(() => scoped(() => observeBrokerActivity(activity))),
     // Fleet activity carries the runtime's time, so liveness rules compare like with like.
     clock: () => deps.clock.now(),
     // The machine policy binds topics to the identity a certificate proves, so it comes with TLS.
