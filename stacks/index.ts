@@ -15,6 +15,7 @@ export async function deployStage() {
   const { machinePolicy, machineGroup } = await import('./iot');
   await import('./schedules');
   await import('./secondary');
+  await import('./streams');
   await import('./alarms');
   const { tracking } = await import('./location');
   const { notificationsTopic, subscribeOfficers } = await import('./notifications');

@@ -117,10 +117,15 @@ if (reachedAcross.length > 0) {
   route('secondary', secondaryVpc, VPC_CIDRS.primary);
 }
 
-/** The VPC a step's Lambda must run in to reach a direct-connection vote store, if any. */
-export function voteStoreVpc(trigger: Trigger): sst.aws.Vpc | undefined {
+/**
+ * The VPC a step's Lambda must run in to reach a direct-connection vote store, if any: its own
+ * region's, or `region`'s for a copy of the step in the other region.
+ */
+export function voteStoreVpc(
+  trigger: Trigger,
+  region: Region = trigger.kind === 'event' ? trigger.region : 'primary',
+): sst.aws.Vpc | undefined {
   if (!needsVoteStoreVpc(trigger, plans)) return undefined;
-  const region: Region = trigger.kind === 'event' ? trigger.region : 'primary';
   return regionVpcs[region];
 }
 

@@ -17,6 +17,7 @@ export * from './receipts';
 export * from './registry';
 export * from './results';
 export * from './roles';
+export * from './table-stream';
 export * from './tally';
 export * from './topics';
 export * from './verification';

@@ -1,4 +1,5 @@
 import { assertNever } from '@ballotstream/core';
+import type { TableName } from '@ballotstream/core/ports';
 import {
   type EventType,
   healthTopic,
@@ -104,7 +105,24 @@ export interface TopicRuleTrigger extends TriggerBase {
   readonly batch?: QueueBatching;
 }
 
-export type Trigger = HttpTrigger | EventTrigger | ScheduleTrigger | TopicRuleTrigger;
+/**
+ * A reader of a table's change stream: in AWS a DynamoDB Streams event source mapping on the
+ * table in the primary region and another on its replica in the secondary (a global table's
+ * replica streams both its own writes and those replicated into it); not run locally, where
+ * one store has no replicas to disagree.
+ */
+export interface StreamTrigger extends TriggerBase {
+  readonly kind: 'stream';
+  readonly table: TableName;
+  /** Records per invocation and how long AWS gathers them (DynamoDB Streams: up to 10,000 and 300 s). */
+  readonly batch: QueueBatching;
+  /** Only these changes reach the function (a filter on the event source mapping). */
+  readonly changes: readonly ('INSERT' | 'MODIFY' | 'REMOVE')[];
+  /** Only items whose partition key starts with this reach the function. */
+  readonly partitionKeyPrefix?: string;
+}
+
+export type Trigger = HttpTrigger | EventTrigger | ScheduleTrigger | TopicRuleTrigger | StreamTrigger;
 
 /** The SELECT every machine-message rule uses: the raw payload and what IoT Core knows of it. */
 const machineMessageSelect: readonly SelectField[] = [
@@ -941,6 +959,19 @@ export const triggers = [
     handler: { file: 'alerts/ack-alert', export: 'handler' },
     publishes: ['alert.acknowledged'],
     reaches: { tables: { alerts: 'write', audit: 'write' } },
+  },
+  {
+    kind: 'stream',
+    name: 'detectVerificationConflict',
+    description:
+      "Reads the voters table's change stream in each region and raises a critical alert when two regions each recorded a vote for one voter.",
+    table: 'voters',
+    batch: { size: 100, windowSeconds: 1 },
+    changes: ['MODIFY'],
+    partitionKeyPrefix: 'voter#',
+    handler: { file: 'verification/detect-conflict', export: 'handler' },
+    publishes: ['alert.raised'],
+    reaches: { tables: { alerts: 'write' } },
   },
 ] as const satisfies readonly Trigger[];
 

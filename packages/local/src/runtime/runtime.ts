@@ -166,6 +166,9 @@ async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefine
             : { invoke, batch: { size: trigger.batch.size, concurrency: batchesInFlight(trigger) } }),
         });
         break;
+      case 'stream':
+        // One local store has no replicas whose last-writer-wins could hide a double: nothing to read.
+        break;
     }
   }
 
