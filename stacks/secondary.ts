@@ -1,5 +1,7 @@
 import { blueprintEnvironment } from '@ballotstream/core';
+import { isBatchTrigger } from '@ballotstream/functions/catalogue';
 import type { Trigger } from '@ballotstream/functions/triggers';
+import { regionalApi } from './api';
 import { buses, deadLetters } from './bus';
 import { account, allTriggers, blueprint, inRegion, regions } from './context';
 import { arnsIn } from './functions';
@@ -8,7 +10,11 @@ import { secondaryRegionPlan } from './lib/failover';
 import { asyncInvokePlan, FUNCTION_SETTINGS, functionName, handlerPath } from './lib/functions';
 import { machinePolicyDocument } from './lib/iot-policy';
 import { needsVpc, type ResourceArns, statementsFor } from './lib/permissions';
+import { batchQueuePlans, FUNCTION_RESPONSE_TYPES, redrivePolicy, topicRuleQueuePolicy } from './lib/queues';
+import { SQL_VERSION, topicRulePlans } from './lib/topic-rules';
 import { linksOf } from './links';
+import type { BatchQueue } from './queues';
+import { secondaryVpc } from './secondary-cache';
 import { voteStoreVpc } from './vote-stores';
 
 const plan = secondaryRegionPlan(allTriggers);
@@ -20,11 +26,43 @@ const plan = secondaryRegionPlan(allTriggers);
 function secondaryArns(): ResourceArns<$util.Input<string>> {
   return {
     ...arnsIn('secondary'),
+    batchQueue: (name) => secondaryQueue(name).queue.arn,
     bus: () => buses.secondary.arn,
     dataKey: () => dataKeySecondary.arn,
     ticketKey: ticketKeySecondary.arn,
     pseudonymKey: pseudonymKeySecondary.arn,
   };
+}
+
+const queues = new Map<string, BatchQueue>();
+
+/**
+ * The secondary's queue for a batch trigger copied there (made once): the same plan as the
+ * primary's, redriven to the secondary's dead letters.
+ */
+function secondaryQueue(name: string): BatchQueue {
+  const made = queues.get(name);
+  if (made !== undefined) return made;
+  const plan = batchQueuePlans($app.stage, allTriggers).find((p) => p.trigger.name === name);
+  if (plan === undefined) throw new Error(`no batch queue for trigger ${name}`);
+  const queue = new aws.sqs.Queue(
+    `Queue${pascal(name)}Secondary`,
+    {
+      name: plan.queueName,
+      visibilityTimeoutSeconds: plan.visibilityTimeoutSeconds,
+      messageRetentionSeconds: plan.messageRetentionSeconds,
+      sqsManagedSseEnabled: true,
+      redrivePolicy: deadLetters.secondary.arn.apply((arn) => redrivePolicy(plan, arn)),
+    },
+    inRegion('secondary'),
+  );
+  const batch = { plan, queue };
+  queues.set(name, batch);
+  return batch;
+}
+
+function pascal(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
 const copies = new Map<string, sst.aws.Function>();
@@ -37,8 +75,6 @@ const copies = new Map<string, sst.aws.Function>();
 export function secondaryFunction(trigger: Trigger): sst.aws.Function {
   const made = copies.get(trigger.name);
   if (made !== undefined) return made;
-  // The voter cache lives in the primary region only (ARCHITECTURE.md, known gaps).
-  if (needsVpc(trigger)) throw new Error(`${trigger.name}: the secondary region has no voter cache yet`);
   const permissions = statementsFor(trigger, secondaryArns()).map((s) => ({
     actions: [...s.actions],
     resources: [...s.resources],
@@ -63,10 +99,8 @@ export function secondaryFunction(trigger: Trigger): sst.aws.Function {
         POWERTOOLS_SERVICE_NAME: 'ballotstream',
         POWERTOOLS_METRICS_NAMESPACE: `ballotstream-${$app.stage}`,
       },
-      // The copy's vote store may be the secondary's cluster, reached in the secondary VPC.
-      ...(voteStoreVpc(trigger, 'secondary') === undefined
-        ? {}
-        : { vpc: voteStoreVpc(trigger, 'secondary') }),
+      // The secondary's voter cache, or its vote store's cluster, is reached in the secondary VPC.
+      ...(needsVpc(trigger) || voteStoreVpc(trigger, 'secondary') !== undefined ? { vpc: secondaryVpc } : {}),
       ...(asynchronous !== undefined
         ? {
             retries: asynchronous.retries,
@@ -81,8 +115,95 @@ export function secondaryFunction(trigger: Trigger): sst.aws.Function {
     inRegion('secondary'),
   );
   copies.set(trigger.name, fn);
+  if (isBatchTrigger(trigger)) {
+    new aws.lambda.EventSourceMapping(
+      `Queue${pascal(trigger.name)}ReaderSecondary`,
+      {
+        eventSourceArn: secondaryQueue(trigger.name).queue.arn,
+        functionName: fn.arn,
+        batchSize: trigger.batch.size,
+        maximumBatchingWindowInSeconds: trigger.batch.windowSeconds,
+        functionResponseTypes: [...FUNCTION_RESPONSE_TYPES],
+        enabled: true,
+      },
+      inRegion('secondary'),
+    );
+  }
   return fn;
 }
+
+/**
+ * The secondary region's sign-in and HTTP API: its own user pool and clients (ARCHITECTURE.md,
+ * "Regions"), every route of the table on the route's copy there, so booths verify and the
+ * desk hands over while the primary is gone.
+ */
+export const secondaryApi = regionalApi('secondary', secondaryFunction);
+
+const secondaryErrorActionRole = new aws.iam.Role('TopicRuleErrorRoleSecondary', {
+  assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: 'iot.amazonaws.com' }),
+  inlinePolicies: [
+    {
+      name: 'dead-letters',
+      policy: $jsonStringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: deadLetters.secondary.arn }],
+      }),
+    },
+  ],
+});
+
+/**
+ * The secondary region's topic rules, the same SQL as the primary's: a gateway that fails over
+ * publishes votes, SOS, positions, results and health probes there, and the copies handle them.
+ */
+export const secondaryTopicRules = topicRulePlans($app.stage, allTriggers).map((plan) => {
+  const fn = secondaryFunction(plan.trigger);
+  const logical = `TopicRule${pascal(plan.trigger.name)}Secondary`;
+  const queue = plan.action === 'sqs' ? secondaryQueue(plan.trigger.name).queue : undefined;
+  const actionRole =
+    queue === undefined
+      ? undefined
+      : new aws.iam.Role(`${logical}QueueRole`, {
+          assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: 'iot.amazonaws.com' }),
+          inlinePolicies: [
+            { name: 'send-to-queue', policy: $jsonStringify(topicRuleQueuePolicy(queue.arn)) },
+          ],
+        });
+  const rule = new aws.iot.TopicRule(
+    logical,
+    {
+      name: plan.ruleName,
+      description: plan.trigger.description,
+      enabled: true,
+      sql: plan.sql,
+      sqlVersion: SQL_VERSION,
+      ...(queue === undefined || actionRole === undefined
+        ? { lambdas: [{ functionArn: fn.arn }] }
+        : { sqs: [{ queueUrl: queue.url, roleArn: actionRole.arn, useBase64: false }] }),
+      errorAction: {
+        sqs: {
+          queueUrl: deadLetters.secondary.url,
+          roleArn: secondaryErrorActionRole.arn,
+          useBase64: false,
+        },
+      },
+    },
+    inRegion('secondary'),
+  );
+  if (plan.action === 'lambda') {
+    new aws.lambda.Permission(
+      `${logical}Invoke`,
+      {
+        action: 'lambda:InvokeFunction',
+        function: fn.name,
+        principal: 'iot.amazonaws.com',
+        sourceArn: rule.arn,
+      },
+      inRegion('secondary'),
+    );
+  }
+  return rule;
+});
 
 /**
  * The schedules the secondary region runs itself (the tally: a re-run replaces a window), so

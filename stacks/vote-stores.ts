@@ -55,7 +55,9 @@ export const regionVpcs: Partial<Record<Region, sst.aws.Vpc>> = usesAurora
         'VpcSecondary',
         {
           az: 2,
-          ...(plans.secondary.kind === 'postgres' ? { nat: 'managed' as const } : {}),
+          // Its Lambdas (direct connections, and the secondary's voter cache readers) reach
+          // EventBridge, DynamoDB and KMS through it.
+          nat: 'managed' as const,
           transform: {
             vpc: (args) => {
               args.cidrBlock = VPC_CIDRS.secondary;

@@ -4,11 +4,13 @@ import { BROKER_PROBE_PATH, failoverPlan, secondaryRegionPlan } from './failover
 
 const endpoints = {
   primary: {
-    apiHost: 'api-ap-south-1.election.example.in',
+    apiHost: 'a1b2c3.execute-api.ap-south-1.amazonaws.com',
+    apiTarget: 'd-primary.execute-api.ap-south-1.amazonaws.com',
     brokerHost: 'a1b2-ats.iot.ap-south-1.amazonaws.com',
   },
   secondary: {
-    apiHost: 'api-ap-south-2.election.example.in',
+    apiHost: 'd4e5f6.execute-api.ap-south-2.amazonaws.com',
+    apiTarget: 'd-secondary.execute-api.ap-south-2.amazonaws.com',
     brokerHost: 'a1b2-ats.iot.ap-south-2.amazonaws.com',
   },
 };
@@ -21,12 +23,12 @@ describe('Route 53 failover for the API and the broker', () => {
     expect(byName['ApiFailover-primary']).toMatchObject({
       recordName: 'api.election.example.in',
       failover: 'PRIMARY',
-      target: endpoints.primary.apiHost,
+      target: endpoints.primary.apiTarget,
       healthCheck: 'ApiHealth-primary',
     });
     expect(byName['ApiFailover-secondary']).toMatchObject({
       failover: 'SECONDARY',
-      target: endpoints.secondary.apiHost,
+      target: endpoints.secondary.apiTarget,
     });
     expect(byName['BrokerFailover-primary']).toMatchObject({
       recordName: 'mqtt.election.example.in',
@@ -58,6 +60,15 @@ describe('Route 53 failover for the API and the broker', () => {
     );
     // Route 53 sends no token: the route must be public.
     expect(route?.kind === 'http' && route.roles.includes('public')).toBe(true);
+  });
+
+  it("checks each region's API on its own host, not on the failover name Route 53 is deciding", () => {
+    const api = plan.healthChecks.filter((c) => c.name.startsWith('ApiHealth-'));
+    expect(api.map((c) => [c.region, c.fqdn, c.resourcePath])).toEqual([
+      ['primary', endpoints.primary.apiHost, '/health'],
+      ['secondary', endpoints.secondary.apiHost, '/health'],
+    ]);
+    for (const check of plan.healthChecks) expect(check.fqdn.startsWith('api.')).toBe(false);
   });
 
   it('fails a region over within about half a minute and keeps answers short-lived', () => {

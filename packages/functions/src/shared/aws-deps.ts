@@ -274,11 +274,13 @@ function openVoteStore(region: 'primary' | 'secondary', store: z.infer<typeof vo
 async function sstLinkReader(): Promise<LinkReader> {
   const { Resource } = await import('sst/resource');
   const resources = Resource as unknown as Record<string, unknown>;
-  return (name) => {
+  const read = (name: string) => {
     try {
       return resources[name];
     } catch {
       return undefined;
     }
   };
+  // A copy of a step in the secondary region carries that region's own resource under its own name.
+  return (name) => read(LINKS.inSecondary(name)) ?? read(name);
 }
