@@ -35,7 +35,7 @@ const linkables: ReadonlyMap<string, sst.Linkable<Record<string, unknown>>> = ne
   [LINKS.biometricApi, externalApis.biometrics.link],
 ]);
 
-/** What a copy of a step in the secondary region carries instead: that region's own resource. */
+/** What a copy of a step in the secondary region carries instead: that region's own resource (`SECONDARY_OWN_LINKS`). */
 const secondaryLinkables: ReadonlyMap<string, sst.Linkable<Record<string, unknown>>> = new Map<
   string,
   sst.Linkable<Record<string, unknown>>

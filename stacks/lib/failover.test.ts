@@ -1,6 +1,15 @@
+import { plannedLinks } from '@ballotstream/functions/catalogue';
+import { LINKS } from '@ballotstream/functions/links';
 import { type Trigger, triggers } from '@ballotstream/functions/triggers';
 import { describe, expect, it } from 'vitest';
-import { BROKER_PROBE_PATH, failoverPlan, secondaryRegionPlan } from './failover';
+import {
+  BROKER_PROBE_PATH,
+  failoverPlan,
+  PRIMARY_ONLY_LINKS,
+  primaryOnlyReaches,
+  SECONDARY_OWN_LINKS,
+  secondaryRegionPlan,
+} from './failover';
 
 const endpoints = {
   primary: {
@@ -99,5 +108,28 @@ describe('the secondary region', () => {
 
   it('runs the tally on its own schedule and no schedule that would act twice', () => {
     expect(plan.schedules).toEqual(['materialiseTallies']);
+  });
+});
+
+describe("the secondary region's copies of steps", () => {
+  const all = triggers as readonly Trigger[];
+
+  it('verify voters there with their own cache, replica keys and broker, not the primary’s', () => {
+    const verify = all.find((t) => t.name === 'verifyVoter')!;
+    const regional = plannedLinks(verify).filter((l) => SECONDARY_OWN_LINKS.includes(l));
+    expect(regional.sort()).toEqual([LINKS.cache, LINKS.pseudonymKey, LINKS.ticketKey].sort());
+    const probe = all.find((t) => t.name === 'brokerHealth')!;
+    expect(plannedLinks(probe)).toContain(LINKS.iotDataEndpoint);
+  });
+
+  it('reach something only the primary has in these steps alone, which wait for it', () => {
+    // Positions and geofences (Amazon Location) and officer notifications (SNS) stay primary-only.
+    const reaching = primaryOnlyReaches(all).map((r) => r.trigger);
+    for (const step of ['verifyVoter', 'ingestVote', 'handOverVerification', 'health', 'brokerHealth'])
+      expect(reaching).not.toContain(step);
+    expect(reaching.length).toBeGreaterThan(0);
+    for (const reach of primaryOnlyReaches(all)) {
+      expect(reach.links.every((l) => PRIMARY_ONLY_LINKS.includes(l))).toBe(true);
+    }
   });
 });

@@ -1,3 +1,5 @@
+import { plannedLinks } from '@ballotstream/functions/catalogue';
+import { LINKS } from '@ballotstream/functions/links';
 import type { Trigger } from '@ballotstream/functions/triggers';
 import type { Region } from './permissions';
 
@@ -142,4 +144,30 @@ export function secondaryRegionPlan(triggers: readonly Trigger[]): SecondaryRegi
       t.kind === 'schedule' && SCHEDULES_IN_BOTH_REGIONS.has(t.name) ? [t.name] : [],
     ),
   };
+}
+
+/** Links a copy of a step in the secondary takes from its own region (linked as `<name>InSecondary`). */
+export const SECONDARY_OWN_LINKS: readonly string[] = [
+  LINKS.cache,
+  LINKS.ticketKey,
+  LINKS.pseudonymKey,
+  LINKS.iotDataEndpoint,
+];
+
+/** Links to what the primary region alone has: officer notifications, the tracker, the geofences. */
+export const PRIMARY_ONLY_LINKS: readonly string[] = [LINKS.notifications, LINKS.tracker, LINKS.geofences];
+
+/**
+ * The steps copied into the secondary region that reach something only the primary has, with
+ * what: they fail there (and their messages wait in the dead letters) until the primary is back.
+ */
+export function primaryOnlyReaches(triggers: readonly Trigger[]): { trigger: string; links: string[] }[] {
+  const plan = secondaryRegionPlan(triggers);
+  const copied = new Set([...plan.routes, ...plan.topicRules, ...plan.schedules]);
+  return triggers.flatMap((t) => {
+    const key = t.kind === 'http' ? `${t.method} ${t.path}` : t.name;
+    if (!copied.has(key) && t.kind !== 'stream') return [];
+    const links = plannedLinks(t).filter((l) => PRIMARY_ONLY_LINKS.includes(l));
+    return links.length === 0 ? [] : [{ trigger: t.name, links }];
+  });
 }
