@@ -23,6 +23,7 @@ export function arnsIn(region: Region): ResourceArns<$util.Input<string>> {
   return {
     table: tableArn,
     tableIndexes: (name) => $interpolate`${tableArn(name)}/index/*`,
+    tableStream: (name) => $interpolate`${tableArn(name)}/stream/*`,
     dataKey: (r) => (r === 'primary' ? dataKey.arn : dataKeySecondary.arn),
     bus: (r) => buses[r].arn,
     voteStore: (r) => voteStores[r].arns,
@@ -57,8 +58,8 @@ export const functions = Object.fromEntries(
       resources: [...s.resources],
     }));
     const asynchronous = asyncInvokePlan(trigger);
-    if (asynchronous !== undefined) {
-      // Lambda's on-failure destination for events that failed every retry.
+    if (asynchronous !== undefined || trigger.kind === 'stream') {
+      // Lambda's on-failure destination for events (or stream records) that failed every retry.
       permissions.push({ actions: ['sqs:SendMessage'], resources: [deadLetters[region].arn] });
     }
     const fn = new sst.aws.Function(

@@ -15,6 +15,9 @@ export async function deployStage() {
   const { machinePolicy, machineGroup } = await import('./iot');
   await import('./schedules');
   await import('./secondary');
+  await import('./streams');
+  const { secondaryApi } = await import('./secondary');
+  const { failover } = await import('./failover');
   await import('./alarms');
   const { tracking } = await import('./location');
   const { notificationsTopic, subscribeOfficers } = await import('./notifications');
@@ -28,6 +31,11 @@ export async function deployStage() {
     primaryRegion: regions.primary,
     secondaryRegion: regions.secondary,
     api: api.url,
+    apiSecondary: secondaryApi.api.url,
+    userPoolSecondary: secondaryApi.users.id,
+    boothClientSecondary: secondaryApi.boothClient.id,
+    failoverApi: failover?.names.api,
+    failoverBroker: failover?.names.broker,
     web: web.url,
     userPool: users.id,
     signIn: users.domainUrl,

@@ -81,6 +81,19 @@ export const electionKey = new aws.kms.Key('ElectionKey', {
   deletionWindowInDays,
 });
 
+/**
+ * The same links for a copy of a step in the secondary region: the replicas, so the copy signs,
+ * verifies and derives pseudonyms with keys of its own region while the primary is gone.
+ */
+export const keyLinksSecondary = {
+  ticket: new sst.Linkable(LINKS.inSecondary(LINKS.ticketKey), {
+    properties: { arn: ticketKeySecondary.arn, id: ticketKeySecondary.keyId },
+  }),
+  pseudonym: new sst.Linkable(LINKS.inSecondary(LINKS.pseudonymKey), {
+    properties: { arn: pseudonymKeySecondary.arn, id: pseudonymKeySecondary.keyId },
+  }),
+};
+
 /** Links that carry key ids to handlers; permissions come from the trigger table, not from the link. */
 export const keyLinks = {
   ticket: new sst.Linkable(LINKS.ticketKey, { properties: { arn: ticketKey.arn, id: ticketKey.keyId } }),

@@ -4,10 +4,11 @@ import type { Trigger } from '@ballotstream/functions/triggers';
 import { busLinks } from './bus';
 import { cacheLink } from './cache';
 import { externalApis } from './external-apis';
-import { iotDataEndpoint } from './iot-endpoint';
-import { keyLinks } from './keys';
+import { iotDataEndpoint, iotDataEndpointSecondary } from './iot-endpoint';
+import { keyLinks, keyLinksSecondary } from './keys';
 import { geofencesLink, trackerLink } from './location';
 import { notificationsLink } from './notifications';
+import { secondaryCacheLink } from './secondary-cache';
 import { tableLinks } from './tables';
 import { voteStores } from './vote-stores';
 
@@ -35,9 +36,21 @@ const linkables: ReadonlyMap<string, sst.Linkable<Record<string, unknown>>> = ne
   [LINKS.biometricApi, externalApis.biometrics.link],
 ]);
 
+/** What a copy of a step in the secondary region carries instead: that region's own resource (`SECONDARY_OWN_LINKS`). */
+const secondaryLinkables: ReadonlyMap<string, sst.Linkable<Record<string, unknown>>> = new Map<
+  string,
+  sst.Linkable<Record<string, unknown>>
+>([
+  [LINKS.cache, secondaryCacheLink],
+  [LINKS.ticketKey, keyLinksSecondary.ticket],
+  [LINKS.pseudonymKey, keyLinksSecondary.pseudonym],
+  [LINKS.iotDataEndpoint, iotDataEndpointSecondary],
+]);
+
 /**
  * The links of a step: exactly those `plannedLinks` names (links carry no permissions here);
- * `busRegion` names the bus a copy of the step in another region publishes to.
+ * `busRegion` names the bus a copy of the step in another region publishes to, and a copy in
+ * the secondary region takes that region's cache, replica keys and IoT endpoint.
  */
 export function linksOf(
   trigger: Trigger,
@@ -46,7 +59,8 @@ export function linksOf(
   const own = LINKS.bus[regionOf(trigger)];
   return plannedLinks(trigger).map((planned) => {
     const name = planned === own ? LINKS.bus[busRegion] : planned;
-    const link = linkables.get(name);
+    const link =
+      (busRegion === 'secondary' ? secondaryLinkables.get(name) : undefined) ?? linkables.get(name);
     if (link === undefined) throw new Error(`${trigger.name}: no link named ${name} is created in stacks/`);
     return link;
   });

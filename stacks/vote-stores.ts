@@ -55,7 +55,9 @@ export const regionVpcs: Partial<Record<Region, sst.aws.Vpc>> = usesAurora
         'VpcSecondary',
         {
           az: 2,
-          ...(plans.secondary.kind === 'postgres' ? { nat: 'managed' as const } : {}),
+          // Its Lambdas (direct connections, and the secondary's voter cache readers) reach
+          // EventBridge, DynamoDB and KMS through it.
+          nat: 'managed' as const,
           transform: {
             vpc: (args) => {
               args.cidrBlock = VPC_CIDRS.secondary;
@@ -117,10 +119,15 @@ if (reachedAcross.length > 0) {
   route('secondary', secondaryVpc, VPC_CIDRS.primary);
 }
 
-/** The VPC a step's Lambda must run in to reach a direct-connection vote store, if any. */
-export function voteStoreVpc(trigger: Trigger): sst.aws.Vpc | undefined {
+/**
+ * The VPC a step's Lambda must run in to reach a direct-connection vote store, if any: its own
+ * region's, or `region`'s for a copy of the step in the other region.
+ */
+export function voteStoreVpc(
+  trigger: Trigger,
+  region: Region = trigger.kind === 'event' ? trigger.region : 'primary',
+): sst.aws.Vpc | undefined {
   if (!needsVoteStoreVpc(trigger, plans)) return undefined;
-  const region: Region = trigger.kind === 'event' ? trigger.region : 'primary';
   return regionVpcs[region];
 }
 

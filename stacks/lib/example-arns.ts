@@ -31,6 +31,7 @@ export function exampleArns(
   return {
     table: (name) => `arn:aws:dynamodb:${region}:${account}:table/ballotstream-test-${name}`,
     tableIndexes: (name) => `arn:aws:dynamodb:${region}:${account}:table/ballotstream-test-${name}/index/*`,
+    tableStream: (name) => `arn:aws:dynamodb:${region}:${account}:table/ballotstream-test-${name}/stream/*`,
     dataKey: (r) => `arn:aws:kms:${regionName[r]}:${account}:key/mrk-data`,
     bus: (r) => `arn:aws:events:${regionName[r]}:${account}:event-bus/ballotstream-test`,
     voteStore: store,

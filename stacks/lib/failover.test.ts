@@ -1,14 +1,25 @@
+import { plannedLinks } from '@ballotstream/functions/catalogue';
+import { LINKS } from '@ballotstream/functions/links';
 import { type Trigger, triggers } from '@ballotstream/functions/triggers';
 import { describe, expect, it } from 'vitest';
-import { BROKER_PROBE_PATH, failoverPlan, secondaryRegionPlan } from './failover';
+import {
+  BROKER_PROBE_PATH,
+  failoverPlan,
+  PRIMARY_ONLY_LINKS,
+  primaryOnlyReaches,
+  SECONDARY_OWN_LINKS,
+  secondaryRegionPlan,
+} from './failover';
 
 const endpoints = {
   primary: {
-    apiHost: 'api-ap-south-1.election.example.in',
+    apiHost: 'a1b2c3.execute-api.ap-south-1.amazonaws.com',
+    apiTarget: 'd-primary.execute-api.ap-south-1.amazonaws.com',
     brokerHost: 'a1b2-ats.iot.ap-south-1.amazonaws.com',
   },
   secondary: {
-    apiHost: 'api-ap-south-2.election.example.in',
+    apiHost: 'd4e5f6.execute-api.ap-south-2.amazonaws.com',
+    apiTarget: 'd-secondary.execute-api.ap-south-2.amazonaws.com',
     brokerHost: 'a1b2-ats.iot.ap-south-2.amazonaws.com',
   },
 };
@@ -21,12 +32,12 @@ describe('Route 53 failover for the API and the broker', () => {
     expect(byName['ApiFailover-primary']).toMatchObject({
       recordName: 'api.election.example.in',
       failover: 'PRIMARY',
-      target: endpoints.primary.apiHost,
+      target: endpoints.primary.apiTarget,
       healthCheck: 'ApiHealth-primary',
     });
     expect(byName['ApiFailover-secondary']).toMatchObject({
       failover: 'SECONDARY',
-      target: endpoints.secondary.apiHost,
+      target: endpoints.secondary.apiTarget,
     });
     expect(byName['BrokerFailover-primary']).toMatchObject({
       recordName: 'mqtt.election.example.in',
@@ -60,6 +71,15 @@ describe('Route 53 failover for the API and the broker', () => {
     expect(route?.kind === 'http' && route.roles.includes('public')).toBe(true);
   });
 
+  it("checks each region's API on its own host, not on the failover name Route 53 is deciding", () => {
+    const api = plan.healthChecks.filter((c) => c.name.startsWith('ApiHealth-'));
+    expect(api.map((c) => [c.region, c.fqdn, c.resourcePath])).toEqual([
+      ['primary', endpoints.primary.apiHost, '/health'],
+      ['secondary', endpoints.secondary.apiHost, '/health'],
+    ]);
+    for (const check of plan.healthChecks) expect(check.fqdn.startsWith('api.')).toBe(false);
+  });
+
   it('fails a region over within about half a minute and keeps answers short-lived', () => {
     for (const check of plan.healthChecks)
       expect(check.requestInterval * check.failureThreshold).toBeLessThanOrEqual(30);
@@ -88,5 +108,28 @@ describe('the secondary region', () => {
 
   it('runs the tally on its own schedule and no schedule that would act twice', () => {
     expect(plan.schedules).toEqual(['materialiseTallies']);
+  });
+});
+
+describe("the secondary region's copies of steps", () => {
+  const all = triggers as readonly Trigger[];
+
+  it('verify voters there with their own cache, replica keys and broker, not the primary’s', () => {
+    const verify = all.find((t) => t.name === 'verifyVoter')!;
+    const regional = plannedLinks(verify).filter((l) => SECONDARY_OWN_LINKS.includes(l));
+    expect(regional.sort()).toEqual([LINKS.cache, LINKS.pseudonymKey, LINKS.ticketKey].sort());
+    const probe = all.find((t) => t.name === 'brokerHealth')!;
+    expect(plannedLinks(probe)).toContain(LINKS.iotDataEndpoint);
+  });
+
+  it('reach something only the primary has in these steps alone, which wait for it', () => {
+    // Positions and geofences (Amazon Location) and officer notifications (SNS) stay primary-only.
+    const reaching = primaryOnlyReaches(all).map((r) => r.trigger);
+    for (const step of ['verifyVoter', 'ingestVote', 'handOverVerification', 'health', 'brokerHealth'])
+      expect(reaching).not.toContain(step);
+    expect(reaching.length).toBeGreaterThan(0);
+    for (const reach of primaryOnlyReaches(all)) {
+      expect(reach.links.every((l) => PRIMARY_ONLY_LINKS.includes(l))).toBe(true);
+    }
   });
 });

@@ -24,6 +24,8 @@ export const TRIGGER_RESOURCE = {
   event:
     'EventBridge rule with a Lambda target (or, for a batch trigger, an SQS queue the Lambda reads), retry policy and dead-letter queue',
   schedule: 'EventBridge Scheduler schedule (sst.aws.CronV2)',
+  stream:
+    'DynamoDB Streams event source mapping on the table and on its replica in the secondary region, filtered, with an on-failure destination',
   'topic-rule':
     'IoT topic rule with a Lambda action (or, for a batch trigger, an SQS action onto a queue the Lambda reads) and an error action',
 } as const satisfies Record<Trigger['kind'], string>;
@@ -37,6 +39,7 @@ export const FUNCTION_SETTINGS: Record<
   'topic-rule': { timeout: '10 seconds', memory: '1024 MB' },
   event: { timeout: '30 seconds', memory: '1024 MB' },
   schedule: { timeout: '300 seconds', memory: '2048 MB' },
+  stream: { timeout: '60 seconds', memory: '1024 MB' },
 };
 
 /** A kind's Lambda timeout in seconds, as `FUNCTION_SETTINGS` spells it. */

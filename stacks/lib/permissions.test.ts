@@ -1,4 +1,4 @@
-import { plannedLinks, regionOf } from '@ballotstream/functions/catalogue';
+import { plannedLinks, regionOf, STREAM_READ_ACTIONS } from '@ballotstream/functions/catalogue';
 import type { Trigger } from '@ballotstream/functions/triggers';
 import { triggers } from '@ballotstream/functions/triggers';
 import { describe, expect, it } from 'vitest';
@@ -25,7 +25,7 @@ describe('per-function IAM statements', () => {
           // certificates, the machines' control topics or the stage's health probe topics.
           for (const resource of statement.resources.filter((r) => r !== '*' && r.endsWith('*'))) {
             expect(resource, trigger.name).toMatch(
-              /\/index\/\*$|:cert\/\*$|\/machines\/\*\/control$|\/health\/\*$/,
+              /\/index\/\*$|\/stream\/\*$|:cert\/\*$|\/machines\/\*\/control$|\/health\/\*$/,
             );
           }
         }
@@ -44,12 +44,26 @@ describe('per-function IAM statements', () => {
       }
       const tablesGranted = statements
         .flatMap((s) => s.resources)
-        .filter((r) => r.includes(':table/') && !r.includes('/index/'))
+        .filter((r) => r.includes(':table/') && !r.includes('/index/') && !r.includes('/stream/'))
         .map((r) => r.replace(/^.*-/, ''));
       expect(new Set(tablesGranted), trigger.name).toEqual(
         new Set(Object.keys(trigger.reaches?.tables ?? {})),
       );
     }
+  });
+
+  it("let a stream reader read its own table's streams and no other table's, nor the table itself", () => {
+    for (const trigger of all.filter((t) => t.kind === 'stream')) {
+      const arns = exampleArns('timestream');
+      const statements = statementsFor(trigger, arns);
+      const onStreams = statements.filter((s) => s.resources.some((r) => r.includes('/stream/')));
+      expect(onStreams.flatMap((s) => s.resources)).toEqual([arns.tableStream(trigger.table)]);
+      expect(onStreams.flatMap((s) => s.actions)).toEqual([...STREAM_READ_ACTIONS]);
+      expect(statements.flatMap((s) => s.resources)).not.toContain(arns.table(trigger.table));
+      // Stream records are encrypted under the data key: the table grants carry its decrypt.
+      expect(Object.keys(trigger.reaches?.tables ?? {}).length, trigger.name).toBeGreaterThan(0);
+    }
+    expect(all.some((t) => t.kind === 'stream')).toBe(true);
   });
 
   it('let a step that reaches a table decrypt with the data key the tables are encrypted with, and no other step', () => {

@@ -10,6 +10,7 @@ import { FUNCTION_SETTINGS, functionName, handlerPath, TRIGGER_RESOURCE } from '
 import { officerSubscriptions } from './notifications';
 import { readOfficers } from './officers';
 import { routePlans } from './routes';
+import { streamMappingPlans } from './streams';
 import { tablePlans, warmThroughputNeeds } from './tables';
 import { topicRulePlans } from './topic-rules';
 
@@ -27,6 +28,9 @@ describe('stacks/ from the trigger table', () => {
       ...eventRulePlans(all).map((p) => p.trigger.name),
       ...topicRulePlans('s', all).map((p) => p.trigger.name),
       ...all.filter((t) => t.kind === 'schedule').map((t) => t.name),
+      ...streamMappingPlans(all)
+        .filter((p) => p.region === 'primary')
+        .map((p) => p.trigger.name),
     ].sort();
     expect(started).toEqual(all.map((t) => t.name).sort());
     const names = all.map(functionName);
@@ -56,6 +60,7 @@ describe('stacks/ from the trigger table', () => {
     expect(source('vote-stores.ts')).toContain('voteStorePlans(blueprint.aws.voteStore, regions)');
     expect(source('functions.ts')).toContain('voteStoreVpc(trigger)');
     expect(source('functions.ts')).toContain('asyncInvokePlan(trigger)');
+    expect(source('streams.ts')).toContain('streamMappingPlans(allTriggers)');
   });
 
   it('gives every Lambda invoked asynchronously outside the trigger table (SNS subscribers) the dead letters as on-failure destination', () => {

@@ -18,6 +18,7 @@ export * from './registry';
 export * from './responses';
 export * from './results';
 export * from './roles';
+export * from './table-stream';
 export * from './tally';
 export * from './topics';
 export * from './verification';

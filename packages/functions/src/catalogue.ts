@@ -28,7 +28,7 @@ export interface Deps extends AppPorts {
 export type AdapterPort = Exclude<keyof Deps, 'config' | 'electionCaPem'>;
 
 /** What only IAM serves: reached by some trigger, but no adapter of `Deps` stands for it. */
-export type GrantOnly = 'machineCertificates' | 'batchQueue';
+export type GrantOnly = 'machineCertificates' | 'batchQueue' | 'tableStream';
 
 /** Every entry of the catalogue. */
 export type PortName = AdapterPort | GrantOnly;
@@ -71,6 +71,8 @@ export interface ResourceArns<R> {
   machineControlTopics: R;
   /** The broker health check's probe topics: `health/*` under the stage root. */
   healthProbeTopics: R;
+  /** A table's change streams (`<table arn>/stream/*`), which a stream trigger's Lambda reads. */
+  tableStream(name: TableName): R;
   /** The queue a batch trigger's Lambda reads (by trigger name). */
   batchQueue(trigger: string): R;
   /** The Secrets Manager secret holding an external API's key (stacks/external-apis.ts). */
@@ -94,6 +96,14 @@ export const QUEUE_READ_ACTIONS = [
   'sqs:DeleteMessage',
   'sqs:GetQueueAttributes',
   'sqs:ChangeMessageVisibility',
+] as const;
+
+/** What a function needs on the table stream it reads through an event source mapping. */
+export const STREAM_READ_ACTIONS = [
+  'dynamodb:DescribeStream',
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+  'dynamodb:ListStreams',
 ] as const;
 
 /** A trigger that reads through a queue in batches. */
@@ -422,12 +432,31 @@ export const PORTS: { readonly [P in PortName]: PortEntry } = {
       ];
     },
   },
+  tableStream: {
+    reachedBy: 'kind: stream',
+    reached: (t) => t.kind === 'stream',
+    linkNames: [],
+    links: () => [],
+    statements: (t, arns) =>
+      t.kind === 'stream'
+        ? [
+            // The event source mapping reads with the function's role. Stream records are encrypted
+            // under the data key, whose decrypt the table grants (`records`) carry: a stream
+            // trigger reaches at least one table (stacks/lib/permissions.test.ts).
+            { actions: STREAM_READ_ACTIONS, resources: [arns.tableStream(t.table)] },
+          ]
+        : [],
+  },
 };
 
 /** The catalogue's entries in a fixed order. */
 export const PORT_NAMES = Object.keys(PORTS) as PortName[];
 
-const GRANT_ONLY: ReadonlySet<PortName> = new Set<GrantOnly>(['machineCertificates', 'batchQueue']);
+const GRANT_ONLY: ReadonlySet<PortName> = new Set<GrantOnly>([
+  'machineCertificates',
+  'batchQueue',
+  'tableStream',
+]);
 
 /** The ports with an adapter in each runtime. */
 export const ADAPTER_PORTS = PORT_NAMES.filter((p): p is AdapterPort => !GRANT_ONLY.has(p));

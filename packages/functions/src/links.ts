@@ -21,6 +21,12 @@ export const LINKS = {
   /** External APIs: `{ url, secretArn }` (stacks/external-apis.ts). */
   voterRegistryApi: 'VoterRegistryApi',
   biometricApi: 'BiometricApi',
+  /**
+   * The name a link takes on a copy of a step in the secondary region when that region has a
+   * resource of its own for it (the cache, the replica keys, the IoT endpoint): link names are
+   * unique in an app, and the reader prefers this one (`shared/aws-deps.ts`).
+   */
+  inSecondary: (name: string): string => `${name}InSecondary`,
 } as const;
 
 /**

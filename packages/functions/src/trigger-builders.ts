@@ -13,6 +13,7 @@ import type {
   Role,
   ScheduleTrigger,
   SelectField,
+  StreamTrigger,
   TopicRuleTrigger,
 } from './trigger-types';
 
@@ -134,6 +135,21 @@ export function topicRule(topic: TopicDefinition, options: TopicRuleOptions): To
     topic,
     select: options.select ?? machineMessageSelect,
     ...(options.batch === undefined ? {} : { batch: options.batch }),
+  };
+}
+
+/** A reader of a table's change stream (DynamoDB Streams in AWS; nothing reads it locally). */
+export function stream(
+  table: StreamTrigger['table'],
+  options: StepOptions & Pick<StreamTrigger, 'batch' | 'changes' | 'partitionKeyPrefix'>,
+): StreamTrigger {
+  return {
+    kind: 'stream',
+    ...step(options),
+    table,
+    batch: options.batch,
+    changes: options.changes,
+    ...(options.partitionKeyPrefix === undefined ? {} : { partitionKeyPrefix: options.partitionKeyPrefix }),
   };
 }
 

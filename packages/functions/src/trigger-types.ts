@@ -1,4 +1,5 @@
 import { assertNever } from '@ballotstream/core';
+import type { TableName } from '@ballotstream/core/ports';
 import type { EventType, TopicDefinition } from '@ballotstream/events';
 import type { Reaches } from './reaches';
 
@@ -102,7 +103,24 @@ export interface TopicRuleTrigger extends TriggerBase {
   readonly batch?: QueueBatching;
 }
 
-export type Trigger = HttpTrigger | EventTrigger | ScheduleTrigger | TopicRuleTrigger;
+/**
+ * A reader of a table's change stream: in AWS a DynamoDB Streams event source mapping on the
+ * table in the primary region and another on its replica in the secondary (a global table's
+ * replica streams both its own writes and those replicated into it); not run locally, where
+ * one store has no replicas to disagree.
+ */
+export interface StreamTrigger extends TriggerBase {
+  readonly kind: 'stream';
+  readonly table: TableName;
+  /** Records per invocation and how long AWS gathers them (DynamoDB Streams: up to 10,000 and 300 s). */
+  readonly batch: QueueBatching;
+  /** Only these changes reach the function (a filter on the event source mapping). */
+  readonly changes: readonly ('INSERT' | 'MODIFY' | 'REMOVE')[];
+  /** Only items whose partition key starts with this reach the function. */
+  readonly partitionKeyPrefix?: string;
+}
+
+export type Trigger = HttpTrigger | EventTrigger | ScheduleTrigger | TopicRuleTrigger | StreamTrigger;
 
 /** Renders a topic rule's SELECT as IoT SQL (version 2016-03-23) for the topic filter given. */
 export function topicRuleSql(select: readonly SelectField[], filter: string): string {

@@ -43,6 +43,7 @@ import {
   type Invocation,
   queueBatchOf,
   schedulerEvent,
+  tableStreamEventOf,
   topicRuleEventOf,
 } from './harness';
 import type { PlannedStep } from './plan';
@@ -790,6 +791,24 @@ export const CASES: Record<string, Case> = {
       const run = await h.invoke(step, envelopeOf(defenderViolation, detail, step));
       expectRan(run);
       expect(published(run)).toEqual(['alert.raised']);
+    },
+  },
+  detectVerificationConflict: {
+    expectation:
+      "raises one critical alert when a replica's stream shows one region's vote replaced by another's: alert.raised",
+    async run(h, step) {
+      const key = recordKeys.voterStatus(`conflict-${randomUUID()}`, h.seed.electionId);
+      const status = { ...key, status: 'voted', boothId: machine(h).boothId, day: '2026-12-03' };
+      const before = { ...status, attempt: randomUUID(), region: 'ap-south-1', epoch: 0 };
+      const after = { ...status, attempt: randomUUID(), region: 'ap-south-2', epoch: 1 };
+      const run = await h.invoke(step, tableStreamEventOf(before, after));
+      expectNoBatchFailures(run);
+      expect(published(run)).toEqual(['alert.raised']);
+      expect(details(run)).toContain('verification-conflict');
+      // The same voter's status rewritten by the attempt that already won is no conflict.
+      const again = await h.invoke(step, tableStreamEventOf(after, { ...after, day: '2026-12-04' }));
+      expectNoBatchFailures(again);
+      expect(published(again)).toEqual([]);
     },
   },
   raiseAlertFromSos: {

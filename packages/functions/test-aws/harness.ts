@@ -352,3 +352,49 @@ export function topicRuleEventOf(
 
 /** What EventBridge Scheduler hands a Lambda target with no input configured. */
 export const schedulerEvent = {};
+
+/** A plain value as a DynamoDB stream record spells it (the low-level attribute-value JSON). */
+function attributeOf(value: unknown): unknown {
+  if (typeof value === 'string') return { S: value };
+  if (typeof value === 'number') return { N: String(value) };
+  if (typeof value === 'boolean') return { BOOL: value };
+  if (value === null || value === undefined) return { NULL: true };
+  if (Array.isArray(value)) return { L: value.map(attributeOf) };
+  return { M: imageOf(value as Record<string, unknown>) };
+}
+
+function imageOf(item: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(item).map(([name, value]) => [name, attributeOf(value)]));
+}
+
+/**
+ * What a DynamoDB Streams event source mapping hands its function for one MODIFY of an item,
+ * in a NEW_AND_OLD_IMAGES stream of the given region's replica.
+ */
+export function tableStreamEventOf(
+  before: Record<string, unknown> & { pk: string; sk: string },
+  after: Record<string, unknown>,
+  region = 'ap-south-1',
+) {
+  return {
+    Records: [
+      {
+        eventID: crypto.randomUUID().replaceAll('-', ''),
+        eventName: 'MODIFY',
+        eventVersion: '1.1',
+        eventSource: 'aws:dynamodb',
+        awsRegion: region,
+        dynamodb: {
+          ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
+          Keys: imageOf({ pk: before.pk, sk: before.sk }),
+          OldImage: imageOf(before),
+          NewImage: imageOf(after),
+          SequenceNumber: '4421584500000000017450439091',
+          SizeBytes: 256,
+          StreamViewType: 'NEW_AND_OLD_IMAGES',
+        },
+        eventSourceARN: `arn:aws:dynamodb:${region}:123456789012:table/ballotstream-test-voters/stream/2026-12-03T00:00:00.000`,
+      },
+    ],
+  };
+}

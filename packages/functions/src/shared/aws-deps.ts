@@ -200,7 +200,7 @@ export const AWS_ADAPTERS: AdapterTable<AwsContext> = {
  * fail on use with a ConfigError naming the link. Nothing here throws on a spread of the result.
  */
 export async function buildAwsDeps(read?: LinkReader, trigger?: Trigger): Promise<Deps> {
-  const readLink = read ?? (await sstLinkReader());
+  const readLink = preferringSecondary(read ?? (await sstLinkReader()));
   const config = loadConfig();
   const has = (name: string) => readLink(name) !== undefined;
   const link = <T>(name: string, schema: z.ZodType<T>, port: string): T => {
@@ -277,11 +277,20 @@ function openVoteStore(region: 'primary' | 'secondary', store: z.infer<typeof vo
 async function sstLinkReader(): Promise<LinkReader> {
   const { Resource } = await import('sst/resource');
   const resources = Resource as unknown as Record<string, unknown>;
-  return (name) => {
+  const read = (name: string) => {
     try {
       return resources[name];
     } catch {
       return undefined;
     }
   };
+  return read;
+}
+
+/**
+ * A link reader that prefers the link a copy of a step in the secondary region carries under
+ * `<name>InSecondary` (that region's own cache, replica keys, IoT endpoint) to the primary's.
+ */
+export function preferringSecondary(read: LinkReader): LinkReader {
+  return (name) => read(LINKS.inSecondary(name)) ?? read(name);
 }

@@ -1,5 +1,5 @@
-import { voterRejected, voterVerified } from '@ballotstream/events';
-import { http } from '../trigger-builders';
+import { alertRaised, voterRejected, voterVerified } from '@ballotstream/events';
+import { http, stream } from '../trigger-builders';
 import type { Trigger } from '../trigger-types';
 
 /** What runs the verification steps, beside their handlers; `../triggers.ts` gathers every area. */
@@ -31,5 +31,16 @@ export const verificationTriggers: readonly Trigger[] = [
     roles: ['public'],
     handler: 'verification/hand-over.owner',
     reaches: { tables: { voters: 'read' } },
+  }),
+  stream('voters', {
+    name: 'detectVerificationConflict',
+    description:
+      "Reads the voters table's change stream in each region and raises a critical alert when two regions each recorded a vote for one voter.",
+    batch: { size: 100, windowSeconds: 1 },
+    changes: ['MODIFY'],
+    partitionKeyPrefix: 'voter#',
+    handler: 'verification/detect-conflict.handler',
+    publishes: [alertRaised],
+    reaches: { tables: { alerts: 'write' } },
   }),
 ];

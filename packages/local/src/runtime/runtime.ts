@@ -230,6 +230,9 @@ function wireTrigger(
           : { invoke, batch: { size: trigger.batch.size, concurrency: batchesInFlight(trigger) } }),
       });
       break;
+    case 'stream':
+      // One local store has no replicas whose last-writer-wins could hide a double: nothing to read.
+      break;
   }
 }
 
