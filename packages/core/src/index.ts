@@ -23,6 +23,7 @@ export * from './domain/fleet/blocking';
 export * from './domain/fleet/defender-alarm';
 export * from './domain/fleet/fleet-monitor';
 export * from './domain/fleet/geofence';
+export * from './domain/fleet/hard-block';
 export * from './domain/fleet/load-geofences';
 export * from './domain/fleet/placement';
 export * from './domain/fleet/shared-fleet-monitor';

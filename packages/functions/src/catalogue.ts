@@ -8,6 +8,7 @@ import type {
   ElectionKey,
   EventPublisher,
   GeofenceCollection,
+  MachineCertificates,
   MachineCommands,
   Notifier,
   RecordStore,
@@ -65,6 +66,8 @@ export interface Deps {
   readonly geofences: GeofenceCollection;
   /** The broker health check's own publishes (IoT data plane; the embedded broker). */
   readonly brokerProbe: BrokerProbe;
+  /** Machine certificates set INACTIVE by a hard block (IoT `UpdateCertificate`; the embedded broker). */
+  readonly machineCertificates: MachineCertificates;
   /**
    * The election key the public bulletin is signed with (KMS in AWS, a key file locally); a
    * runtime without one answers the bulletin route 503.
@@ -78,7 +81,7 @@ export interface Deps {
 export type AdapterPort = Exclude<keyof Deps, 'config' | 'electionKey' | 'electionCaPem'>;
 
 /** What only IAM serves: reached by some trigger, but no adapter of `Deps` stands for it. */
-export type GrantOnly = 'machineCertificates' | 'batchQueue';
+export type GrantOnly = 'batchQueue';
 
 /** Every entry of the catalogue. */
 export type PortName = AdapterPort | GrantOnly;
@@ -115,6 +118,8 @@ export interface ResourceArns<R> {
   geofenceCollection: R;
   /** Certificates of this account and region (`arn:aws:iot:<region>:<account>:cert/*`). */
   machineCertificates: R;
+  /** Things of this account and region (`arn:aws:iot:<region>:<account>:thing/*`): a machine is one. */
+  machineThings: R;
   /** The control topics of the stage's machines: every machine id, the `control` leaf. */
   machineControlTopics: R;
   /** The broker health check's probe topics: `health/*` under the stage root. */
@@ -433,6 +438,8 @@ export const PORTS: { readonly [P in PortName]: PortEntry } = {
       return [];
     },
   },
+  // The IoT control plane is the region's own endpoint: no link, only IAM. A machine's
+  // certificates are found through its thing, then each is described and updated.
   machineCertificates: {
     reachedBy: 'reaches.machineCertificates',
     reached: (t) => t.reaches?.machineCertificates === true,
@@ -441,6 +448,7 @@ export const PORTS: { readonly [P in PortName]: PortEntry } = {
     statements: (t, arns) =>
       t.reaches?.machineCertificates === true
         ? [
+            { actions: ['iot:ListThingPrincipals'], resources: [arns.machineThings] },
             {
               actions: ['iot:UpdateCertificate', 'iot:DescribeCertificate'],
               resources: [arns.machineCertificates],
@@ -468,7 +476,7 @@ export const PORTS: { readonly [P in PortName]: PortEntry } = {
 /** The catalogue's entries in a fixed order. */
 export const PORT_NAMES = Object.keys(PORTS) as PortName[];
 
-const GRANT_ONLY: ReadonlySet<PortName> = new Set<GrantOnly>(['machineCertificates', 'batchQueue']);
+const GRANT_ONLY: ReadonlySet<PortName> = new Set<GrantOnly>(['batchQueue']);
 
 /** The ports with an adapter in each runtime. */
 export const ADAPTER_PORTS = PORT_NAMES.filter((p): p is AdapterPort => !GRANT_ONLY.has(p));

@@ -942,6 +942,42 @@ export const triggers = [
     publishes: ['alert.acknowledged'],
     reaches: { tables: { alerts: 'write', audit: 'write' } },
   },
+  {
+    kind: 'event',
+    name: 'hardBlockIgnored',
+    description:
+      "A blocked machine still sending votes past the block's grace has its certificate set inactive; audited.",
+    pattern: on('ballotstream.casting', 'vote.rejected'),
+    region: 'primary',
+    retries: 2,
+    handler: { file: 'fleet/hard-block', export: 'ignored' },
+    publishes: [],
+    reaches: { tables: { registry: 'write', audit: 'write' }, machineCertificates: true },
+  },
+  {
+    kind: 'event',
+    name: 'hardBlockSos',
+    description:
+      "A booth's second SOS before it is cleared sets its machines' certificates inactive; audited.",
+    pattern: on('ballotstream.fleet', 'sos.raised'),
+    region: 'primary',
+    retries: 2,
+    handler: { file: 'fleet/hard-block', export: 'sos' },
+    publishes: [],
+    reaches: { tables: { registry: 'write', audit: 'write' }, machineCertificates: true },
+  },
+  {
+    kind: 'event',
+    name: 'restoreCertificates',
+    description:
+      "A cleared machine's certificates, set inactive by a hard block, are set active again; audited.",
+    pattern: on('ballotstream.fleet', 'machine.unblocked'),
+    region: 'primary',
+    retries: 2,
+    handler: { file: 'fleet/hard-block', export: 'restored' },
+    publishes: [],
+    reaches: { tables: { registry: 'write', audit: 'write' }, machineCertificates: true },
+  },
 ] as const satisfies readonly Trigger[];
 
 /** Events published by some step but consumed by no subscriber in the table; fine, but visible. */

@@ -996,6 +996,67 @@ export const CASES: Record<string, Case> = {
       expect(published(run)).toEqual(['defender.violation']);
     },
   },
+  hardBlockIgnored: {
+    expectation: 'sets the certificate of a machine that sends votes an hour after its block INACTIVE',
+    async run(h, step) {
+      const m = machine(h, 1);
+      await h.seed.deps.records.update('registry', recordKeys.machine(m.machineId), {
+        blocked: true,
+        blockedAt: Date.now() - 3_600_000,
+        hardBlocked: false,
+      });
+      const refusal = {
+        machineId: m.machineId,
+        reason: 'machine-blocked' as const,
+        detail: 'harness',
+        rejectedAt: new Date().toISOString(),
+      };
+      const run = await h.invoke(step, envelopeOf(voteRejected, refusal, step));
+      expectRan(run);
+      expect(run.result).toEqual({ hardBlocked: true, cause: 'soft-block-ignored' });
+      const update = run.calls.find((c) => c.command === 'UpdateCertificate');
+      expect(update?.input).toMatchObject({ newStatus: 'INACTIVE' });
+    },
+  },
+  hardBlockSos: {
+    expectation: "sets the certificates of a booth's machines INACTIVE on its second SOS",
+    async run(h, step) {
+      const m = machine(h, 0);
+      await h.seed.deps.records.update('registry', recordKeys.machine(m.machineId), {
+        blocked: true,
+        blockedAt: Date.now(),
+        hardBlocked: false,
+        sosEvents: ['an-earlier-sos'],
+      });
+      const detail = {
+        machineId: m.machineId,
+        boothId: m.boothId,
+        regionId: m.regionId,
+        blockedMachines: [m.machineId],
+        raisedAt: new Date().toISOString(),
+      };
+      const run = await h.invoke(step, envelopeOf(sosRaised, detail, step));
+      expectRan(run);
+      expect(run.result).toEqual({ hardBlocked: [m.machineId] });
+      expect(commands(run, 'iot')).toEqual([
+        'ListThingPrincipals',
+        'DescribeCertificate',
+        'UpdateCertificate',
+      ]);
+    },
+  },
+  restoreCertificates: {
+    expectation: 'sets the certificate of a cleared, hard-blocked machine ACTIVE again',
+    async run(h, step) {
+      const m = machine(h, 1);
+      await h.seed.deps.records.update('registry', recordKeys.machine(m.machineId), { blocked: false });
+      const run = await h.invoke(step, envelopeOf(machineUnblocked, blockChange(h, 1), step));
+      expectRan(run);
+      expect(run.result).toEqual({ restored: true });
+      const update = run.calls.find((c) => c.command === 'UpdateCertificate');
+      expect(update?.input).toMatchObject({ newStatus: 'ACTIVE' });
+    },
+  },
 };
 
 /**
