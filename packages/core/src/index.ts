@@ -9,6 +9,7 @@ export * from './domain/anomaly/thresholds';
 export * from './domain/audit/audit-chain';
 export * from './domain/audit/record-audit-log';
 export * from './domain/capacity/capacity-plan';
+export * from './domain/capacity/location-shards';
 export * from './domain/casting/check-result';
 export * from './domain/casting/ingest-vote';
 export * from './domain/citizen/booths';
