@@ -22,6 +22,7 @@ export async function deployStage() {
   subscribeOfficers(officersFile === undefined ? [] : await readOfficers(officersFile));
   const { web } = await import('./web');
   const { defenderAlerts, defenderAlertRole } = await import('./defender');
+  await import('./fleet-signals');
   const { externalApis } = await import('./external-apis');
   return {
     stage,

@@ -25,6 +25,7 @@ export * from './domain/fleet/defender-alarm';
 export * from './domain/fleet/fleet-monitor';
 export * from './domain/fleet/geofence';
 export * from './domain/fleet/hard-block';
+export * from './domain/fleet/iot-signals';
 export * from './domain/fleet/load-geofences';
 export * from './domain/fleet/placement';
 export * from './domain/fleet/shared-fleet-monitor';
