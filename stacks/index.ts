@@ -23,6 +23,7 @@ export async function deployStage() {
   const { web } = await import('./web');
   const { defenderAlerts, defenderAlertRole } = await import('./defender');
   await import('./fleet-signals');
+  await import('./greengrass');
   const { externalApis } = await import('./external-apis');
   return {
     stage,
