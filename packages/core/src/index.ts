@@ -20,6 +20,7 @@ export * from './domain/crypto/ed25519';
 export * from './domain/crypto/encoding';
 export * from './domain/crypto/ticket-signature';
 export * from './domain/fleet/audit';
+export * from './domain/fleet/audit-findings';
 export * from './domain/fleet/blocking';
 export * from './domain/fleet/defender-alarm';
 export * from './domain/fleet/fleet-monitor';

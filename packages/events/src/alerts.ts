@@ -18,6 +18,7 @@ export const anomalyRuleSchema = z.enum([
   'off-geofence',
   'regions-diverged',
   'booth-trend',
+  'device-audit',
 ]);
 export type AnomalyRule = z.infer<typeof anomalyRuleSchema>;
 

@@ -23,7 +23,8 @@ export const LINKS = {
 
 /**
  * Lambdas outside the trigger table because their trigger has no kind there: Device Defender
- * Detect's SNS alert target (accounts that still have Detect). Each declares what it publishes.
+ * Detect's SNS alert target (accounts that still have Detect) and Device Defender Audit's
+ * notification target. Each declares what it publishes and the topic it is subscribed to.
  */
 export const SNS_SUBSCRIBERS = [
   {
@@ -31,5 +32,13 @@ export const SNS_SUBSCRIBERS = [
     description: 'Turns Device Defender Detect alarms into defender.violation events.',
     handler: { file: 'fleet/defender-alarm', export: 'handler' },
     publishes: ['defender.violation'],
+    topic: 'defenderAlerts',
+  },
+  {
+    name: 'auditFindings',
+    description: "Turns Device Defender Audit's non-compliant checks into anomalies for the national desk.",
+    handler: { file: 'fleet/audit-findings', export: 'handler' },
+    publishes: ['anomaly.detected'],
+    topic: 'auditFindings',
   },
 ] as const;

@@ -996,6 +996,46 @@ export const CASES: Record<string, Case> = {
       expect(published(run)).toEqual(['defender.violation']);
     },
   },
+  auditFindings: {
+    expectation: "turns a Device Defender Audit's non-compliant check into an anomaly for the national desk",
+    async run(h, step) {
+      const notification = {
+        accountId: '123456789012',
+        taskId: randomUUID(),
+        taskStatus: 'COMPLETED',
+        taskType: 'SCHEDULED_AUDIT_TASK',
+        nonCompliantChecksCount: 1,
+        auditDetails: [
+          {
+            checkName: 'DEVICE_CERTIFICATE_SHARED_CHECK',
+            checkRunStatus: 'COMPLETED_NON_COMPLIANT',
+            nonCompliantResourcesCount: 1,
+            totalResourcesCount: 2,
+          },
+        ],
+      };
+      const event = {
+        Records: [
+          {
+            EventSource: 'aws:sns',
+            EventVersion: '1.0',
+            EventSubscriptionArn: 'arn:aws:sns:ap-south-1:123456789012:audit-findings:sub',
+            Sns: {
+              Type: 'Notification',
+              MessageId: randomUUID(),
+              TopicArn: 'arn:aws:sns:ap-south-1:123456789012:audit-findings',
+              Message: JSON.stringify(notification),
+              Timestamp: new Date().toISOString(),
+            },
+          },
+        ],
+      };
+      const run = await h.invoke(step, event);
+      expectRan(run);
+      expect(run.result).toEqual({ findings: 1 });
+      expect(published(run)).toEqual(['anomaly.detected']);
+    },
+  },
   hardBlockIgnored: {
     expectation: 'sets the certificate of a machine that sends votes an hour after its block INACTIVE',
     async run(h, step) {

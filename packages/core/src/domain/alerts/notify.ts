@@ -109,6 +109,7 @@ const WHAT: Record<string, string> = {
   'off-geofence': 'Machine left booth',
   'regions-diverged': 'Regions disagree on tally',
   'booth-trend': 'Booth result unusual',
+  'device-audit': 'Device audit finding',
   'authorization-failures': 'Machine auth failures',
   'message-rate': 'Machine flooding',
   'unexpected-source': 'Machine from unknown network',
@@ -123,6 +124,7 @@ const TODO: Record<string, string> = {
   'machine-offline': 'Call booth, check power/link.',
   'regions-diverged': 'Check recorders, hold results.',
   'booth-trend': 'Review booth, keep watching.',
+  'device-audit': 'Check the fleet setup named.',
   'verification-refusals': 'Call booth presiding officer.',
   'repeat-voter': 'Alert booths, check ticket.',
 };
