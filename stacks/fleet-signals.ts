@@ -1,9 +1,10 @@
 import { blueprintEnvironment } from '@ballotstream/core';
-import { topics } from '@ballotstream/events';
-import type { Trigger } from '@ballotstream/functions/triggers';
+import { MACHINE_TOPIC_LEVEL, machineTopicsTopic, topicFilter } from '@ballotstream/events';
+import { FLEET_SIGNAL_STEPS } from '@ballotstream/functions/links';
+import { type Trigger, topicRuleSql } from '@ballotstream/functions/triggers';
 import { deadLetters } from './bus';
 import { vpc } from './cache';
-import { allTriggers, blueprint } from './context';
+import { blueprint } from './context';
 import { arnsIn } from './functions';
 import { statementsFor } from './lib/permissions';
 import { topicRuleQueuePolicy } from './lib/queues';
@@ -18,12 +19,9 @@ import { linksOf } from './links';
  * what the presence step reaches: the registry, the cache holding the monitor's windows, and
  * the bus for `defender.violation`.
  */
-const presence = allTriggers.find((t) => t.name === 'observePresence')!;
-const asStep = (name: string, exportName: string): Trigger => ({
-  ...presence,
-  name,
-  handler: { file: 'fleet/observe-activity', export: exportName },
-});
+// An http-shaped step: a Lambda that reaches exactly what the step declares, like the SNS subscribers.
+const asStep = (step: (typeof FLEET_SIGNAL_STEPS)[keyof typeof FLEET_SIGNAL_STEPS]): Trigger =>
+  ({ ...step, kind: 'http', method: 'POST', path: '/', roles: [] }) as unknown as Trigger;
 
 function signalFunction(
   name: string,
@@ -56,14 +54,22 @@ const publishesRole = new aws.iam.Role('MachinePublishesRuleRole', {
 });
 new aws.iot.TopicRule('TopicRuleObservePublishes', {
   name: `ballotstream_${$app.stage.replace(/-/g, '_')}_observe_publishes`,
-  description: "Counts each machine's messages for the fleet monitor's message rate.",
+  description: FLEET_SIGNAL_STEPS.publishes.description,
   enabled: true,
-  sql: `SELECT clientid() AS clientId, topic() AS topic, timestamp() AS receivedAt FROM '${topics.root($app.stage)}/machines/+/+'`,
+  sql: topicRuleSql(
+    [
+      { as: 'clientId', fn: 'clientid' },
+      // The leaf (votes, position, sos, results) names what the machine sent.
+      { as: 'topic', fn: 'topic', level: MACHINE_TOPIC_LEVEL + 1 },
+      { as: 'receivedAt', fn: 'timestamp' },
+    ],
+    topicFilter($app.stage, machineTopicsTopic),
+  ),
   sqlVersion: SQL_VERSION,
   sqs: [{ queueUrl: publishes.url, roleArn: publishesRole.arn, useBase64: false }],
   errorAction: { sqs: { queueUrl: deadLetters.primary.url, roleArn: publishesRole.arn, useBase64: false } },
 });
-const observePublishes = signalFunction('ObservePublishes', asStep('observePublishes', 'published'), [
+const observePublishes = signalFunction('ObservePublishes', asStep(FLEET_SIGNAL_STEPS.publishes), [
   {
     actions: [
       'sqs:ReceiveMessage',
@@ -87,7 +93,7 @@ new aws.iot.LoggingOptions('IotLogging', { defaultLogLevel: 'ERROR', roleArn: lo
 const iotLogs = new aws.cloudwatch.LogGroup('IotLogs', { name: 'AWSIotLogsV2', retentionInDays: 30 });
 const observeFailures = signalFunction(
   'ObserveAuthorizationFailures',
-  asStep('observeAuthorizationFailures', 'authorizationFailures'),
+  asStep(FLEET_SIGNAL_STEPS.authorizationFailures),
   [],
 );
 const allowLogs = new aws.lambda.Permission('IotLogsInvoke', {

@@ -42,3 +42,28 @@ export const SNS_SUBSCRIBERS = [
     topic: 'auditFindings',
   },
 ] as const;
+
+/**
+ * Lambdas only AWS runs, outside the trigger table, feeding the fleet monitor what Device
+ * Defender Detect would measure (closed to new customers): each machine's messages, counted by a
+ * topic rule on every machine topic through a queue, and the publishes IoT Core refused, from
+ * IoT's log through a subscription filter. The local broker reports the same activity itself.
+ * Each reaches what the presence step reaches: the registry, the monitor's windows, the bus.
+ */
+export const FLEET_SIGNAL_STEPS = {
+  publishes: {
+    name: 'observePublishes',
+    description: "Counts each machine's messages for the fleet monitor's message rate (AWS only).",
+    handler: { file: 'fleet/observe-activity', export: 'published' },
+    publishes: ['defender.violation'],
+    reaches: { tables: { registry: 'read' }, cache: true },
+  },
+  authorizationFailures: {
+    name: 'observeAuthorizationFailures',
+    description:
+      "Counts the publishes IoT Core's policy refused, from IoT's log, for the fleet monitor (AWS only).",
+    handler: { file: 'fleet/observe-activity', export: 'authorizationFailures' },
+    publishes: ['defender.violation'],
+    reaches: { tables: { registry: 'read' }, cache: true },
+  },
+} as const;
