@@ -28,6 +28,29 @@ export const defenderAlertRole = new aws.iam.Role('DefenderAlertRole', {
   ],
 });
 
+/**
+ * Where Device Defender Audit sends its notifications when an audit task ends (Audit is open to
+ * every account). The account's audit configuration and its daily scheduled audit are set with
+ * the CLI (docs/deploy.md, "Device Defender Audit"): `@pulumi/aws` has no resource for them.
+ */
+export const auditFindings = new sst.aws.SnsTopic('AuditFindings');
+
+/** The role Device Defender Audit assumes to publish to the audit topic. */
+export const auditNotificationRole = new aws.iam.Role('AuditNotificationRole', {
+  assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: 'iot.amazonaws.com' }),
+  inlinePolicies: [
+    {
+      name: 'publish-findings',
+      policy: $jsonStringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'sns:Publish', Resource: auditFindings.arn }],
+      }),
+    },
+  ],
+});
+
+const topics = { defenderAlerts, auditFindings };
+
 for (const subscriber of SNS_SUBSCRIBERS) {
   // An SNS subscriber reaches nothing but the bus it publishes to, like an http step of the table.
   const asStep = {
@@ -38,7 +61,7 @@ for (const subscriber of SNS_SUBSCRIBERS) {
     roles: [],
     reaches: {},
   } as Trigger;
-  defenderAlerts.subscribe(subscriber.name.charAt(0).toUpperCase() + subscriber.name.slice(1), {
+  topics[subscriber.topic].subscribe(subscriber.name.charAt(0).toUpperCase() + subscriber.name.slice(1), {
     handler: handlerPath(asStep),
     runtime: 'nodejs22.x',
     architecture: 'arm64',

@@ -34,6 +34,7 @@ export function arnsIn(region: Region): ResourceArns<$util.Input<string>> {
     tracker: tracking.tracker.trackerArn,
     geofenceCollection: tracking.geofences.collectionArn,
     machineCertificates: $interpolate`arn:aws:iot:${regions[region]}:${account}:cert/*`,
+    machineThings: $interpolate`arn:aws:iot:${regions[region]}:${account}:thing/*`,
     machineControlTopics: $interpolate`arn:aws:iot:${regions[region]}:${account}:topic/${topics.root($app.stage)}/machines/*/control`,
     healthProbeTopics: $interpolate`arn:aws:iot:${regions[region]}:${account}:topic/${topics.root($app.stage)}/health/*`,
     batchQueue: (name) => {

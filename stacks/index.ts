@@ -25,6 +25,8 @@ export async function deployStage() {
   subscribeOfficers(officersFile === undefined ? [] : await readOfficers(officersFile));
   const { web } = await import('./web');
   const { defenderAlerts, defenderAlertRole } = await import('./defender');
+  await import('./fleet-signals');
+  await import('./greengrass');
   const { externalApis } = await import('./external-apis');
   return {
     stage,

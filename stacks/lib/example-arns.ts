@@ -42,6 +42,7 @@ export function exampleArns(
     tracker: `arn:aws:geo:${region}:${account}:tracker/machines`,
     geofenceCollection: `arn:aws:geo:${region}:${account}:geofence-collection/booths`,
     machineCertificates: `arn:aws:iot:${region}:${account}:cert/*`,
+    machineThings: `arn:aws:iot:${region}:${account}:thing/*`,
     machineControlTopics: `arn:aws:iot:${region}:${account}:topic/ballotstream/test/machines/*/control`,
     healthProbeTopics: `arn:aws:iot:${region}:${account}:topic/ballotstream/test/health/*`,
     batchQueue: (trigger) => `arn:aws:sqs:${region}:${account}:ballotstream-test-${trigger}`,

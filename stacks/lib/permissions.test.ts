@@ -22,16 +22,36 @@ describe('per-function IAM statements', () => {
             ).toBe(true);
           }
           // A trailing `/*` is allowed only where it scopes to one table's indexes, this account's
-          // certificates, the machines' control topics or the stage's health probe topics.
+          // certificates or things (a machine's thing is named by its id alone), the machines'
+          // control topics or the stage's health probe topics.
           for (const resource of statement.resources.filter((r) => r !== '*' && r.endsWith('*'))) {
             expect(resource, trigger.name).toMatch(
-              /\/index\/\*$|\/stream\/\*$|:cert\/\*$|\/machines\/\*\/control$|\/health\/\*$/,
+              /\/index\/\*$|\/stream\/\*$|:cert\/\*$|:thing\/\*$|\/machines\/\*\/control$|\/health\/\*$/,
             );
           }
         }
       }
     });
   }
+
+  it('let only the hard-block steps change machine certificates, found through the machines’ things', () => {
+    const arns = exampleArns('postgres');
+    for (const trigger of all) {
+      const statements = statementsFor(trigger, arns);
+      const actions = statements.flatMap((s) => s.actions);
+      const hardBlock = ['hardBlockIgnored', 'hardBlockSos', 'restoreCertificates'].includes(trigger.name);
+      expect(actions.includes('iot:UpdateCertificate'), trigger.name).toBe(hardBlock);
+      if (!hardBlock) continue;
+      expect(statements).toContainEqual({
+        actions: ['iot:ListThingPrincipals'],
+        resources: [arns.machineThings],
+      });
+      expect(statements).toContainEqual({
+        actions: ['iot:UpdateCertificate', 'iot:DescribeCertificate'],
+        resources: [arns.machineCertificates],
+      });
+    }
+  });
 
   it('grant every table a step declares, with writes only where it writes', () => {
     for (const trigger of all) {

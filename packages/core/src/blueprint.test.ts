@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -75,6 +75,15 @@ describe('the election blueprint', () => {
     });
     // Strongly consistent tables (a witness region) take no transactions: verification is not fenced.
     expect(loadConfig({ BALLOTSTREAM_FENCED_VERIFICATION: 'false' }).fencedVerification).toBe(false);
+  });
+
+  it('refuses booths by region that do not add up to the booths', () => {
+    const blueprint = JSON.parse(readFileSync(join(elections, 'national-general.json'), 'utf8'));
+    expect(() => parseBlueprint(blueprint)).not.toThrow();
+    blueprint.scale.boothsByRegion = { 'state-01': 10, 'state-02': 20 };
+    expect(() => parseBlueprint(blueprint)).toThrow(
+      /scale.boothsByRegion: boothsByRegion must add up to booths/,
+    );
   });
 
   it('names every bad field of a wrong blueprint', () => {

@@ -46,15 +46,32 @@ export const blueprintSchema = z
     /** Anomaly, fleet and alerting thresholds (see `domain/anomaly/thresholds.ts`); poll hours come from `poll`. */
     thresholds: monitoringSchema.omit({ pollHours: true }).prefault({}),
     /** The size the capacity plan is made for. */
-    scale: z.object({
-      voters: z.number().int().positive(),
-      /** Expected turnout, 0–1: the votes of the day are voters × turnout. */
-      turnout: z.number().gt(0).max(1),
-      booths: z.number().int().positive(),
-      machinesPerBooth: z.number().int().positive().default(1),
-      /** Peak rate over the day's average (a morning rush). */
-      peakFactor: z.number().min(1).max(10),
-    }),
+    scale: z
+      .object({
+        voters: z.number().int().positive(),
+        /** Expected turnout, 0–1: the votes of the day are voters × turnout. */
+        turnout: z.number().gt(0).max(1),
+        booths: z.number().int().positive(),
+        machinesPerBooth: z.number().int().positive().default(1),
+        /** Peak rate over the day's average (a morning rush). */
+        peakFactor: z.number().min(1).max(10),
+        /**
+         * Booths per region (state), by region id: Amazon Location is sharded by it
+         * (`domain/capacity/location-shards.ts`); without it, the booths are one national region.
+         */
+        boothsByRegion: z
+          .record(
+            z.string().regex(/^[A-Za-z0-9._-]{1,40}$/, 'a region id AWS resource names can hold'),
+            z.number().int().positive(),
+          )
+          .optional(),
+      })
+      .refine(
+        (s) =>
+          s.boothsByRegion === undefined ||
+          Object.values(s.boothsByRegion).reduce((a, b) => a + b, 0) === s.booths,
+        { message: 'boothsByRegion must add up to booths', path: ['boothsByRegion'] },
+      ),
     /** CSV files to import at start-up, relative to this file; each optional. */
     data: z
       .object({

@@ -18,6 +18,7 @@ export const anomalyRuleSchema = z.enum([
   'off-geofence',
   'regions-diverged',
   'booth-trend',
+  'device-audit',
 ]);
 export type AnomalyRule = z.infer<typeof anomalyRuleSchema>;
 
@@ -138,6 +139,7 @@ const TITLES: Record<string, string> = {
   'off-geofence': 'Machine left booth',
   'regions-diverged': 'Regions disagree on tally',
   'booth-trend': 'Booth result unusual',
+  'device-audit': 'Device audit finding',
   'authorization-failures': 'Machine auth failures',
   'message-rate': 'Machine flooding',
   'unexpected-source': 'Machine from unknown network',
@@ -152,6 +154,7 @@ const ACTIONS: Record<string, string> = {
   'machine-offline': 'Call booth, check power/link.',
   'regions-diverged': 'Check recorders, hold results.',
   'booth-trend': 'Review booth, keep watching.',
+  'device-audit': 'Check the fleet setup named.',
   'verification-refusals': 'Call booth presiding officer.',
   'repeat-voter': 'Alert booths, check ticket.',
 };

@@ -94,3 +94,28 @@ export const machineUnblocked = defineEvent({
   description: 'An authority cleared a blocked machine; it may cast again.',
   schema: blockChangeSchema,
 });
+
+/**
+ * A Device Defender Audit notification, as Audit publishes it to its SNS target when an audit
+ * task ends: each check's run status and how many resources it found non-compliant.
+ */
+export const deviceAuditNotificationSchema = z.looseObject({
+  accountId: z.string(),
+  taskId: z.string(),
+  taskStatus: z.string(),
+  taskType: z.string(),
+  scheduledAuditName: z.string().optional(),
+  nonCompliantChecksCount: z.number().int().nonnegative(),
+  taskStartTime: z.number().optional(),
+  auditDetails: z
+    .array(
+      z.looseObject({
+        checkName: z.string().min(1).max(100),
+        checkRunStatus: z.string(),
+        nonCompliantResourcesCount: z.number().int().nonnegative().optional(),
+        totalResourcesCount: z.number().int().nonnegative().optional(),
+      }),
+    )
+    .default([]),
+});
+export type DeviceAuditNotification = z.infer<typeof deviceAuditNotificationSchema>;

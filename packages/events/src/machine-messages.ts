@@ -62,3 +62,37 @@ export const fleetActivitySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('published'), clientId: z.string(), topic: z.string(), at: epochMsSchema }),
 ]);
 export type FleetActivity = z.infer<typeof fleetActivitySchema>;
+
+/**
+ * One entry of IoT Core's CloudWatch log (`AWSIotLogsV2`), as a subscription filter hands it
+ * over: the message broker's `Publish-In` entry with `status: "Failure"` and
+ * `reason: "AUTHORIZATION_FAILURE"` is a publish the policy refused. Other fields pass through.
+ */
+export const iotLogEntrySchema = z.looseObject({
+  /** UTC, `YYYY-MM-DD HH:mm:ss.SSS`. */
+  timestamp: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$/),
+  logLevel: z.string(),
+  eventType: z.string(),
+  status: z.string().optional(),
+  reason: z.string().optional(),
+  topicName: z.string().optional(),
+  clientId: z.string().optional(),
+  sourceIp: z.string().optional(),
+});
+export type IotLogEntry = z.infer<typeof iotLogEntrySchema>;
+
+/** A CloudWatch Logs subscription delivery, once its `awslogs.data` is unzipped and parsed. */
+export const logSubscriptionSchema = z.object({
+  messageType: z.enum(['DATA_MESSAGE', 'CONTROL_MESSAGE']),
+  logGroup: z.string(),
+  logEvents: z.array(z.object({ id: z.string(), timestamp: z.number(), message: z.string() })),
+});
+export type LogSubscription = z.infer<typeof logSubscriptionSchema>;
+
+/** What the project's topic rule on the machines' topics selects from each message it counts. */
+export const machinePublishSchema = z.object({
+  clientId: z.string().min(1).max(128),
+  topic: z.string().min(1).max(256),
+  receivedAt: epochMsSchema,
+});
+export type MachinePublish = z.infer<typeof machinePublishSchema>;

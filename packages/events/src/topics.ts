@@ -62,6 +62,15 @@ export const presenceTopic: TopicDefinition = {
   absolute: true,
 };
 
+/**
+ * Every message a machine publishes on its topics: in AWS a rule counts them per machine for the
+ * fleet monitor (no Device Defender Detect); the local broker reports the same itself.
+ */
+export const machineTopicsTopic: TopicDefinition = {
+  suffix: 'machines/+/+',
+  description: "Every machine topic, for counting each machine's messages (AWS only).",
+};
+
 /** Health probes the API publishes to the broker; a rule records each, and the API reads them back. */
 export const healthTopic: TopicDefinition = {
   suffix: 'health/+',

@@ -67,6 +67,8 @@ export interface ResourceArns<R> {
   geofenceCollection: R;
   /** Certificates of this account and region (`arn:aws:iot:<region>:<account>:cert/*`). */
   machineCertificates: R;
+  /** Things of this account and region (`arn:aws:iot:<region>:<account>:thing/*`): a machine is one. */
+  machineThings: R;
   /** The control topics of the stage's machines: every machine id, the `control` leaf. */
   machineControlTopics: R;
   /** The broker health check's probe topics: `health/*` under the stage root. */
@@ -402,6 +404,8 @@ export const PORTS: { readonly [P in PortName]: PortEntry } = {
       return [];
     },
   },
+  // The IoT control plane is the region's own endpoint: no link, only IAM. A machine's
+  // certificates are found through its thing, then each is described and updated.
   machineCertificates: {
     reachedBy: 'reaches.machineCertificates',
     reached: (t) => t.reaches?.machineCertificates === true,
@@ -410,6 +414,7 @@ export const PORTS: { readonly [P in PortName]: PortEntry } = {
     statements: (t, arns) =>
       t.reaches?.machineCertificates === true
         ? [
+            { actions: ['iot:ListThingPrincipals'], resources: [arns.machineThings] },
             {
               actions: ['iot:UpdateCertificate', 'iot:DescribeCertificate'],
               resources: [arns.machineCertificates],

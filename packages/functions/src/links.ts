@@ -31,7 +31,8 @@ export const LINKS = {
 
 /**
  * Lambdas outside the trigger table because their trigger has no kind there: Device Defender
- * Detect's SNS alert target (accounts that still have Detect). Each declares what it publishes.
+ * Detect's SNS alert target (accounts that still have Detect) and Device Defender Audit's
+ * notification target. Each declares what it publishes and the topic it is subscribed to.
  */
 export const SNS_SUBSCRIBERS = [
   {
@@ -39,5 +40,38 @@ export const SNS_SUBSCRIBERS = [
     description: 'Turns Device Defender Detect alarms into defender.violation events.',
     handler: handlerRef('fleet/defender-alarm.handler'),
     publishes: ['defender.violation'],
+    topic: 'defenderAlerts',
+  },
+  {
+    name: 'auditFindings',
+    description: "Turns Device Defender Audit's non-compliant checks into anomalies for the national desk.",
+    handler: handlerRef('fleet/audit-findings.handler'),
+    publishes: ['anomaly.detected'],
+    topic: 'auditFindings',
   },
 ] as const;
+
+/**
+ * Lambdas only AWS runs, outside the trigger table, feeding the fleet monitor what Device
+ * Defender Detect would measure (closed to new customers): each machine's messages, counted by a
+ * topic rule on every machine topic through a queue, and the publishes IoT Core refused, from
+ * IoT's log through a subscription filter. The local broker reports the same activity itself.
+ * Each reaches what the presence step reaches: the registry, the monitor's windows, the bus.
+ */
+export const FLEET_SIGNAL_STEPS = {
+  publishes: {
+    name: 'observePublishes',
+    description: "Counts each machine's messages for the fleet monitor's message rate (AWS only).",
+    handler: handlerRef('fleet/observe-activity.published'),
+    publishes: ['defender.violation'],
+    reaches: { tables: { registry: 'read' }, cache: true },
+  },
+  authorizationFailures: {
+    name: 'observeAuthorizationFailures',
+    description:
+      "Counts the publishes IoT Core's policy refused, from IoT's log, for the fleet monitor (AWS only).",
+    handler: handlerRef('fleet/observe-activity.authorizationFailures'),
+    publishes: ['defender.violation'],
+    reaches: { tables: { registry: 'read' }, cache: true },
+  },
+} as const;

@@ -1027,6 +1027,107 @@ export const CASES: Record<string, Case> = {
       expect(published(run)).toEqual(['defender.violation']);
     },
   },
+  auditFindings: {
+    expectation: "turns a Device Defender Audit's non-compliant check into an anomaly for the national desk",
+    async run(h, step) {
+      const notification = {
+        accountId: '123456789012',
+        taskId: randomUUID(),
+        taskStatus: 'COMPLETED',
+        taskType: 'SCHEDULED_AUDIT_TASK',
+        nonCompliantChecksCount: 1,
+        auditDetails: [
+          {
+            checkName: 'DEVICE_CERTIFICATE_SHARED_CHECK',
+            checkRunStatus: 'COMPLETED_NON_COMPLIANT',
+            nonCompliantResourcesCount: 1,
+            totalResourcesCount: 2,
+          },
+        ],
+      };
+      const event = {
+        Records: [
+          {
+            EventSource: 'aws:sns',
+            EventVersion: '1.0',
+            EventSubscriptionArn: 'arn:aws:sns:ap-south-1:123456789012:audit-findings:sub',
+            Sns: {
+              Type: 'Notification',
+              MessageId: randomUUID(),
+              TopicArn: 'arn:aws:sns:ap-south-1:123456789012:audit-findings',
+              Message: JSON.stringify(notification),
+              Timestamp: new Date().toISOString(),
+            },
+          },
+        ],
+      };
+      const run = await h.invoke(step, event);
+      expectRan(run);
+      expect(run.result).toEqual({ findings: 1 });
+      expect(published(run)).toEqual(['anomaly.detected']);
+    },
+  },
+  hardBlockIgnored: {
+    expectation: 'sets the certificate of a machine that sends votes an hour after its block INACTIVE',
+    async run(h, step) {
+      const m = machine(h, 1);
+      await h.seed.deps.records.update('registry', recordKeys.machine(m.machineId), {
+        blocked: true,
+        blockedAt: Date.now() - 3_600_000,
+        hardBlocked: false,
+      });
+      const refusal = {
+        machineId: m.machineId,
+        reason: 'machine-blocked' as const,
+        detail: 'harness',
+        rejectedAt: new Date().toISOString(),
+      };
+      const run = await h.invoke(step, envelopeOf(voteRejected, refusal, step));
+      expectRan(run);
+      expect(run.result).toEqual({ hardBlocked: true, cause: 'soft-block-ignored' });
+      const update = run.calls.find((c) => c.command === 'UpdateCertificate');
+      expect(update?.input).toMatchObject({ newStatus: 'INACTIVE' });
+    },
+  },
+  hardBlockSos: {
+    expectation: "sets the certificates of a booth's machines INACTIVE on its second SOS",
+    async run(h, step) {
+      const m = machine(h, 0);
+      await h.seed.deps.records.update('registry', recordKeys.machine(m.machineId), {
+        blocked: true,
+        blockedAt: Date.now(),
+        hardBlocked: false,
+        sosEvents: ['an-earlier-sos'],
+      });
+      const detail = {
+        machineId: m.machineId,
+        boothId: m.boothId,
+        regionId: m.regionId,
+        blockedMachines: [m.machineId],
+        raisedAt: new Date().toISOString(),
+      };
+      const run = await h.invoke(step, envelopeOf(sosRaised, detail, step));
+      expectRan(run);
+      expect(run.result).toEqual({ hardBlocked: [m.machineId] });
+      expect(commands(run, 'iot')).toEqual([
+        'ListThingPrincipals',
+        'DescribeCertificate',
+        'UpdateCertificate',
+      ]);
+    },
+  },
+  restoreCertificates: {
+    expectation: 'sets the certificate of a cleared, hard-blocked machine ACTIVE again',
+    async run(h, step) {
+      const m = machine(h, 1);
+      await h.seed.deps.records.update('registry', recordKeys.machine(m.machineId), { blocked: false });
+      const run = await h.invoke(step, envelopeOf(machineUnblocked, blockChange(h, 1), step));
+      expectRan(run);
+      expect(run.result).toEqual({ restored: true });
+      const update = run.calls.find((c) => c.command === 'UpdateCertificate');
+      expect(update?.input).toMatchObject({ newStatus: 'ACTIVE' });
+    },
+  },
 };
 
 /**

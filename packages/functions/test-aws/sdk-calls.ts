@@ -4,6 +4,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { IoTClient } from '@aws-sdk/client-iot';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LocationClient } from '@aws-sdk/client-location';
@@ -26,6 +27,7 @@ export interface SdkCall {
 const CLIENTS = {
   dynamodb: DynamoDBClient,
   events: EventBridgeClient,
+  iot: IoTClient,
   'iot-data': IoTDataPlaneClient,
   kms: KMSClient,
   geo: LocationClient,
@@ -192,6 +194,23 @@ export function iamRequestsOf(call: SdkCall): IamRequest[] {
           resource: `arn:aws:geo:${region}:${ACCOUNT}:geofence-collection/${String(input.CollectionName)}`,
         },
       ];
+    }
+    case 'iot': {
+      if (command === 'ListThingPrincipals')
+        return [
+          {
+            action: 'iot:ListThingPrincipals',
+            resource: `arn:aws:iot:${region}:${ACCOUNT}:thing/${String(input.thingName)}`,
+          },
+        ];
+      if (command === 'DescribeCertificate' || command === 'UpdateCertificate')
+        return [
+          {
+            action: `iot:${command}`,
+            resource: `arn:aws:iot:${region}:${ACCOUNT}:cert/${String(input.certificateId)}`,
+          },
+        ];
+      throw new Error(`no IAM mapping for iot ${command}`);
     }
     case 'iot-data': {
       if (command !== 'Publish') throw new Error(`no IAM mapping for iot-data ${command}`);

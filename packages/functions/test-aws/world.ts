@@ -4,7 +4,7 @@
  * API, and every other AWS API is answered by `aws-sdk-client-mock` (KMS with real crypto, so
  * tickets sign and verify). Every command sent is recorded for the IAM check.
  */
-import { createHmac, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { createHash, createHmac, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -15,6 +15,12 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  DescribeCertificateCommand,
+  IoTClient,
+  ListThingPrincipalsCommand,
+  UpdateCertificateCommand,
+} from '@aws-sdk/client-iot';
 import { IoTDataPlaneClient, PublishCommand as IotPublishCommand } from '@aws-sdk/client-iot-data-plane';
 import { GenerateMacCommand, GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import {
@@ -52,6 +58,7 @@ export const mocks = {
   sns: mockClient(SNSClient),
   geo: mockClient(LocationClient),
   iot: mockClient(IoTDataPlaneClient),
+  iotControl: mockClient(IoTClient),
   kms: mockClient(KMSClient),
   rds: mockClient(RDSDataClient),
   timestreamWrite: mockClient(TimestreamWriteClient),
@@ -154,6 +161,24 @@ export async function startAwsWorld(options: {
   mocks.geo.on(BatchPutGeofenceCommand).resolves({ Errors: [], Successes: [] });
   mocks.geo.on(GetDevicePositionHistoryCommand).resolves({ DevicePositions: [] });
   mocks.iot.on(IotPublishCommand).resolves({});
+  // Each machine thing holds one certificate, named by the machine; its status is kept here.
+  const certificateStatus = new Map<string, string>();
+  const certificateOf = (machineId: string) => createHash('sha256').update(machineId).digest('hex');
+  mocks.iotControl.on(ListThingPrincipalsCommand).callsFake((input: { thingName: string }) => ({
+    principals: [`arn:aws:iot:ap-south-1:123456789012:cert/${certificateOf(input.thingName)}`],
+  }));
+  mocks.iotControl.on(DescribeCertificateCommand).callsFake((input: { certificateId: string }) => ({
+    certificateDescription: {
+      certificateId: input.certificateId,
+      status: certificateStatus.get(input.certificateId) ?? 'ACTIVE',
+    },
+  }));
+  mocks.iotControl
+    .on(UpdateCertificateCommand)
+    .callsFake((input: { certificateId: string; newStatus: string }) => {
+      certificateStatus.set(input.certificateId, input.newStatus);
+      return {};
+    });
   // Timestream answers as an empty store would: writes taken, queries with no rows.
   mocks.timestreamWrite.on(WriteRecordsCommand).callsFake((input: { Records?: unknown[] }) => ({
     RecordsIngested: { Total: input.Records?.length ?? 0 },

@@ -2,17 +2,22 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { BoothGateway, PressRefusedError } from './booth-gateway';
+import { componentConfigurationFromEnv, processConfigOf } from './greengrass/component-config';
 import { gatewayProcessConfigSchema } from './process-config';
 
-// The gateway as its own process (a Greengrass component would run this): `main.ts <config.json>`.
+// The gateway as its own process: `main.ts <config.json>`, or `main.ts --greengrass` as the
+// Greengrass component runs it, its configuration then in the environment the recipe sets.
 // It reads button presses from stdin as `cast <ballotToken> <candidateId>` and answers on stdout
 // `cast <voteId>` once the vote is on disk, or `refused <reason>`; `close` publishes the result record.
 const path = process.argv[2];
 if (path === undefined) {
-  process.stderr.write('usage: main.ts <config.json>\n');
+  process.stderr.write('usage: main.ts <config.json> | main.ts --greengrass\n');
   process.exit(2);
 }
-const config = gatewayProcessConfigSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+const config =
+  path === '--greengrass'
+    ? processConfigOf(componentConfigurationFromEnv(process.env), (file) => readFileSync(file, 'utf8'))
+    : gatewayProcessConfigSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
 const offset = config.clockOffsetMs ?? 0;
 const gateway = new BoothGateway({
   ...config,

@@ -8,6 +8,7 @@ import type {
   ElectionKey,
   EventPublisher,
   GeofenceCollection,
+  MachineCertificates,
   MachineCommands,
   Notifier,
   RecordStore,
@@ -62,6 +63,8 @@ export interface AppPorts {
   readonly geofences: GeofenceCollection;
   /** The broker health check's own publishes (IoT data plane; the embedded broker). */
   readonly brokerProbe: BrokerProbe;
+  /** Machines' certificates, set inactive by a hard block (IoT Core; the embedded broker refuses them). */
+  readonly machineCertificates: MachineCertificates;
   /** The election key the public bulletin is signed with (a KMS P-256 key in AWS, a key file locally). */
   readonly electionKey: ElectionKey;
   /** The election CA's certificate (PEM), where the runtime has one, for the bulletin. */

@@ -7,6 +7,7 @@ export * from './device-tracker';
 export * from './election-key';
 export * from './event-publisher';
 export * from './geofence-collection';
+export * from './machine-certificates';
 export * from './machine-commands';
 export * from './notifier';
 export * from './record-store';

@@ -1,7 +1,11 @@
 import { mapOutcome } from '@ballotstream/core';
-import { type FleetActivity, presenceEventSchema } from '@ballotstream/events';
+import { type FleetActivity, presenceEventSchema, type QueueBatchResponse } from '@ballotstream/events';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { currentApp } from '../shared/deps';
+import { observeIotLog, observeQueuedPublishes } from '../shared/fleet-activity';
 import { checkPayload, topicRuleHandler } from '../shared/iot';
-import { countRejection } from '../shared/observability';
+import { countRejection, withLambdaContext } from '../shared/observability';
 
 /** IoT rule target for `$aws/events/presence/+/+`: IoT Core's lifecycle events feed the fleet monitor. */
 export const presence = topicRuleHandler<object>('observePresence', async (event, app) => {
@@ -17,3 +21,19 @@ export const presence = topicRuleHandler<object>('observePresence', async (event
       : { kind: 'disconnected', clientId: p.clientId, at: p.timestamp };
   return mapOutcome(await app.observeActivity(activity), (v) => ({ observed: true, violations: v.length }));
 });
+
+/**
+ * SQS batch of the project's topic rule on the machines' topics (stacks/fleet-signals.ts): each
+ * message counted toward its machine's message rate. Locally the broker reports the same.
+ */
+export const published = middy<unknown, QueueBatchResponse, Error, Context>(async (raw: unknown) =>
+  observeQueuedPublishes(await currentApp(), raw),
+).use(withLambdaContext());
+
+/**
+ * Subscribed to IoT Core's log group (stacks/fleet-signals.ts): each publish the policy refused
+ * is an authorization failure for the fleet monitor, as Detect's behaviour would count it.
+ */
+export const authorizationFailures = middy<unknown, { observed: number; violations: number }, Error, Context>(
+  async (raw: unknown) => observeIotLog(await currentApp(), raw),
+).use(withLambdaContext());

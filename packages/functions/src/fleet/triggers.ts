@@ -10,6 +10,7 @@ import {
   presenceTopic,
   sosRaised,
   sosTopic,
+  voteRejected,
 } from '@ballotstream/events';
 import { http, registryBatches, subscribe, topicRule } from '../trigger-builders';
 import type { Trigger } from '../trigger-types';
@@ -89,5 +90,26 @@ export const fleetTriggers: readonly Trigger[] = [
     description: 'Sends an unblocked machine its state as a retained control message.',
     handler: 'fleet/send-control.unblocked',
     reaches: { tables: { registry: 'read' }, machineControl: true },
+  }),
+  subscribe(voteRejected, {
+    name: 'hardBlockIgnored',
+    description:
+      "A blocked machine still sending votes past the block's grace has its certificate set inactive; audited.",
+    handler: 'fleet/hard-block.ignored',
+    reaches: { tables: { registry: 'write', audit: 'write' }, machineCertificates: true },
+  }),
+  subscribe(sosRaised, {
+    name: 'hardBlockSos',
+    description:
+      "A booth's second SOS before it is cleared sets its machines' certificates inactive; audited.",
+    handler: 'fleet/hard-block.sos',
+    reaches: { tables: { registry: 'write', audit: 'write' }, machineCertificates: true },
+  }),
+  subscribe(machineUnblocked, {
+    name: 'restoreCertificates',
+    description:
+      "A cleared machine's certificates, set inactive by a hard block, are set active again; audited.",
+    handler: 'fleet/hard-block.restored',
+    reaches: { tables: { registry: 'write', audit: 'write' }, machineCertificates: true },
   }),
 ];

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { IoTClient } from '@aws-sdk/client-iot';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LocationClient } from '@aws-sdk/client-location';
@@ -16,6 +17,7 @@ import {
   externalApiLinkSchema,
   InlineSignatureChecker,
   IotBrokerProbe,
+  IotMachineCertificates,
   IotMachineCommands,
   KmsElectionKey,
   LocationGeofenceCollection,
@@ -187,6 +189,7 @@ export const AWS_ADAPTERS: AdapterTable<AwsContext> = {
     const endpoint = link(LINKS.iotDataEndpoint, endpointLink, 'broker probe').address;
     return new IotBrokerProbe(new IoTDataPlaneClient({ endpoint: `https://${endpoint}` }), config.stage);
   },
+  machineCertificates: () => new IotMachineCertificates(new IoTClient({})),
   machineCommands: ({ config, link }) => {
     const endpoint = link(LINKS.iotDataEndpoint, endpointLink, 'machine commands').address;
     return new IotMachineCommands(new IoTDataPlaneClient({ endpoint: `https://${endpoint}` }), config.stage);

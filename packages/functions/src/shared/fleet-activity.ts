@@ -1,5 +1,7 @@
-import type { FleetActivity } from '@ballotstream/events';
-import { currentApp, settle } from './deps';
+import { activityOfIotLog, activityOfPublish } from '@ballotstream/core';
+import type { FleetActivity, QueueBatchResponse } from '@ballotstream/events';
+import { type App, currentApp, settle } from './deps';
+import { iotLogEntriesOf, logSubscriptionOf, queuedPublishesOf } from './iot-signals';
 import { countRejection, logger } from './observability';
 
 /**
@@ -13,4 +15,38 @@ export function observeBrokerActivity(activity: FleetActivity): void {
       countRejection('observeActivity', 'failed');
       logger.error('fleet monitor failed', { error });
     });
+}
+
+/**
+ * An SQS batch of the rule counting the machines' messages: each one fed to the fleet monitor;
+ * one that failed is reported for a retry, a malformed one (the rule shaped it) counted and dropped.
+ */
+export async function observeQueuedPublishes(app: App, raw: unknown): Promise<QueueBatchResponse> {
+  const batchItemFailures: { itemIdentifier: string }[] = [];
+  for (const queued of queuedPublishesOf(raw)) {
+    if (!queued.ok) {
+      countRejection('observePublishes', 'malformed');
+      continue;
+    }
+    await settle(app, await app.observeActivity(activityOfPublish(queued.publish))).catch(() =>
+      batchItemFailures.push({ itemIdentifier: queued.messageId }),
+    );
+  }
+  return { batchItemFailures };
+}
+
+/** A CloudWatch Logs delivery of IoT Core's log: each refused publish is an authorization failure for the monitor. */
+export async function observeIotLog(
+  app: App,
+  raw: unknown,
+): Promise<{ observed: number; violations: number }> {
+  let observed = 0;
+  let violations = 0;
+  for (const entry of iotLogEntriesOf(logSubscriptionOf(raw))) {
+    const activity = activityOfIotLog(entry);
+    if (activity === undefined) continue;
+    observed++;
+    violations += (await settle(app, await app.observeActivity(activity))).length;
+  }
+  return { observed, violations };
 }

@@ -33,7 +33,7 @@ export async function capacity(args: ParsedArgs): Promise<void> {
     };
   }
   for (const [name, value] of Object.entries(input))
-    if (!(value > 0)) throw new UsageError(`${name} must be a positive number`);
+    if (typeof value === 'number' && !(value > 0)) throw new UsageError(`${name} must be a positive number`);
   if (input.turnout > 1) throw new UsageError('turnout is a fraction between 0 and 1');
   process.stdout.write(`${renderCapacityPlan(planCapacity(input))}\n`);
 }

@@ -73,6 +73,8 @@ export class LocalBroker {
   >();
   private aedes: Aedes | undefined;
   private server: Server | undefined;
+  /** Machines whose certificates are INACTIVE (hard block): refused on connect, dropped when set. */
+  private readonly inactive = new Set<string>();
 
   constructor(private readonly options: LocalBrokerOptions) {
     const retries = options.ruleRetries ?? TOPIC_RULE_RETRIES;
@@ -129,6 +131,10 @@ export class LocalBroker {
       if (tls === undefined) return callback(null, true);
       const socket = client.conn as unknown as TLSSocket;
       const commonName = socket.getPeerCertificate?.()?.subject?.CN;
+      if (typeof commonName === 'string' && this.inactive.has(commonName)) {
+        // IoT Core answers an inactive certificate's CONNECT as not authorised, too.
+        return callback(Object.assign(new Error('certificate is inactive'), { returnCode: 5 }), false);
+      }
       if (!socket.authorized || commonName !== client.id) {
         const reason = socket.authorized
           ? `client id is not the certificate's name ${commonName}`
@@ -202,6 +208,21 @@ export class LocalBroker {
         receivedAt: this.options.clock?.() ?? Date.now(),
       });
     }
+  }
+
+  /**
+   * Sets a machine's certificates ACTIVE or INACTIVE, as IoT Core's `UpdateCertificate` does: an
+   * inactive one is refused at connect and its live connection is closed. Locally a certificate
+   * is known by the machine id it names (the client id the broker already binds it to).
+   */
+  setCertificateActive(machineId: string, active: boolean): boolean {
+    const changed = active ? this.inactive.delete(machineId) : !this.inactive.has(machineId);
+    if (active) return changed;
+    this.inactive.add(machineId);
+    const clients = (this.aedes as unknown as { clients?: Record<string, { close(): void }> } | undefined)
+      ?.clients;
+    clients?.[machineId]?.close();
+    return changed;
   }
 
   ruleFailures(): readonly RuleFailure[] {

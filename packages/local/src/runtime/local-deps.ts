@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { type Config, configSchema } from '@ballotstream/core';
 import {
+  type CertificateChannel,
   type DuckDbLimits,
   DuckDbVoteStore,
   HmacVoterPseudonyms,
@@ -9,6 +10,7 @@ import {
   LocalBrokerProbe,
   LocalDeviceTracker,
   LocalGeofenceCollection,
+  LocalMachineCertificates,
   LocalMachineCommands,
   loadFileElectionKey,
   loadFileTicketKeys,
@@ -45,6 +47,8 @@ export interface LocalDepsOptions {
   readonly putAwsEvent?: (envelope: EventBridgeEnvelope) => void;
   /** The broker control messages go out through; without one, sending a control message fails. */
   readonly machineChannel?: MachineChannel;
+  /** The broker that holds machine certificates' statuses; without one, a hard block fails. */
+  readonly certificateChannel?: CertificateChannel;
   /** The time every handler reads; the simulator drives a faster one. System time by default. */
   readonly clock?: Clock;
   /** Memory and threads of each embedded vote store; bounded by default (`defaultDuckDbLimits`). */
@@ -94,6 +98,12 @@ const borrowed = new WeakSet<Deps>();
 const noChannel: MachineChannel = {
   publish: async () => {
     throw new Error('no MQTT broker is attached to send control messages');
+  },
+};
+
+const noCertificates: CertificateChannel = {
+  setCertificateActive: () => {
+    throw new Error('no MQTT broker is attached to hold machine certificates');
   },
 };
 
@@ -161,6 +171,8 @@ export const LOCAL_ADAPTERS: AdapterTable<LocalContext> = {
       ...(dir === undefined ? {} : { file: join(dir, 'outbox.jsonl') }),
       ...(options.smtpUrl === undefined ? {} : { mail: smtpSender(smtpOptionsOf(options.smtpUrl)) }),
     }),
+  machineCertificates: ({ options }) =>
+    new LocalMachineCertificates(options.certificateChannel ?? noCertificates),
   machineCommands: ({ options, config }) =>
     new LocalMachineCommands(config.stage, options.machineChannel ?? noChannel),
 };

@@ -110,6 +110,7 @@ async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefine
     putAwsEvent: (envelope) => bus.put(envelope),
     // Control messages are sent only once the broker below is listening.
     machineChannel: { publish: (topic, payload, o) => broker.publish(topic, payload, o) },
+    certificateChannel: { setCertificateActive: (id, active) => broker.setCertificateActive(id, active) },
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     ...(options.redisUrl === undefined ? {} : { redisUrl: options.redisUrl }),
     ...(options.smtpUrl === undefined ? {} : { smtpUrl: options.smtpUrl }),

@@ -10,6 +10,7 @@ export {
   UNSET_API_URL,
 } from './external-apis';
 export { IotBrokerProbe, probePublishOf } from './iot-broker-probe';
+export { certificateIdOf, IotMachineCertificates } from './iot-machine-certificates';
 export { controlPublishOf, IotMachineCommands } from './iot-machine-commands';
 export { KmsElectionKey } from './kms-election-key';
 export { type KmsPseudonymsOptions, loadKmsPseudonyms, pseudonymSecretLabel } from './kms-pseudonyms';

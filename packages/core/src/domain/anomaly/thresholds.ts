@@ -93,6 +93,11 @@ export const monitoringSchema = z.object({
       maxConnects: count.default(6),
       /** The fastest a machine's GPS fixes are forwarded to the tracker. */
       positionMinIntervalMs: ms.default(5_000),
+      /**
+       * Votes a blocked machine sends within this long of its block may have been cast before the
+       * retained block reached it; one refused later means it ignores the block (hard block).
+       */
+      softBlockGraceMs: ms.default(60_000),
     })
     .prefault({}),
   alerting: z

@@ -1,3 +1,5 @@
+import { type LocationShard, locationQuotas, planLocationShards } from './location-shards';
+
 /** What the capacity plan is made for: the size of one election day. */
 export interface CapacityInput {
   readonly voters: number;
@@ -9,6 +11,8 @@ export interface CapacityInput {
   readonly hours: number;
   /** Peak rate over the day's average. */
   readonly peakFactor: number;
+  /** Booths per region (state), for sharding Amazon Location; without it, one national region. */
+  readonly boothsByRegion?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -112,6 +116,8 @@ export interface CapacityPlan {
   readonly machineCeilingPerSecond: number;
   readonly peakCappedByMachines: boolean;
   readonly lines: readonly PlanLine[];
+  /** The tracker and geofence collection of each shard of the booths (stacks/location.ts creates them). */
+  readonly locationShards: readonly LocationShard[];
   readonly costs: readonly CostLine[];
   readonly totalUsd: number;
 }
@@ -125,6 +131,7 @@ export function planCapacity(
 ): CapacityPlan {
   const r = ratesOf(input, a);
   const costs = dayCosts(r, a);
+  const locationShards = planLocationShards(input);
   return {
     input,
     votes: r.votes,
@@ -133,7 +140,8 @@ export function planCapacity(
     peakVotesPerSecond: r.peak,
     machineCeilingPerSecond: r.machineCeilingPerSecond,
     peakCappedByMachines: r.wanted > r.machineCeilingPerSecond,
-    lines: serviceLines(r, a),
+    lines: [...serviceLines(r, a), ...locationLines(locationShards, r.machines, a)],
+    locationShards,
     costs,
     totalUsd: sum(costs.map((c) => c.usd)),
   };
@@ -334,6 +342,55 @@ function dayCosts(r: Rates, a: CapacityAssumptions): CostLine[] {
   return costs;
 }
 
+/**
+ * Amazon Location's lines: the fullest collection against the geofence quota (which cannot be
+ * raised, hence the shards), collections and trackers against theirs, and the position updates
+ * the fleet's fixes need against the account's request rate.
+ */
+function locationLines(
+  shards: readonly LocationShard[],
+  machines: number,
+  a: CapacityAssumptions,
+): PlanLine[] {
+  const q = locationQuotas;
+  const exact = (metric: string, need: number, quota: number, note?: string): PlanLine => ({
+    service: 'Amazon Location',
+    metric,
+    need,
+    quota,
+    request: need,
+    exceedsDefault: need > quota,
+    ...(note === undefined ? {} : { note }),
+  });
+  const fullest = Math.max(0, ...shards.map((s) => s.booths));
+  const regions = new Set(shards.map((s) => s.regionId)).size;
+  const requests = machines / a.positionIntervalSeconds / q.positionsPerRequest;
+  // The slowest fix interval at which the most the quota can be raised to still carries every machine.
+  const fitsEverySeconds = Math.ceil(machines / (q.positionUpdatesMaxAdjustable * q.positionsPerRequest));
+  const loadMinutes =
+    shards.reduce((t, s) => t + s.booths, 0) / q.geofencesPerPut / q.geofencePutsPerSecond / 60;
+  return [
+    exact(
+      'geofences in the fullest collection',
+      fullest,
+      q.geofencesPerCollection,
+      `not adjustable: ${shards.length} shards over ${regions} regions`,
+    ),
+    exact('geofence collections (one per shard)', shards.length, q.collectionsPerAccount),
+    exact('trackers (one per shard, one consumer each)', shards.length, q.trackersPerAccount),
+    {
+      ...exact('BatchUpdateDevicePosition requests/s (10 fixes each)', requests, q.positionUpdatesPerSecond),
+      note: `adjustable to ${q.positionUpdatesMaxAdjustable}/s; at that, forward one fix per machine every ${fitsEverySeconds} s (positionMinIntervalMs) or ask support for more`,
+    },
+    {
+      service: 'Amazon Location',
+      metric: 'minutes to load every booth geofence (BatchPutGeofence at the default rate)',
+      need: loadMinutes,
+      exceedsDefault: false,
+    },
+  ];
+}
+
 const n = (value: number) =>
   value >= 100
     ? Math.round(value).toLocaleString('en')
@@ -358,6 +415,12 @@ export function renderCapacityPlan(plan: CapacityPlan, a: CapacityAssumptions = 
       `| ${l.service} | ${l.metric} | ${n(l.need)} | ${l.quota === undefined ? '' : n(l.quota)} | ${l.request === undefined ? '' : n(l.request)} | ${flag}${l.note ? ` ${l.note}` : ''} |`,
     );
   }
+  const shardsOf = new Map<string, number>();
+  for (const s of plan.locationShards) shardsOf.set(s.regionId, s.parts);
+  out.push(
+    '',
+    `Location shards (a tracker and a geofence collection each): ${[...shardsOf].map(([region, parts]) => `${region} ×${parts}`).join(', ')}`,
+  );
   const raise = plan.lines.filter((l) => l.exceedsDefault);
   out.push(
     '',
