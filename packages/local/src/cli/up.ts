@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { defaultDuckDbLimits } from '@ballotstream/core/adapters/local';
-import { blueprintSettings, loadBlueprint } from '@ballotstream/core/blueprint';
+import { blueprintSettings, loadBlueprint, mockPoll } from '@ballotstream/core/blueprint';
 import { ensureWebBuild } from '@ballotstream/web/build';
 import { type DriveProgress, driveBooths } from '../demo/booth-driver';
 import { seedDemoElection, smallDemo } from '../demo/seed';
@@ -14,7 +14,12 @@ import { applyBlueprint } from './blueprint-up';
 export async function up(args: ParsedArgs): Promise<void> {
   const demo = args.flags.has('demo');
   const configPath = stringFlag(args, 'config');
-  const blueprint = configPath === undefined ? undefined : loadBlueprint(configPath);
+  const loaded = configPath === undefined ? undefined : loadBlueprint(configPath);
+  // `--mock-poll`: a rehearsal of the blueprint's election, open now, under its own stage and id.
+  if (args.flags.has('mock-poll') && loaded === undefined)
+    throw new Error('--mock-poll needs --config <blueprint>');
+  const blueprint =
+    loaded !== undefined && args.flags.has('mock-poll') ? mockPoll(loaded, Date.now()) : loaded;
   const defaultDir = demo
     ? '.data/demo'
     : blueprint === undefined
