@@ -8,6 +8,7 @@ import {
   blueprintSettings,
   lateBoothCloses,
   loadBlueprint,
+  mockPoll,
   parseBlueprint,
 } from './blueprint';
 import { loadConfig } from './config';
@@ -46,6 +47,30 @@ describe('the election blueprint', () => {
     expect(() =>
       parseBlueprint({ ...raw, poll: { ...national.poll, lateBooths: { 'b-hill': '17:00' } } }),
     ).toThrow(/late-closing booth must close after the election closes/);
+  });
+
+  it('moves a mock poll to now for as long as the real one, under a stage and election of its own', () => {
+    const real = loadBlueprint(join(elections, 'national-general.json'));
+    const now = Date.parse('2026-12-03T04:30:00Z'); // 10:00 in India
+    const mock = mockPoll(real, now);
+    expect(mock.poll).toMatchObject({ day: '2026-12-03', opens: '10:00', closes: '21:00' });
+    expect(blueprintElection(mock)).toMatchObject({
+      electionId: `${real.electionId}-mock`,
+      opensAt: '2026-12-03T10:00:00+05:30',
+      closesAt: '2026-12-03T21:00:00+05:30',
+    });
+    expect(mock.name).toMatch(/^MOCK POLL: /);
+    expect(mock.stage).toBe(`${real.stage}-mock`);
+    expect(blueprintSettings(mock)).toMatchObject({
+      stage: `${real.stage}-mock`,
+      electionId: `${real.electionId}-mock`,
+    });
+    // Late in the evening the rehearsal ends at midnight rather than on another day.
+    expect(mockPoll(real, Date.parse('2026-12-03T16:30:00Z')).poll).toMatchObject({
+      opens: '22:00',
+      closes: '24:00',
+    });
+    expect(() => parseBlueprint({ ...mock, data: {} })).not.toThrow();
   });
 
   it('gives Lambda the same settings through the environment loadConfig reads', () => {

@@ -170,6 +170,46 @@ function pollTimeAt(blueprint: Blueprint, hhmm: string): string {
   return at(hhmm);
 }
 
+/** What a mock poll adds to the stage and the election id, so its data never meets the real one's. */
+export const MOCK_SUFFIX = '-mock';
+
+const minutesOfDay = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
+const hhmmOf = (minutes: number): string =>
+  `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+
+/**
+ * The blueprint of a mock poll, a rehearsal as officials hold one: the polls open now (the
+ * election's time zone) for as long as the real ones last, ending at midnight at the latest;
+ * the stage and election id carry `-mock`, so every record, key and the data directory are the
+ * rehearsal's own, and the election's name says it is a mock poll.
+ */
+export function mockPoll(blueprint: Blueprint, now: number): Blueprint {
+  const offset = utcOffsetMinutes(blueprint.poll.timeZone, new Date(now).toISOString().slice(0, 10));
+  const local = new Date(now + offset * 60_000).toISOString();
+  const opens = minutesOfDay(local.slice(11, 16));
+  const shift = (hhmm: string) =>
+    hhmmOf(Math.min(24 * 60, minutesOfDay(hhmm) - minutesOfDay(blueprint.poll.opens) + opens));
+  const closes = shift(blueprint.poll.closes);
+  return {
+    ...blueprint,
+    stage: `${blueprint.stage}${MOCK_SUFFIX}`.slice(0, 41),
+    electionId: `${blueprint.electionId}${MOCK_SUFFIX}`,
+    name: `MOCK POLL: ${blueprint.name}`.slice(0, 200),
+    poll: {
+      ...blueprint.poll,
+      day: local.slice(0, 10),
+      opens: hhmmOf(opens),
+      closes,
+      // Late-closing booths keep their lateness, within the same day.
+      lateBooths: Object.fromEntries(
+        Object.entries(blueprint.poll.lateBooths)
+          .map(([boothId, hhmm]) => [boothId, shift(hhmm)] as const)
+          .filter(([, hhmm]) => hhmm > closes),
+      ),
+    },
+  };
+}
+
 /** The poll hours in hours, for the capacity plan. */
 export function pollHoursOf(blueprint: Blueprint): number {
   const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));

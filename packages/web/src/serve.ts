@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { securityHeaders } from './security-headers';
 
 /** Where `vite build` writes the two apps. */
 export const webDistDir = resolve(fileURLToPath(new URL('../dist', import.meta.url)));
@@ -31,10 +32,12 @@ export function webFallback(distDir: string = webDistDir) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://local').pathname);
+    if (path !== '/' && path !== '/index.html' && !isAppPath(path)) return false;
+    // Set before any answer of the apps' (page, asset, redirect, not built); the API's own are left alone.
+    for (const [name, value] of Object.entries(securityHeaders())) res.setHeader(name, value);
     if (path === '/' || path === '/index.html') {
       return send(res, req, join(root, 'index.html'));
     }
-    if (!appPrefixes.some((p) => path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`))) return false;
     if (path === '/monitor' || path === '/citizen') {
       res.writeHead(301, { location: `${path}/` });
       res.end();
@@ -49,6 +52,10 @@ export function webFallback(distDir: string = webDistDir) {
     const app = path.startsWith('/citizen') ? 'citizen' : 'monitor';
     return extname(path) === '' ? send(res, req, join(root, app, 'index.html')) : false;
   };
+}
+
+function isAppPath(path: string): boolean {
+  return appPrefixes.some((p) => path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`));
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -59,6 +59,29 @@ describe('the static server of the web apps', () => {
     expect(asset.headers.get('cache-control')).toContain('immutable');
   });
 
+  it('forbids framing by any site and sends its security headers with every page and asset of the apps', async () => {
+    for (const path of [
+      '/',
+      '/monitor/',
+      '/citizen/',
+      '/citizen/receipt',
+      '/assets/app-1234.js',
+      '/citizen',
+    ]) {
+      const response = await fetch(`${built.url}${path}`, { redirect: 'manual' });
+      const csp = response.headers.get('content-security-policy') ?? '';
+      expect(csp, path).toContain("frame-ancestors 'none'");
+      expect(csp, path).toContain("script-src 'self'");
+      expect(csp, path).toContain("object-src 'none'");
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(response.headers.get('referrer-policy'), path).toBe('no-referrer');
+      expect(response.headers.get('x-frame-options'), path).toBe('DENY');
+    }
+    expect((await fetch(`${unbuilt.url}/monitor/`)).headers.get('x-frame-options')).toBe('DENY');
+    // The API's own answers are not the apps': their headers are left to the API.
+    expect((await fetch(`${built.url}/tallies`)).headers.get('content-security-policy')).toBeNull();
+  });
+
   it('redirects an app path without its slash, and gives deep page paths their app', async () => {
     const bare = await fetch(`${built.url}/citizen`, { redirect: 'manual' });
     expect(bare.status).toBe(301);

@@ -18,17 +18,25 @@ export const dataDirFlags = {
     description: "the election's blueprint: its data directory is .data/<stage>",
   },
   demo: { type: 'boolean', description: "the demo election's data directory, .data/demo" },
+  'mock-poll': {
+    type: 'boolean',
+    description: "the blueprint's rehearsal: open now, stage and election id with -mock, .data/<stage>-mock",
+  },
 } as const satisfies Record<string, FlagSpec>;
 
 /**
  * The data directory by the one rule every command follows: `--data-dir`, else `.data/demo` for
- * `--demo`, else `.data/<stage>` of the `--config` blueprint, else `.data/local`.
+ * `--demo`, else `.data/<stage>` of the `--config` blueprint (`.data/<stage>-mock` for its mock
+ * poll), else `.data/local`.
  */
 export function dataDirOf(args: ParsedArgs): string {
   const named = stringFlag(args, 'data-dir');
   if (named !== undefined) return resolve(named);
   if (args.flags.has('demo')) return resolve('.data/demo');
   const config = stringFlag(args, 'config');
-  if (config !== undefined) return resolve('.data', loadBlueprint(config).stage);
+  if (config !== undefined) {
+    const { stage } = loadBlueprint(config);
+    return resolve('.data', args.flags.has('mock-poll') ? `${stage}-mock` : stage);
+  }
   return resolve('.data/local');
 }

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { defaultDuckDbLimits } from '@ballotstream/core/adapters/local';
-import { type Blueprint, blueprintSettings, loadBlueprint } from '@ballotstream/core/blueprint';
+import { type Blueprint, blueprintSettings, loadBlueprint, mockPoll } from '@ballotstream/core/blueprint';
 import { ensureWebBuild } from '@ballotstream/web/build';
 import { type DriveProgress, driveBooths } from '../demo/booth-driver';
 import { seedDemoElection, smallDemo } from '../demo/seed';
 import { type DataDirLock, lockDataDir, resetDemoDir } from '../runtime/data-dir';
 import { type Regions, startRegions } from '../runtime/regions';
 import { type Runtime, type RuntimeOptions, startRuntime } from '../runtime/runtime';
-import { countFlag, numberFlag, type ParsedArgs, portFlag, stringFlag } from './args';
+import { countFlag, numberFlag, type ParsedArgs, portFlag, stringFlag, UsageError } from './args';
 import { applyBlueprint } from './blueprint-up';
 import { dataDirOf } from './data-dir';
 import { DemoProgress } from './demo-progress';
@@ -33,9 +33,13 @@ interface UpPlan {
 function planUp(args: ParsedArgs): UpPlan {
   const configPath = stringFlag(args, 'config');
   const redisUrl = stringFlag(args, 'redis-url', process.env.REDIS_URL || undefined);
+  const loaded = configPath === undefined ? undefined : loadBlueprint(configPath);
+  // `--mock-poll`: a rehearsal of the blueprint's election, open now, under its own stage and id.
+  const mock = args.flags.has('mock-poll');
+  if (mock && loaded === undefined) throw new UsageError('--mock-poll needs --config <blueprint>');
   return {
     demo: args.flags.has('demo'),
-    blueprint: configPath === undefined ? undefined : loadBlueprint(configPath),
+    blueprint: loaded !== undefined && mock ? mockPoll(loaded, Date.now()) : loaded,
     dataDir: dataDirOf(args),
     voters: countFlag(args, 'voters', smallDemo.voters),
     redisUrl,

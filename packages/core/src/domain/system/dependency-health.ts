@@ -29,7 +29,7 @@ export function dependencyAlertKind(name: string): string {
 const PROBE_TIMEOUT_MS = 2_000;
 
 async function answers(probe: DependencyProbe, timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), timeoutMs);
   });
