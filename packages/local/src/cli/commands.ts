@@ -179,6 +179,13 @@ export const commands: readonly Command[] = [
     run: (a) => import('./bulletin').then((m) => m.exportBulletinCommand(a)),
   },
   {
+    name: 'reference',
+    summary: 'write the API reference (openapi.json, asyncapi.json) into a folder',
+    maxPositionals: 0,
+    flags: { out: s('<dir>', 'an existing folder (default docs)') },
+    run: (a) => import('./reference').then((m) => m.reference(a)),
+  },
+  {
     name: 'verify-election',
     summary: 'check a bulletin (dir or URL): every signature, chain and constituency result',
     arguments: '<bulletin dir | file | URL>',

@@ -26,6 +26,7 @@ import { LocalBroker } from '../mqtt/broker';
 import { machinePolicy } from '../mqtt/machine-policy';
 import type { LocalTopicRule } from '../mqtt/rule-engine';
 import { type ElectionCa, issueServerCertificate, loadOrCreateElectionCa } from '../pki/election-ca';
+import { referenceRoutes } from '../reference/serve';
 import { LocalScheduler } from '../scheduler/local-scheduler';
 import { type DataDirLock, lockDataDir, ownerOnlyFiles } from './data-dir';
 import { lambdaContext } from './handlers';
@@ -151,6 +152,7 @@ async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefine
     broker.listen(options.mqttPort ?? 0),
   ]);
   api.fallback(alertStream(bus, (token) => tokens.verify(token)));
+  api.fallback(referenceRoutes({ httpUrl, mqttUrl, ready: () => deps.cache.ping() }));
   // The monitoring centre at /monitor/ and the citizen app at /citizen/, as the static site serves them in AWS.
   api.fallback(webFallback());
   if (options.runSchedules ?? true) scheduler.start();
