@@ -28,6 +28,12 @@ export interface RegionalApi {
   readonly api: sst.aws.ApiGatewayV2;
 }
 
+/** Where a region's resources go: the suffix of their names and the provider of their region. */
+interface Placement {
+  readonly suffix: string;
+  readonly opts: ReturnType<typeof inRegion>;
+}
+
 /**
  * The sign-in and the API of one region. Each region has its own user pool, since a pool lives
  * in one region and is not replicated: the secondary's API trusts the secondary's pool only, so
@@ -35,15 +41,23 @@ export interface RegionalApi {
  * route invokes in that region.
  */
 export function regionalApi(region: Region, fnOf: (trigger: Trigger) => sst.aws.Function): RegionalApi {
-  const suffix = region === 'primary' ? '' : 'Secondary';
-  const opts = inRegion(region);
-  /**
-   * The election staff (admins, officers, clerks), created by administrators only, each in the group
-   * of their role (and an officer in a `region-<id>` group). Every sign-in asks for a TOTP code. The
-   * pre token generation trigger writes `custom:role` and `custom:region` into access tokens from
-   * those groups, for people and for the booths' client-credentials grant alike.
-   */
-  const users = new sst.aws.CognitoUserPool(
+  const at: Placement = { suffix: region === 'primary' ? '' : 'Secondary', opts: inRegion(region) };
+  const users = staffUserPool(at);
+  const roleGroups = staffRoleGroups(users, at);
+  const { staffClient, boothClient } = appClients(users, at);
+  const api = httpApi(at);
+  const authorizer = cognitoAuthorizer(api, region, users, [staffClient, boothClient]);
+  addRoutes(api, authorizer, fnOf);
+  return { users, roleGroups, staffClient, boothClient, api };
+}
+
+/** Creates the region's user pool of the election staff, with TOTP sign-in and the pre token generation trigger. */
+function staffUserPool({ suffix, opts }: Placement): sst.aws.CognitoUserPool {
+  // The election staff (admins, officers, clerks), created by administrators only, each in the group
+  // of their role (and an officer in a `region-<id>` group). Every sign-in asks for a TOTP code. The
+  // pre token generation trigger writes `custom:role` and `custom:region` into access tokens from
+  // those groups, for people and for the booths' client-credentials grant alike.
+  return new sst.aws.CognitoUserPool(
     `Users${suffix}`,
     {
       usernames: ['email'],
@@ -80,9 +94,14 @@ export function regionalApi(region: Region, fnOf: (trigger: Trigger) => sst.aws.
     },
     opts,
   );
+}
 
-  /** One group per staff role; region groups (`region-<id>`) are made by administrators as regions are. */
-  const roleGroups = staffGroups().map(
+/** Creates one group per staff role; region groups (`region-<id>`) are made by administrators as regions are. */
+function staffRoleGroups(
+  users: sst.aws.CognitoUserPool,
+  { suffix, opts }: Placement,
+): aws.cognito.UserGroup[] {
+  return staffGroups().map(
     ({ role, group }) =>
       new aws.cognito.UserGroup(
         `Group${role.charAt(0).toUpperCase()}${role.slice(1)}${suffix}`,
@@ -90,7 +109,17 @@ export function regionalApi(region: Region, fnOf: (trigger: Trigger) => sst.aws.
         opts,
       ),
   );
+}
 
+/**
+ * Creates the API's resource server (its scopes) and the two app clients granted them: the staff's
+ * (Cognito's hosted sign-in page, authorization code with PKCE) and the booths' machine client
+ * (client credentials, granted the booth scope).
+ */
+function appClients(
+  users: sst.aws.CognitoUserPool,
+  { suffix, opts }: Placement,
+): { staffClient: aws.cognito.UserPoolClient; boothClient: aws.cognito.UserPoolClient } {
   const resourceServer = new aws.cognito.ResourceServer(
     `ApiScopes${suffix}`,
     {
@@ -101,34 +130,40 @@ export function regionalApi(region: Region, fnOf: (trigger: Trigger) => sst.aws.
     },
     opts,
   );
-
-  /** The staff's client: Cognito's hosted sign-in page, authorization code with PKCE. */
   const staffClient = new aws.cognito.UserPoolClient(
     `ClientStaff${suffix}`,
     { userPoolId: users.id, ...clientPlans.staff },
     { ...opts, dependsOn: [resourceServer] },
   );
-
-  /** The booths' machine client: client credentials, granted the booth scope. */
   const boothClient = new aws.cognito.UserPoolClient(
     `ClientBooth${suffix}`,
     { userPoolId: users.id, ...clientPlans.booth },
     { ...opts, dependsOn: [resourceServer] },
   );
+  return { staffClient, boothClient };
+}
 
-  /** The HTTP API: every `http` trigger as a route, public ones open, the rest behind the JWT authorizer. */
-  const api = new sst.aws.ApiGatewayV2(
+/** Creates the HTTP API, open to any origin, with no routes yet. */
+function httpApi({ suffix, opts }: Placement): sst.aws.ApiGatewayV2 {
+  return new sst.aws.ApiGatewayV2(
     `Api${suffix}`,
     { cors: { allowOrigins: ['*'], allowHeaders: ['authorization', 'content-type'] } },
     opts,
   );
+}
 
+/** Creates the API's JWT authorizer, trusting access tokens the region's pool issues to its clients. */
+function cognitoAuthorizer(
+  api: sst.aws.ApiGatewayV2,
+  region: Region,
+  users: sst.aws.CognitoUserPool,
+  [staffClient, boothClient]: readonly [aws.cognito.UserPoolClient, aws.cognito.UserPoolClient],
+) {
   const authorizerPlan = $resolve([users.id, staffClient.id, boothClient.id]).apply(
     ([userPoolId, staffId, boothId]) =>
       jwtAuthorizerPlan({ region: regions[region], userPoolId, clientIds: [staffId, boothId] }),
   );
-
-  const authorizer = api.addAuthorizer({
+  return api.addAuthorizer({
     name: 'cognito',
     jwt: {
       issuer: authorizerPlan.issuer,
@@ -136,14 +171,20 @@ export function regionalApi(region: Region, fnOf: (trigger: Trigger) => sst.aws.
       identitySource: authorizerPlan.identitySource,
     },
   });
+}
 
+/** Creates a route for every `http` trigger: public ones open, the rest behind the JWT authorizer. */
+function addRoutes(
+  api: sst.aws.ApiGatewayV2,
+  authorizer: ReturnType<sst.aws.ApiGatewayV2['addAuthorizer']>,
+  fnOf: (trigger: Trigger) => sst.aws.Function,
+): void {
   for (const plan of routePlans(allTriggers)) {
     api.route(plan.route, fnOf(plan.trigger).arn, {
       auth:
         plan.scopes === undefined ? false : { jwt: { authorizer: authorizer.id, scopes: [...plan.scopes] } },
     });
   }
-  return { users, roleGroups, staffClient, boothClient, api };
 }
 
 const primary = regionalApi('primary', (trigger) => functions[trigger.name]!);

@@ -28,7 +28,7 @@ export interface Deps extends AppPorts {
 export type AdapterPort = Exclude<keyof Deps, 'config' | 'electionCaPem'>;
 
 /** What only IAM serves: reached by some trigger, but no adapter of `Deps` stands for it. */
-export type GrantOnly = 'machineCertificates' | 'batchQueue' | 'tableStream';
+export type GrantOnly = 'batchQueue' | 'tableStream';
 
 /** Every entry of the catalogue. */
 export type PortName = AdapterPort | GrantOnly;
@@ -457,11 +457,7 @@ export const PORTS: { readonly [P in PortName]: PortEntry } = {
 /** The catalogue's entries in a fixed order. */
 export const PORT_NAMES = Object.keys(PORTS) as PortName[];
 
-const GRANT_ONLY: ReadonlySet<PortName> = new Set<GrantOnly>([
-  'machineCertificates',
-  'batchQueue',
-  'tableStream',
-]);
+const GRANT_ONLY: ReadonlySet<PortName> = new Set<GrantOnly>(['batchQueue', 'tableStream']);
 
 /** The ports with an adapter in each runtime. */
 export const ADAPTER_PORTS = PORT_NAMES.filter((p): p is AdapterPort => !GRANT_ONLY.has(p));

@@ -76,3 +76,21 @@ export function loadSimulation(path: string): Simulation {
     blueprint: isAbsolute(sim.blueprint) ? sim.blueprint : resolve(dirname(path), sim.blueprint),
   };
 }
+
+/** An incident as injected: what it is, whom it touches, when, and which alerts would detect it. */
+export interface Injected {
+  readonly kind: IncidentKind | 'gateway-offline';
+  readonly expected: readonly string[];
+  /**
+   * Alerts the incident also causes on its subject without being its detection (a cloned
+   * certificate's connections churn the real machine's session): not counted as false alerts.
+   */
+  readonly related?: readonly string[];
+  /** When the injection finished (simulated), where it takes a while. */
+  endedAt?: number;
+  detail?: string;
+  readonly machineId?: string;
+  readonly boothIds: readonly string[];
+  readonly regionId?: string;
+  at: number;
+}

@@ -6,26 +6,8 @@ import type { DemoElection, DemoMachine } from '../demo/seed';
 import type { Runtime } from '../runtime/runtime';
 import type { ArrivalPlan, Voters } from './arrivals';
 import type { SimClock } from './clock';
-import type { IncidentKind, Simulation } from './config';
+import type { IncidentKind, Injected, Simulation } from './config';
 import type { Fleet } from './fleet';
-
-/** An incident as injected: what it is, whom it touches, when, and which alerts would detect it. */
-export interface Injected {
-  readonly kind: IncidentKind | 'gateway-offline';
-  readonly expected: readonly string[];
-  /**
-   * Alerts the incident also causes on its subject without being its detection (a cloned
-   * certificate's connections churn the real machine's session): not counted as false alerts.
-   */
-  readonly related?: readonly string[];
-  /** When the injection finished (simulated), where it takes a while. */
-  endedAt?: number;
-  detail?: string;
-  readonly machineId?: string;
-  readonly boothIds: readonly string[];
-  readonly regionId?: string;
-  at: number;
-}
 
 /** Work due at a simulated time. */
 export interface Scheduled {
@@ -330,3 +312,5 @@ export function scheduleIncidents(ctx: IncidentContext): Scheduled[] {
   scheduled.push(...gatewaysOffline(ctx));
   return scheduled.sort((a, b) => a.at - b.at);
 }
+
+export type { Injected } from './config';

@@ -1,7 +1,7 @@
 import { readTallies } from '@ballotstream/core';
 import type { Runtime } from '../runtime/runtime';
 import type { CloseOfPollReport } from './close';
-import type { Injected } from './incidents';
+import type { Injected } from './config';
 
 /** One injected incident and what the platform said about it. */
 export interface IncidentOutcome {
