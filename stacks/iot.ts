@@ -1,5 +1,7 @@
+import type { Region } from '@ballotstream/functions/catalogue';
+import type { Trigger } from '@ballotstream/functions/triggers';
 import { deadLetters } from './bus';
-import { account, allTriggers, regions } from './context';
+import { account, allTriggers, inRegion, regions } from './context';
 import { functions } from './functions';
 import { machinePolicyDocument } from './lib/iot-policy';
 import { topicRuleQueuePolicy } from './lib/queues';
@@ -27,60 +29,92 @@ export const machinePolicy = new aws.iot.Policy('MachinePolicy', {
   ),
 });
 
-const errorActionRole = new aws.iam.Role('TopicRuleErrorRole', {
-  assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: 'iot.amazonaws.com' }),
-  inlinePolicies: [
-    {
-      name: 'dead-letters',
-      policy: $jsonStringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: deadLetters.primary.arn }],
-      }),
-    },
-  ],
-});
+/** What a region's topic rules act on: each trigger's function and batch queue, and the dead letters. */
+export interface TopicRuleTargets {
+  readonly region: Region;
+  /** Appended to every logical name: empty in the primary, `Secondary` in the secondary. */
+  readonly suffix: string;
+  readonly functionOf: (trigger: Trigger) => {
+    readonly arn: $util.Input<string>;
+    readonly name: $util.Input<string>;
+  };
+  readonly queueOf: (name: string) => aws.sqs.Queue;
+  readonly deadLetters: aws.sqs.Queue;
+}
 
 /**
- * A topic rule per topic-rule trigger, its SQL generated from the same topic definition the
- * local rule engine reads. Its action invokes the Lambda, or for a batch trigger puts the SELECT
- * output on the trigger's queue, which the Lambda reads in batches; a failed action puts the
- * message on the dead letters.
+ * A topic rule per topic-rule trigger in one region, its SQL generated from the same topic
+ * definition the local rule engine reads. Its action invokes the Lambda, or for a batch trigger
+ * puts the SELECT output on the trigger's queue, which the Lambda reads in batches; a failed
+ * action puts the message on the region's dead letters.
  */
-export const topicRules = topicRulePlans($app.stage, allTriggers).map((plan) => {
-  const fn = functions[plan.trigger.name]!;
-  const logical = `TopicRule${plan.trigger.name.charAt(0).toUpperCase()}${plan.trigger.name.slice(1)}`;
-  const queue = plan.action === 'sqs' ? batchQueues[plan.trigger.name]!.queue : undefined;
-  const actionRole =
-    queue === undefined
-      ? undefined
-      : new aws.iam.Role(`${logical}QueueRole`, {
-          assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: 'iot.amazonaws.com' }),
-          inlinePolicies: [
-            { name: 'send-to-queue', policy: $jsonStringify(topicRuleQueuePolicy(queue.arn)) },
-          ],
-        });
-  const rule = new aws.iot.TopicRule(logical, {
-    name: plan.ruleName,
-    description: plan.trigger.description,
-    enabled: true,
-    sql: plan.sql,
-    sqlVersion: SQL_VERSION,
-    ...(queue === undefined || actionRole === undefined
-      ? { lambdas: [{ functionArn: fn.arn }] }
-      : { sqs: [{ queueUrl: queue.url, roleArn: actionRole.arn, useBase64: false }] }),
-    errorAction: {
-      sqs: { queueUrl: deadLetters.primary.url, roleArn: errorActionRole.arn, useBase64: false },
-    },
+export function topicRulesIn(targets: TopicRuleTargets): aws.iot.TopicRule[] {
+  const { region, suffix } = targets;
+  const errorActionRole = new aws.iam.Role(`TopicRuleErrorRole${suffix}`, {
+    assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: 'iot.amazonaws.com' }),
+    inlinePolicies: [
+      {
+        name: 'dead-letters',
+        policy: $jsonStringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: targets.deadLetters.arn }],
+        }),
+      },
+    ],
   });
-  if (plan.action === 'lambda') {
-    new aws.lambda.Permission(`${logical}Invoke`, {
-      action: 'lambda:InvokeFunction',
-      function: fn.name,
-      principal: 'iot.amazonaws.com',
-      sourceArn: rule.arn,
-    });
-  }
-  return rule;
+  return topicRulePlans($app.stage, allTriggers).map((plan) => {
+    const fn = targets.functionOf(plan.trigger);
+    const logical = `TopicRule${plan.trigger.name.charAt(0).toUpperCase()}${plan.trigger.name.slice(1)}${suffix}`;
+    const queue = plan.action === 'sqs' ? targets.queueOf(plan.trigger.name) : undefined;
+    const actionRole =
+      queue === undefined
+        ? undefined
+        : new aws.iam.Role(`${logical}QueueRole`, {
+            assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: 'iot.amazonaws.com' }),
+            inlinePolicies: [
+              { name: 'send-to-queue', policy: $jsonStringify(topicRuleQueuePolicy(queue.arn)) },
+            ],
+          });
+    const rule = new aws.iot.TopicRule(
+      logical,
+      {
+        name: plan.ruleName,
+        description: plan.trigger.description,
+        enabled: true,
+        sql: plan.sql,
+        sqlVersion: SQL_VERSION,
+        ...(queue === undefined || actionRole === undefined
+          ? { lambdas: [{ functionArn: fn.arn }] }
+          : { sqs: [{ queueUrl: queue.url, roleArn: actionRole.arn, useBase64: false }] }),
+        errorAction: {
+          sqs: { queueUrl: targets.deadLetters.url, roleArn: errorActionRole.arn, useBase64: false },
+        },
+      },
+      inRegion(region),
+    );
+    if (plan.action === 'lambda') {
+      new aws.lambda.Permission(
+        `${logical}Invoke`,
+        {
+          action: 'lambda:InvokeFunction',
+          function: fn.name,
+          principal: 'iot.amazonaws.com',
+          sourceArn: rule.arn,
+        },
+        inRegion(region),
+      );
+    }
+    return rule;
+  });
+}
+
+/** The primary region's topic rules. */
+export const topicRules = topicRulesIn({
+  region: 'primary',
+  suffix: '',
+  functionOf: (trigger) => functions[trigger.name]!,
+  queueOf: (name) => batchQueues[name]!.queue,
+  deadLetters: deadLetters.primary,
 });
 
 // Device Defender Detect is closed to new AWS customers since 2026-08-31 and has no @pulumi/aws

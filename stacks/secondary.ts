@@ -5,13 +5,13 @@ import { regionalApi } from './api';
 import { buses, deadLetters } from './bus';
 import { account, allTriggers, blueprint, inRegion, regions } from './context';
 import { arnsIn } from './functions';
+import { topicRulesIn } from './iot';
 import { dataKeySecondary, pseudonymKeySecondary, ticketKeySecondary } from './keys';
 import { secondaryRegionPlan } from './lib/failover';
 import { asyncInvokePlan, FUNCTION_SETTINGS, functionName, handlerPath } from './lib/functions';
 import { machinePolicyDocument } from './lib/iot-policy';
 import { needsVpc, type ResourceArns, statementsFor } from './lib/permissions';
-import { batchQueuePlans, FUNCTION_RESPONSE_TYPES, redrivePolicy, topicRuleQueuePolicy } from './lib/queues';
-import { SQL_VERSION, topicRulePlans } from './lib/topic-rules';
+import { batchQueuePlans, FUNCTION_RESPONSE_TYPES, redrivePolicy } from './lib/queues';
 import { linksOf } from './links';
 import type { BatchQueue } from './queues';
 import { secondaryVpc } from './secondary-cache';
@@ -139,70 +139,16 @@ export function secondaryFunction(trigger: Trigger): sst.aws.Function {
  */
 export const secondaryApi = regionalApi('secondary', secondaryFunction);
 
-const secondaryErrorActionRole = new aws.iam.Role('TopicRuleErrorRoleSecondary', {
-  assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: 'iot.amazonaws.com' }),
-  inlinePolicies: [
-    {
-      name: 'dead-letters',
-      policy: $jsonStringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: deadLetters.secondary.arn }],
-      }),
-    },
-  ],
-});
-
 /**
  * The secondary region's topic rules, the same SQL as the primary's: a gateway that fails over
  * publishes votes, SOS, positions, results and health probes there, and the copies handle them.
  */
-export const secondaryTopicRules = topicRulePlans($app.stage, allTriggers).map((plan) => {
-  const fn = secondaryFunction(plan.trigger);
-  const logical = `TopicRule${pascal(plan.trigger.name)}Secondary`;
-  const queue = plan.action === 'sqs' ? secondaryQueue(plan.trigger.name).queue : undefined;
-  const actionRole =
-    queue === undefined
-      ? undefined
-      : new aws.iam.Role(`${logical}QueueRole`, {
-          assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: 'iot.amazonaws.com' }),
-          inlinePolicies: [
-            { name: 'send-to-queue', policy: $jsonStringify(topicRuleQueuePolicy(queue.arn)) },
-          ],
-        });
-  const rule = new aws.iot.TopicRule(
-    logical,
-    {
-      name: plan.ruleName,
-      description: plan.trigger.description,
-      enabled: true,
-      sql: plan.sql,
-      sqlVersion: SQL_VERSION,
-      ...(queue === undefined || actionRole === undefined
-        ? { lambdas: [{ functionArn: fn.arn }] }
-        : { sqs: [{ queueUrl: queue.url, roleArn: actionRole.arn, useBase64: false }] }),
-      errorAction: {
-        sqs: {
-          queueUrl: deadLetters.secondary.url,
-          roleArn: secondaryErrorActionRole.arn,
-          useBase64: false,
-        },
-      },
-    },
-    inRegion('secondary'),
-  );
-  if (plan.action === 'lambda') {
-    new aws.lambda.Permission(
-      `${logical}Invoke`,
-      {
-        action: 'lambda:InvokeFunction',
-        function: fn.name,
-        principal: 'iot.amazonaws.com',
-        sourceArn: rule.arn,
-      },
-      inRegion('secondary'),
-    );
-  }
-  return rule;
+export const secondaryTopicRules = topicRulesIn({
+  region: 'secondary',
+  suffix: 'Secondary',
+  functionOf: secondaryFunction,
+  queueOf: (name) => secondaryQueue(name).queue,
+  deadLetters: deadLetters.secondary,
 });
 
 /**

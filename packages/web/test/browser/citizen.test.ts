@@ -1,18 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { recordCloseException, recordKeys } from '@ballotstream/core';
 import { formatReceipt } from '@ballotstream/events';
-import { BoothGateway } from '@ballotstream/gateway';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessibilityViolations, type Demo, haveChromium, screenshot, serious, startDemo } from './harness';
+import {
+  accessibilityViolations,
+  castDemoVote,
+  type Demo,
+  haveChromium,
+  screenshot,
+  serious,
+  startDemo,
+} from './harness';
 
 describe.skipIf(!haveChromium)('the citizen app in Chromium, on a running demo', () => {
   let demo: Demo;
   let page: Page;
   let receipt: string;
-  const queueDir = mkdtempSync(join(tmpdir(), 'ballotstream-citizen-gateway-'));
 
   beforeAll(async () => {
     demo = await startDemo();
@@ -21,7 +24,6 @@ describe.skipIf(!haveChromium)('the citizen app in Chromium, on a running demo',
 
   afterAll(async () => {
     await demo?.stop();
-    rmSync(queueDir, { recursive: true, force: true });
   });
 
   it('finds the booths nearest a typed town, with the candidates of their constituency', async () => {
@@ -52,39 +54,7 @@ describe.skipIf(!haveChromium)('the citizen app in Chromium, on a running demo',
     await page.click('#check-ticket');
     await expect.poll(() => page.locator('#ticket-answer').innerText()).toContain('valid');
 
-    const machine = demo.election.machines.find((m) => m.machineId === 'm-1-1-1')!;
-    const voter = demo.election.voters[0]!;
-    const boothToken = demo.runtime.tokens.mint({ role: 'booth', subject: machine.boothId });
-    const verified = await fetch(`${demo.runtime.httpUrl}/verifications`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${boothToken}` },
-      body: JSON.stringify({
-        ticket: voter.ticket,
-        fingerprint: voter.fingerprint,
-        boothId: machine.boothId,
-        machineId: machine.machineId,
-      }),
-    });
-    expect(verified.status).toBe(201);
-    const { ballotToken } = (await verified.json()) as { ballotToken: string };
-    const gateway = new BoothGateway({
-      stage: demo.runtime.deps.config.stage,
-      machineId: machine.machineId,
-      boothId: machine.boothId,
-      electionId: demo.election.electionId,
-      constituencyId: machine.constituencyId,
-      privateKey: machine.privateKey,
-      mqttUrl: demo.runtime.mqttUrl,
-      bucketMs: demo.runtime.deps.config.bucketMs,
-      queueDir,
-    });
-    await gateway.start();
-    try {
-      receipt = (await gateway.cast(ballotToken, 'cand-1-1-2')).receipt;
-      await gateway.drained();
-    } finally {
-      await gateway.stop();
-    }
+    receipt = await castDemoVote(demo, 'm-1-1-1', 0, 'cand-1-1-2');
     await expect
       .poll(
         async () =>
