@@ -14,6 +14,7 @@ import { recordAuditLog } from '../audit/record-audit-log';
 import { resultSignatureValid } from '../casting/check-result';
 import { allEntities } from '../registry/registry-records';
 import { recordKeys } from '../shared/keys';
+import { partitionRecords } from '../shared/pages';
 import { machineCloses } from './close-of-poll';
 
 /** Sums result records' counts per candidate. */
@@ -39,15 +40,9 @@ export async function buildBulletinBody(
 ): Promise<BulletinBody> {
   const machines = await machineCloses(deps.records, electionId);
   const certified = new Map<string, string>();
-  let after: string | undefined;
-  do {
-    const page = await deps.records.query('results', recordKeys.certificationsPartition(electionId), {
-      limit: 1000,
-      ...(after ? { after } : {}),
-    });
-    for (const r of page.records) certified.set(r.sk, String(r.certifiedAt));
-    after = page.next;
-  } while (after !== undefined);
+  const certifications = recordKeys.certificationsPartition(electionId);
+  for await (const r of partitionRecords(deps.records, 'results', certifications))
+    certified.set(r.sk, String(r.certifiedAt));
   const constituencies: BulletinConstituency[] = [];
   for await (const c of allEntities(deps.records, 'constituency')) {
     const constituencyId = String(c.constituencyId);

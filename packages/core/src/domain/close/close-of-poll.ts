@@ -9,6 +9,7 @@ import { appendAudit } from '../audit/audit-chain';
 import { type Actor, actorName, mayActIn } from '../fleet/audit';
 import { allEntities } from '../registry/registry-records';
 import { recordKeys } from '../shared/keys';
+import { partitionRecords } from '../shared/pages';
 import { findMachine } from '../shared/registry';
 import { boothWindow, readPollHours } from '../shared/registry-facts';
 
@@ -64,13 +65,8 @@ export async function recordResultCheck(
   return machine;
 }
 
-async function* partition(records: RecordStore, pk: string): AsyncGenerator<StoredRecord> {
-  let after: string | undefined;
-  do {
-    const page = await records.query('results', pk, { limit: 1000, ...(after ? { after } : {}) });
-    yield* page.records;
-    after = page.next;
-  } while (after !== undefined);
+function partition(records: RecordStore, pk: string): AsyncGenerator<StoredRecord> {
+  return partitionRecords(records, 'results', pk);
 }
 
 async function byMachine(records: RecordStore, pk: string): Promise<Map<string, StoredRecord>> {

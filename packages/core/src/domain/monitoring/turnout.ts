@@ -1,5 +1,6 @@
 import type { RecordStore } from '../../ports/record-store';
 import { recordKeys } from '../shared/keys';
+import { partitionRecords } from '../shared/pages';
 import { constituencyRecordSchema } from '../shared/registry';
 import type { Agreement } from '../tally/materialise-tallies';
 import { allRecords } from '../tally/read-tallies';
@@ -113,22 +114,18 @@ export async function recordWindowStatus(
 /** The agreement status of every materialised window, oldest first. */
 export async function readWindowStatuses(records: RecordStore, electionId: string): Promise<WindowStatus[]> {
   const statuses: WindowStatus[] = [];
-  let after: string | undefined;
-  do {
-    const page = await records.query('tallies', recordKeys.windowStatusPartition(electionId), {
-      limit: 1000,
-      ...(after === undefined ? {} : { after }),
+  for await (const row of partitionRecords(
+    records,
+    'tallies',
+    recordKeys.windowStatusPartition(electionId),
+  )) {
+    statuses.push({
+      windowStart: Number(row.windowStart),
+      windowEnd: Number(row.windowEnd),
+      votes: Number(row.votes),
+      agreement: row.agreement as Agreement,
+      materialisedAt: String(row.materialisedAt),
     });
-    for (const row of page.records) {
-      statuses.push({
-        windowStart: Number(row.windowStart),
-        windowEnd: Number(row.windowEnd),
-        votes: Number(row.votes),
-        agreement: row.agreement as Agreement,
-        materialisedAt: String(row.materialisedAt),
-      });
-    }
-    after = page.next;
-  } while (after !== undefined);
+  }
   return statuses;
 }

@@ -2,6 +2,7 @@ import type { Clock } from '../../ports/clock';
 import type { RecordStore } from '../../ports/record-store';
 import type { TallyRow, VoteStore, WindowCount, WindowTurnout } from '../../ports/vote-store';
 import { recordKeys } from '../shared/keys';
+import { partitionRecords } from '../shared/pages';
 
 export interface MaterialiseDeps {
   readonly primary: VoteStore;
@@ -70,15 +71,8 @@ export async function materialiseTallies(deps: MaterialiseDeps, electionId: stri
 /** The windows marked since the last run, each with the mark it carried when read. */
 async function readMarks(records: RecordStore, electionId: string): Promise<Map<number, unknown>> {
   const marks = new Map<number, unknown>();
-  let after: string | undefined;
-  do {
-    const page = await records.query('tallies', recordKeys.dirtyPartition(electionId), {
-      limit: 1000,
-      ...(after === undefined ? {} : { after }),
-    });
-    for (const mark of page.records) marks.set(Number(mark.windowStart), mark.mark);
-    after = page.next;
-  } while (after !== undefined);
+  for await (const mark of partitionRecords(records, 'tallies', recordKeys.dirtyPartition(electionId)))
+    marks.set(Number(mark.windowStart), mark.mark);
   return marks;
 }
 
@@ -194,16 +188,8 @@ async function publishTotals(
     byConstituency.set(r.constituencyId, candidates);
   }
   const stored = new Map<string, string>();
-  let after: string | undefined;
-  do {
-    const page = await records.query('tallies', recordKeys.tallyPartition(electionId), {
-      limit: 1000,
-      ...(after === undefined ? {} : { after }),
-    });
-    for (const record of page.records)
-      stored.set(String(record.constituencyId), JSON.stringify(record.candidates));
-    after = page.next;
-  } while (after !== undefined);
+  for await (const record of partitionRecords(records, 'tallies', recordKeys.tallyPartition(electionId)))
+    stored.set(String(record.constituencyId), JSON.stringify(record.candidates));
   await Promise.all(
     [...byConstituency]
       .filter(([constituencyId, candidates]) => stored.get(constituencyId) !== JSON.stringify(candidates))

@@ -1,5 +1,6 @@
 import type { RecordKey, RecordStore, StoredRecord } from '../../ports/record-store';
 import { recordKeys } from '../shared/keys';
+import { partitionRecords } from '../shared/pages';
 import { constituencyRecordSchema } from '../shared/registry';
 import { readPollHours } from '../shared/registry-facts';
 
@@ -53,16 +54,8 @@ export async function readTallies(
 }
 
 /** Every record of a partition of the tallies table, page by page. */
-export async function* allRecords(records: RecordStore, partition: string): AsyncGenerator<StoredRecord> {
-  let after: string | undefined;
-  do {
-    const page = await records.query('tallies', partition, {
-      limit: 1000,
-      ...(after === undefined ? {} : { after }),
-    });
-    yield* page.records;
-    after = page.next;
-  } while (after !== undefined);
+export function allRecords(records: RecordStore, partition: string): AsyncGenerator<StoredRecord> {
+  return partitionRecords(records, 'tallies', partition);
 }
 
 async function* oneRecord(records: RecordStore, key: RecordKey): AsyncGenerator<StoredRecord> {

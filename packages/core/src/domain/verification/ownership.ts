@@ -2,6 +2,7 @@ import type { Clock } from '../../ports/clock';
 import type { RecordStore, StoredRecord, WriteFence } from '../../ports/record-store';
 import { err, ok, type Result } from '../../result';
 import { recordKeys } from '../shared/keys';
+import { partitionRecords } from '../shared/pages';
 
 /**
  * Which region may write an election's voter statuses: one writer at a time (the protocol in
@@ -66,15 +67,9 @@ export async function readOwnership(
   primaryRegion: string,
 ): Promise<VerificationOwnership> {
   let latest: VerificationOwnership | undefined;
-  let after: string | undefined;
-  do {
-    const page = await records.query('voters', recordKeys.verificationOwnerPartition(electionId), {
-      skPrefix: 'epoch#',
-      ...(after === undefined ? {} : { after }),
-    });
-    for (const record of page.records) latest = ownershipOf(record) ?? latest;
-    after = page.next;
-  } while (after !== undefined);
+  const partition = recordKeys.verificationOwnerPartition(electionId);
+  for await (const record of partitionRecords(records, 'voters', partition, 'epoch#'))
+    latest = ownershipOf(record) ?? latest;
   return (
     latest ?? {
       region: primaryRegion,
