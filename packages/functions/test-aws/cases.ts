@@ -1005,22 +1005,7 @@ export const CASES: Record<string, Case> = {
         violationEventType: 'in-alarm',
         violationEventTime: Date.now(),
       };
-      const event = {
-        Records: [
-          {
-            EventSource: 'aws:sns',
-            EventVersion: '1.0',
-            EventSubscriptionArn: 'arn:aws:sns:ap-south-1:123456789012:defender-alerts:sub',
-            Sns: {
-              Type: 'Notification',
-              MessageId: randomUUID(),
-              TopicArn: 'arn:aws:sns:ap-south-1:123456789012:defender-alerts',
-              Message: JSON.stringify(alarm),
-              Timestamp: new Date().toISOString(),
-            },
-          },
-        ],
-      };
+      const event = snsDelivery('defender-alerts', alarm);
       const run = await h.invoke(step, event);
       expectRan(run);
       expect(run.result).toEqual({ bridged: 1, ignored: 0 });
@@ -1045,22 +1030,7 @@ export const CASES: Record<string, Case> = {
           },
         ],
       };
-      const event = {
-        Records: [
-          {
-            EventSource: 'aws:sns',
-            EventVersion: '1.0',
-            EventSubscriptionArn: 'arn:aws:sns:ap-south-1:123456789012:audit-findings:sub',
-            Sns: {
-              Type: 'Notification',
-              MessageId: randomUUID(),
-              TopicArn: 'arn:aws:sns:ap-south-1:123456789012:audit-findings',
-              Message: JSON.stringify(notification),
-              Timestamp: new Date().toISOString(),
-            },
-          },
-        ],
-      };
+      const event = snsDelivery('audit-findings', notification);
       const run = await h.invoke(step, event);
       expectRan(run);
       expect(run.result).toEqual({ findings: 1 });
@@ -1174,5 +1144,26 @@ function timestreamRecordCase(region: 'primary' | 'secondary'): Case {
       const writes = run.calls.filter((c) => c.service === 'timestream-write');
       expect(writes.map((c) => c.region)).toContain(region === 'primary' ? 'ap-south-1' : 'ap-south-2');
     },
+  };
+}
+
+/** An SNS delivery of one message on a topic of this account, as Lambda receives it. */
+function snsDelivery(topic: string, message: unknown) {
+  const topicArn = `arn:aws:sns:ap-south-1:123456789012:${topic}`;
+  return {
+    Records: [
+      {
+        EventSource: 'aws:sns',
+        EventVersion: '1.0',
+        EventSubscriptionArn: `${topicArn}:sub`,
+        Sns: {
+          Type: 'Notification',
+          MessageId: randomUUID(),
+          TopicArn: topicArn,
+          Message: JSON.stringify(message),
+          Timestamp: new Date().toISOString(),
+        },
+      },
+    ],
   };
 }
