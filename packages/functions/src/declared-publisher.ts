@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EventPublisher, OutgoingEvent } from '@ballotstream/core/ports';
 import { countRejection } from './shared/observability';
 import type { Trigger } from './trigger-types';
@@ -21,34 +20,17 @@ export class UndeclaredEventError extends Error {
   }
 }
 
-// Handlers reach the publisher through deps shared by every step, so the step running is told by
-// the async context its invocation started in, not by a publisher per step.
-const running = new AsyncLocalStorage<DeclaredStep>();
-
-/** Runs `work` (and everything it awaits) as the step of this trigger, for `declaredPublisher`. */
-export function runAsStep<T>(step: DeclaredStep, work: () => T): T {
-  return running.run(step, work);
-}
-
-/** Runs `work` as no step, so what it publishes is not held to the trigger whose work caused it. */
-export function outsideStep<T>(work: () => T): T {
-  return running.exit(work);
-}
-
 /**
- * Wraps a publisher so that, inside a step, it refuses (throws and counts, nothing put on the bus)
- * a call carrying any event its trigger does not declare. Outside a step it passes everything on:
- * the broker's own activity monitor and tests publish with no trigger.
+ * Wraps a publisher for one step: it refuses (throws and counts, nothing put on the bus) a call
+ * carrying any event the step's trigger does not declare, and passes the rest on. Each step's app
+ * publishes through its own (`stepApp` in `shared/deps.ts`), so nothing asks which step is running.
  */
-export function declaredPublisher(inner: EventPublisher): EventPublisher {
+export function declaredPublisher(inner: EventPublisher, step: DeclaredStep): EventPublisher {
+  const declared = new Set<string>(step.publishes);
   return {
     publish(events: readonly OutgoingEvent[]): Promise<void> {
-      const step = running.getStore();
-      const undeclared =
-        step === undefined
-          ? undefined
-          : events.find((event) => !(step.publishes as readonly string[]).includes(event.detailType));
-      if (step !== undefined && undeclared !== undefined) {
+      const undeclared = events.find((event) => !declared.has(event.detailType));
+      if (undeclared !== undefined) {
         countRejection(step.name, 'undeclared-event');
         return Promise.reject(new UndeclaredEventError(step.name, undeclared.detailType));
       }

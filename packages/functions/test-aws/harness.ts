@@ -11,10 +11,9 @@ import { HttpBiometrics } from '@ballotstream/core/adapters/http';
 import { systemClock, type TableName } from '@ballotstream/core/ports';
 import type { DetailOf, EventBridgeEnvelope, EventDefinition, TopicRuleEvent } from '@ballotstream/events';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { declaredPublisher, runAsStep } from '../src/declared-publisher';
 import { LINKS } from '../src/links';
 import { buildAwsDeps } from '../src/shared/aws-deps';
-import { appOf, type Deps, installApp, uninstallApp } from '../src/shared/deps';
+import { appOf, type Deps, installApp, uninstallApp, withStep } from '../src/shared/deps';
 import { logger } from '../src/shared/observability';
 import { type HttpTrigger, type LambdaEntry, loadHandler, type Role } from '../src/triggers';
 import { deniedRequests, type IamRequest } from './iam';
@@ -120,7 +119,7 @@ export class Harness {
       this.last = deps;
       const entry = await loadEntry(step);
       // Every step publishes through a publisher that refuses what its trigger does not declare.
-      result = await runAsStep(step, () => entry(event, lambdaContext(step.name)));
+      result = await entry(event, withStep(lambdaContext(step.name), step));
     } catch (e) {
       error = e;
     } finally {
@@ -154,21 +153,14 @@ function eventSourceRequests(step: PlannedStep): IamRequest[] {
 }
 
 /**
- * The AWS deps with a stand-in for a port that has no AWS adapter yet and the publisher held to
- * the step's declaration; every other port stays the AWS one, lazily built as before (the object
- * is not spread, so no getter runs early).
+ * The AWS deps with a stand-in for a port that has no AWS adapter yet; every other port stays the
+ * AWS one, lazily built as before (the object is not spread, so no getter runs early). The step's
+ * app holds its publisher to the step's declaration (`withStep`).
  */
 function withStandIns(deps: Deps, standIns: Partial<Pick<Deps, 'biometrics' | 'voterRegistry'>>): Deps {
-  let publisher: Deps['publisher'] | undefined;
   return new Proxy(deps, {
-    get: (target, key, receiver) => {
-      if (key in standIns) return standIns[key as keyof typeof standIns];
-      if (key === 'publisher') {
-        publisher ??= declaredPublisher(Reflect.get(target, key, receiver) as Deps['publisher']);
-        return publisher;
-      }
-      return Reflect.get(target, key, receiver);
-    },
+    get: (target, key, receiver) =>
+      key in standIns ? standIns[key as keyof typeof standIns] : Reflect.get(target, key, receiver),
   });
 }
 

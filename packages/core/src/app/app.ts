@@ -25,7 +25,7 @@ import { handOverUseCases } from './hand-over';
 import { ingestVotesUseCase } from './ingest-votes';
 import { issueCentreDepsOf, issueTicketUseCase } from './issue-ticket';
 import { materialiseUseCase } from './materialise';
-import { createMonitors } from './monitors';
+import { createMonitors, type Monitors } from './monitors';
 import { observeActivityUseCase } from './observe-activity';
 import { raiseAlertUseCases } from './raise-alert';
 import { recordMachineEventUseCase } from './record-machine-event';
@@ -74,14 +74,20 @@ export interface AppPorts {
 /**
  * Builds the app once (per cold start in Lambda, per region locally): each use case gets exactly
  * the ports it needs and returns its result with the events to publish. Steps that are one call
- * into the domain read `ports` and `config` directly.
+ * into the domain read `ports` and `config` directly. `monitors` shares another app's watchers and
+ * machine directory, as the local runtime does for each step's app over one region's ports.
  */
-export function createApp(ports: AppPorts, config: Config) {
-  const monitors = createMonitors(ports, config);
+export function createApp(
+  ports: AppPorts,
+  config: Config,
+  monitors: Monitors = createMonitors(ports, config),
+) {
   const issueCentre = issueCentreDepsOf(ports, config);
   return {
     config,
     ports,
+    /** The watchers this app's use cases share; another app over the same ports may share them too. */
+    monitors,
     /** The machine directory the fleet steps share (a cache of the registry). */
     machines: monitors.machines,
     verifyVoter: verifyVoterUseCase(ports, config),

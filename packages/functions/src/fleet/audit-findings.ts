@@ -3,7 +3,7 @@ import { eventOf } from '@ballotstream/core/ports';
 import { anomalyDetected, deviceAuditNotificationSchema } from '@ballotstream/events';
 import middy from '@middy/core';
 import type { Context, SNSEvent } from 'aws-lambda';
-import { currentApp } from '../shared/deps';
+import { appFor } from '../shared/deps';
 import { withLambdaContext } from '../shared/observability';
 import { snsMessages } from '../shared/sns';
 
@@ -12,14 +12,16 @@ import { snsMessages } from '../shared/sns';
  * `anomaly.detected` for the national desk, which the alerting raises and notifies as any other.
  * (The trigger table has no SNS kind; `stacks/` subscribes this function to the audit topic.)
  */
-export const handler = middy<SNSEvent, { findings: number }, Error, Context>(async (event: SNSEvent) => {
-  const notifications = snsMessages('auditFindings', deviceAuditNotificationSchema, event);
-  const { clock, publisher } = (await currentApp()).ports;
-  const detectedAt = new Date(clock.now()).toISOString();
-  const found = notifications.flatMap((n) => findingsOfAudit(n));
-  if (found.length > 0)
-    await publisher.publish(
-      found.map((f) => eventOf(anomalyDetected, { ...f, evidence: { ...f.evidence }, detectedAt })),
-    );
-  return { findings: found.length };
-}).use(withLambdaContext());
+export const handler = middy<SNSEvent, { findings: number }, Error, Context>(
+  async (event: SNSEvent, context: Context) => {
+    const notifications = snsMessages('auditFindings', deviceAuditNotificationSchema, event);
+    const { clock, publisher } = (await appFor(context)).ports;
+    const detectedAt = new Date(clock.now()).toISOString();
+    const found = notifications.flatMap((n) => findingsOfAudit(n));
+    if (found.length > 0)
+      await publisher.publish(
+        found.map((f) => eventOf(anomalyDetected, { ...f, evidence: { ...f.evidence }, detectedAt })),
+      );
+    return { findings: found.length };
+  },
+).use(withLambdaContext());

@@ -1,7 +1,7 @@
 import { defenderAlarmSchema, type Violation, violationOfDefenderAlarm } from '@ballotstream/core';
 import middy from '@middy/core';
 import type { Context, SNSEvent } from 'aws-lambda';
-import { currentApp, settle } from '../shared/deps';
+import { appFor, settle } from '../shared/deps';
 import { withLambdaContext } from '../shared/observability';
 import { snsMessages } from '../shared/sns';
 
@@ -11,10 +11,10 @@ import { snsMessages } from '../shared/sns';
  * (The trigger table has no SNS kind; `stacks/` subscribes this function to the alert topic.)
  */
 export const handler = middy<SNSEvent, { bridged: number; ignored: number }, Error, Context>(
-  async (event: SNSEvent) => {
+  async (event: SNSEvent, context: Context) => {
     const alarms = snsMessages('defenderAlarm', defenderAlarmSchema, event);
     const violations = alarms.map(violationOfDefenderAlarm).filter((v): v is Violation => v !== undefined);
-    const app = await currentApp();
+    const app = await appFor(context);
     await settle(app, await app.reportViolations(violations));
     return { bridged: violations.length, ignored: alarms.length - violations.length };
   },

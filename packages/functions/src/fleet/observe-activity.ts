@@ -2,7 +2,7 @@ import { mapOutcome } from '@ballotstream/core';
 import { type FleetActivity, presenceEventSchema, type QueueBatchResponse } from '@ballotstream/events';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { currentApp } from '../shared/deps';
+import { appFor } from '../shared/deps';
 import { observeIotLog, observeQueuedPublishes } from '../shared/fleet-activity';
 import { checkPayload, topicRuleHandler } from '../shared/iot';
 import { countRejection, withLambdaContext } from '../shared/observability';
@@ -26,8 +26,8 @@ export const presence = topicRuleHandler<object>('observePresence', async (event
  * SQS batch of the project's topic rule on the machines' topics (stacks/fleet-signals.ts): each
  * message counted toward its machine's message rate. Locally the broker reports the same.
  */
-export const published = middy<unknown, QueueBatchResponse, Error, Context>(async (raw: unknown) =>
-  observeQueuedPublishes(await currentApp(), raw),
+export const published = middy<unknown, QueueBatchResponse, Error, Context>(
+  async (raw: unknown, context: Context) => observeQueuedPublishes(await appFor(context), raw),
 ).use(withLambdaContext());
 
 /**
@@ -35,5 +35,5 @@ export const published = middy<unknown, QueueBatchResponse, Error, Context>(asyn
  * is an authorization failure for the fleet monitor, as Detect's behaviour would count it.
  */
 export const authorizationFailures = middy<unknown, { observed: number; violations: number }, Error, Context>(
-  async (raw: unknown) => observeIotLog(await currentApp(), raw),
+  async (raw: unknown, context: Context) => observeIotLog(await appFor(context), raw),
 ).use(withLambdaContext());

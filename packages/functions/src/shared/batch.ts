@@ -11,7 +11,7 @@ import {
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { type App, currentApp } from './deps';
+import { type App, appFor } from './deps';
 import { describeIssues, InvalidInputError } from './errors';
 import { countRejection, logger, withLambdaContext } from './observability';
 
@@ -38,7 +38,7 @@ function queueBatchHandler<T>(
   check: (message: unknown) => ItemCheck<T>,
   handle: (items: readonly BatchItem<T>[], app: App) => Promise<readonly string[] | undefined>,
 ) {
-  return middy<unknown, QueueBatchResponse, Error, Context>(async (raw: unknown) => {
+  return middy<unknown, QueueBatchResponse, Error, Context>(async (raw: unknown, context: Context) => {
     const batch = queueBatchSchema.safeParse(raw);
     if (!batch.success) {
       countRejection(name, 'invalid-batch');
@@ -60,7 +60,7 @@ function queueBatchHandler<T>(
       });
       failed.push(record.messageId);
     }
-    if (items.length > 0) failed.push(...((await handle(items, await currentApp())) ?? []));
+    if (items.length > 0) failed.push(...((await handle(items, await appFor(context))) ?? []));
     return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
   }).use(withLambdaContext());
 }

@@ -1,20 +1,27 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { type App, createApp, isOutcome, type Outcome } from '@ballotstream/core';
+import type { Context } from 'aws-lambda';
 import type { Deps } from '../catalogue';
+import { type DeclaredStep, declaredPublisher } from '../declared-publisher';
 
 export type { App } from '@ballotstream/core';
 export type { Deps } from '../catalogue';
 
 /**
  * The one seam between a runtime and the wrappers: which app a handler invocation calls. Lambda
- * builds it from the AWS ports once per cold start; the local runtime installs (or, two regions
- * in one process, scopes) the app it built from its local ports.
+ * builds it from the AWS ports once per cold start; the local runtime installs the app it built
+ * from its local ports, and hands each invocation its step (and, two regions in one process, its
+ * region's app) on the Lambda context (`withStep`), read by `appFor`.
  */
 let installed: App | undefined;
 let building: Promise<App> | undefined;
 
-// Locally two regions' runtimes may share a process: each runs its handlers inside its own scope.
-const scoped = new AsyncLocalStorage<App>();
+/** What a runtime hands an invocation beside the Lambda context; Lambda itself hands neither. */
+interface StepContext {
+  /** The trigger this invocation runs as: its app publishes only what the trigger declares. */
+  readonly step?: DeclaredStep;
+  /** The app to call instead of the installed one (a region's, when two share a process). */
+  readonly app?: App;
+}
 
 /** The app of these ports and settings. */
 export function appOf(deps: Deps): App {
@@ -42,9 +49,10 @@ export function uninstallApp(): void {
 /** Forgets the installed app; the counterpart of `installDeps`. */
 export const uninstallDeps = uninstallApp;
 
-/** Runs `work` (and everything it awaits) with this app, whatever is installed. */
-export function runWithApp<T>(app: App, work: () => T): T {
-  return scoped.run(app, work);
+/** A Lambda context that tells the wrappers the invocation's step and, if given, its app. */
+export function withStep(context: Context, step: DeclaredStep, app?: App): Context {
+  const own: StepContext = app === undefined ? { step } : { step, app };
+  return Object.assign(context, own);
 }
 
 /** Whether this is the process's installed app. */
@@ -52,14 +60,40 @@ export function isInstalled(app: App): boolean {
   return installed === app;
 }
 
-/** The app of this invocation; in Lambda it is built from the AWS adapters on first use. */
+/** The installed app; in Lambda it is built from the AWS adapters on first use. */
 export async function currentApp(): Promise<App> {
-  const inScope = scoped.getStore();
-  if (inScope !== undefined) return inScope;
   if (installed !== undefined) return installed;
   building ??= import('./aws-deps').then(async ({ buildAwsDeps }) => appOf(await buildAwsDeps()));
   installed = await building;
   return installed;
+}
+
+/**
+ * The app of the invocation this context belongs to: the context's app or the installed one, as
+ * its step's app when the context names a step (`withStep`).
+ */
+export async function appFor(context: Context | undefined): Promise<App> {
+  const { step, app } = (context ?? {}) as StepContext;
+  const base = app ?? (await currentApp());
+  return step === undefined ? base : stepApp(base, step);
+}
+
+const stepApps = new WeakMap<App, WeakMap<DeclaredStep, App>>();
+
+/**
+ * The app a step calls: the same ports, settings and watchers, publishing through a publisher
+ * that refuses what the step's trigger does not declare. Built once per app and step.
+ */
+export function stepApp(app: App, step: DeclaredStep): App {
+  const ofApp = stepApps.get(app) ?? new WeakMap<DeclaredStep, App>();
+  stepApps.set(app, ofApp);
+  let own = ofApp.get(step);
+  if (own === undefined) {
+    const ports = { ...app.ports, publisher: declaredPublisher(app.ports.publisher, step) };
+    own = createApp(ports, app.config, app.monitors);
+    ofApp.set(step, own);
+  }
+  return own;
 }
 
 /** Publishes what a step's outcome announces and gives back its result; a plain result passes. */

@@ -5,11 +5,12 @@ import { iotLogEntriesOf, logSubscriptionOf, queuedPublishesOf } from './iot-sig
 import { countRejection, logger } from './observability';
 
 /**
- * The local broker's `onActivity`: the same monitor the AWS presence rule feeds. It never throws
- * into the broker; a failure is logged and counted.
+ * The local broker's `onActivity`: the same monitor the AWS presence rule feeds, run as no step
+ * (the broker's, not the step whose message it saw) with the region's app or the installed one.
+ * It never throws into the broker; a failure is logged and counted.
  */
-export function observeBrokerActivity(activity: FleetActivity): void {
-  void currentApp()
+export function observeBrokerActivity(activity: FleetActivity, app?: App): void {
+  void (app === undefined ? currentApp() : Promise.resolve(app))
     .then(async (app) => settle(app, await app.observeActivity(activity)))
     .catch((error: unknown) => {
       countRejection('observeActivity', 'failed');

@@ -3,7 +3,7 @@ import { DependencyError } from '@ballotstream/core';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { type App, currentApp, settle } from './deps';
+import { type App, appFor, settle } from './deps';
 import { describeIssues, InvalidInputError } from './errors';
 import { countRejection, logger, withLambdaContext } from './observability';
 import { principalOf } from './principal';
@@ -46,8 +46,8 @@ export function httpRoute<B = undefined, Q = undefined>(
   route: (input: HttpInput<B, Q>) => Promise<HttpResponse | Outcome<HttpResponse>>,
 ) {
   return middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>(
-    async (event: APIGatewayProxyEventV2) => {
-      const app = await currentApp();
+    async (event: APIGatewayProxyEventV2, context: Context) => {
+      const app = await appFor(context);
       const input = {
         body: parseBody(event, spec),
         query: parseQuery(event, spec),

@@ -3,7 +3,7 @@ import { MAX_MESSAGE_BYTES, type TopicRuleEvent, topicRuleEventSchema } from '@b
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { type App, currentApp, settle } from './deps';
+import { type App, appFor, settle } from './deps';
 import { describeIssues, InvalidInputError } from './errors';
 import { countRejection, withLambdaContext } from './observability';
 
@@ -36,13 +36,13 @@ export function topicRuleHandler<R>(
   name: string,
   handle: (event: TopicRuleEvent, app: App) => Promise<R | Outcome<R>>,
 ) {
-  return middy<unknown, R, Error, Context>(async (raw: unknown) => {
+  return middy<unknown, R, Error, Context>(async (raw: unknown, context: Context) => {
     const parsed = topicRuleEventSchema.safeParse(raw);
     if (!parsed.success) {
       countRejection(name, 'invalid-rule-event');
       throw new InvalidInputError('rule event', describeIssues(parsed.error));
     }
-    const app = await currentApp();
+    const app = await appFor(context);
     return settle(app, await handle(parsed.data, app));
   }).use(withLambdaContext());
 }

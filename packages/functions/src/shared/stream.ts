@@ -8,7 +8,7 @@ import {
 } from '@ballotstream/events';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { type App, currentApp } from './deps';
+import { type App, appFor } from './deps';
 import { describeIssues, InvalidInputError } from './errors';
 import { countRejection, logger, withLambdaContext } from './observability';
 
@@ -43,7 +43,7 @@ export function tableStreamHandler(
   name: string,
   handle: (changes: readonly TableChange[], app: App) => Promise<readonly string[] | undefined>,
 ) {
-  return middy<unknown, QueueBatchResponse, Error, Context>(async (raw: unknown) => {
+  return middy<unknown, QueueBatchResponse, Error, Context>(async (raw: unknown, context: Context) => {
     const batch = tableStreamBatchSchema.safeParse(raw);
     if (!batch.success) {
       countRejection(name, 'invalid-batch');
@@ -73,7 +73,7 @@ export function tableStreamHandler(
         after: storedRecord(dynamodb.NewImage === undefined ? undefined : decodeImage(dynamodb.NewImage)),
       });
     }
-    if (changes.length > 0) failed.push(...((await handle(changes, await currentApp())) ?? []));
+    if (changes.length > 0) failed.push(...((await handle(changes, await appFor(context))) ?? []));
     return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
   }).use(withLambdaContext());
 }

@@ -15,8 +15,8 @@ export interface RegionsOptions
 /**
  * Both regions of a deployment in one process: each its own broker, API, bus, scheduler and
  * voter cache, the durable records (the global tables) and the two vote stores shared. Handlers of
- * each run with their own region's app (`runWithApp`), so a drill can kill one region's compute
- * and keep the other.
+ * each run with their own region's app (handed on each invocation's context), so a drill can kill
+ * one region's compute and keep the other.
  */
 export interface Regions {
   /** The running runtime of a region; undefined while it is killed. */

@@ -5,14 +5,14 @@ import type { Config } from '@ballotstream/core';
 import type { DuckDbLimits } from '@ballotstream/core/adapters/local';
 import type { Clock } from '@ballotstream/core/ports';
 import { topicFilter } from '@ballotstream/events';
-import { declaredPublisher, outsideStep, runAsStep } from '@ballotstream/functions/declared-publisher';
 import {
+  type App,
   appOf,
   type Deps,
   installApp,
   isInstalled,
-  runWithApp,
   uninstallApp,
+  withStep,
 } from '@ballotstream/functions/shared/deps';
 import { observeBrokerActivity } from '@ballotstream/functions/shared/fleet-activity';
 import { loadHandler, type Trigger, triggers } from '@ballotstream/functions/triggers';
@@ -106,8 +106,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefined): Promise<Runtime> {
   const bus = new LocalBus({ backoffMs: options.busBackoffMs ?? 100 });
   const deps = await buildLocalDeps({
-    // A step may publish only what its trigger declares; `runAsStep` below tells whose step runs.
-    publisher: declaredPublisher(bus),
+    // A step may publish only what its trigger declares: each invocation is told its step below.
+    publisher: bus,
     putAwsEvent: (envelope) => bus.put(envelope),
     // Control messages are sent only once the broker below is listening.
     machineChannel: { publish: (topic, payload, o) => broker.publish(topic, payload, o) },
@@ -124,7 +124,9 @@ async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefine
   // runtime installs it for the process, where a test or the simulator may later install another.
   let app = appOf(deps);
   if (options.shared === undefined) installApp(app);
-  const scoped = <T>(work: () => T): T => (options.shared === undefined ? work() : runWithApp(app, work));
+  // A region of a two-region process hands its own app to each invocation; a lone runtime hands
+  // none, so its handlers call whatever app is installed (a drill may install one with a store down).
+  const regionApp = (): App | undefined => (options.shared === undefined ? undefined : app);
 
   // The signing key is generated on first run, like the other local keys; the API verifies every token with it.
   const tokens =
@@ -137,11 +139,11 @@ async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefine
   for (const trigger of triggers) {
     const entry = await loadHandler(trigger.handler);
     const invoke = (event: unknown) =>
-      runAsStep(trigger, () => scoped(() => entry(event, lambdaContext(trigger.name))));
+      entry(event, withStep(lambdaContext(trigger.name), trigger, regionApp()));
     wireTrigger(trigger, invoke, { api, bus, scheduler, rules, deps });
   }
 
-  const { ca, broker } = await startBroker(options, deps, rules, scoped);
+  const { ca, broker } = await startBroker(options, deps, rules, regionApp);
   // The bulletin publishes the CA that machine certificates chain to.
   if (ca !== undefined) {
     app = appOf({ ...deps, electionCaPem: ca.certPem });
@@ -247,7 +249,7 @@ async function startBroker(
   options: RuntimeOptions,
   deps: Deps,
   rules: LocalTopicRule[],
-  scoped: <T>(work: () => T) => T,
+  regionApp: () => App | undefined,
 ): Promise<{ ca: ElectionCa | undefined; broker: LocalBroker }> {
   const ca =
     options.mqttTls === true
@@ -259,7 +261,7 @@ async function startBroker(
   const broker = new LocalBroker({
     rules,
     // The fleet monitor is the broker's, not the step whose message it saw.
-    onActivity: (activity) => outsideStep(() => scoped(() => observeBrokerActivity(activity))),
+    onActivity: (activity) => observeBrokerActivity(activity, regionApp()),
     // Fleet activity carries the runtime's time, so liveness rules compare like with like.
     clock: () => deps.clock.now(),
     // The machine policy binds topics to the identity a certificate proves, so it comes with TLS.
