@@ -36,8 +36,15 @@ export async function redisSetNx(url: string, total: number, concurrency: number
   }
 }
 
-/** Raw EVALSHA of a small two-key claim script, the cache's own round trip without the rest. */
-export async function redisLuaClaim(url: string, total: number, concurrency: number): Promise<Rate> {
+/**
+ * Raw EVALSHA of a small two-key claim script, the cache's own round trip without the rest, and
+ * the CPU this process (the client) spends per claim; Redis's own CPU is another process's.
+ */
+export async function redisLuaClaim(
+  url: string,
+  total: number,
+  concurrency: number,
+): Promise<Rate & { readonly cpuMicrosPerOp: number }> {
   const redis = rawRedis(url) as Redis & {
     benchClaim(a: string, b: string, c: string, t: number): Promise<number>;
   };
@@ -45,10 +52,13 @@ export async function redisLuaClaim(url: string, total: number, concurrency: num
   const run = randomUUID().slice(0, 8);
   try {
     await redis.benchClaim(`bench:${run}:warm:a`, `bench:${run}:warm:b`, 'x', 60_000);
-    return await atConcurrency(total, concurrency, (i) => {
+    const cpu = process.cpuUsage();
+    const rate = await atConcurrency(total, concurrency, (i) => {
       const tag = `{bench:${run}:${i}}`;
       return redis.benchClaim(`${tag}:voter`, `${tag}:ticket`, `claim:${i}`, 60_000);
     });
+    const used = process.cpuUsage(cpu);
+    return { ...rate, cpuMicrosPerOp: (used.user + used.system) / total };
   } finally {
     redis.disconnect();
   }

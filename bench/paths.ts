@@ -88,14 +88,15 @@ export async function verifications(
   return { rate, granted, refused };
 }
 
-interface GatewayPlace {
+export interface GatewayPlace {
   /** The broker to connect to; a closed port keeps the gateways offline. */
   readonly mqttUrl?: string;
   /** Each machine's queue folder, so a second set of gateways resumes what the first queued. */
   readonly queueDirs?: ReadonlyMap<string, string>;
 }
 
-async function gatewaysFor(
+/** One started booth gateway per seeded machine, online to the runtime's broker unless told otherwise. */
+export async function gatewaysFor(
   bench: ProjectBench,
   place: GatewayPlace = {},
 ): Promise<Map<string, BoothGateway>> {
@@ -122,13 +123,14 @@ async function gatewaysFor(
   return gateways;
 }
 
-function candidateOf(election: DemoElection, machine: DemoMachine, i: number): string {
+/** The candidate the i-th bench vote at a machine goes to: spread over its constituency's candidates. */
+export function candidateOf(election: DemoElection, machine: DemoMachine, i: number): string {
   const candidates = election.candidates.get(machine.constituencyId)!;
   return candidates[i % candidates.length]!;
 }
 
 /** Total votes both regions' stores hold for the election. */
-async function storedVotes(bench: ProjectBench): Promise<[number, number]> {
+export async function storedVotes(bench: ProjectBench): Promise<[number, number]> {
   const { primary, secondary } = bench.runtime.deps.voteStores;
   const id = bench.election.electionId;
   const sum = (rows: readonly { votes: number }[]) => rows.reduce((s, r) => s + r.votes, 0);

@@ -1,0 +1,168 @@
+import { readTallies } from '@ballotstream/core';
+import type { BoothGateway } from '@ballotstream/gateway';
+import type { DemoMachine } from '@ballotstream/local/demo/seed';
+import { atConcurrency } from './measure';
+import { candidateOf, type GrantedBallot, gatewaysFor, type ProjectBench, storedVotes } from './paths';
+import { type CpuRate, cpuPerOp, keepAliveAgent, postJson } from './verification-floor';
+
+/** A booth's bearer token per machine, minted once, as a booth holds one all day. */
+function boothTokens(bench: ProjectBench): Map<string, string> {
+  return new Map(
+    bench.election.machines.map((m) => [
+      m.machineId,
+      bench.runtime.tokens.mint({ role: 'booth', subject: m.boothId }),
+    ]),
+  );
+}
+
+/** Verifies voters over HTTP at their machines' booths; the ballot token of each one granted. */
+function httpVerifier(bench: ProjectBench, concurrency: number) {
+  const agent = keepAliveAgent(concurrency);
+  const tokens = boothTokens(bench);
+  const url = `${bench.runtime.httpUrl}/verifications`;
+  return {
+    async verify(voterIndex: number, machine: DemoMachine): Promise<string | undefined> {
+      const voter = bench.election.voters[voterIndex]!;
+      const body = JSON.stringify({
+        ticket: voter.ticket,
+        fingerprint: voter.fingerprint,
+        boothId: machine.boothId,
+        machineId: machine.machineId,
+      });
+      const answer = await postJson(agent, url, body, {
+        authorization: `Bearer ${tokens.get(machine.machineId)}`,
+      });
+      if (answer.status !== 201) return undefined;
+      return (answer.body as { ballotToken: string }).ballotToken;
+    },
+    close: () => agent.destroy(),
+  };
+}
+
+const machineOf = (bench: ProjectBench, i: number) =>
+  bench.election.machines[i % bench.election.machines.length]!;
+
+/**
+ * Verifications as a booth makes them: over HTTP to the runtime's API (its authorizer, routing,
+ * the handler), keep-alive, `concurrency` in flight. CPU per verification is this process's:
+ * client, server and handler alike, as in the bare HTTP floor.
+ */
+export async function verificationsOverHttp(
+  bench: ProjectBench,
+  from: number,
+  count: number,
+  concurrency: number,
+): Promise<{ rate: CpuRate; granted: GrantedBallot[]; refused: number }> {
+  const verifier = httpVerifier(bench, concurrency);
+  const granted: GrantedBallot[] = [];
+  let refused = 0;
+  try {
+    const { micros, value } = await cpuPerOp(count, () =>
+      atConcurrency(count, concurrency, async (i) => {
+        const machine = machineOf(bench, from + i);
+        const ballotToken = await verifier.verify(from + i, machine);
+        if (ballotToken === undefined) refused++;
+        else granted.push({ machine, ballotToken });
+      }),
+    );
+    return { rate: { ...value, cpuMicrosPerOp: micros }, granted, refused };
+  } finally {
+    verifier.close();
+  }
+}
+
+/** What a whole election's run did: voters through, counts at each end, CPU per voter. */
+export interface ElectionFigures {
+  readonly voters: number;
+  readonly verified: number;
+  readonly refused: number;
+  readonly stored: [number, number];
+  readonly tallied: number;
+  /** Verified voters whose vote is missing from a store or from the tally (0 when nothing was lost). */
+  readonly lost: number;
+  readonly seconds: number;
+  readonly votersPerSecond: number;
+  readonly cpuMicrosPerVoter: number;
+  readonly tallyRuns: number;
+}
+
+/** Runs the tally job back to back until stopped, as its schedule would under load. */
+function tallyLoop(bench: ProjectBench) {
+  let running = true;
+  let runs = 0;
+  const done = (async () => {
+    while (running) {
+      await new Promise((resolve) => setImmediate(resolve));
+      await bench.runtime.scheduler.runNow('materialiseTallies');
+      runs++;
+    }
+  })();
+  return {
+    async stop(): Promise<number> {
+      running = false;
+      await done;
+      return runs;
+    },
+  };
+}
+
+/** The country's tallied votes for the bench election. */
+async function countryTotal(bench: ProjectBench): Promise<number> {
+  return (await readTallies(bench.runtime.deps.records, bench.election.electionId, 'country')).totalVotes;
+}
+
+/**
+ * A whole election on this machine: each voter is verified over HTTP and casts at the booth's
+ * gateway (signed, queued, MQTT), both regions' recorders store the vote and the tally job runs
+ * back to back throughout, `concurrency` voters at once. The clock stops when every verified
+ * voter's vote is in both stores and counted by a tally run; counts are checked at each end.
+ */
+export async function wholeElection(
+  bench: ProjectBench,
+  from: number,
+  voters: number,
+  concurrency: number,
+): Promise<ElectionFigures> {
+  await bench.runtime.scheduler.runNow('materialiseTallies');
+  const [storedBefore, talliedBefore] = await Promise.all([storedVotes(bench), countryTotal(bench)]);
+  const gateways: Map<string, BoothGateway> = await gatewaysFor(bench);
+  const verifier = httpVerifier(bench, concurrency);
+  let verified = 0;
+  try {
+    const started = performance.now();
+    const { micros, value: tallyRuns } = await cpuPerOp(voters, async () => {
+      const tally = tallyLoop(bench);
+      await atConcurrency(voters, concurrency, async (i) => {
+        const machine = machineOf(bench, from + i);
+        const ballotToken = await verifier.verify(from + i, machine);
+        if (ballotToken === undefined) return;
+        verified++;
+        await gateways.get(machine.machineId)!.cast(ballotToken, candidateOf(bench.election, machine, i));
+      });
+      await Promise.all([...gateways.values()].map((g) => g.drained()));
+      await bench.runtime.bus.drain();
+      const runs = await tally.stop();
+      await bench.runtime.scheduler.runNow('materialiseTallies');
+      return runs + 1;
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const [storedAfter, talliedAfter] = await Promise.all([storedVotes(bench), countryTotal(bench)]);
+    const stored: [number, number] = [storedAfter[0] - storedBefore[0], storedAfter[1] - storedBefore[1]];
+    const tallied = talliedAfter - talliedBefore;
+    return {
+      voters,
+      verified,
+      refused: voters - verified,
+      stored,
+      tallied,
+      lost: verified - Math.min(stored[0], stored[1], tallied),
+      seconds,
+      votersPerSecond: Math.min(verified, ...stored, tallied) / seconds,
+      cpuMicrosPerVoter: micros,
+      tallyRuns,
+    };
+  } finally {
+    verifier.close();
+    await Promise.allSettled([...gateways.values()].map((g) => g.stop()));
+  }
+}
