@@ -77,7 +77,13 @@ export const boothSchema = z.object({
    * When this booth closes, where it closes later than the election (a late-closing booth):
    * ingest, verification, the close of poll and the anomaly rules use it for this booth alone.
    */
-  closesAt: isoTimeSchema.optional(),
+  closesAt: z.iso
+    .datetime({
+      offset: true,
+      error: (issue) =>
+        `${JSON.stringify(issue.input)} is not a time with its offset, such as 2029-04-19T20:00:00+05:30`,
+    })
+    .optional(),
 });
 
 export const machineSchema = z.object({

@@ -5,6 +5,8 @@ import { MemoryRecordStore } from '../../adapters/local/memory-record-store';
 import { InlineSignatureChecker } from '../../adapters/shared/inline-signature-checker';
 import { rawPublicKey } from '../crypto/ed25519';
 import { sha256 } from '../crypto/encoding';
+import { importCsv } from '../registry/csv-import';
+import { createEntity } from '../registry/manage-registry';
 import { recordKeys } from '../shared/keys';
 import { type IngestVoteDeps, ingestVote } from './ingest-vote';
 
@@ -218,6 +220,36 @@ describe('ingestVote and the poll hours', () => {
       ok: false,
       error: { reason: 'outside-poll-hours' },
     });
+  });
+
+  it('keeps a booth imported by CSV with a later closesAt open after the election closes', async () => {
+    const registry = {
+      records,
+      clock: { now: () => Date.parse('2026-04-01T00:00:00Z') },
+      publisher: { publish: async () => undefined },
+      config: { electionId: ELECTION },
+    };
+    const actor = { name: 'ada (admin)', role: 'admin' } as const;
+    await createEntity(registry, { entity: 'region', body: { regionId: 'r-1', name: 'One' }, actor });
+    await createEntity(registry, {
+      entity: 'constituency',
+      body: { constituencyId: 'c-1', regionId: 'r-1', name: 'One' },
+      actor,
+    });
+    const fence = '77.1 28.6;77.2 28.6;77.2 28.7;77.1 28.6';
+    const csv = `boothId,constituencyId,name,address,lat,lon,electorate,geofence,closesAt\nb-1,c-1,Hill,,28.65,77.15,900,${fence},2026-05-01T20:00:00Z\n`;
+    const report = await importCsv(registry, {
+      entity: 'booth',
+      open: async function* () {
+        yield csv;
+      },
+      file: 'booths.csv',
+      actor: 'import:test',
+    });
+    expect(report).toMatchObject({ written: 1, refusedRows: 0 });
+    now = Date.parse('2026-05-01T19:00:00Z');
+    await grant('tok-csv-late');
+    expect(await ingestVote(deps, vote('tok-csv-late'), 'm-1')).toMatchObject({ ok: true });
   });
 
   it('refuses a vote cast after the close and its grace', async () => {

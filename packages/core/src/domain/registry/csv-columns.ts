@@ -50,6 +50,7 @@ export const csvColumns: Readonly<Record<ImportEntity, readonly Column[]>> = {
     col('lon', 'number', ['location', 'lon']),
     col('electorate', 'integer'),
     col('geofence', 'polygon'),
+    col('closesAt', 'optional-text'),
   ],
   machine: [col('machineId'), col('boothId'), col('publicKey'), col('certificatePem', 'optional-text')],
   officer: [

@@ -127,6 +127,26 @@ describe('importing a CSV file', () => {
     expect(seen[0]?.message).toMatch(/frozen/);
   });
 
+  it("reads a late booth's closesAt and refuses a bad one, naming its line", async () => {
+    const { deps } = await setup();
+    const header = `${boothHeader},closesAt`;
+    const text = [
+      header,
+      `b-1,c-1,Hill,,28.65,77.15,900,${fence},2026-05-01T20:00:00+05:30`,
+      `b-2,c-1,Plain,,28.65,77.15,900,${fence},`,
+      `b-3,c-1,Typo,,28.65,77.15,900,${fence},20:00`,
+    ].join('\n');
+    const { report, seen } = await run(deps, 'booth', text);
+    expect(report.written).toBe(0);
+    expect(seen).toEqual([{ line: 4, field: 'closesAt', message: expect.stringMatching(/20:00.*offset/) }]);
+    const fixed = await run(deps, 'booth', text.split('\n').slice(0, 3).join('\n'));
+    expect(fixed.report).toMatchObject({ written: 2, refusedRows: 0 });
+    expect(await readEntity(deps.records, 'booth', 'b-1')).toMatchObject({
+      closesAt: '2026-05-01T20:00:00+05:30',
+    });
+    expect((await readEntity(deps.records, 'booth', 'b-2'))?.closesAt).toBeUndefined();
+  });
+
   it('imports voters into the voter roll stand-in with their region', async () => {
     const { deps } = await setup();
     const text =
@@ -144,7 +164,7 @@ describe('importing a CSV file', () => {
 
   it('exports booths in the layout it imports, so a round trip changes nothing', async () => {
     const { deps } = await setup();
-    const text = `${boothHeader}\nb-1,c-1,"First, the",1 Main St,28.65,77.15,1200,${fence}\n`;
+    const text = `${boothHeader},closesAt\nb-1,c-1,"First, the",1 Main St,28.65,77.15,1200,${fence},2026-05-01T20:00:00+05:30\nb-2,c-1,Second,,28.66,77.16,900,${fence},\n`;
     await run(deps, 'booth', text);
     let exported = '';
     await exportCsv(deps.records, 'booth', (chunk) => {
@@ -152,7 +172,7 @@ describe('importing a CSV file', () => {
     });
     expect(exported).toBe(text);
     const again = await run(deps, 'booth', exported);
-    expect(again.report).toMatchObject({ written: 1, updated: 1 });
+    expect(again.report).toMatchObject({ written: 2, updated: 2 });
     expect(await verifyRecordedAudit(deps.records)).toMatchObject({ ok: true });
   });
 });
