@@ -183,3 +183,29 @@ describe('the ingest use case', () => {
     ]);
   });
 });
+
+describe('the activity use case', () => {
+  it('takes a result record on the machine’s own topic as its poll closed, so powering off is no alert', async () => {
+    await registerMachine('m1', 'b1');
+    await registerMachine('m2', 'b2');
+    const app = createApp(portsFor(), config);
+    for (const id of ['m1', 'm2'])
+      await app.observeActivity({ kind: 'connected', clientId: id, address: '10.0.0.1', at: now });
+    now += 60_000;
+    await app.observeActivity({
+      kind: 'published',
+      clientId: 'm1',
+      topic: 'ballotstream/local/machines/m1/results',
+      at: now,
+    });
+    for (const id of ['m1', 'm2']) await app.observeActivity({ kind: 'disconnected', clientId: id, at: now });
+    now += 30 * 60_000;
+    const swept = await app.watch.sweep(now);
+    expect(
+      swept.events.map((e) => [
+        (e.detail as { rule: string }).rule,
+        (e.detail as { machineId: string }).machineId,
+      ]),
+    ).toEqual([['machine-offline', 'm2']]);
+  });
+});

@@ -19,6 +19,11 @@ export function observeActivityUseCase(ports: { readonly clock: Clock }, monitor
         await monitors.detector.connected(machine, eventId, now, activity.at);
       else if (activity.kind === 'disconnected')
         await monitors.detector.disconnected(machine, eventId, now, activity.at);
+      else if (
+        activity.kind === 'published' &&
+        activity.topic.endsWith(`/machines/${machine.machineId}/results`)
+      )
+        await monitors.detector.pollClosed(machine, eventId, now);
       else await monitors.detector.seen(machine, eventId, now);
     }
     const allowed = (machine as { allowedSources?: unknown } | undefined)?.allowedSources;

@@ -1,5 +1,6 @@
 import type { CommandSpec, FlagSpec, ParsedArgs } from './args';
 import { dataDirFlags } from './data-dir';
+import { FALSE_WARNING_LIMIT } from './simulate-verdict';
 
 /** A command: what it accepts, and its body, loaded only when it runs so `--help` can never run it. */
 export interface Command extends CommandSpec {
@@ -43,7 +44,10 @@ export const commands: readonly Command[] = [
       speedup: s('<x>', 'simulated seconds per real second'),
       'voters-per-booth': s('<n>', 'voters on each booth’s roll'),
       incidents: s('<a,b|none>', 'incidents to inject (default: the file’s)'),
-      'max-false-alerts': s('<n>', 'exit 1 when more false alerts than this are raised (default 20)'),
+      'max-false-warnings': s(
+        '<n>',
+        `exit 1 when more false warnings than this are raised (default ${FALSE_WARNING_LIMIT}); any false critical fails`,
+      ),
       out: s('<file>', 'where the JSON report goes (default .data/simulate/report-<time>.json)'),
       bulletin: s('<dir>', 'where the public bulletin goes'),
     },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DemoProgress, type DemoSnapshot } from './demo-progress';
+import { FALSE_WARNING_LIMIT } from './simulate-verdict';
 
 const at = (s: Partial<DemoSnapshot>): DemoSnapshot => ({
   seconds: 1,
@@ -9,6 +10,7 @@ const at = (s: Partial<DemoSnapshot>): DemoSnapshot => ({
   rejected: 0,
   tallied: 0,
   boothsDone: false,
+  alerts: [],
   ...s,
 });
 
@@ -29,6 +31,27 @@ describe('the demo progress', () => {
     expect(p.done).toBe(true);
     expect(p.next(at({ accepted: 10, tallied: 10, boothsDone: true }))).toBeUndefined();
     expect(p.next(at({ accepted: 11, tallied: 11, boothsDone: true }))).toBeUndefined();
+  });
+
+  it('judges its clean day as simulate does: false criticals and false warnings against the limit', () => {
+    const clean = new DemoProgress(10, 'http://x').next(at({ accepted: 10, tallied: 10, boothsDone: true }));
+    expect(clean).toContain(
+      `false criticals 0 (limit 0), false warnings 0 (limit ${FALSE_WARNING_LIMIT}): PASS`,
+    );
+    const noisy = new DemoProgress(10, 'http://x').next(
+      at({
+        accepted: 10,
+        tallied: 10,
+        boothsDone: true,
+        alerts: [
+          { rule: 'vote-rate', severity: 'critical' },
+          { rule: 'message-rate', severity: 'warning' },
+        ],
+      }),
+    );
+    expect(noisy).toContain('false criticals 1 (vote-rate 1) (limit 0)');
+    expect(noisy).toContain('false warnings 1 (message-rate 1)');
+    expect(noisy).toContain(': FAIL');
   });
 
   it('is done when nothing moves for a while after the booths stopped, though the tally lags', () => {

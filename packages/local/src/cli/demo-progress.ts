@@ -1,3 +1,6 @@
+import type { Severity } from '@ballotstream/events';
+import { FALSE_WARNING_LIMIT, falseAlertCounts } from './simulate-verdict';
+
 /** What the demo has done so far, as `up --demo` counts it. */
 export interface DemoSnapshot {
   readonly seconds: number;
@@ -8,6 +11,8 @@ export interface DemoSnapshot {
   readonly tallied: number;
   /** The booths have stopped voting (every voter voted, or the demo was stopped). */
   readonly boothsDone: boolean;
+  /** Every alert raised so far: the demo injects no incident, so each one is false. */
+  readonly alerts: readonly { readonly rule: string; readonly severity: Severity }[];
 }
 
 /**
@@ -38,7 +43,8 @@ export class DemoProgress {
       this.finished = true;
       return (
         `demo done in ${s.seconds.toFixed(0)} s: ${s.accepted} votes accepted, ${s.rejected} rejected, ` +
-        `${s.tallied} tallied. Still serving ${this.httpUrl}/monitor/ — Ctrl-C stops.`
+        `${s.tallied} tallied.\n${falseAlertLine(s.alerts)}\n` +
+        `Still serving ${this.httpUrl}/monitor/ — Ctrl-C stops.`
       );
     }
     if (this.unchangedLooks > 0) return undefined;
@@ -50,6 +56,19 @@ export class DemoProgress {
   get done(): boolean {
     return this.finished;
   }
+}
+
+/**
+ * The demo's clean day judged as `simulate` judges one: every alert is false, none may be
+ * critical, and the warnings are held to the same limit.
+ */
+function falseAlertLine(alerts: DemoSnapshot['alerts']): string {
+  const f = falseAlertCounts(alerts);
+  const verdict = f.criticals === 0 && f.warnings <= FALSE_WARNING_LIMIT ? 'PASS' : 'FAIL';
+  return (
+    `false criticals ${f.criticals}${f.criticals > 0 ? ` (${f.criticalRules})` : ''} (limit 0), ` +
+    `false warnings ${f.warnings}${f.warnings > 0 ? ` (${f.warningRules})` : ''} (limit ${FALSE_WARNING_LIMIT}): ${verdict}`
+  );
 }
 
 function bar(done: number, total: number): string {

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { type IncidentKind, incidentKinds, loadSimulation } from '../simulate/config';
 import { type SimulationReport, simulate } from '../simulate/run';
 import { countFlag, numberFlag, type ParsedArgs, stringFlag, UsageError } from './args';
-import { simulationVerdict } from './simulate-verdict';
+import { FALSE_WARNING_LIMIT, falseAlertCounts, simulationVerdict } from './simulate-verdict';
 
 /**
  * `ballotstream simulate --config <file> [--booths N] [--speedup X] [--incidents a,b|none] [--out report.json]`:
@@ -27,7 +27,7 @@ export async function simulateCommand(args: ParsedArgs): Promise<void> {
               );
             return name as IncidentKind;
           });
-  const maxFalseAlerts = countFlag(args, 'max-false-alerts', 20, 0);
+  const maxFalseWarnings = countFlag(args, 'max-false-warnings', FALSE_WARNING_LIMIT, 0);
   const sim = {
     ...loaded,
     booths: countFlag(args, 'booths', loaded.booths),
@@ -50,7 +50,7 @@ export async function simulateCommand(args: ParsedArgs): Promise<void> {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   out.write(`report written to ${file}\n`);
-  const verdict = simulationVerdict(report, { maxFalseAlerts });
+  const verdict = simulationVerdict(report, { maxFalseWarnings });
   out.write(`${verdict.summary}\n`);
   if (!verdict.passed) process.exitCode = 1;
 }
@@ -79,10 +79,10 @@ function render(r: SimulationReport): string {
     lines.push(`  ${i.kind.padEnd(20)} ${i.subject.padEnd(14)} ${outcome}`);
     if (i.detail !== undefined) lines.push(`  ${''.padEnd(20)} ${''.padEnd(14)} (${i.detail})`);
   }
-  const byKind = new Map<string, number>();
-  for (const a of r.falseAlerts) byKind.set(a.kind, (byKind.get(a.kind) ?? 0) + 1);
+  const f = falseAlertCounts(r.falseAlerts);
   lines.push(
-    `false alerts: ${r.falseAlerts.length}${byKind.size > 0 ? ` (${[...byKind].map(([k, n]) => `${k} ${n}`).join(', ')})` : ''}`,
+    `false criticals: ${f.criticals}${f.criticals > 0 ? ` (${f.criticalRules})` : ''}`,
+    `false warnings: ${f.warnings}${f.warnings > 0 ? ` (${f.warningRules})` : ''}`,
   );
   const c = r.closeOfPoll;
   lines.push(

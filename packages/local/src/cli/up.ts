@@ -1,8 +1,11 @@
 import { join } from 'node:path';
+import { defaultMonitoring } from '@ballotstream/core';
 import { defaultDuckDbLimits } from '@ballotstream/core/adapters/local';
 import { type Blueprint, blueprintSettings, loadBlueprint, mockPoll } from '@ballotstream/core/blueprint';
+import type { Severity } from '@ballotstream/events';
 import { ensureWebBuild } from '@ballotstream/web/build';
 import { type DriveProgress, driveBooths } from '../demo/booth-driver';
+import { demoMonitoring, demoVoteIntervalMs } from '../demo/pace';
 import { seedDemoElection, smallDemo } from '../demo/seed';
 import { type DataDirLock, lockDataDir, resetDemoDir } from '../runtime/data-dir';
 import { type Regions, startRegions } from '../runtime/regions';
@@ -85,12 +88,19 @@ interface Started {
   stop(): Promise<void>;
 }
 
+/** The blueprint's settings; a demo's booths vote at its pace, and its rules count at that pace. */
+function configOf(plan: UpPlan): Pick<RuntimeOptions, 'config'> {
+  const settings = plan.blueprint === undefined ? undefined : blueprintSettings(plan.blueprint);
+  if (!plan.demo) return settings === undefined ? {} : { config: settings };
+  return { config: { ...settings, monitoring: demoMonitoring(defaultMonitoring(settings?.monitoring)) } };
+}
+
 async function startServices(plan: UpPlan, lock: DataDirLock): Promise<Started> {
   const options: RuntimeOptions = {
     dataDir: plan.dataDir,
     dataDirLock: lock,
     ...(plan.smtpUrl === undefined ? {} : { smtpUrl: plan.smtpUrl }),
-    ...(plan.blueprint === undefined ? {} : { config: blueprintSettings(plan.blueprint) }),
+    ...configOf(plan),
     // Machines connect over TLS with client certificates from the election CA (`<data-dir>/pki`).
     mqttTls: !plan.plainMqtt,
     voteStoreLimits: { memoryLimitMb: plan.storeMemoryMb, threads: plan.storeThreads },
@@ -167,6 +177,7 @@ async function playDemo(
       ca: runtime.ca,
       queueRoot: join(plan.dataDir, 'gateways'),
       boothToken: runtime.tokens.mint({ role: 'booth', subject: 'demo-booths' }),
+      minVoteIntervalMs: demoVoteIntervalMs,
       stage: runtime.deps.config.stage,
       bucketMs: runtime.deps.config.bucketMs,
       election,
@@ -224,9 +235,14 @@ async function reportDemo(
 ): Promise<void> {
   let accepted = 0;
   let rejected = 0;
+  const alerts: { rule: string; severity: Severity }[] = [];
   runtime.bus.listen((e) => {
     if (e['detail-type'] === 'vote.accepted') accepted++;
     if (e['detail-type'] === 'vote.rejected') rejected++;
+    if (e['detail-type'] === 'alert.raised') {
+      const alert = e.detail as { kind: string; severity: Severity };
+      alerts.push({ rule: alert.kind, severity: alert.severity });
+    }
   });
   let boothsDone = false;
   void demo.finally(() => {
@@ -239,7 +255,7 @@ async function reportDemo(
     const tallied = await tallyTotal(runtime.httpUrl, token);
     const { verified, sent } = progress;
     const seconds = (Date.now() - began) / 1000;
-    const line = reporter.next({ seconds, verified, sent, accepted, rejected, tallied, boothsDone });
+    const line = reporter.next({ seconds, verified, sent, accepted, rejected, tallied, boothsDone, alerts });
     if (line !== undefined)
       out.write(out.isTTY && !reporter.done ? `\r${line}` : `${out.isTTY ? '\n' : ''}${line}\n`);
     await new Promise((r) => setTimeout(r, out.isTTY ? 500 : 2000));

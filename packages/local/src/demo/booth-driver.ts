@@ -20,6 +20,8 @@ export interface BoothDriverOptions {
   readonly election: DemoElection;
   /** Voters each booth processes at once. */
   readonly perBooth?: number;
+  /** The least time between two votes on one machine (the demo's pace); none when not set. */
+  readonly minVoteIntervalMs?: number;
   readonly signal?: AbortSignal;
   /** The booth's bearer token (role `booth`), as the API admits only booths to `/verifications`. */
   readonly boothToken: string;
@@ -67,9 +69,13 @@ export async function driveBooths(options: BoothDriverOptions, progress: DrivePr
     await Promise.all(
       election.machines.map(async (machine) => {
         const queue = queues.get(machine.machineId) ?? [];
+        const interval = options.minVoteIntervalMs ?? 0;
         for (const voter of queue) {
           if (options.signal?.aborted) return;
+          const began = Date.now();
           await voteOnce(options, gateways.get(machine.machineId)!, machine, voter, progress);
+          const rest = interval - (Date.now() - began);
+          if (rest > 0) await new Promise((r) => setTimeout(r, rest));
         }
       }),
     );

@@ -1,4 +1,5 @@
 import { readTallies } from '@ballotstream/core';
+import type { Severity } from '@ballotstream/events';
 import type { Runtime } from '../runtime/runtime';
 import type { CloseOfPollReport } from './close';
 import type { Injected } from './config';
@@ -16,9 +17,10 @@ export interface IncidentOutcome {
   readonly detail?: string;
 }
 
-/** An alert that was not the detection of any injected incident. */
+/** An alert that was not the detection of any injected incident: the rule that raised it and how bad it said it was. */
 export interface FalseAlert {
-  readonly kind: string;
+  readonly rule: string;
+  readonly severity: Severity;
   readonly subject: string;
   readonly at: string;
   readonly evidence?: unknown;
@@ -63,6 +65,7 @@ export interface TallyComparison {
 /** An alert as the simulator saw it on the bus. */
 export interface SeenAlert {
   readonly kind: string;
+  readonly severity: Severity;
   readonly evidence?: unknown;
   readonly machine?: string;
   readonly booth?: string;
@@ -95,6 +98,7 @@ export class Observed {
     } else if (type === 'alert.raised') {
       this.alerts.push({
         kind: String(d.kind),
+        severity: severityOf(d.severity),
         ...(d.machine ? { machine: String(d.machine) } : {}),
         ...(d.booth ? { booth: String(d.booth) } : {}),
         ...(d.region ? { region: String(d.region) } : {}),
@@ -111,6 +115,10 @@ export class Observed {
     return this.alerts.length === 0 ? '0' : [...byKind].map(([k, n]) => `${k} ${n}`).join(', ');
   }
 }
+
+// `alert.raised` carries a severity by its schema; anything else is read as the worst, so an
+// alert the simulator cannot place is never waved through as a warning.
+const severityOf = (s: unknown): Severity => (s === 'info' || s === 'warning' ? s : 'critical');
 
 /** The materialised per-constituency tally against `truth` (votes cast by `constituency#candidate`). */
 export async function compareTally(
@@ -158,7 +166,8 @@ export function judgeIncidents(
   const falseAlerts = alerts
     .filter((a) => !used.has(a))
     .map((a) => ({
-      kind: a.kind,
+      rule: a.kind,
+      severity: a.severity,
       subject: a.machine ?? a.booth ?? a.region ?? '',
       at: new Date(a.at).toISOString(),
       ...(a.evidence === undefined ? {} : { evidence: a.evidence }),

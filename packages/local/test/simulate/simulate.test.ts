@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { FALSE_WARNING_LIMIT, falseAlertCounts } from '../../src/cli/simulate-verdict';
 import { simulationSchema } from '../../src/simulate/config';
 import { simulate } from '../../src/simulate/run';
 
@@ -78,6 +79,11 @@ describe('ballotstream simulate', () => {
     expect(report.incidents.find((i) => i.kind === 'gateway-offline')?.detected).toBe(true);
     // Nothing about the cloned machine is left over as a false alert.
     expect(report.falseAlerts.filter((a) => a.subject === storm!.subject)).toEqual([]);
+    // The rest of the day was clean: no false critical, and the false warnings within the limit
+    // `simulate` and the demo hold a day to.
+    const falseAlerts = falseAlertCounts(report.falseAlerts);
+    expect(falseAlerts.criticals, JSON.stringify(report.falseAlerts)).toBe(0);
+    expect(falseAlerts.warnings, JSON.stringify(report.falseAlerts)).toBeLessThanOrEqual(FALSE_WARNING_LIMIT);
 
     // Close of poll: every machine's record came and reconciled, every constituency is
     // certified, and the exported bulletin verifies from itself alone.

@@ -184,6 +184,14 @@ describe('machine silent or offline during polls', () => {
     ).toBe('machine-silent');
   });
 
+  it('stays silent about a machine that sent its signed result record, offline or quiet', () => {
+    const closed = { lastSeenAt: T0, connected: false, disconnectedAt: T0, pollClosedAt: T0 };
+    expect(livenessRule(subject, closed, T0 + 30 * 60_000, m.liveness, m.pollHours)).toBeUndefined();
+    expect(
+      livenessRule(subject, { ...closed, connected: true }, T0 + 30 * 60_000, m.liveness, m.pollHours),
+    ).toBeUndefined();
+  });
+
   it('stays silent for a short reconnect, a quiet quarter hour, and after the polls close', () => {
     expect(
       livenessRule(

@@ -181,9 +181,11 @@ export interface Liveness {
   readonly connected: boolean;
   /** When it disconnected, while it is disconnected. */
   readonly disconnectedAt?: number;
+  /** When it published its signed result record: its poll is over, so going quiet is expected. */
+  readonly pollClosedAt?: number;
 }
 
-/** A machine offline, or silent, for too long while the polls are open. */
+/** A machine offline, or silent, for too long while the polls are open and before it closed its own. */
 export function livenessRule(
   subject: Subject,
   machine: Liveness,
@@ -192,6 +194,7 @@ export function livenessRule(
   election: PollHours,
 ): Finding | undefined {
   if (!withinPollHours(now, hoursOfBooth(election, subject.boothId))) return undefined;
+  if (machine.pollClosedAt !== undefined) return undefined;
   if (
     !machine.connected &&
     machine.disconnectedAt !== undefined &&

@@ -19,4 +19,19 @@ describe('the shared anomaly detector', () => {
     const found = await detector.sweep(T0 + 7 * MIN);
     expect(found.map((f) => [f.rule, f.subject.machineId])).toEqual([['machine-offline', 'm1']]);
   });
+
+  it('reports no machine offline or silent after it sent its result record and powered off', async () => {
+    const detector = new SharedAnomalyDetector({
+      monitoring: defaultMonitoring(),
+      state: new MemoryDetectorState(),
+    });
+    const closed = { machineId: 'm1', boothId: 'b1', regionId: 'r1' };
+    const lost = { machineId: 'm2', boothId: 'b2', regionId: 'r1' };
+    for (const m of [closed, lost]) await detector.connected(m, `connect-${m.machineId}`, T0, T0);
+    await detector.pollClosed(closed, 'results-m1', T0 + MIN);
+    for (const m of [closed, lost])
+      await detector.disconnected(m, `disconnect-${m.machineId}`, T0 + MIN, T0 + MIN);
+    const found = await detector.sweep(T0 + 30 * MIN);
+    expect(found.map((f) => [f.rule, f.subject.machineId])).toEqual([['machine-offline', 'm2']]);
+  });
 });

@@ -213,6 +213,17 @@ export class SharedAnomalyDetector {
     ]);
   }
 
+  /** The machine published its signed result record: its poll is closed, and liveness no longer applies. */
+  async pollClosed(placement: Placement & { machineId: string }, eventId: string, at: number): Promise<void> {
+    await Promise.all([
+      this.state.apply(`m:${placement.machineId}`, eventId, {
+        fields: { ...placementFields(placement), pollClosedAt: String(at) },
+        maxima: { lastSeenAt: at },
+      }),
+      this.index('machines', placement.machineId),
+    ]);
+  }
+
   /**
    * The machine connected; the newest of connects and disconnects decides its state, by
    * `happenedAt` (the broker's time, the same on a redelivery) when given, else by `at`.
@@ -253,6 +264,7 @@ export class SharedAnomalyDetector {
             lastSeenAt: numberOf(values.lastSeenAt),
             connected: values.connected !== '0',
             ...(values.disconnectedAt ? { disconnectedAt: Number(values.disconnectedAt) } : {}),
+            ...(values.pollClosedAt ? { pollClosedAt: Number(values.pollClosedAt) } : {}),
           },
           now,
           this.m.liveness,

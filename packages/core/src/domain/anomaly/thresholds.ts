@@ -127,3 +127,17 @@ export type Monitoring = z.infer<typeof monitoringSchema>;
 export function defaultMonitoring(overrides: z.input<typeof monitoringSchema> = {}): Monitoring {
   return monitoringSchema.parse(overrides);
 }
+
+/**
+ * The thresholds for a day played `pace` times faster than people vote (the demo): each count
+ * per window grows with the pace, since a paced booth casts that many times the votes and
+ * messages a minute; durations (silence, liveness, escalation) stay, being waited in real time.
+ */
+export function monitoringAtPace(m: Monitoring, pace: number): Monitoring {
+  const scaled = (n: number) => Math.ceil(n * pace);
+  return {
+    ...m,
+    votes: { ...m.votes, maxPerWindow: scaled(m.votes.maxPerWindow), burstVotes: scaled(m.votes.burstVotes) },
+    fleet: { ...m.fleet, maxMessages: scaled(m.fleet.maxMessages) },
+  };
+}
