@@ -171,8 +171,9 @@ export const LOCAL_ADAPTERS: AdapterTable<LocalContext> = {
       ...(dir === undefined ? {} : { file: join(dir, 'outbox.jsonl') }),
       ...(options.smtpUrl === undefined ? {} : { mail: smtpSender(smtpOptionsOf(options.smtpUrl)) }),
     }),
-  machineCertificates: ({ options }) =>
-    new LocalMachineCertificates(options.certificateChannel ?? noCertificates),
+  // The statuses live in the record store, so a restarted runtime still refuses a hard-blocked machine.
+  machineCertificates: async ({ options }, get) =>
+    new LocalMachineCertificates(options.certificateChannel ?? noCertificates, await get('records')),
   machineCommands: ({ options, config }) =>
     new LocalMachineCommands(config.stage, options.machineChannel ?? noChannel),
 };

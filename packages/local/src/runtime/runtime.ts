@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '@ballotstream/core';
-import type { DuckDbLimits } from '@ballotstream/core/adapters/local';
+import { type DuckDbLimits, inactiveMachineCertificates } from '@ballotstream/core/adapters/local';
 import type { Clock } from '@ballotstream/core/ports';
 import { topicFilter } from '@ballotstream/events';
 import {
@@ -144,6 +144,9 @@ async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefine
   }
 
   const { ca, broker } = await startBroker(options, deps, rules, regionApp);
+  // A hard block outlives a restart: the broker refuses those machines from its first connection.
+  for (const machineId of await inactiveMachineCertificates(deps.records))
+    broker.setCertificateActive(machineId, false);
   // The bulletin publishes the CA that machine certificates chain to.
   if (ca !== undefined) {
     app = appOf({ ...deps, electionCaPem: ca.certPem });

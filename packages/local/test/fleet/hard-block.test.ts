@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defaultMonitoring, recordAuditLog } from '@ballotstream/core';
 import { type EventBridgeEnvelope, topics } from '@ballotstream/events';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -148,3 +151,55 @@ describe('the hard block', () => {
     expect(entry?.details).toMatchObject({ cause: 'soft-block-ignored' });
   });
 });
+
+describe('the hard block across a restart', () => {
+  it('still refuses a hard-blocked machine after the runtime restarts, until it is cleared', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ballotstream-hard-block-'));
+    const start = () => startRuntime({ runSchedules: false, mqttTls: true, dataDir });
+    let first: Runtime | undefined = await start();
+    let again: Runtime | undefined;
+    try {
+      const seeded = await seedDemoElection(first.deps, {
+        regions: 1,
+        constituenciesPerRegion: 1,
+        candidatesPerConstituency: 2,
+        boothsPerConstituency: 1,
+        voters: 1,
+      });
+      const machineId = seeded.machines[0]!.machineId;
+      expect(await first.deps.machineCertificates.setActive(machineId, false)).toBe(1);
+      await first.stop();
+      first = undefined;
+
+      again = await start();
+      const attempt = (r: Runtime) => connectTo(r, machineId);
+      expect(await attempt(again)).toMatch(/not authori[sz]ed|inactive|refused/i);
+      expect(await again.deps.machineCertificates.setActive(machineId, false)).toBe(0);
+      expect(await again.deps.machineCertificates.setActive(machineId, true)).toBe(1);
+      expect(await attempt(again)).toBe(true);
+    } finally {
+      await first?.stop();
+      await again?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Whether a runtime's broker takes the machine's connection: true, or the reason it refused. */
+async function connectTo(r: Runtime, machineId: string): Promise<true | string> {
+  const tls = (await machineTlsFor(r, machineId))!;
+  try {
+    const client = await mqtt.connectAsync(r.mqttUrl, {
+      clientId: machineId,
+      key: tls.keyPem,
+      cert: tls.certPem,
+      ca: tls.caPem,
+      reconnectPeriod: 0,
+      connectTimeout: 5_000,
+    });
+    client.end(true);
+    return true;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}

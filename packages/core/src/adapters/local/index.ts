@@ -18,7 +18,11 @@ export {
 export { LmdbRecordStore } from './lmdb-record-store';
 export { LocalBrokerProbe } from './local-broker-probe';
 export { LocalGeofenceCollection } from './local-geofence-collection';
-export { type CertificateChannel, LocalMachineCertificates } from './local-machine-certificates';
+export {
+  type CertificateChannel,
+  inactiveMachineCertificates,
+  LocalMachineCertificates,
+} from './local-machine-certificates';
 export { LocalMachineCommands, type MachineChannel } from './local-machine-commands';
 export { LocalDeviceTracker, type LocalTrackerOptions } from './local-tracker';
 export { DEFAULT_SEEN_TTL_MS, MemoryDetectorState } from './memory-detector-state';

@@ -111,6 +111,9 @@ export const recordKeys = {
   /** The geofences a tracked machine is inside, as the local tracker last evaluated them. */
   trackerState: (machineId: string): RecordKey => ({ pk: `tracker#${machineId}`, sk: 'geofences' }),
   /** A booth's polygon in the local geofence collection (Amazon Location's collection in AWS). */
+  inactiveCertificatesPartition: (): string => 'certificates#inactive',
+  /** A machine whose certificates the hard block set INACTIVE (local runtime; IoT Core keeps its own). */
+  inactiveCertificate: (machineId: string): RecordKey => ({ pk: 'certificates#inactive', sk: machineId }),
   geofence: (boothId: string): RecordKey => ({ pk: `geofence#${boothId}`, sk: 'polygon' }),
   alert: (alertId: string): RecordKey => ({ pk: `alert#${alertId}`, sk: 'alert' }),
   /** The open alert of a subject (kind + machine/booth/region), for de-duplication. */
