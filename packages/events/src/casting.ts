@@ -56,16 +56,3 @@ export const voteRejected = defineEvent({
     rejectedAt: isoTimeSchema,
   }),
 });
-
-export const voteRecorded = defineEvent({
-  type: 'vote.recorded',
-  source,
-  version: 1,
-  description: "A region's recorder wrote a batch of accepted votes to its vote store.",
-  schema: z.object({
-    region: z.enum(['primary', 'secondary']),
-    written: z.number().int().nonnegative(),
-    duplicates: z.number().int().nonnegative(),
-    bucketStarts: z.array(epochMsSchema),
-  }),
-});

@@ -1,5 +1,5 @@
 import { alertAcknowledged, alertEscalated, alertRaised, anomalyDetected } from './alerts';
-import { voteAccepted, voteRecorded, voteRejected } from './casting';
+import { voteAccepted, voteRejected } from './casting';
 import type { EventDefinition } from './define';
 import {
   defenderViolation,
@@ -52,7 +52,6 @@ export const catalogue = [
   voterRejected,
   voteAccepted,
   voteRejected,
-  voteRecorded,
   tallyMaterialised,
   tallyDiverged,
   resultVerified,

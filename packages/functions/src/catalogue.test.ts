@@ -82,7 +82,7 @@ describe('the port catalogue', () => {
       ].sort(),
     );
     expect(plannedLinks(byName('recordVoteSecondary')).sort()).toEqual(
-      [LINKS.table('tallies'), LINKS.bus.secondary, LINKS.voteStore.secondary].sort(),
+      [LINKS.table('tallies'), LINKS.voteStore.secondary].sort(),
     );
     expect(plannedLinks(byName('concealVoteOrder')).sort()).toEqual(
       [LINKS.voteStore.primary, LINKS.voteStore.secondary].sort(),

@@ -1,4 +1,10 @@
-import { type VoteMessage, type VoteRefusal, voteAccepted, voteRejected } from '@ballotstream/events';
+import {
+  normaliseReceipt,
+  type VoteMessage,
+  type VoteRefusal,
+  voteAccepted,
+  voteRejected,
+} from '@ballotstream/events';
 import type { Config } from '../config';
 import {
   type IngestVoteDeps,
@@ -6,6 +12,7 @@ import {
   markVotePublished,
   wasVotePublished,
 } from '../domain/casting/ingest-vote';
+import { recordReceipt } from '../domain/citizen/receipts';
 import {
   type Clock,
   type EventPublisher,
@@ -31,14 +38,17 @@ export interface IngestReport {
 }
 
 type Judged =
-  | { readonly kind: 'accepted'; readonly voteId: string; readonly event: OutgoingEvent }
+  | { readonly kind: 'accepted'; readonly vote: AcceptedVote; readonly event: OutgoingEvent }
   | { readonly kind: 'rejected'; readonly reason: VoteRefusal; readonly event: OutgoingEvent }
   | { readonly kind: 'redelivery' };
 
+type AcceptedVote = { readonly voteId: string; readonly electionId: string; readonly receipt?: string };
+
 /**
- * Accepts each signed vote of a batch once, or says why not. The batch's events go out together
- * and a vote's acceptance is marked only after it went out, so a crash in between makes the
- * redelivery publish it again: the publisher is this use case's own port, not the caller's.
+ * Accepts each signed vote of a batch once, or says why not. The batch's events go out together,
+ * then each accepted vote's receipt is kept (the record holds the code alone), and a vote's
+ * acceptance is marked only after both, so a crash in between makes the redelivery publish it and
+ * keep its receipt again: the publisher is this use case's own port, not the caller's.
  */
 export function ingestVotesUseCase(
   ports: {
@@ -82,7 +92,7 @@ export function ingestVotesUseCase(
     // QoS 1 redelivers; once the acceptance is out, a redelivery is acknowledged and nothing more.
     // A vote that spent its token just now cannot have been published before: no lookup needed.
     if (redelivery && (await wasVotePublished(ports.records, vote.voteId))) return { kind: 'redelivery' };
-    return { kind: 'accepted', voteId: vote.voteId, event: eventOf(voteAccepted, vote) };
+    return { kind: 'accepted', vote, event: eventOf(voteAccepted, vote) };
   }
 
   return async (deliveries: readonly VoteDelivery[]): Promise<IngestReport> => {
@@ -100,7 +110,7 @@ export function ingestVotesUseCase(
       }),
     );
     // The same vote twice in one batch (a redelivery racing the first copy) is published once.
-    const accepted = new Map<string, OutgoingEvent>();
+    const accepted = new Map<string, Judged & { kind: 'accepted' }>();
     const events: OutgoingEvent[] = [];
     const refusals: VoteRefusal[] = [];
     for (const j of judged) {
@@ -108,11 +118,18 @@ export function ingestVotesUseCase(
         events.push(j.event);
         refusals.push(j.reason);
       }
-      if (j.kind === 'accepted') accepted.set(j.voteId, j.event);
+      if (j.kind === 'accepted') accepted.set(j.vote.voteId, j);
     }
-    events.push(...accepted.values());
+    events.push(...[...accepted.values()].map((j) => j.event));
     if (events.length > 0) await ports.publisher.publish(events);
-    await Promise.all([...accepted.keys()].map((voteId) => markVotePublished(ports.records, voteId)));
+    await Promise.all(
+      [...accepted.values()].map(async ({ vote }) => {
+        // The receipt is this step's to keep: one queue and one invocation fewer a vote than a subscriber.
+        if (vote.receipt !== undefined)
+          await recordReceipt(ports.records, vote.electionId, normaliseReceipt(vote.receipt));
+        await markVotePublished(ports.records, vote.voteId);
+      }),
+    );
     return { failed, refusals };
   };
 }

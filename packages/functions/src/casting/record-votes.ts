@@ -1,20 +1,17 @@
 import { recordVotes } from '@ballotstream/core';
-import { eventOf } from '@ballotstream/core/ports';
-import { voteAccepted, voteRecorded } from '@ballotstream/events';
+import { voteAccepted } from '@ballotstream/events';
 import { eventBatchHandler } from '../shared/batch';
 
 function recorderFor(region: 'primary' | 'secondary') {
   return eventBatchHandler(`recordVote.${region}`, voteAccepted, async (items, app) => {
-    const { records, clock, publisher } = app.ports;
+    const { records, clock } = app.ports;
     const { config } = app;
     const store = app.ports.voteStores[region];
     const votes = items.map((item) => item.value);
     // A failed write throws: the queue hands the batch back, then dead-letters it, and the tally
     // run's reconciliation backfills the region from the other one by vote id. A replayed vote
     // is a duplicate in the store, never a second row.
-    const outcome = await recordVotes({ store, records, clock, tallyWindowMs: config.tallyWindowMs }, votes);
-    const bucketStarts = [...new Set(votes.map((vote) => vote.bucketStart))].sort((a, b) => a - b);
-    await publisher.publish([eventOf(voteRecorded, { region, ...outcome, bucketStarts })]);
+    await recordVotes({ store, records, clock, tallyWindowMs: config.tallyWindowMs }, votes);
     return [];
   });
 }

@@ -3,7 +3,6 @@ import {
   resultTopic,
   resultVerified,
   voteAccepted,
-  voteRecorded,
   voteRejected,
   voteTopic,
 } from '@ballotstream/events';
@@ -14,7 +13,8 @@ import type { Trigger } from '../trigger-types';
 export const castingTriggers: readonly Trigger[] = [
   topicRule(voteTopic, {
     name: 'ingestVote',
-    description: 'Each signed vote from a machine is accepted once or refused with a reason.',
+    description:
+      "Each signed vote from a machine is accepted once or refused with a reason; an accepted vote's receipt is kept.",
     handler: 'casting/ingest-vote.handler',
     batch: voteBatches,
     publishes: [voteAccepted, voteRejected],
@@ -25,7 +25,6 @@ export const castingTriggers: readonly Trigger[] = [
     description: "Writes accepted votes to the primary region's vote store.",
     handler: 'casting/record-votes.primary',
     batch: voteBatches,
-    publishes: [voteRecorded],
     reaches: { tables: { tallies: 'write' }, voteStores: { primary: 'record' } },
   }),
   subscribe(voteAccepted, {
@@ -34,7 +33,6 @@ export const castingTriggers: readonly Trigger[] = [
     handler: 'casting/record-votes.secondary',
     region: 'secondary',
     batch: voteBatches,
-    publishes: [voteRecorded],
     reaches: { tables: { tallies: 'write' }, voteStores: { secondary: 'record' } },
   }),
   topicRule(resultTopic, {

@@ -16,13 +16,6 @@ import type { Trigger } from '../trigger-types';
 
 /** What runs the web steps, beside their handlers; `../triggers.ts` gathers every area. */
 export const webTriggers: readonly Trigger[] = [
-  subscribe(voteAccepted, {
-    name: 'recordReceipt',
-    description: "Keeps an accepted vote's receipt code alone, for the citizen's recorded-or-not check.",
-    handler: 'web/record-receipt.handler',
-    batch: voteBatches,
-    reaches: { tables: { ledger: 'write' } },
-  }),
   http('GET /receipts/{code}', {
     name: 'checkReceipt',
     description: 'Whether a vote with this printed receipt was recorded: yes or no, never how.',

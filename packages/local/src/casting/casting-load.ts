@@ -38,13 +38,14 @@ export async function machineTlsFor(runtime: Runtime, machineId: string): Promis
   return runtime.ca === undefined ? undefined : issueMachineCertificate(runtime.ca, machineId);
 }
 
-/** A vote signed by a machine, as its gateway would publish it. */
+/** A vote signed by a machine, as its gateway would publish it (with the receipt it printed, if given). */
 export function signedVote(
   machine: DemoMachine,
   electionId: string,
   candidateId: string,
   bucketStart: number,
   ballotToken: string,
+  receipt?: string,
 ): VoteMessage {
   const fields: SignedVoteFields = {
     voteId: randomUUID(),
@@ -55,6 +56,7 @@ export function signedVote(
     candidateId,
     bucketStart,
     ballotToken,
+    ...(receipt === undefined ? {} : { receipt }),
   };
   return {
     ...fields,
