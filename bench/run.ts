@@ -74,7 +74,14 @@ interface Line {
 }
 const lines: Line[] = [];
 const results: Record<string, unknown> = {};
-const say = (text: string) => process.stdout.write(`${text}\n`);
+const benchStarted = performance.now();
+// Each phase says when it starts, so a run's time (kept under ~5 minutes at default sizes) shows where it goes.
+const say = (text: string) =>
+  process.stdout.write(
+    text.startsWith('· ')
+      ? `${text} (at ${((performance.now() - benchStarted) / 1000).toFixed(0)} s)\n`
+      : `${text}\n`,
+  );
 const rate = (r: Rate) =>
   `${Math.round(r.perSecond).toLocaleString('en')}/s (p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms)`;
 
