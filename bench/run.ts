@@ -324,7 +324,7 @@ try {
   const floorsAllow = floorsAllowPerSecond(cpus().length, verifyFloor.totalMicros, atRecorderBatchMicros);
   results.election = { ...election, floorsAllowPerSecond: floorsAllow };
   lines.push({
-    name: `whole election: verify over HTTP, cast at the gateway, both stores, tally job running, ${sizes.redisInFlight} voters at once`,
+    name: `whole election: verify over HTTP, cast at the gateway, both stores, tally every second, ${sizes.redisInFlight} voters at once`,
     figure: `${Math.round(election.votersPerSecond).toLocaleString('en')} voters/s, ${Math.round(election.cpuMicrosPerVoter)} µs CPU a voter; verified ${election.verified}/${election.voters}, stored ${election.stored.join(' / ')}, tallied ${election.tallied}, lost ${election.lost}`,
     baseline: `what the two floors allow (${perSecond(floorsAllow)})`,
     ratio: election.votersPerSecond / floorsAllow,
