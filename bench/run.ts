@@ -74,7 +74,14 @@ interface Line {
 }
 const lines: Line[] = [];
 const results: Record<string, unknown> = {};
-const say = (text: string) => process.stdout.write(`${text}\n`);
+const benchStarted = performance.now();
+// Each phase says when it starts, so a run's time (kept under ~5 minutes at default sizes) shows where it goes.
+const say = (text: string) =>
+  process.stdout.write(
+    text.startsWith('· ')
+      ? `${text} (at ${((performance.now() - benchStarted) / 1000).toFixed(0)} s)\n`
+      : `${text}\n`,
+  );
 const rate = (r: Rate) =>
   `${Math.round(r.perSecond).toLocaleString('en')}/s (p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms)`;
 
@@ -317,7 +324,7 @@ try {
   const floorsAllow = floorsAllowPerSecond(cpus().length, verifyFloor.totalMicros, atRecorderBatchMicros);
   results.election = { ...election, floorsAllowPerSecond: floorsAllow };
   lines.push({
-    name: `whole election: verify over HTTP, cast at the gateway, both stores, tally job running, ${sizes.redisInFlight} voters at once`,
+    name: `whole election: verify over HTTP, cast at the gateway, both stores, tally every second, ${sizes.redisInFlight} voters at once`,
     figure: `${Math.round(election.votersPerSecond).toLocaleString('en')} voters/s, ${Math.round(election.cpuMicrosPerVoter)} µs CPU a voter; verified ${election.verified}/${election.voters}, stored ${election.stored.join(' / ')}, tallied ${election.tallied}, lost ${election.lost}`,
     baseline: `what the two floors allow (${perSecond(floorsAllow)})`,
     ratio: election.votersPerSecond / floorsAllow,

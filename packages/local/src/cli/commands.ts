@@ -125,7 +125,7 @@ export const commands: readonly Command[] = [
   },
   {
     name: 'capacity',
-    summary: 'AWS capacity plan and cost of the day',
+    summary: 'AWS capacity plan, cost of the day, and what one vote costs in requests',
     maxPositionals: 0,
     flags: {
       config: s('<blueprint>', 'take the scale from this blueprint'),

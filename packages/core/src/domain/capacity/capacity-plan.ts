@@ -31,10 +31,20 @@ export const capacityAssumptions = {
   connectRampMinutes: 30,
   /** Machines stay connected this long on the day (setup, polls, close-down). */
   connectedHours: 14,
-  /** Events put on the bus per vote: voter.verified and vote.accepted, one PutEvents each. */
-  eventsPerVote: 2,
+  /**
+   * Events put on the bus per vote: voter.verified and vote.accepted, one PutEvents each. The
+   * `capacity` command replaces this and the next three with the fan-out it derives from the
+   * trigger table (`packages/local/src/cli/vote-fan-out.ts`).
+   */
+  eventsPerVote: 2 as number,
+  /** PutEvents calls per vote (up to ten events a call when a step publishes a batch). */
+  putEventsCallsPerVote: 2 as number,
   /** vote.accepted reaches the secondary region's bus too (a cross-region rule). */
-  crossRegionEventsPerVote: 1,
+  crossRegionEventsPerVote: 1 as number,
+  /** Lambda invocations per vote: a verification (1.1), ingest and a recorder in each region. */
+  lambdaInvocationsPerVote: 4.1 as number,
+  /** SQS requests per vote (sends, receives, deletes of the queues batched steps read). */
+  sqsRequestsPerVote: 0 as number,
   /** Average Lambda durations, seconds. */
   durations: { verifyVoter: 0.05, ingestVote: 0.03, recordVote: 0.02, fleetPosition: 0.02 },
   lambdaMemoryGb: 1,
@@ -60,6 +70,7 @@ export const capacityAssumptions = {
     lambdaRequestPerMillion: 0.2,
     lambdaGbSecond: 0.0000133334,
     eventBridgeEventPerMillion: 1.0,
+    sqsRequestPerMillion: 0.4,
     dynamoWritePerMillion: 0.625,
     dynamoReadPerMillion: 0.125,
     timestreamWritePerMillion: 0.5,
@@ -163,7 +174,7 @@ function ratesOf(input: CapacityInput, a: CapacityAssumptions) {
   const positionsPerSecond = machines / a.positionIntervalSeconds;
   const publishesPerSecond = peak + positionsPerSecond;
   const connectsPerSecond = machines / (a.connectRampMinutes * 60);
-  const putEventsPerSecond = peak * a.eventsPerVote;
+  const putEventsPerSecond = peak * a.putEventsCallsPerVote;
   const invocationsPerSecond = peak * (1 + a.crossRegionEventsPerVote);
   const concurrency = {
     verifyVoter: verificationsPerSecond * a.durations.verifyVoter,
@@ -239,12 +250,7 @@ function serviceLines(r: Rates, a: CapacityAssumptions): PlanLine[] {
       q.iotConnectsPerSecond,
     ),
     line('IoT Core', 'rule evaluations/s', publishesPerSecond, q.iotRuleEvaluationsPerSecond),
-    line(
-      'EventBridge',
-      'PutEvents requests/s (one event per call)',
-      putEventsPerSecond,
-      q.eventBridgePutEventsPerSecond,
-    ),
+    line('EventBridge', 'PutEvents requests/s', putEventsPerSecond, q.eventBridgePutEventsPerSecond),
     line(
       'EventBridge',
       'target invocations/s (recorders, both regions)',
@@ -306,7 +312,7 @@ function dayCosts(r: Rates, a: CapacityAssumptions): CostLine[] {
   const perMillion = (count: number, price: number) => (count / 1e6) * price;
   const verifications = votes * a.verificationsPerVote;
   const positions = machines * ((a.connectedHours * 3600) / a.positionIntervalSeconds);
-  const lambdaInvocations = verifications + votes + 2 * votes + positions;
+  const lambdaInvocations = votes * a.lambdaInvocationsPerVote + positions;
   const gbSeconds =
     a.lambdaMemoryGb *
     (verifications * a.durations.verifyVoter +
@@ -326,6 +332,7 @@ function dayCosts(r: Rates, a: CapacityAssumptions): CostLine[] {
     { item: 'IoT rules + actions', usd: perMillion(votes + positions, p.iotRulePlusActionPerMillion) },
     { item: 'API Gateway requests', usd: perMillion(verifications, p.apiRequestPerMillion) },
     { item: 'Lambda requests', usd: perMillion(lambdaInvocations, p.lambdaRequestPerMillion) },
+    { item: 'SQS requests', usd: perMillion(votes * a.sqsRequestsPerVote, p.sqsRequestPerMillion) },
     { item: 'Lambda compute', usd: gbSeconds * p.lambdaGbSecond },
     {
       item: 'EventBridge events',
@@ -434,7 +441,7 @@ export function renderCapacityPlan(plan: CapacityPlan, a: CapacityAssumptions = 
     'Assumptions:',
     `- a machine casts at most ${a.maxVotesPerMachinePerMinute} votes/min; ${a.verificationsPerVote} verification attempts per vote`,
     `- each machine sends a position fix every ${a.positionIntervalSeconds} s and stays connected ${a.connectedHours} h; all connect within ${a.connectRampMinutes} min`,
-    `- ${a.eventsPerVote} PutEvents calls per vote (voter.verified, vote.accepted), ${a.crossRegionEventsPerVote} cross-region copy`,
+    `- per vote: ${n(a.eventsPerVote)} events put on the bus, ${n(a.crossRegionEventsPerVote)} forwarded across regions, ${n(a.lambdaInvocationsPerVote)} Lambda invocations, ${n(a.sqsRequestsPerVote)} SQS requests`,
     `- Lambda durations (s): ${Object.entries(a.durations)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}; ${a.lambdaMemoryGb} GB arm64`,
