@@ -1,10 +1,11 @@
+import { forwardRules, fromOrigin } from '@ballotstream/functions/bus-forwarding';
 import { LINKS } from '@ballotstream/functions/links';
 import { allTriggers, inRegion } from './context';
-import { defaultBusRoute, forwardedPatterns } from './lib/event-rules';
+import { DELIVERY_RETRY_POLICY, defaultBusRoute } from './lib/event-rules';
 import type { Region } from './lib/permissions';
 import { DEAD_LETTER_RETENTION_SECONDS } from './lib/queues';
 
-/** The application's event bus in each region; every publisher writes to the primary one. */
+/** The application's event bus in each region; each region's steps publish to their own. */
 export const buses: Record<Region, aws.cloudwatch.EventBus> = {
   primary: new aws.cloudwatch.EventBus('Bus', { name: `ballotstream-${$app.stage}` }),
   secondary: new aws.cloudwatch.EventBus(
@@ -54,37 +55,63 @@ for (const region of ['primary', 'secondary'] as const) {
   );
 }
 
-const forwardRole = new aws.iam.Role('BusForwardRole', {
-  assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: 'events.amazonaws.com' }),
-  inlinePolicies: [
-    {
-      name: 'put-to-secondary-bus',
-      policy: $jsonStringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: buses.secondary.arn }],
-      }),
-    },
-  ],
-});
+const forwardRoles = new Map<Region, aws.iam.Role>();
+
+/** The role EventBridge assumes to put on `to`'s bus what a rule of `from`'s bus forwards (made once). */
+function forwardRole(from: Region, to: Region): aws.iam.Role {
+  const made = forwardRoles.get(from);
+  if (made !== undefined) return made;
+  const role = new aws.iam.Role(from === 'primary' ? 'BusForwardRole' : 'BusForwardRoleSecondary', {
+    assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: 'events.amazonaws.com' }),
+    inlinePolicies: [
+      {
+        name: `put-to-${to}-bus`,
+        policy: $jsonStringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: buses[to].arn }],
+        }),
+      },
+    ],
+  });
+  forwardRoles.set(from, role);
+  return role;
+}
 
 /**
- * Cross-region rules: what a secondary-region subscriber listens for (accepted votes) goes
- * from the primary bus to the secondary bus, so each region records votes itself.
+ * Cross-region forwarding (`forwardRules`): on each region's bus, what the other region's
+ * subscribers listen for, published in this region (the bus's ARN in the envelope's `resources`),
+ * goes to the other region's bus. Accepted votes reach the secondary recorder; what the
+ * secondary's copies publish while the primary is lost (accepted votes, refusals, SOS,
+ * verifications, tallies) reaches the primary's recorder, watchers and alerts once its bus answers:
+ * EventBridge retries the target for 24 h, then the dead letters keep it. Recording is idempotent
+ * on the vote id, so a redelivery counts once; a forwarded event keeps its origin and is never
+ * sent back.
  */
-export const forwardRules = forwardedPatterns(allTriggers).map((eventPattern, i) => {
-  const rule = new aws.cloudwatch.EventRule(`BusForward${i}`, {
-    eventBusName: buses.primary.name,
-    description: 'Forward to the secondary region',
-    eventPattern,
-  });
-  new aws.cloudwatch.EventTarget(`BusForward${i}Target`, {
-    rule: rule.name,
-    eventBusName: buses.primary.name,
-    arn: buses.secondary.arn,
-    roleArn: forwardRole.arn,
-    deadLetterConfig: { arn: deadLetters.primary.arn },
-    retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86_400 },
-  });
+export const busForwardRules = forwardRules(allTriggers).map((plan, i) => {
+  const { from, to } = plan;
+  const suffix = from === 'primary' ? '' : 'Secondary';
+  const role = forwardRole(from, to);
+  const rule = new aws.cloudwatch.EventRule(
+    `BusForward${suffix}${i}`,
+    {
+      eventBusName: buses[from].name,
+      description: `Forward to the ${to} region`,
+      eventPattern: buses[from].arn.apply((arn) => fromOrigin(plan, arn)),
+    },
+    inRegion(from),
+  );
+  new aws.cloudwatch.EventTarget(
+    `BusForward${suffix}${i}Target`,
+    {
+      rule: rule.name,
+      eventBusName: buses[from].name,
+      arn: buses[to].arn,
+      roleArn: role.arn,
+      deadLetterConfig: { arn: deadLetters[from].arn },
+      retryPolicy: DELIVERY_RETRY_POLICY,
+    },
+    inRegion(from),
+  );
   return rule;
 });
 
@@ -123,7 +150,7 @@ if (defaultBusRule !== undefined) {
     arn: buses.primary.arn,
     roleArn: routeRole.arn,
     deadLetterConfig: { arn: deadLetters.primary.arn },
-    retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86_400 },
+    retryPolicy: DELIVERY_RETRY_POLICY,
   });
 }
 

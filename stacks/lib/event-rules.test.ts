@@ -1,9 +1,12 @@
 import { geofenceEnvelope } from '@ballotstream/core';
 import { catalogue } from '@ballotstream/events';
+import { forwardRules, fromOrigin } from '@ballotstream/functions/bus-forwarding';
 import { type Trigger, triggers } from '@ballotstream/functions/triggers';
 import { matchesPattern, validatePattern } from '@ballotstream/local/bus/pattern';
 import { describe, expect, it } from 'vitest';
-import { defaultBusRoute, eventRulePlans, forwardedPatterns } from './event-rules';
+import { defaultBusRoute, eventRulePlans } from './event-rules';
+import { exampleArns } from './example-arns';
+import type { Region } from './permissions';
 
 const all = triggers as readonly Trigger[];
 
@@ -16,7 +19,7 @@ const envelopes = catalogue.map((event) => ({
   account: '123456789012',
   time: '2026-11-27T10:00:00Z',
   region: 'ap-south-1',
-  resources: [],
+  resources: [] as string[],
   detail: {},
 }));
 
@@ -92,18 +95,60 @@ describe('EventBridge rules', () => {
     for (const plan of plans) expect(plan.lambdaRetries).toBe(plan.trigger.retries);
   });
 
-  it('forward accepted votes, and only what the secondary region listens for, to the secondary bus', () => {
-    const forwarded = forwardedPatterns(all).map((p) => JSON.parse(p));
-    const reaches = (type: string) =>
-      forwarded.some((pattern) =>
-        envelopes.some((e) => e['detail-type'] === type && matchesPattern(pattern, e)),
-      );
-    expect(reaches('vote.accepted')).toBe(true);
-    const secondaryTypes = new Set(
-      plans.filter((p) => p.region === 'secondary').flatMap((p) => p.trigger.pattern['detail-type']),
-    );
-    for (const envelope of envelopes) {
-      if (!secondaryTypes.has(envelope['detail-type'])) expect(reaches(envelope['detail-type'])).toBe(false);
-    }
+  describe('cross-region forwarding', () => {
+    const busArn = {
+      primary: exampleArns('postgres', 'ap-south-1').bus('primary'),
+      secondary: exampleArns('postgres', 'ap-south-2').bus('secondary'),
+    };
+    const rules = forwardRules(all);
+    const publishedIn = (region: Region) =>
+      envelopes.map((e) => ({
+        ...e,
+        region: region === 'primary' ? 'ap-south-1' : 'ap-south-2',
+        resources: [busArn[region]],
+      }));
+    /** The region whose bus a rule of `from` forwards the envelope to, if any. */
+    const forwardedTo = (from: Region, envelope: (typeof envelopes)[number]) =>
+      rules
+        .filter((r) => r.from === from && matchesPattern(JSON.parse(fromOrigin(r, busArn[from])), envelope))
+        .map((r) => r.to);
+    const subscribersIn = (region: Region, envelope: (typeof envelopes)[number]) =>
+      plans
+        .filter((p) => p.region === region && matchesPattern(p.trigger.pattern, envelope))
+        .map((p) => p.trigger.name);
+
+    it('send each event published in a region to the other exactly when a subscriber there listens for it', () => {
+      for (const from of ['primary', 'secondary'] as const) {
+        const to = from === 'primary' ? 'secondary' : 'primary';
+        for (const envelope of publishedIn(from)) {
+          const wanted = !envelope.source.startsWith('aws.') && subscribersIn(to, envelope).length > 0;
+          // Sent once at most: two rules matching one event would put two copies on the other bus.
+          const sent = forwardedTo(from, envelope);
+          expect(sent, `${from} -> ${envelope['detail-type']}`).toEqual(wanted ? [to] : []);
+        }
+      }
+      // Accepted votes reach the other region's recorder both ways.
+      const accepted = (region: Region) =>
+        publishedIn(region).find((e) => e['detail-type'] === 'vote.accepted')!;
+      expect(forwardedTo('primary', accepted('primary'))).toContain('secondary');
+      expect(forwardedTo('secondary', accepted('secondary'))).toContain('primary');
+      expect(subscribersIn('primary', accepted('secondary'))).toContain('recordVotePrimary');
+    });
+
+    it('never send a forwarded event back, nor an event of no origin (AWS services)', () => {
+      for (const from of ['primary', 'secondary'] as const) {
+        const to = from === 'primary' ? 'secondary' : 'primary';
+        // A forwarded event keeps its envelope: on the receiving bus it names the other bus.
+        for (const envelope of publishedIn(from)) expect(forwardedTo(to, envelope)).toEqual([]);
+        for (const envelope of envelopes) expect(forwardedTo(from, envelope)).toEqual([]);
+      }
+    });
+
+    it('carry valid patterns, one rule per distinct pattern and direction', () => {
+      for (const rule of rules)
+        expect(validatePattern(JSON.parse(fromOrigin(rule, busArn[rule.from])))).toEqual([]);
+      const keys = rules.map((r) => `${r.from}:${JSON.stringify(r.pattern)}`);
+      expect(new Set(keys).size).toBe(keys.length);
+    });
   });
 });

@@ -55,18 +55,6 @@ export function eventRulePlans(triggers: readonly Trigger[]): EventRulePlan[] {
   );
 }
 
-/**
- * The patterns the primary bus forwards to the secondary region's bus: every pattern a
- * secondary-region subscriber listens for (accepted votes, so each region records them itself).
- * Publishers all write to the primary bus; identical patterns are forwarded once.
- */
-export function forwardedPatterns(triggers: readonly Trigger[]): string[] {
-  const patterns = eventRulePlans(triggers)
-    .filter((plan) => plan.region === 'secondary')
-    .map((plan) => plan.eventPattern);
-  return [...new Set(patterns)];
-}
-
 /** The rule on the primary region's default bus that puts AWS service events on the app bus. */
 export interface DefaultBusRoute {
   readonly eventPattern: string;

@@ -51,7 +51,7 @@ describe('stacks/ from the trigger table', () => {
     expect(source('events.ts')).toContain('eventRulePlans(allTriggers)');
     expect(source('iot.ts')).toContain('topicRulePlans($app.stage, allTriggers)');
     expect(source('schedules.ts')).toContain("trigger.kind === 'schedule'");
-    expect(source('bus.ts')).toContain('forwardedPatterns(allTriggers)');
+    expect(source('bus.ts')).toContain('forwardRules(allTriggers)');
     expect(source('queues.ts')).toContain('batchQueuePlans($app.stage, allTriggers)');
     expect(source('events.ts')).toContain("plan.target === 'queue'");
     expect(source('iot.ts')).toContain("plan.action === 'sqs'");

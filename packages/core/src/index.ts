@@ -43,6 +43,7 @@ export * from './domain/registry/manage-registry';
 export * from './domain/registry/registry-records';
 export * from './domain/shared/keys';
 export * from './domain/shared/registry';
+export * from './domain/staff/sync-staff-pools';
 export * from './domain/system/dependency-health';
 export * from './domain/tally/materialise-tallies';
 export * from './domain/tally/read-tallies';

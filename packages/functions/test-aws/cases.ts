@@ -15,6 +15,7 @@ import {
   boothCreated,
   boothUpdated,
   defenderViolation,
+  type EventBridgeEnvelope,
   locationGeofenceEvent,
   machineBlocked,
   machineUnblocked,
@@ -31,11 +32,13 @@ import {
   voterRejected,
   voterVerified,
 } from '@ballotstream/events';
+import { matchesPattern } from '@ballotstream/local/bus/pattern';
 import { grantBallotToken, signedVote } from '@ballotstream/local/casting/casting-load';
 import { readBulletin } from '@ballotstream/local/close/bulletin-files';
 import { demoBoothPlace } from '@ballotstream/local/demo/geography';
 import { expect } from 'vitest';
-import type { HttpTrigger } from '../src/triggers';
+import { forwardRules, fromOrigin } from '../src/bus-forwarding';
+import { type HttpTrigger, triggers } from '../src/triggers';
 import {
   envelopeOf,
   type Harness,
@@ -46,7 +49,7 @@ import {
   tableStreamEventOf,
   topicRuleEventOf,
 } from './harness';
-import type { PlannedStep } from './plan';
+import { arnsFor, type PlannedStep } from './plan';
 
 export interface Case {
   /** What the case shows, as the test's name. */
@@ -261,6 +264,46 @@ function voteRecordCase(region: 'primary' | 'secondary'): Case {
   };
 }
 
+/**
+ * What a run published goes through the primary bus's forwarding rule (`forwardRules`, as
+ * `stacks/bus.ts` plans it with the bus's ARN as the origin) to the secondary region's recorder,
+ * which EventBridge may deliver twice: the vote is stored there once.
+ */
+async function expectForwardedOnce(h: Harness, step: PlannedStep, run: Invocation): Promise<void> {
+  const [accepted] = deliveredEnvelopes(run, 'ap-south-1');
+  const rule = forwardRules(triggers).find((r) => r.from === 'primary')!;
+  const pattern = JSON.parse(fromOrigin(rule, arnsFor(step).bus('primary')));
+  expect(matchesPattern(pattern, accepted), JSON.stringify(accepted?.resources)).toBe(true);
+  const recorder = triggers.find((t) => t.name === 'recordVoteSecondary')!;
+  for (let delivery = 0; delivery < 2; delivery++) {
+    expectNoBatchFailures(await h.invoke(recorder, queueBatchOf([accepted])));
+  }
+  const { voteId, machineId } = accepted!.detail as { voteId: string; machineId: string };
+  const stored = await h.last!.voteStores.secondary.votesOf(h.seed.electionId, { machineId });
+  expect(stored.filter((v) => v.voteId === voteId)).toHaveLength(1);
+}
+
+/** The envelopes EventBridge delivers for a run's PutEvents entries, in the region it ran in. */
+function deliveredEnvelopes(run: Invocation, region: string): EventBridgeEnvelope[] {
+  return run.calls
+    .filter((c) => c.service === 'events')
+    .flatMap((c) =>
+      (c.input.Entries as { Source: string; DetailType: string; Detail: string; Resources?: string[] }[]).map(
+        (e) => ({
+          version: '0',
+          id: randomUUID(),
+          'detail-type': e.DetailType,
+          source: e.Source,
+          account: '123456789012',
+          time: new Date().toISOString(),
+          region,
+          resources: e.Resources ?? [],
+          detail: JSON.parse(e.Detail) as Record<string, unknown>,
+        }),
+      ),
+    );
+}
+
 export const CASES: Record<string, Case> = {
   health: getCase(
     'answers 200 and finds the cache up',
@@ -383,6 +426,7 @@ export const CASES: Record<string, Case> = {
       expectNoBatchFailures(run);
       expect(published(run), details(run)).toEqual(['vote.accepted']);
       recordedReceipt = receipt;
+      await expectForwardedOnce(h, step, run);
     },
   },
 

@@ -12,6 +12,7 @@ export * from './machine-commands';
 export * from './notifier';
 export * from './record-store';
 export * from './signature-checker';
+export * from './staff-pool';
 export * from './ticket-keys';
 export * from './vote-store';
 export * from './voter-cache';

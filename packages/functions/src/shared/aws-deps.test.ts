@@ -54,9 +54,10 @@ describe('the AWS dependencies of a Lambda', () => {
       reader({ [LINKS.bus.primary]: { name: 'ballotstream-prod', arn: 'arn:x' } }),
     );
     await deps.publisher.publish([{ source: 's', detailType: 'd', detail: {} }]);
-    expect(events.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries?.[0]?.EventBusName).toBe(
-      'ballotstream-prod',
-    );
+    const entry = events.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries?.[0];
+    expect(entry?.EventBusName).toBe('ballotstream-prod');
+    // The bus's ARN names the region of origin, which the cross-region forwarding rules match on.
+    expect(entry?.Resources).toEqual(['arn:x']);
   });
 
   it("builds each region's vote store of the kind its link names", async () => {

@@ -135,7 +135,11 @@ export const AWS_ADAPTERS: AdapterTable<AwsContext> = {
   publisher: ({ has, link }) => {
     const name = has(LINKS.bus.primary) ? LINKS.bus.primary : LINKS.bus.secondary;
     const bus = link(name, busLink, 'publisher');
-    return new EventBridgePublisher({ client: new EventBridgeClient({}), busName: bus.name });
+    return new EventBridgePublisher({
+      client: new EventBridgeClient({}),
+      busName: bus.name,
+      origin: bus.arn,
+    });
   },
   voteStores: ({ has, link }) => {
     const open = (region: 'primary' | 'secondary'): VoteStore => {

@@ -43,6 +43,11 @@ export interface DeadLetter {
 export interface LocalBusOptions {
   readonly region?: string;
   readonly account?: string;
+  /**
+   * The bus's own ARN, named in the `resources` of what is published on it, as the AWS publisher
+   * names its bus (`EventBridgePublisher`'s `origin`); the cross-region forwarding matches on it.
+   */
+  readonly origin?: string;
   /** Base of the exponential backoff between attempts. */
   readonly backoffMs?: number;
   /** Sees every envelope put on the bus (the dashboard feed, tests). */
@@ -203,7 +208,7 @@ export class LocalBus implements EventPublisher {
       account: this.options.account ?? '000000000000',
       time: new Date().toISOString(),
       region: this.options.region ?? 'local',
-      resources: [],
+      resources: this.options.origin === undefined ? [] : [this.options.origin],
       // `put` turns the envelope into JSON before anyone sees it.
       detail: event.detail,
     };

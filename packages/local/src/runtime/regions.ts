@@ -1,4 +1,6 @@
 import type { Config } from '@ballotstream/core';
+import { SwitchableVoteStore } from '@ballotstream/core/adapters/local';
+import { RegionForwarding } from '../bus/region-forwarding';
 import { lockDataDir } from './data-dir';
 import { closeSharedStores, openSharedStores, type SharedStores } from './local-deps';
 import { type Runtime, type RuntimeOptions, startRuntime } from './runtime';
@@ -22,7 +24,12 @@ export interface Regions {
   /** The running runtime of a region; undefined while it is killed. */
   runtime(region: RegionName): Runtime | undefined;
   readonly shared: SharedStores;
-  /** Kills a region's broker, API, cache, bus and scheduler; the shared stores stay. */
+  /** The cross-region forwarding between the two buses (what it holds for a region that is down). */
+  readonly forwarding: RegionForwarding;
+  /**
+   * Kills a region's broker, API, cache, bus, scheduler and vote store (which refuses until the
+   * region restarts); the durable records, global tables in AWS, stay.
+   */
   kill(region: RegionName): Promise<void>;
   /**
    * Starts a killed region again on the same HTTP and MQTT ports, so gateways and booths find it;
@@ -37,7 +44,13 @@ export async function startRegions(options: RegionsOptions = {}): Promise<Region
   // One lock on the data directory for both regions, held until both stop.
   const lock =
     options.dataDirLock ?? (options.dataDir === undefined ? undefined : lockDataDir(options.dataDir));
-  const shared = await openSharedStores(options.dataDir, options.voteStoreLimits);
+  const opened = await openSharedStores(options.dataDir, options.voteStoreLimits);
+  // A region's vote store goes down with the region (Aurora lives in it); the global tables stay.
+  const voteStores = {
+    primary: new SwitchableVoteStore(opened.voteStores.primary),
+    secondary: new SwitchableVoteStore(opened.voteStores.secondary),
+  };
+  const shared: SharedStores = { records: opened.records, voteStores };
   const running = new Map<RegionName, Runtime>();
   const ports = new Map<RegionName, { http: number; mqtt: number }>();
 
@@ -45,6 +58,9 @@ export async function startRegions(options: RegionsOptions = {}): Promise<Region
     ['primary', options.redisUrls?.primary],
     ['secondary', options.redisUrls?.secondary],
   ]);
+  // The buses are joined as in AWS: what one region publishes and the other's subscribers want
+  // goes across, held while the other region is down.
+  const forwarding = new RegionForwarding((region) => running.get(region)?.bus);
   const start = async (region: RegionName): Promise<Runtime> => {
     const port = ports.get(region) ?? {
       http: options.ports?.[region]?.http ?? 0,
@@ -61,6 +77,7 @@ export async function startRegions(options: RegionsOptions = {}): Promise<Region
       ...options,
       config,
       shared,
+      region,
       ...(lock === undefined ? {} : { dataDirLock: lock }),
       httpPort: port.http,
       mqttPort: port.mqtt,
@@ -71,6 +88,9 @@ export async function startRegions(options: RegionsOptions = {}): Promise<Region
       mqtt: Number(new URL(runtime.mqttUrl).port),
     });
     running.set(region, runtime);
+    voteStores[region].setDown(false);
+    forwarding.attach(region, runtime.bus);
+    forwarding.release(region);
     return runtime;
   };
 
@@ -79,10 +99,12 @@ export async function startRegions(options: RegionsOptions = {}): Promise<Region
   return {
     runtime: (region) => running.get(region),
     shared,
+    forwarding,
     async kill(region) {
       const runtime = running.get(region);
       running.delete(region);
       await runtime?.stop();
+      voteStores[region].setDown(true);
     },
     async restart(region, restartOptions = {}) {
       const runtime = running.get(region);
@@ -93,7 +115,7 @@ export async function startRegions(options: RegionsOptions = {}): Promise<Region
     async stop() {
       await Promise.allSettled([...running.values()].map((r) => r.stop()));
       running.clear();
-      await closeSharedStores(shared);
+      await closeSharedStores(opened);
       lock?.release();
     },
   };

@@ -5,6 +5,7 @@ import type { Config } from '@ballotstream/core';
 import { type DuckDbLimits, inactiveMachineCertificates } from '@ballotstream/core/adapters/local';
 import type { Clock } from '@ballotstream/core/ports';
 import { topicFilter } from '@ballotstream/events';
+import type { Region } from '@ballotstream/functions/catalogue';
 import {
   type App,
   appOf,
@@ -20,6 +21,7 @@ import { webFallback } from '@ballotstream/web/serve';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { LocalTokenIssuer } from '../auth/jwt';
 import { LocalBus } from '../bus/local-bus';
+import { localBusArn } from '../bus/region-forwarding';
 import { alertStream } from '../http/alert-stream';
 import { ApiServer } from '../http/api-server';
 import { LocalBroker } from '../mqtt/broker';
@@ -63,6 +65,12 @@ export interface RuntimeOptions {
    * this runtime's handlers run in their own deps scope, and nothing is installed process-wide.
    */
   readonly shared?: SharedStores;
+  /**
+   * This runtime is one region of two (`startRegions`): it runs only that region's event
+   * subscribers, as the region's bus does in AWS, and its bus names itself as the origin of what
+   * is published on it, for the cross-region forwarding (`RegionForwarding`).
+   */
+  readonly region?: Region;
 }
 
 /** The whole platform on one machine, wired from the trigger table. */
@@ -104,7 +112,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 }
 
 async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefined): Promise<Runtime> {
-  const bus = new LocalBus({ backoffMs: options.busBackoffMs ?? 100 });
+  const bus = new LocalBus({
+    backoffMs: options.busBackoffMs ?? 100,
+    ...(options.region === undefined ? {} : { origin: localBusArn(options.region) }),
+  });
   const deps = await buildLocalDeps({
     // A step may publish only what its trigger declares: each invocation is told its step below.
     publisher: bus,
@@ -137,6 +148,9 @@ async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefine
   const scheduler = new LocalScheduler({ speedup: options.scheduleSpeedup ?? 1 });
   const rules: LocalTopicRule[] = [];
   for (const trigger of triggers) {
+    // The other region's subscribers run on its own bus; forwarding brings them what this one publishes.
+    if (options.region !== undefined && trigger.kind === 'event' && trigger.region !== options.region)
+      continue;
     const entry = await loadHandler(trigger.handler);
     const invoke = (event: unknown) =>
       entry(event, withStep(lambdaContext(trigger.name), trigger, regionApp()));

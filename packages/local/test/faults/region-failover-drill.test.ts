@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { VerificationRequest } from '@ballotstream/events';
 import { BoothGateway } from '@ballotstream/gateway';
 import { afterAll, describe, expect, it } from 'vitest';
+import { localBusArn } from '../../src/bus/region-forwarding';
 import { type RegionName, type Regions, startRegions } from '../../src/runtime/regions';
 import type { Runtime } from '../../src/runtime/runtime';
 import { type PrivateRedis, startPrivateRedis } from '../../src/testing/private-redis';
@@ -124,6 +125,14 @@ describe('losing the primary region mid-election', () => {
     const primary = live('primary');
     const secondary = live('secondary');
     const apis = { primary: primary.httpUrl, secondary: secondary.httpUrl };
+    // Votes the secondary accepts (published on its own bus) must reach the primary's store by the
+    // AWS path, the cross-region forwarding rule, exactly once.
+    const acceptedInSecondary = new Set<string>();
+    secondary.bus.listen((e) => {
+      if (e['detail-type'] === 'vote.accepted' && e.resources.includes(localBusArn('secondary'))) {
+        acceptedInSecondary.add((e.detail as { voteId: string }).voteId);
+      }
+    });
     const booth = {
       authorization: `Bearer ${primary.tokens.mint({ role: 'booth', subject: 'drill-booths' })}`,
     };
@@ -275,9 +284,31 @@ describe('losing the primary region mid-election', () => {
     await secondary.scheduler.runNow('materialiseTallies');
     expect(await tallies(apis.secondary, desk)).toEqual(truth);
 
+    // While the primary is lost, what the secondary published for the primary's subscribers waits
+    // in the forwarding (EventBridge retries a target bus for 24 h); its store takes nothing.
+    expect(acceptedInSecondary.size).toBe(cast);
+    const heldForPrimary = regions.forwarding.heldFor('primary');
+    expect(heldForPrimary).toBeGreaterThanOrEqual(cast);
+    await expect(regions.shared.voteStores.primary.tally(config.electionId, 0, Date.now())).rejects.toThrow();
+
     // The primary comes back on the same addresses; gateways return to its broker.
     const returnedAt = Date.now();
+    const forwardedBefore = regions.forwarding.forwardedTo('primary');
     const restored = await regions.restart('primary', { redisUrl: returnCache.url });
+    expect(regions.forwarding.forwardedTo('primary') - forwardedBefore).toBe(heldForPrimary);
+    expect(regions.forwarding.heldFor('primary')).toBe(0);
+    // The forwarded votes reach the primary's recorder, and its store holds each once, before any
+    // tally run could backfill it.
+    await until('the primary store holds the votes accepted in the secondary', async () => {
+      await restored.bus.drain();
+      const rows = await regions.shared.voteStores.primary.tally(
+        config.electionId,
+        0,
+        Date.now() + 3_600_000,
+      );
+      return rows.reduce((sum, r) => sum + r.votes, 0) === cast;
+    });
+    const forwardedToPrimaryMs = Date.now() - returnedAt;
     await until('every gateway is back on the primary broker', () =>
       [...gateways.values()].every((g) => g.activeBroker() === restored.mqttUrl),
     );
@@ -336,6 +367,7 @@ describe('losing the primary region mid-election', () => {
         `  the primary's runtime took ${killMs} ms to stop; the forced hand-over answered ${handedAt - killedAt} ms after the kill began; secondary writes after ${SETTLE_MS} ms settle`,
         `  ${AFTER_HANDOVER_VOTERS} voters verified in the secondary in ${postMs} ms, 40 at a time`,
         `  gateways returned to the primary within ${slowestReturn} ms of its restart`,
+        `  ${acceptedInSecondary.size} votes accepted in the secondary reached the primary's store through the forwarding rule (${heldForPrimary} events held) within ${forwardedToPrimaryMs} ms of its restart`,
         `  votes cast ${cast}; each store holds ${cast}; tallies from either region equal the ground truth`,
       ].join('\n'),
     );

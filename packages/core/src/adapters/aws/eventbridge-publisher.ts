@@ -12,6 +12,11 @@ const MAX_ATTEMPTS = 4;
 export interface EventBridgePublisherOptions {
   readonly client: EventBridgeClient;
   readonly busName: string;
+  /**
+   * The bus's ARN, named in each entry's `Resources`: the region the event was published in, which
+   * the cross-region forwarding rules match on so that a forwarded event is never sent back.
+   */
+  readonly origin?: string;
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
@@ -56,6 +61,7 @@ export class EventBridgePublisher implements EventPublisher {
       Source: event.source,
       DetailType: event.detailType,
       Detail: JSON.stringify(event.detail),
+      ...(this.options.origin === undefined ? {} : { Resources: [this.options.origin] }),
     };
   }
 }

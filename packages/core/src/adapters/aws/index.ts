@@ -1,4 +1,5 @@
 export { InlineSignatureChecker } from '../shared/inline-signature-checker';
+export { CognitoStaffPool } from './cognito-staff-pool';
 export { conditionExpression, DynamoRecordStore, type DynamoRecordStoreOptions } from './dynamo-record-store';
 export { EventBridgePublisher, type EventBridgePublisherOptions } from './eventbridge-publisher';
 export {

@@ -27,6 +27,7 @@ export { LocalMachineCommands, type MachineChannel } from './local-machine-comma
 export { LocalDeviceTracker, type LocalTrackerOptions } from './local-tracker';
 export { DEFAULT_SEEN_TTL_MS, MemoryDetectorState } from './memory-detector-state';
 export { MemoryRecordStore } from './memory-record-store';
+export { MemoryStaffPool } from './memory-staff-pool';
 export { MemoryVoterCache } from './memory-voter-cache';
 export { type MailSender, type OutboxEntry, OutboxNotifier, readOutbox } from './outbox-notifier';
 export { SeededVoterRegistry } from './seeded-voter-registry';
