@@ -250,6 +250,7 @@ async function runPollHours(day: Day, hours: Hours): Promise<void> {
       oldestVoter: hours.voters.voting.values().next().value ?? now,
       oldestCast: hours.observed.unanswered.values().next().value ?? now,
       backlog: day.runtime.bus.pendingDeliveries(),
+      answers: hours.voters.answered + hours.observed.answered,
     });
     if (performance.now() - lastProgress > 1000) {
       lastProgress = performance.now();
