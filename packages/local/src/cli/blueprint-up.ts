@@ -23,9 +23,10 @@ const entityOfData: Readonly<Record<(typeof blueprintDataOrder)[number], ImportE
 };
 
 /**
- * Registers a blueprint's election and imports its data files in reference order through the
- * running runtime, so every change is audited and its events reach the runtime's bus. A file
- * with a bad row stops the start-up, naming each row; nothing of that file is written.
+ * Imports a blueprint's data files in reference order through the running runtime, then registers
+ * its election, so every change is audited and its events reach the runtime's bus. The election
+ * comes last: candidates and booths freeze once its polls open, and a mock poll opens at once.
+ * A file with a bad row stops the start-up, naming each row; nothing of that file is written.
  */
 export async function applyBlueprint(
   deps: ImportDeps,
@@ -33,17 +34,6 @@ export async function applyBlueprint(
   out: NodeJS.WritableStream,
 ): Promise<void> {
   const actor = { name: `blueprint:${blueprint.stage}`, role: 'admin' } as const;
-  const election = blueprintElection(blueprint);
-  const created = await createEntity(deps, { entity: 'election', body: election, actor });
-  if (!created.ok && created.error.reason === 'already-exists') {
-    const { electionId: _id, ...patch } = election;
-    const updated = await updateEntity(deps, { entity: 'election', id: blueprint.electionId, patch, actor });
-    if (!updated.ok)
-      throw new Error(`cannot update election ${blueprint.electionId}: ${JSON.stringify(updated.error)}`);
-  } else if (!created.ok) {
-    throw new Error(`cannot register election ${blueprint.electionId}: ${JSON.stringify(created.error)}`);
-  }
-  out.write(`  election    ${blueprint.name} (${election.opensAt} – ${election.closesAt})\n`);
   for (const key of blueprintDataOrder) {
     const path = blueprint.data[key];
     if (path === undefined) continue;
@@ -67,6 +57,27 @@ export async function applyBlueprint(
     out.write(`  ${key.padEnd(11)} ${report.rows} rows (${report.created} new, ${report.updated} updated)\n`);
     if (entity === 'booth') await markLateBooths(deps, blueprint, actor);
   }
+  await registerElection(deps, blueprint, actor, out);
+}
+
+/** Registers the blueprint's election, or brings a registered one up to the blueprint. */
+async function registerElection(
+  deps: ImportDeps,
+  blueprint: Blueprint,
+  actor: { readonly name: string; readonly role: 'admin' },
+  out: NodeJS.WritableStream,
+): Promise<void> {
+  const election = blueprintElection(blueprint);
+  const created = await createEntity(deps, { entity: 'election', body: election, actor });
+  if (!created.ok && created.error.reason === 'already-exists') {
+    const { electionId: _id, ...patch } = election;
+    const updated = await updateEntity(deps, { entity: 'election', id: blueprint.electionId, patch, actor });
+    if (!updated.ok)
+      throw new Error(`cannot update election ${blueprint.electionId}: ${JSON.stringify(updated.error)}`);
+  } else if (!created.ok) {
+    throw new Error(`cannot register election ${blueprint.electionId}: ${JSON.stringify(created.error)}`);
+  }
+  out.write(`  election    ${blueprint.name} (${election.opensAt} – ${election.closesAt})\n`);
 }
 
 /** Gives each of the blueprint's late-closing booths its own closing time, audited like an edit. */

@@ -120,43 +120,63 @@ export async function seedDemoElection(
   }
 
   const now = deps.clock.now();
-  const enrol = (v: number) => enrolDemoVoter(deps, v, now);
-  // Voters are enrolled a batch at a time so the store's group commit carries many writes at once.
   const voters: DemoVoter[] = [];
-  for (let first = 1; first <= size.voters && !signal?.aborted; first += SEED_BATCH) {
-    const batch = Array.from({ length: Math.min(SEED_BATCH, size.voters - first + 1) }, (_, i) =>
-      enrol(first + i),
-    );
-    voters.push(...(await Promise.all(batch)));
-  }
+  for (let first = 1; first <= size.voters && !signal?.aborted; first += SEED_BATCH)
+    voters.push(...(await enrolDemoVoters(deps, first, Math.min(SEED_BATCH, size.voters - first + 1), now)));
   return { electionId, machines, voters, candidates };
 }
 
 /**
- * Enrols demo voter number `v`: fingerprint with the biometric port, a signed ticket, and the same
- * records the issue centre writes, so status reads and reissue work on demo voters.
+ * Enrols demo voters `first` to `first + count - 1`: a fingerprint with the biometric port, a
+ * signed ticket, and the records the issue centre writes, so status reads and reissue work on
+ * them. In bulk: every ticket is signed first, then every write of the batch is issued in one
+ * turn, so the store commits the batch together (one LMDB transaction) rather than each voter's
+ * three writes one after another.
  */
-export async function enrolDemoVoter(
+export async function enrolDemoVoters(
   deps: Deps,
-  v: number,
+  first: number,
+  count: number,
   now: number,
-  homeBoothId?: string,
-): Promise<DemoVoter> {
+  homeBoothOf?: (v: number) => string | undefined,
+): Promise<DemoVoter[]> {
   const { records } = deps;
   const electionId = deps.config.electionId;
-  const voterId = `voter-${String(v).padStart(7, '0')}`;
-  const voterKey = deps.pseudonyms.voterKey(voterId);
-  const fingerprint = demoFingerprint(voterId);
-  await deps.biometrics.enrol(voterKey, Buffer.from(fingerprint, 'base64url'));
-  const ticketId = newTicketId();
-  const claims = { ticketId, electionId, voterKey, issuedAt: now, expiresAt: now + 7 * 24 * 3600_000 };
-  const ticket = await mintTicket(deps.ticketKeys, claims);
-  await records.put('tickets', {
-    ...recordKeys.ticket(ticketId),
-    ...claims,
-    status: 'issued',
-    ...(homeBoothId === undefined ? {} : { homeBoothId }),
-  });
-  await records.put('voters', { ...recordKeys.voterTicket(voterKey, electionId), ticketId });
-  return { voterId, ticketId, ticket, fingerprint };
+  const enrolments = await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const voterId = `voter-${String(first + i).padStart(7, '0')}`;
+      const voterKey = deps.pseudonyms.voterKey(voterId);
+      const ticketId = newTicketId();
+      const claims = { ticketId, electionId, voterKey, issuedAt: now, expiresAt: now + 7 * 24 * 3600_000 };
+      const ticket = await mintTicket(deps.ticketKeys, claims);
+      const homeBoothId = homeBoothOf?.(first + i);
+      return {
+        voterId,
+        voterKey,
+        ticketId,
+        claims,
+        ticket,
+        homeBoothId,
+        fingerprint: demoFingerprint(voterId),
+      };
+    }),
+  );
+  await Promise.all(
+    enrolments.flatMap((e) => [
+      deps.biometrics.enrol(e.voterKey, Buffer.from(e.fingerprint, 'base64url')),
+      records.put('tickets', {
+        ...recordKeys.ticket(e.ticketId),
+        ...e.claims,
+        status: 'issued',
+        ...(e.homeBoothId === undefined ? {} : { homeBoothId: e.homeBoothId }),
+      }),
+      records.put('voters', { ...recordKeys.voterTicket(e.voterKey, electionId), ticketId: e.ticketId }),
+    ]),
+  );
+  return enrolments.map(({ voterId, ticketId, ticket, fingerprint }) => ({
+    voterId,
+    ticketId,
+    ticket,
+    fingerprint,
+  }));
 }

@@ -76,6 +76,8 @@ export class Voters {
   /** Voters between arriving and pressing the button, by arrival: when each began (simulated). */
   readonly voting = new Map<number, number>();
   verified = 0;
+  /** Verifications answered, whichever way. */
+  answered = 0;
   sent = 0;
   private votingSeq = 0;
   private readonly tokens: Map<string, string>;
@@ -104,6 +106,7 @@ export class Voters {
       body: JSON.stringify({ ticket, fingerprint, boothId: machine.boothId, machineId: machine.machineId }),
     });
     const body = (await response.json()) as { ballotToken?: string; error?: string };
+    this.answered++;
     if (response.status === 201 && body.ballotToken) {
       this.verified++;
       return body.ballotToken;

@@ -65,31 +65,51 @@ export interface Lag {
   readonly oldestCast: number;
   /** Event deliveries not yet made. */
   readonly backlog: number;
+  /** Answers the simulator has had so far (verifications answered, votes accepted or rejected). */
+  readonly answers: number;
 }
+
+/** Real time without progress after which a hold is let go. */
+export const STALLED_HOLD_MS = 30_000;
 
 /**
  * Holds the clock while the simulator falls behind and lets it run once it has caught up.
  * Under a speedup a second of real lag is minutes of simulated time; held, the platform sees
- * voters when they came and tokens do not expire in the simulator's hands. A hold lasting half
- * a minute of real time is let go, so a lost answer cannot stop the day.
+ * voters when they came and tokens do not expire in the simulator's hands. While answers keep
+ * coming or the event backlog shrinks, the backlog is this machine's own work in progress and the
+ * hold lasts as long as it does, so a loaded machine slows the day rather than breaking it; a hold
+ * that sees no progress for `STALLED_HOLD_MS` of real time is let go, so a lost answer cannot stop
+ * the day.
  */
 export class Pacer {
-  private heldAt = 0;
-  constructor(private readonly clock: SimClock) {}
+  private progressAt = 0;
+  private answers = 0;
+  private backlog = 0;
+  constructor(
+    private readonly clock: SimClock,
+    private readonly realNow: () => number = () => performance.now(),
+  ) {}
   /** Decides, for the loop's turn at simulated `now`, whether the day holds or runs. */
   keepPace(now: number, lag: Lag): void {
     const behindBy = Math.max(now - lag.waitingSince, now - lag.oldestVoter, now - lag.oldestCast);
     if (!this.clock.held && (behindBy > 120_000 || lag.backlog > 400)) {
       this.clock.hold();
-      this.heldAt = performance.now();
-    } else if (
-      this.clock.held &&
-      ((lag.waitingSince > now &&
+      this.progressed(lag);
+    } else if (this.clock.held) {
+      if (lag.answers > this.answers || lag.backlog < this.backlog) this.progressed(lag);
+      this.backlog = lag.backlog;
+      const caughtUp =
+        lag.waitingSince > now &&
         now - lag.oldestVoter <= 60_000 &&
         now - lag.oldestCast <= 60_000 &&
-        lag.backlog < 100) ||
-        performance.now() - this.heldAt > 30_000)
-    )
-      this.clock.run();
+        lag.backlog < 100;
+      if (caughtUp || this.realNow() - this.progressAt > STALLED_HOLD_MS) this.clock.run();
+    }
+  }
+
+  private progressed(lag: Lag): void {
+    this.progressAt = this.realNow();
+    this.answers = lag.answers;
+    this.backlog = lag.backlog;
   }
 }

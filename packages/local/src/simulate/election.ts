@@ -7,7 +7,7 @@ import {
   type DemoMachine,
   type DemoSize,
   type DemoVoter,
-  enrolDemoVoter,
+  enrolDemoVoters,
 } from '../demo/seed';
 
 /** Runs `work(i)` for i in [0, count) with at most `concurrency` at once. */
@@ -23,15 +23,18 @@ export async function inPool(
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
 }
 
+// Writes issued together per batch: enough for one commit to carry many, few enough to bound memory.
+const SEED_BATCH = 2048;
+
 /**
- * Seeds an election of the demo's shape as `seedDemoElection` does, but with many writes in
- * flight, so the durable store's group commit makes seeding a national-sized election take
- * seconds instead of minutes. Booth and voter ids match the demo's.
+ * Seeds an election of the demo's shape as `seedDemoElection` does, but in bulk: the registry
+ * records are written directly rather than through the admin use cases, and every write goes in
+ * batches issued together, so seeding a national-sized election takes seconds. Booth and voter
+ * ids match the demo's.
  */
 export async function seedElectionFast(
   deps: Deps,
   size: DemoSize,
-  concurrency = 256,
   /** Booths voters are registered at, in plan order: voter i's home is booth i mod this. */
   homeBooths?: number,
 ): Promise<DemoElection> {
@@ -80,27 +83,42 @@ export async function seedElectionFast(
       }
     }
   }
-  await inPool(registry.length, concurrency, (i) =>
-    records.put('registry', registry[i] as Parameters<typeof records.put>[1]),
-  );
-  const machines: DemoMachine[] = new Array(plan.length);
-  await inPool(plan.length, concurrency, async (i) => {
-    const { r: _r, c: _c, b: _b, ...m } = plan[i]!;
-    const { privateKey } = generateKeyPairSync('ed25519');
-    await records.put('registry', {
+  await inBatches(registry, (record) => records.put('registry', record as Parameters<typeof records.put>[1]));
+  const machines = await registerMachines(deps, plan);
+  const now = deps.clock.now();
+  const homes = homeBooths === undefined ? 0 : Math.min(homeBooths, plan.length);
+  const homeOf = (v: number) => (homes === 0 ? undefined : plan[(v - 1) % homes]?.boothId);
+  const voters: DemoVoter[] = [];
+  for (let first = 1; first <= size.voters; first += SEED_BATCH)
+    voters.push(
+      ...(await enrolDemoVoters(deps, first, Math.min(SEED_BATCH, size.voters - first + 1), now, homeOf)),
+    );
+  return { electionId, machines, voters, candidates };
+}
+
+// Everything is written a batch at a time, each batch's writes issued in one turn, so the store
+// commits a batch together instead of one write after another.
+async function inBatches<T>(items: readonly T[], write: (item: T) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < items.length; i += SEED_BATCH)
+    await Promise.all(items.slice(i, i + SEED_BATCH).map(write));
+}
+
+/** Gives each planned machine a new Ed25519 key and registers it with the public half. */
+async function registerMachines(
+  deps: Deps,
+  plan: readonly (Omit<DemoMachine, 'privateKey'> & { r: number; c: number; b: number })[],
+): Promise<DemoMachine[]> {
+  const machines: DemoMachine[] = plan.map(({ r: _r, c: _c, b: _b, ...m }) => ({
+    ...m,
+    privateKey: generateKeyPairSync('ed25519').privateKey,
+  }));
+  await inBatches(machines, ({ privateKey, ...m }) =>
+    deps.records.put('registry', {
       ...recordKeys.machine(m.machineId),
       ...m,
       publicKey: rawPublicKey(privateKey),
       blocked: false,
-    });
-    machines[i] = { ...m, privateKey };
-  });
-
-  const voters: DemoVoter[] = new Array(size.voters);
-  const now = deps.clock.now();
-  await inPool(size.voters, concurrency, async (i) => {
-    const home = homeBooths === undefined ? undefined : plan[i % Math.min(homeBooths, plan.length)]?.boothId;
-    voters[i] = await enrolDemoVoter(deps, i + 1, now, home);
-  });
-  return { electionId, machines, voters, candidates };
+    }),
+  );
+  return machines;
 }

@@ -83,12 +83,15 @@ export class Observed {
   readonly rejected: Record<string, number> = {};
   readonly alerts: SeenAlert[] = [];
   readonly unanswered = new Map<string, number>();
+  /** Votes answered, accepted or rejected. */
+  answered = 0;
 
   constructor(runtime: Runtime) {
     runtime.bus.listen((e) => this.hear(e['detail-type'], e.detail as Record<string, unknown>));
   }
 
   private hear(type: string, d: Record<string, unknown>): void {
+    if (type === 'vote.accepted' || type === 'vote.rejected') this.answered++;
     if (type === 'vote.accepted') {
       this.acceptedAt.set(String(d.voteId), performance.now());
       this.unanswered.delete(String(d.voteId));

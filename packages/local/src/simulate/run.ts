@@ -119,6 +119,8 @@ async function seed(
   );
   const perRegion = Math.ceil(sim.booths / (sim.boothsPerConstituency * regions));
   onProgress(`seeding ${sim.booths} booths and ${sim.booths * sim.votersPerBooth} voters…`);
+  const started = performance.now();
+  const cpu = process.cpuUsage();
   const demo = await seedElectionFast(
     runtime.deps,
     {
@@ -128,9 +130,12 @@ async function seed(
       boothsPerConstituency: sim.boothsPerConstituency,
       voters: sim.booths * sim.votersPerBooth,
     },
-    256,
     // Voter i is registered at booth i mod booths, as the day's plan below sends them home.
     sim.booths,
+  );
+  const { user, system } = process.cpuUsage(cpu);
+  onProgress(
+    `seeded in ${((performance.now() - started) / 1000).toFixed(1)} s (${((user + system) / 1e6).toFixed(1)} s of CPU)`,
   );
   return { demo, machines: demo.machines.slice(0, sim.booths) };
 }
@@ -245,6 +250,7 @@ async function runPollHours(day: Day, hours: Hours): Promise<void> {
       oldestVoter: hours.voters.voting.values().next().value ?? now,
       oldestCast: hours.observed.unanswered.values().next().value ?? now,
       backlog: day.runtime.bus.pendingDeliveries(),
+      answers: hours.voters.answered + hours.observed.answered,
     });
     if (performance.now() - lastProgress > 1000) {
       lastProgress = performance.now();
