@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { indiaStatesPlugin } from './src/india-states';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -9,6 +10,7 @@ export default defineConfig({
   root: resolve(here, 'app'),
   base: '/',
   publicDir: resolve(here, 'app/public'),
+  plugins: [indiaStatesPlugin()],
   build: {
     outDir: resolve(here, 'dist'),
     emptyOutDir: true,

@@ -12,6 +12,7 @@ import {
 import { getJson, postJson } from '../../shared/api';
 import { h, replace } from '../../shared/dom';
 import { type AlertGroup, atLeast, groupAlerts, machineOf } from '../alert-groups';
+import { t } from '../i18n';
 import { describeError, type Panel, scopeQuery, toast } from '../page';
 import type { Session } from '../session';
 
@@ -83,7 +84,7 @@ export class AlertsPanel implements Panel {
     this.element = h(
       'section',
       { class: 'panel alerts-panel', 'aria-labelledby': 'alerts-title' },
-      h('h2', { id: 'alerts-title' }, 'Alerts ', this.feedState),
+      h('h2', { id: 'alerts-title' }, `${t('alerts')} `, this.feedState),
       h(
         'div',
         { class: 'alert-actions' },

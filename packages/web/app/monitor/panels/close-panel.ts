@@ -7,6 +7,7 @@ import {
 import { getJson } from '../../shared/api';
 import { count, h, replace } from '../../shared/dom';
 import { dataTable } from '../../shared/table';
+import { t } from '../i18n';
 import { describeError, type Panel, panelSection, scopeQuery, toast } from '../page';
 import type { Session } from '../session';
 
@@ -65,7 +66,7 @@ function closeOfPollView(rollup: CloseRollupView, cert: CertificationReportView)
 /** The close-of-poll panel: reconciliation of every machine's signed result and certification. */
 export function closePanel(s: Session): Panel {
   const box = h('div', { id: 'close-of-poll' });
-  const element = panelSection('close', 'Close of poll', box);
+  const element = panelSection('close', t('closeOfPoll'), box);
   async function refresh(): Promise<void> {
     try {
       const [rollup, certification] = await Promise.all([

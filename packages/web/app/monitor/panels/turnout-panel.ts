@@ -8,6 +8,7 @@ import { getJson } from '../../shared/api';
 import { count, h, replace } from '../../shared/dom';
 import { dataTable } from '../../shared/table';
 import { timeChart } from '../../shared/time-chart';
+import { t } from '../i18n';
 import { describeError, isNational, type Panel, panelSection, toast } from '../page';
 import { regionElectorate, type ScopeRegistry } from '../registry';
 import type { Session } from '../session';
@@ -111,7 +112,7 @@ function turnoutCharts(reg: ScopeRegistry, perRegion: readonly TurnoutResponse[]
  */
 export function turnoutPanel(s: Session, registry: Promise<ScopeRegistry>): Panel {
   const box = h('div', { id: 'turnout' });
-  const element = panelSection('turnout', 'Turnout', box);
+  const element = panelSection('turnout', t('turnout'), box);
   let charts: Chart[] = [];
 
   async function refresh(): Promise<void> {
