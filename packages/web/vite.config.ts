@@ -15,7 +15,8 @@ export default defineConfig({
     outDir: resolve(here, 'dist'),
     emptyOutDir: true,
     target: 'es2022',
-    chunkSizeWarningLimit: 1500,
+    // The monitoring centre carries its own map data (countries and India's states): 1.6 MB, 0.5 MB gzipped.
+    chunkSizeWarningLimit: 1700,
     rollupOptions: {
       input: {
         home: resolve(here, 'app/index.html'),

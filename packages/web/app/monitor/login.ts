@@ -1,5 +1,6 @@
 import { h, replace } from '../shared/dom';
-import { t } from './i18n';
+import { languageSwitch } from '../shared/i18n';
+import { language, setLanguage, t } from './i18n';
 import { type Session, sessionOf } from './session';
 
 /** The sign-in page: the officer pastes a token; the page reads its claims only to shape itself. */
@@ -25,6 +26,10 @@ export function loginPage(root: HTMLElement, signIn: (s: Session) => void): void
     h(
       'main',
       { class: 'login' },
+      languageSwitch(language(), t('language'), (chosen) => {
+        setLanguage(chosen);
+        loginPage(root, signIn);
+      }),
       h('h1', {}, t('signInTitle')),
       h(
         'p',

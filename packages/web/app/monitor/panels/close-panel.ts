@@ -27,11 +27,11 @@ function closeOfPollView(rollup: CloseRollupView, cert: CertificationReportView)
     ),
     dataTable(
       [
-        { title: 'Constituency' },
-        { title: 'Reconciled', num: true },
-        { title: 'Disagreeing', num: true },
-        { title: 'Missing', num: true },
-        { title: 'Certified' },
+        { title: t('constituency') },
+        { title: t('reconciled'), num: true },
+        { title: t('disagreeing'), num: true },
+        { title: t('missing'), num: true },
+        { title: t('certified') },
       ],
       rollup.constituencies.map((c) => {
         const k = certified.get(c.constituencyId);
@@ -46,7 +46,7 @@ function closeOfPollView(rollup: CloseRollupView, cert: CertificationReportView)
       { id: 'close-constituencies' },
     ),
     rollup.unreconciled.length === 0
-      ? h('p', { class: 'muted' }, 'No machine waits for reconciliation.')
+      ? h('p', { class: 'muted' }, t('noMachineWaits'))
       : h(
           'ul',
           { id: 'close-unreconciled' },
