@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { indiaStatesPlugin } from './src/india-states';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -9,11 +10,13 @@ export default defineConfig({
   root: resolve(here, 'app'),
   base: '/',
   publicDir: resolve(here, 'app/public'),
+  plugins: [indiaStatesPlugin()],
   build: {
     outDir: resolve(here, 'dist'),
     emptyOutDir: true,
     target: 'es2022',
-    chunkSizeWarningLimit: 1500,
+    // The monitoring centre carries its own map data (countries and India's states): 1.6 MB, 0.5 MB gzipped.
+    chunkSizeWarningLimit: 1700,
     rollupOptions: {
       input: {
         home: resolve(here, 'app/index.html'),

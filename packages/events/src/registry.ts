@@ -68,6 +68,7 @@ export const boothSchema = z.object({
   /** Filled from the constituency; a caller need not send it. */
   regionId: idSchema,
   name: z.string().min(1).max(200),
+  nameHi: hindiNameSchema,
   address: z.string().max(500).default(''),
   location: geoPointSchema,
   /** Voters registered at this booth: turnout above it is an anomaly. */

@@ -14,9 +14,11 @@ const lonLatRingSchema = z.array(z.tuple([z.number(), z.number()]));
 export const boothListingSchema = z.object({
   boothId: z.string(),
   name: z.string(),
+  nameHi: z.string().optional(),
   address: z.string(),
   constituencyId: z.string(),
   constituencyName: z.string().optional(),
+  constituencyNameHi: z.string().optional(),
   regionId: z.string(),
   location: geoPointSchema.optional(),
   geofence: lonLatRingSchema.optional(),
@@ -25,8 +27,11 @@ export const boothListingSchema = z.object({
 });
 export type BoothListing = z.infer<typeof boothListingSchema>;
 
-/** Answer of `GET /booths`. */
-export const boothsResponseSchema = z.object({ booths: z.array(boothListingSchema) });
+/** Answer of `GET /booths`: one page; `next`, while there is more, is the `after` of the next page. */
+export const boothsResponseSchema = z.object({
+  booths: z.array(boothListingSchema),
+  next: z.string().optional(),
+});
 
 /** Answer of `GET /constituencies`. */
 export const constituenciesResponseSchema = z.object({

@@ -127,6 +127,28 @@ describe('the read models behind the citizen app and the monitoring centre', () 
     expect(bad.body.problems).toEqual(['near: must be "lat,lon" in decimal degrees']);
   });
 
+  it('pages the booth list through the API: `next` reads the page after, each booth once', async () => {
+    const first = await get('/booths?limit=1');
+    const firstPage = first.body as { booths: { boothId: string }[]; next?: string };
+    expect(firstPage.booths).toHaveLength(1);
+    expect(firstPage.next).toBe(firstPage.booths[0]!.boothId);
+    const seen = [...firstPage.booths];
+    let after = firstPage.next;
+    while (after !== undefined) {
+      const page = (await get(`/booths?limit=1&after=${after}`)).body as typeof firstPage;
+      seen.push(...page.booths);
+      after = page.next;
+    }
+    const all = (await get('/booths?limit=500')).body as typeof firstPage;
+    expect(all.next).toBeUndefined();
+    expect(seen.map((b) => b.boothId)).toEqual(all.booths.map((b) => b.boothId));
+    const mixed = await get('/booths?near=19.1,72.9&after=booth-1-1-1');
+    expect(mixed.status).toBe(400);
+    expect(mixed.body.problems).toEqual([
+      'after: cannot be used with near: the nearest booths come in one page',
+    ]);
+  });
+
   it("lists a constituency's candidates in ballot order, and asks for the constituency", async () => {
     const listed = await get('/candidates?constituencyId=c-1-1');
     expect((listed.body.candidates as { ballotOrder: number }[]).map((c) => c.ballotOrder)).toEqual([1, 2]);

@@ -1,15 +1,20 @@
 /** Where the demo election's regions sit: one real city each, so the map shows a plausible country. */
-const regionCentres: readonly { readonly city: string; readonly lat: number; readonly lon: number }[] = [
-  { city: 'Delhi', lat: 28.6139, lon: 77.209 },
-  { city: 'Mumbai', lat: 19.076, lon: 72.8777 },
-  { city: 'Bengaluru', lat: 12.9716, lon: 77.5946 },
-  { city: 'Kolkata', lat: 22.5726, lon: 88.3639 },
-  { city: 'Hyderabad', lat: 17.385, lon: 78.4867 },
-  { city: 'Lucknow', lat: 26.8467, lon: 80.9462 },
-  { city: 'Ahmedabad', lat: 23.0225, lon: 72.5714 },
-  { city: 'Chennai', lat: 13.0827, lon: 80.2707 },
-  { city: 'Patna', lat: 25.5941, lon: 85.1376 },
-  { city: 'Bhopal', lat: 23.2599, lon: 77.4126 },
+const regionCentres: readonly {
+  readonly city: string;
+  readonly cityHi: string;
+  readonly lat: number;
+  readonly lon: number;
+}[] = [
+  { city: 'Delhi', cityHi: 'दिल्ली', lat: 28.6139, lon: 77.209 },
+  { city: 'Mumbai', cityHi: 'मुंबई', lat: 19.076, lon: 72.8777 },
+  { city: 'Bengaluru', cityHi: 'बेंगलुरु', lat: 12.9716, lon: 77.5946 },
+  { city: 'Kolkata', cityHi: 'कोलकाता', lat: 22.5726, lon: 88.3639 },
+  { city: 'Hyderabad', cityHi: 'हैदराबाद', lat: 17.385, lon: 78.4867 },
+  { city: 'Lucknow', cityHi: 'लखनऊ', lat: 26.8467, lon: 80.9462 },
+  { city: 'Ahmedabad', cityHi: 'अहमदाबाद', lat: 23.0225, lon: 72.5714 },
+  { city: 'Chennai', cityHi: 'चेन्नई', lat: 13.0827, lon: 80.2707 },
+  { city: 'Patna', cityHi: 'पटना', lat: 25.5941, lon: 85.1376 },
+  { city: 'Bhopal', cityHi: 'भोपाल', lat: 23.2599, lon: 77.4126 },
 ];
 
 const parties = [
@@ -20,6 +25,7 @@ const parties = [
   'Kite Congress',
   'Star Movement',
 ];
+const partiesHi = ['कमल मोर्चा', 'पहिया पार्टी', 'दीपक गठबंधन', 'नदी संघ', 'पतंग कांग्रेस', 'तारा आंदोलन'];
 const givenNames = [
   'Asha',
   'Ravi',
@@ -32,7 +38,11 @@ const givenNames = [
   'Lakshmi',
   'Sanjay',
 ];
+const givenNamesHi = ['आशा', 'रवि', 'मीरा', 'इमरान', 'कविता', 'अर्जुन', 'फ़राह', 'विक्रम', 'लक्ष्मी', 'संजय'];
 const familyNames = ['Sharma', 'Iyer', 'Khan', 'Das', 'Reddy', 'Patel', 'Singh', 'Nair', 'Ghosh', 'Rao'];
+const familyNamesHi = ['शर्मा', 'अय्यर', 'ख़ान', 'दास', 'रेड्डी', 'पटेल', 'सिंह', 'नायर', 'घोष', 'राव'];
+const directions = ['North', 'East', 'South', 'West'];
+const directionsHi = ['उत्तर', 'पूर्व', 'दक्षिण', 'पश्चिम'];
 
 // About 220 m: a booth's building and yard, wide enough for GPS noise indoors.
 const GEOFENCE_HALF_DEGREES = 0.002;
@@ -47,6 +57,7 @@ export function demoBoothPlace(r: number, c: number, b: number) {
   const d = GEOFENCE_HALF_DEGREES;
   return {
     name: `${centre.city} booth ${c}.${b}`,
+    nameHi: `${centre.cityHi} केंद्र ${c}.${b}`,
     address: `Government School no. ${b}, ward ${c}, ${centre.city}`,
     location: { lat, lon },
     geofence: [
@@ -59,9 +70,14 @@ export function demoBoothPlace(r: number, c: number, b: number) {
   };
 }
 
-/** The demo name of a region's constituency, after its city. */
+/** The demo name of a region's constituency, after its city, and its Hindi form. */
 export function demoConstituencyName(r: number, c: number): string {
-  return `${regionCentres[(r - 1) % regionCentres.length]!.city} ${['North', 'East', 'South', 'West'][(c - 1) % 4]}${c > 4 ? ` ${Math.ceil(c / 4)}` : ''}`;
+  return `${regionCentres[(r - 1) % regionCentres.length]!.city} ${directions[(c - 1) % 4]}${c > 4 ? ` ${Math.ceil(c / 4)}` : ''}`;
+}
+
+/** The Hindi form of `demoConstituencyName`. */
+export function demoConstituencyNameHi(r: number, c: number): string {
+  return `${regionCentres[(r - 1) % regionCentres.length]!.cityHi} ${directionsHi[(c - 1) % 4]}${c > 4 ? ` ${Math.ceil(c / 4)}` : ''}`;
 }
 
 /** The demo name of region r. */
@@ -74,7 +90,9 @@ export function demoCandidate(r: number, c: number, k: number) {
   const seed = r * 31 + c * 7 + k;
   return {
     name: `${givenNames[seed % givenNames.length]} ${familyNames[(seed * 3) % familyNames.length]}`,
+    nameHi: `${givenNamesHi[seed % givenNames.length]} ${familyNamesHi[(seed * 3) % familyNames.length]}`,
     party: parties[(k - 1) % parties.length]!,
+    partyHi: partiesHi[(k - 1) % parties.length]!,
     ballotOrder: k,
   };
 }

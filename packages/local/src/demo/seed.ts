@@ -9,7 +9,13 @@ import {
 } from '@ballotstream/core';
 import type { RegistryEntity } from '@ballotstream/events';
 import type { Deps } from '@ballotstream/functions/shared/deps';
-import { demoBoothPlace, demoCandidate, demoConstituencyName, demoRegionName } from './geography';
+import {
+  demoBoothPlace,
+  demoCandidate,
+  demoConstituencyName,
+  demoConstituencyNameHi,
+  demoRegionName,
+} from './geography';
 
 export interface DemoSize {
   readonly regions: number;
@@ -93,7 +99,12 @@ export async function seedDemoElection(
     });
     for (let c = 1; c <= size.constituenciesPerRegion; c++) {
       const constituencyId = `c-${r}-${c}`;
-      await register('constituency', { constituencyId, regionId, name: demoConstituencyName(r, c) });
+      await register('constituency', {
+        constituencyId,
+        regionId,
+        name: demoConstituencyName(r, c),
+        nameHi: demoConstituencyNameHi(r, c),
+      });
       candidates.set(
         constituencyId,
         Array.from({ length: size.candidatesPerConstituency }, (_, k) => `cand-${r}-${c}-${k + 1}`),

@@ -1,7 +1,13 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { rawPublicKey, recordKeys } from '@ballotstream/core';
 import type { Deps } from '@ballotstream/functions/shared/deps';
-import { demoBoothPlace, demoCandidate, demoConstituencyName, demoRegionName } from '../demo/geography';
+import {
+  demoBoothPlace,
+  demoCandidate,
+  demoConstituencyName,
+  demoConstituencyNameHi,
+  demoRegionName,
+} from '../demo/geography';
 import {
   type DemoElection,
   type DemoMachine,
@@ -57,6 +63,7 @@ export async function seedElectionFast(
         constituencyId,
         regionId,
         name: demoConstituencyName(r, c),
+        nameHi: demoConstituencyNameHi(r, c),
       });
       const ids = Array.from({ length: size.candidatesPerConstituency }, (_, k) => `cand-${r}-${c}-${k + 1}`);
       candidates.set(constituencyId, ids);

@@ -1,9 +1,6 @@
-/** The languages the citizen app speaks; each string exists in every one of them. */
-export const languages = {
-  en: 'English',
-  hi: 'हिन्दी',
-} as const;
-export type Language = keyof typeof languages;
+import type { Language } from '../shared/i18n';
+
+export { type Language, languages } from '../shared/i18n';
 
 const en = {
   title: 'Ballotstream — for voters',

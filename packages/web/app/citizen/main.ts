@@ -18,8 +18,9 @@ import {
 import { ApiError, apiBase, getJson } from '../shared/api';
 import { type SeriesPoint, stepChart } from '../shared/chart';
 import { count, h, replace } from '../shared/dom';
+import { languageSwitch, localName, localParty, storedLanguage } from '../shared/i18n';
 import { findPlace } from '../shared/places';
-import { type Language, languages, type MessageKey, translate } from './i18n';
+import { type MessageKey, translate } from './i18n';
 
 type Booth = BoothListing;
 type Constituency = ConstituencyListing;
@@ -29,12 +30,12 @@ type Certifications = CertificationReportView;
 type Tallies = TallyReport;
 /** A registry name in the reader's language: its Hindi form for Hindi readers, where there is one. */
 function named(x: { readonly name: string; readonly nameHi?: string | undefined }): string {
-  return state.lang === 'hi' && x.nameHi !== undefined ? x.nameHi : x.name;
+  return localName(state.lang, x);
 }
 
 /** A candidate's party in the reader's language, where the registry has its Hindi form. */
 function partyOf(c: Candidate): string {
-  return state.lang === 'hi' && c.partyHi !== undefined ? c.partyHi : c.party;
+  return localParty(state.lang, c);
 }
 
 /** A constituency's name by its id, in the reader's language; the id while names are not loaded. */
@@ -49,13 +50,8 @@ interface Answer {
   readonly tone: Tone;
 }
 
-const stored = localStorage.getItem('ballotstream.lang');
 const state = {
-  lang: (stored === 'hi' || stored === 'en'
-    ? stored
-    : navigator.language.startsWith('hi')
-      ? 'hi'
-      : 'en') as Language,
+  lang: storedLanguage(),
   place: '',
   booths: undefined as readonly Booth[] | undefined,
   boothsAnswer: undefined as Answer | undefined,
@@ -105,25 +101,10 @@ function render(): void {
       'header',
       { class: 'top' },
       h('h1', {}, t('title')),
-      h(
-        'label',
-        {},
-        t('language'),
-        h(
-          'select',
-          {
-            id: 'language',
-            onchange: (e: Event) => {
-              state.lang = (e.target as HTMLSelectElement).value as Language;
-              localStorage.setItem('ballotstream.lang', state.lang);
-              render();
-            },
-          },
-          Object.entries(languages).map(([code, name]) =>
-            h('option', { value: code, lang: code, selected: code === state.lang }, name),
-          ),
-        ),
-      ),
+      languageSwitch(state.lang, t('language'), (chosen) => {
+        state.lang = chosen;
+        render();
+      }),
     ),
     state.offline && h('p', { class: 'offline', role: 'status' }, t('offline')),
     h(
@@ -189,12 +170,16 @@ function boothsSection(): HTMLElement {
           h(
             'li',
             { 'data-booth': b.boothId },
-            h('div', { class: 'booth-name' }, b.name),
+            h('div', { class: 'booth-name' }, named(b)),
             h('div', { class: 'muted' }, b.address),
             h(
               'div',
               {},
-              `${t('constituency')}: ${b.constituencyName ?? b.constituencyId}`,
+              `${t('constituency')}: ${
+                b.constituencyName === undefined
+                  ? b.constituencyId
+                  : localName(state.lang, { name: b.constituencyName, nameHi: b.constituencyNameHi })
+              }`,
               b.distanceKm !== undefined && ` · ${b.distanceKm.toFixed(1)} ${t('km')}`,
             ),
           ),

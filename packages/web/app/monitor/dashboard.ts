@@ -40,7 +40,7 @@ export function dashboard(body: HTMLElement, s: Session): () => void {
   registry.catch((error: unknown) => toast(describeError(error)));
   const alerts: AlertsPanel = new AlertsPanel(s, () => map.refresh());
   const map = mapPanel(s, (machines) => alerts.setMachines(machines));
-  const results = resultsPanel(s, registry);
+  const results = resultsPanel(s, registry, (r) => map.showResults(r));
   const turnout = turnoutPanel(s, registry);
   const close = closePanel(s);
   const panels: Panel[] = [map, alerts, results, turnout, close];

@@ -1,4 +1,6 @@
 import { h, replace } from '../shared/dom';
+import { languageSwitch } from '../shared/i18n';
+import { language, setLanguage, t } from './i18n';
 import { type Session, sessionOf } from './session';
 
 /** The sign-in page: the officer pastes a token; the page reads its claims only to shape itself. */
@@ -14,7 +16,7 @@ export function loginPage(root: HTMLElement, signIn: (s: Session) => void): void
   const submit = (e: Event) => {
     e.preventDefault();
     const s = sessionOf(textarea.value);
-    if (s === undefined) error.textContent = 'This is not a valid, unexpired token.';
+    if (s === undefined) error.textContent = t('badToken');
     else if (s.role !== 'officer' && s.role !== 'admin')
       error.textContent = `A ${s.role} token cannot open the monitoring centre.`;
     else signIn(s);
@@ -24,7 +26,11 @@ export function loginPage(root: HTMLElement, signIn: (s: Session) => void): void
     h(
       'main',
       { class: 'login' },
-      h('h1', {}, 'Monitoring centre sign-in'),
+      languageSwitch(language(), t('language'), (chosen) => {
+        setLanguage(chosen);
+        loginPage(root, signIn);
+      }),
+      h('h1', {}, t('signInTitle')),
       h(
         'p',
         { id: 'token-help' },
@@ -37,9 +43,9 @@ export function loginPage(root: HTMLElement, signIn: (s: Session) => void): void
       h(
         'form',
         { onsubmit: submit },
-        h('label', { for: 'token' }, 'Access token'),
+        h('label', { for: 'token' }, t('accessToken')),
         textarea,
-        h('p', {}, h('button', { type: 'submit', id: 'sign-in' }, 'Sign in')),
+        h('p', {}, h('button', { type: 'submit', id: 'sign-in' }, t('signIn'))),
       ),
       error,
     ),

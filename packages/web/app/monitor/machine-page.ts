@@ -2,6 +2,7 @@ import { blockResponseSchema, type MachineDetail, machineDetailResponseSchema } 
 import L from 'leaflet';
 import { getJson, postJson } from '../shared/api';
 import { h, replace } from '../shared/dom';
+import { language, stateName, t } from './i18n';
 import { countryMap, stateColours } from './map';
 import { describeError, toast } from './page';
 import type { Session } from './session';
@@ -70,7 +71,7 @@ function blockForm(
     h(
       'button',
       { type: 'submit', class: action === 'block' ? 'danger' : '' },
-      action === 'block' ? 'Block machine' : 'Unblock machine',
+      action === 'block' ? t('blockMachine') : t('unblockMachine'),
     ),
   );
 }
@@ -79,7 +80,7 @@ function blockForm(
 function historyView(detail: MachineDetail): HTMLElement[] {
   const clock = (at: number) => new Date(at).toLocaleTimeString();
   return [
-    h('h2', {}, 'Recent events'),
+    h('h2', {}, t('recentEvents')),
     detail.events.length === 0
       ? h('p', { class: 'muted' }, 'None.')
       : h(
@@ -87,7 +88,7 @@ function historyView(detail: MachineDetail): HTMLElement[] {
           { id: 'machine-events' },
           detail.events.map((e) => h('li', {}, `${clock(e.at)} · ${e.type} · ${e.summary}`)),
         ),
-    h('h2', {}, 'Defender behaviour'),
+    h('h2', {}, t('defender')),
     detail.defender.length === 0
       ? h('p', { class: 'muted' }, 'No violation of the security profile.')
       : h(
@@ -97,7 +98,7 @@ function historyView(detail: MachineDetail): HTMLElement[] {
             h('li', {}, `${clock(d.at)} · ${d.behaviour}: ${d.metricValue} (limit ${d.threshold})`),
           ),
         ),
-    h('h2', {}, 'Result record'),
+    h('h2', {}, t('resultRecord')),
     resultView(detail.result),
   ];
 }
@@ -135,7 +136,7 @@ export function machinePage(
       const mapEl = h('div', {
         class: 'trail-map',
         role: 'region',
-        'aria-label': `Position trail of ${machineId}`,
+        'aria-label': `${t('trailOf')} ${machineId}`,
       });
       const m = detail.machine;
       replace(
@@ -146,16 +147,26 @@ export function machinePage(
           h(
             'h2',
             {},
-            `Machine ${m.machineId} `,
-            h('span', { class: `state-${m.state}` }, h('span', { class: 'dot' }), m.state),
+            `${t('machine')} ${m.machineId} `,
+            h(
+              'span',
+              { class: `state-${m.state}`, 'data-state': m.state },
+              h('span', { class: 'dot' }),
+              stateName(m.state),
+            ),
           ),
-          h('p', {}, `Booth ${m.boothId} · constituency ${m.constituencyId} · ${m.regionId}`),
+          h(
+            'p',
+            {},
+            `${t('booth')} ${m.boothId} · ${t('constituency')} ${m.constituencyId} · ${m.regionId} · `,
+            h('a', { href: `#/report/booth/${encodeURIComponent(m.boothId)}` }, t('reportTitleBooth')),
+          ),
           blockForm(s, m.machineId, m.state === 'blocked' ? 'unblock' : 'block', reload),
           mapEl,
         ),
         h('section', { class: 'panel' }, ...historyView(detail)),
       );
-      map = countryMap(mapEl);
+      map = countryMap(mapEl, language());
       drawTrail(map, detail);
     })
     .catch((error: unknown) =>

@@ -1,9 +1,11 @@
 import './monitor.css';
 import { h, replace } from '../shared/dom';
 import { dashboard } from './dashboard';
+import { language } from './i18n';
 import { loginPage } from './login';
 import { machinePage } from './machine-page';
 import { header, toastRegion } from './page';
+import { reportPage } from './report';
 import { savedSession, saveSession } from './session';
 
 const root = document.getElementById('app')!;
@@ -16,10 +18,11 @@ function signOut(): void {
   route();
 }
 
-/** Shows the page the address names: sign-in, a machine's page, or the dashboard. */
+/** Shows the page the address names: sign-in, a machine's page, a printable report, or the dashboard. */
 function route(): void {
   stopPage();
   stopPage = () => undefined;
+  document.documentElement.lang = language();
   if (session === undefined) {
     loginPage(root, (s) => {
       session = s;
@@ -29,11 +32,18 @@ function route(): void {
     return;
   }
   const machine = /^#\/machines\/([^/]+)$/.exec(location.hash);
+  const report = /^#\/report\/(constituency|booth)\/([^/]+)$/.exec(location.hash);
   const body = h('div', { class: 'page' });
-  replace(root, header(session, signOut), body, toastRegion());
-  stopPage = machine
-    ? machinePage(body, session, decodeURIComponent(machine[1]!), route)
-    : dashboard(body, session);
+  replace(root, header(session, signOut, route), body, toastRegion());
+  if (machine) stopPage = machinePage(body, session, decodeURIComponent(machine[1]!), route);
+  else if (report)
+    stopPage = reportPage(
+      body,
+      session,
+      report[1] as 'constituency' | 'booth',
+      decodeURIComponent(report[2]!),
+    );
+  else stopPage = dashboard(body, session);
 }
 
 window.addEventListener('hashchange', route);

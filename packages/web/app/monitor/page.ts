@@ -1,5 +1,7 @@
 import { ApiError, ResponseShapeError } from '../shared/api';
 import { h } from '../shared/dom';
+import { languageSwitch } from '../shared/i18n';
+import { language, setLanguage, t } from './i18n';
 import type { Session } from './session';
 
 /** Whether the officer sees the whole country (an admin) rather than one region. */
@@ -44,18 +46,25 @@ export function toastRegion(): HTMLElement {
 }
 
 /** The page header: the centre's name, who is signed in, and the sign-out button. */
-export function header(s: Session, signOut: () => void): HTMLElement {
-  const who = isNational(s) ? `${s.subject} · national view` : `${s.subject} · officer of ${s.regionId}`;
+export function header(s: Session, signOut: () => void, relabel: () => void): HTMLElement {
+  const who = isNational(s)
+    ? `${s.subject} · ${t('nationalView')}`
+    : `${s.subject} · ${t('officerOf')} ${s.regionId}`;
   return h(
     'header',
     { class: 'top' },
-    h('h1', {}, h('a', { href: '#/' }, 'Ballotstream monitoring centre')),
+    h('h1', {}, h('a', { href: '#/' }, t('centre'))),
     h(
       'div',
       { class: 'who' },
       h('span', { id: 'who' }, who),
       ' ',
-      h('button', { class: 'secondary', id: 'sign-out', onclick: signOut }, 'Sign out'),
+      languageSwitch(language(), t('language'), (chosen) => {
+        setLanguage(chosen);
+        relabel();
+      }),
+      ' ',
+      h('button', { class: 'secondary', id: 'sign-out', onclick: signOut }, t('signOut')),
     ),
   );
 }

@@ -1,11 +1,10 @@
 import {
-  boothsResponseSchema,
   type CandidateListing,
   type ConstituencyListing,
   candidatesResponseSchema,
   constituenciesResponseSchema,
 } from '@ballotstream/events';
-import { getJson } from '../shared/api';
+import { allBooths, getJson } from '../shared/api';
 import { scopeQuery } from './page';
 import type { Session } from './session';
 
@@ -26,9 +25,9 @@ function add(into: Map<string, number>, key: string, n: number): void {
 
 /** Reads the constituencies, candidates and booth electorates of the officer's scope. */
 export async function loadRegistry(s: Session): Promise<ScopeRegistry> {
-  const [{ constituencies }, { booths }] = await Promise.all([
+  const [{ constituencies }, booths] = await Promise.all([
     getJson(`/constituencies${scopeQuery(s)}`, constituenciesResponseSchema),
-    getJson(`/booths?limit=500${scopeQuery(s, '&')}`, boothsResponseSchema),
+    allBooths(scopeQuery(s, '&')),
   ]);
   const lists = await Promise.all(
     constituencies.map((c) =>

@@ -1,4 +1,5 @@
 import type { CandidateListing, ConstituencyListing, TallyLine } from '@ballotstream/events';
+import { type Language, localName, localParty } from '../shared/i18n';
 
 /** One candidate's standing in their constituency. */
 export interface CandidateResult {
@@ -30,12 +31,14 @@ export interface ConstituencyResult {
 /**
  * Each constituency's candidates with votes and share, its leader and margin, from the running
  * tally lines (`scope` is the constituency) and the registry's candidates; certified ones are won.
+ * Names and parties are in the reader's language where the registry has their Hindi form.
  */
 export function constituencyResults(
   constituencies: readonly ConstituencyListing[],
   candidatesOf: ReadonlyMap<string, readonly CandidateListing[]>,
   lines: readonly TallyLine[],
   certified: ReadonlySet<string> = new Set(),
+  language: Language = 'en',
 ): ConstituencyResult[] {
   const votes = new Map<string, number>();
   for (const l of lines)
@@ -50,8 +53,8 @@ export function constituencyResults(
         const v = votes.get(`${c.constituencyId}|${k.candidateId}`) ?? 0;
         return {
           candidateId: k.candidateId,
-          name: k.name,
-          party: k.party,
+          name: localName(language, k),
+          party: localParty(language, k),
           votes: v,
           share: total === 0 ? 0 : v / total,
         };
@@ -63,7 +66,7 @@ export function constituencyResults(
       total === 0 ? 'no-votes' : margin === 0 ? 'tied' : certified.has(c.constituencyId) ? 'won' : 'leading';
     return {
       constituencyId: c.constituencyId,
-      name: c.name,
+      name: localName(language, c),
       regionId: c.regionId,
       totalVotes: total,
       candidates,

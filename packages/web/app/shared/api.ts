@@ -1,3 +1,4 @@
+import { type BoothListing, boothsResponseSchema } from '@ballotstream/events';
 import type { z } from 'zod';
 
 /** Where the API lives: the same origin when served by the runtime, or the deployed API's URL. */
@@ -127,4 +128,20 @@ export async function followEvents(
     // A feed that is not there (a deployment without one) is asked for less and less often.
     delay = Math.min(30_000, delay * 2);
   }
+}
+
+/**
+ * Every booth a `GET /booths` filter matches (`filter` is `&regionId=…` or empty), page after
+ * page: a large election's electorates and geofences are all read, never only the first page.
+ */
+export async function allBooths(filter = ''): Promise<BoothListing[]> {
+  const booths: BoothListing[] = [];
+  let after: string | undefined;
+  do {
+    const cursor = after === undefined ? '' : `&after=${encodeURIComponent(after)}`;
+    const page = await getJson(`/booths?limit=500${filter}${cursor}`, boothsResponseSchema);
+    booths.push(...page.booths);
+    after = page.next;
+  } while (after !== undefined);
+  return booths;
 }

@@ -99,6 +99,10 @@ describe.skipIf(!haveChromium)('the citizen app in Chromium, on a running demo',
     expect(await page.locator('h1').innerText()).toBe('बैलटस्ट्रीम — मतदाताओं के लिए');
     expect(await page.locator('#receipt-answer').innerText()).toContain('यह रसीद कोड नहीं है');
     expect(await page.locator('#receipt-title').innerText()).toBe('क्या मेरा मत दर्ज हुआ?');
+    // Names the registry has in Hindi are shown in Hindi: booths and their constituency.
+    const firstBooth = page.locator('ul.booths li').first();
+    expect(await firstBooth.locator('.booth-name').innerText()).toMatch(/^(दिल्ली|मुंबई) केंद्र \d\.\d$/);
+    expect(await firstBooth.innerText()).toMatch(/निर्वाचन क्षेत्र: (दिल्ली|मुंबई) (उत्तर|पूर्व|दक्षिण|पश्चिम)/);
     await screenshot(page, 'citizen-hindi');
     expect(serious(await accessibilityViolations(page))).toEqual([]);
     await page.reload();

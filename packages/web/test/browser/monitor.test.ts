@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { eventOf } from '@ballotstream/core/ports';
 import { alertRaised, anomalyDetected } from '@ballotstream/events';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -9,11 +10,15 @@ import {
   type Demo,
   haveChromium,
   screenshot,
+  screenshotDir,
   serious,
   startDemo,
 } from './harness';
 
-const BLOCKED_RED = '#cf222e';
+const BLOCKED_RED = 'rgb(207, 34, 46)';
+
+// The browser's own, called inside `evaluate`: the tests are compiled without the DOM library.
+declare function getComputedStyle(element: unknown): { readonly backgroundColor: string };
 
 describe.skipIf(!haveChromium)('the monitoring centre in Chromium, on a running demo', () => {
   let demo: Demo;
@@ -40,7 +45,12 @@ describe.skipIf(!haveChromium)('the monitoring centre in Chromium, on a running 
     await page.locator('#who').waitFor();
   }
 
-  const marker = (page: Page, machineId: string) => page.locator(`path.machine-${machineId}`);
+  const marker = (page: Page, machineId: string) => page.locator(`.leaflet-marker-icon.machine-${machineId}`);
+  const colourOf = (page: Page, machineId: string) =>
+    marker(page, machineId).evaluate((el) => getComputedStyle(el).backgroundColor);
+  const machines = (page: Page) => page.locator('.leaflet-marker-icon.machine');
+  /** How many machines the clusters on the page stand for, cluster by cluster. */
+  const clusterCounts = (page: Page) => page.locator('.machine-cluster .count').allInnerTexts();
 
   // The cloud keeps one fix per machine per 5 s, by when the broker received it: fixes here are
   // sent at least that far apart, and stamped 6 s apart in GPS time, all past.
@@ -59,16 +69,25 @@ describe.skipIf(!haveChromium)('the monitoring centre in Chromium, on a running 
     );
   }
 
-  it("signs an officer in and draws their region's machines on the country map", async () => {
+  it("signs an officer in and draws their region's machines on the map of states and constituencies", async () => {
     officer = await demo.browser.newPage();
     await signIn(
       officer,
       demo.runtime.tokens.mint({ role: 'officer', regionId: 'region-1', subject: 'officer-r1' }),
     );
-    await expect.poll(() => officer.locator('path.machine').count(), { timeout: 10_000 }).toBe(2);
+    // Zoomed to the region, the two machines of its booths 2 km apart stand alone, unclustered.
+    await expect.poll(() => machines(officer).count(), { timeout: 10_000 }).toBe(2);
     expect(await marker(officer, 'm-1-1-1').count()).toBe(1);
     expect(await marker(officer, 'm-2-1-1').count()).toBe(0);
     expect(await officer.locator('path.geofence').count()).toBe(2);
+    // The states and union territories, bundled from Natural Earth, each in its own fill.
+    expect(await officer.locator('path.india-state').count()).toBeGreaterThanOrEqual(36);
+    const fills = await officer
+      .locator('path.india-state')
+      .evaluateAll((paths) => new Set(paths.map((p) => p.getAttribute('fill'))).size);
+    expect(fills).toBeGreaterThan(3);
+    // The constituency's outline, from its booths in the registry.
+    await expect.poll(() => officer.locator('path.constituency-c-1-1').count(), { timeout: 10_000 }).toBe(1);
     // The country is drawn from shipped boundaries: no tile was requested from anywhere.
     expect(await officer.locator('img.leaflet-tile').count()).toBe(0);
     await screenshot(officer, 'monitor-signed-in');
@@ -117,7 +136,7 @@ describe.skipIf(!haveChromium)('the monitoring centre in Chromium, on a running 
     await expect
       .poll(() => marker(officer, 'm-1-1-1').getAttribute('data-state'), { timeout: 10_000 })
       .toBe('blocked');
-    expect(await marker(officer, 'm-1-1-1').getAttribute('fill')).toBe(BLOCKED_RED);
+    expect(await colourOf(officer, 'm-1-1-1')).toBe(BLOCKED_RED);
     await screenshot(officer, 'monitor-sos');
   });
 
@@ -168,7 +187,7 @@ describe.skipIf(!haveChromium)('the monitoring centre in Chromium, on a running 
     await expect
       .poll(() => marker(officer, 'm-1-1-1').getAttribute('data-state'), { timeout: 10_000 })
       .not.toBe('blocked');
-    expect(await marker(officer, 'm-1-1-1').getAttribute('fill')).not.toBe(BLOCKED_RED);
+    expect(await colourOf(officer, 'm-1-1-1')).not.toBe(BLOCKED_RED);
     await screenshot(officer, 'monitor-unblocked');
 
     await sos.locator('button.block').click();
@@ -177,12 +196,12 @@ describe.skipIf(!haveChromium)('the monitoring centre in Chromium, on a running 
     await expect
       .poll(() => marker(officer, 'm-1-1-1').getAttribute('data-state'), { timeout: 10_000 })
       .toBe('blocked');
-    expect(await marker(officer, 'm-1-1-1').getAttribute('fill')).toBe(BLOCKED_RED);
+    expect(await colourOf(officer, 'm-1-1-1')).toBe(BLOCKED_RED);
     await screenshot(officer, 'monitor-blocked');
   });
 
   it('shows an officer of another region neither the alert nor the machine, and refuses them the block', async () => {
-    await expect.poll(() => otherOfficer.locator('path.machine').count(), { timeout: 10_000 }).toBe(2);
+    await expect.poll(() => machines(otherOfficer).count(), { timeout: 10_000 }).toBe(2);
     expect(await marker(otherOfficer, 'm-1-1-1').count()).toBe(0);
     expect(await otherOfficer.locator('li[data-machine="m-1-1-1"]').count()).toBe(0);
     await screenshot(otherOfficer, 'monitor-other-region');
@@ -333,10 +352,109 @@ describe.skipIf(!haveChromium)('the monitoring centre in Chromium, on a running 
     await page.close();
   });
 
-  it('gives the national view every region', async () => {
+  it("colours the region's constituency on the map by its leading party", async () => {
+    const { candidates } = (await (
+      await fetch(`${demo.runtime.httpUrl}/candidates?constituencyId=c-1-1`)
+    ).json()) as { candidates: { candidateId: string; party: string }[] };
+    const leader = candidates.find((c) => c.candidateId === 'cand-1-1-2')!;
+    const page = await demo.browser.newPage();
+    await signIn(
+      page,
+      demo.runtime.tokens.mint({ role: 'officer', regionId: 'region-1', subject: 'officer-r1' }),
+    );
+    const outline = page.locator('path.constituency-c-1-1');
+    await expect.poll(() => outline.getAttribute('data-leader'), { timeout: 15_000 }).toBe(leader.party);
+    const legend = page.locator(`#party-legend [data-party="${leader.party}"]`);
+    expect(await legend.count()).toBe(1);
+    // The outline and the legend's swatch are the same colour.
+    const swatch = await legend.locator('.dot').evaluate((el) => getComputedStyle(el).backgroundColor);
+    const stroke = await outline.getAttribute('stroke');
+    const hex = (rgb: string) =>
+      `#${(rgb.match(/\d+/g) ?? []).map((n) => Number(n).toString(16).padStart(2, '0')).join('')}`;
+    expect(hex(swatch)).toBe(stroke);
+    await screenshot(page, 'monitor-results-map');
+    await page.close();
+  });
+
+  it('prints a constituency report and a booth report, the page alone on A4', async () => {
+    const page = await demo.browser.newPage();
+    await signIn(
+      page,
+      demo.runtime.tokens.mint({ role: 'officer', regionId: 'region-1', subject: 'officer-r1' }),
+    );
+    await page.locator('#results article[data-constituency="c-1-1"] a.print-link').click({ timeout: 15_000 });
+    await page.locator('#report[data-report="constituency"] table.candidates').waitFor({ timeout: 15_000 });
+    const report = page.locator('#report');
+    expect(await report.locator('h1').innerText()).toMatch(/^Constituency report: Delhi North$/);
+    expect(await report.locator('table.candidates tbody tr').count()).toBe(3);
+    expect(await report.locator('.facts').innerText()).toContain('Turnout: 50.0 %');
+    expect(await report.locator('#report-booths tbody tr').count()).toBe(2);
+    expect(serious(await accessibilityViolations(page))).toEqual([]);
+    // In print, the page header, the buttons and the links back are gone; the report stays.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('header.top').isVisible()).toBe(false);
+    expect(await page.locator('#print').isVisible()).toBe(false);
+    expect(await report.locator('table.candidates').isVisible()).toBe(true);
+    const pdf = await page.pdf({ path: join(screenshotDir, 'report-constituency-c-1-1.pdf'), format: 'A4' });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    await page.emulateMedia({ media: 'screen' });
+
+    await report.locator('#report-booths a', { hasText: 'Booth report' }).first().click();
+    await page.locator('#report[data-report="booth"] #report-machines').waitFor({ timeout: 15_000 });
+    expect(await report.locator('h1').innerText()).toBe('Booth report: Delhi booth 1.1 (booth-1-1-1)');
+    expect(await report.locator('#report-machines tbody tr td').first().innerText()).toBe('m-1-1-1');
+    expect(serious(await accessibilityViolations(page))).toEqual([]);
+    await page.emulateMedia({ media: 'print' });
+    await screenshot(page, 'report-booth-print');
+    await page.pdf({ path: join(screenshotDir, 'report-booth-booth-1-1-1.pdf'), format: 'A4' });
+    await page.close();
+  });
+
+  it('speaks Hindi when asked, registry names included, and keeps the choice', async () => {
+    const page = await demo.browser.newPage();
+    await signIn(
+      page,
+      demo.runtime.tokens.mint({ role: 'officer', regionId: 'region-1', subject: 'officer-r1' }),
+    );
+    await page.selectOption('#language', 'hi');
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('hi');
+    expect(await page.locator('header.top h1').innerText()).toBe('बैलटस्ट्रीम निगरानी केंद्र');
+    expect(await page.locator('#results-title').innerText()).toBe('परिणाम');
+    const card = page.locator('#results article[data-constituency="c-1-1"]');
+    await expect.poll(() => card.locator('h4').innerText(), { timeout: 15_000 }).toMatch(/^दिल्ली उत्तर/);
+    // Candidates and parties by the Hindi forms the registry gives them.
+    expect(await card.locator('tbody tr td').first().innerText()).toMatch(/[\u0900-\u097F]/);
+    expect(await page.locator('.legend').first().innerText()).toContain('अवरुद्ध');
+    expect(serious(await accessibilityViolations(page))).toEqual([]);
+    await screenshot(page, 'monitor-hindi');
+    await page.reload();
+    await expect.poll(() => page.locator('#results-title').innerText(), { timeout: 10_000 }).toBe('परिणाम');
+    await page.selectOption('#language', 'en');
+    await expect.poll(() => page.locator('#results-title').innerText()).toBe('Results');
+    await page.close();
+  });
+
+  it('gives the national view every region, its machines clustered by city', async () => {
     const admin = await demo.browser.newPage();
     await signIn(admin, demo.runtime.tokens.mint({ role: 'admin', subject: 'national-desk' }));
-    await expect.poll(() => admin.locator('path.machine').count(), { timeout: 10_000 }).toBe(4);
+    // Two regions, two machines each, a city apart: two clusters of two at the country's zoom.
+    await expect.poll(() => clusterCounts(admin), { timeout: 10_000 }).toEqual(['2', '2']);
+    // A cluster is coloured by the most urgent machine in it, as the API reports their states.
+    const token = demo.runtime.tokens.mint({ role: 'admin', subject: 'national-desk' });
+    const listed = (await (
+      await fetch(`${demo.runtime.httpUrl}/machines`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { machines: { regionId: string; state: string }[] };
+    const urgency = ['blocked', 'off-geofence', 'offline', 'voting', 'idle'];
+    const worst = (region: string) =>
+      urgency.find((st) => listed.machines.some((m) => m.regionId === region && m.state === st));
+    const expected = ['region-1', 'region-2'].map((r) => `cluster-${worst(r)}`).sort();
+    const shown = await admin
+      .locator('.machine-cluster')
+      .evaluateAll((els) => els.map((e) => [...e.classList].find((c) => c.startsWith('cluster-'))));
+    expect(shown.sort()).toEqual(expected);
+    // Clicking a cluster zooms in until its machines stand alone.
+    await admin.locator('.machine-cluster').first().click();
+    await expect.poll(() => machines(admin).count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
     await admin.locator('li[data-kind="sos"][data-machine="m-1-1-1"]').waitFor({ timeout: 10_000 });
     await screenshot(admin, 'monitor-national');
   });
@@ -359,14 +477,26 @@ describe.skipIf(!haveChromium)('the monitoring centre in Chromium, on a running 
       await signIn(page, token);
       await page.locator('#results article').first().waitFor({ timeout: 15_000 });
       await page.locator('#turnout-share').waitFor({ timeout: 15_000 });
-      await expect.poll(() => page.locator('path.machine').count(), { timeout: 10_000 }).toBe(4);
+      await expect
+        .poll(async () => (await clusterCounts(page)).reduce((n, c) => n + Number(c), 0), { timeout: 10_000 })
+        .toBe(4);
       expect(serious(await accessibilityViolations(page))).toEqual([]);
       await screenshot(page, `monitor-dashboard-${size}`);
       await page.goto(`${demo.runtime.httpUrl}/monitor/#/machines/m-1-1-1`);
       await page.locator('#result-record').waitFor({ timeout: 10_000 });
       expect(serious(await accessibilityViolations(page))).toEqual([]);
       await screenshot(page, `monitor-machine-${size}`);
+      for (const [kind, id] of [
+        ['constituency', 'c-1-1'],
+        ['booth', 'booth-1-1-1'],
+      ] as const) {
+        await page.goto(`${demo.runtime.httpUrl}/monitor/#/report/${kind}/${id}`);
+        await page.locator('#report h1').waitFor({ timeout: 15_000 });
+        expect(serious(await accessibilityViolations(page))).toEqual([]);
+        await screenshot(page, `monitor-report-${kind}-${size}`);
+      }
       await page.close();
     }
-  });
+    // Six pages at two sizes, each checked by axe: more than the default minute on a shared machine.
+  }, 300_000);
 });

@@ -37,8 +37,49 @@ describe('listing booths', () => {
       },
       actor: admin,
     });
-    const [booth] = await findBooths(deps.records, { limit: 5 });
+    const [booth] = (await findBooths(deps.records, { limit: 5 })).booths;
     expect(booth).toMatchObject({ boothId: 'b-1', constituencyName: 'One', electorate: 1200 });
+  });
+
+  it('reads more booths than one page holds, page after page, each booth once', async () => {
+    const deps = {
+      records: new MemoryRecordStore(),
+      clock: { now: () => 0 },
+      publisher: { publish: async () => undefined },
+      config: { electionId: 'general-2026' },
+    };
+    await createEntity(deps, { entity: 'region', body: { regionId: 'north', name: 'North' }, actor: admin });
+    await createEntity(deps, {
+      entity: 'constituency',
+      body: { constituencyId: 'c-1', regionId: 'north', name: 'One', nameHi: 'एक' },
+      actor: admin,
+    });
+    const total = 501;
+    for (let i = 0; i < total; i++) {
+      await createEntity(deps, {
+        entity: 'booth',
+        body: {
+          boothId: `b-${i}`,
+          constituencyId: 'c-1',
+          name: `Booth ${i}`,
+          ...(i === 0 ? { nameHi: 'पहला केंद्र' } : {}),
+          location: { lat: 28.65, lon: 77.15 },
+          electorate: 10,
+          geofence: fence,
+        },
+        actor: admin,
+      });
+    }
+    const first = await findBooths(deps.records, { limit: 500, regionId: 'north' });
+    expect(first.booths).toHaveLength(500);
+    expect(first.next).toBe(first.booths.at(-1)!.boothId);
+    const second = await findBooths(deps.records, { limit: 500, regionId: 'north', after: first.next! });
+    expect(second.booths).toHaveLength(1);
+    expect(second.next).toBeUndefined();
+    const ids = new Set([...first.booths, ...second.booths].map((b) => b.boothId));
+    expect(ids.size).toBe(total);
+    const named = first.booths.find((b) => b.boothId === 'b-0');
+    expect(named).toMatchObject({ nameHi: 'पहला केंद्र', constituencyNameHi: 'एक' });
   });
 });
 

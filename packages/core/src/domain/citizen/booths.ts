@@ -5,9 +5,11 @@ import { allEntities } from '../registry/registry-records';
 export interface BoothListing {
   readonly boothId: string;
   readonly name: string;
+  readonly nameHi?: string;
   readonly address: string;
   readonly constituencyId: string;
   readonly constituencyName?: string;
+  readonly constituencyNameHi?: string;
   readonly regionId: string;
   readonly location?: { readonly lat: number; readonly lon: number };
   readonly geofence?: readonly (readonly [number, number])[];
@@ -23,6 +25,14 @@ export interface BoothSearch {
   readonly regionId?: string;
   readonly constituencyId?: string;
   readonly limit: number;
+  /** Lists booths after this booth id (the `next` of the page before); not with `near`. */
+  readonly after?: string;
+}
+
+/** One page of booths, and the `after` that reads the next one while there is more. */
+export interface BoothPage {
+  readonly booths: BoothListing[];
+  readonly next?: string;
 }
 
 const EARTH_RADIUS_KM = 6371;
@@ -36,15 +46,34 @@ export function distanceKm(a: { lat: number; lon: number }, b: { lat: number; lo
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
+/** A registry booth as listed, with its constituency's names. */
+function listing(b: Readonly<Record<string, unknown>>, names: ReadonlyMap<string, Record<string, unknown>>) {
+  const constituencyId = String(b.constituencyId);
+  const c = names.get(constituencyId);
+  return {
+    boothId: String(b.boothId),
+    name: typeof b.name === 'string' ? b.name : String(b.boothId),
+    ...hindi(b, 'nameHi'),
+    address: typeof b.address === 'string' ? b.address : '',
+    constituencyId,
+    ...(c === undefined ? {} : { constituencyName: String(c.name) }),
+    ...(c !== undefined && typeof c.nameHi === 'string' ? { constituencyNameHi: c.nameHi } : {}),
+    regionId: String(b.regionId),
+    ...(isPoint(b.location) ? { location: b.location } : {}),
+    ...(Array.isArray(b.geofence) ? { geofence: b.geofence as [number, number][] } : {}),
+    ...(typeof b.electorate === 'number' ? { electorate: b.electorate } : {}),
+  } satisfies BoothListing;
+}
+
 /**
- * Finds booths nearest a point, or matching typed words, within a region or constituency.
+ * Finds booths nearest a point, or matching typed words, within a region or constituency: the
+ * nearest first, or one page in booth id order with the `next` that reads the one after.
  * It reads the booth listing of the registry: fine for a state's election; a national one
  * would put a geohash index beside it (see docs/as-built.md).
  */
-export async function findBooths(records: RecordStore, search: BoothSearch): Promise<BoothListing[]> {
-  const names = new Map<string, string>();
-  for await (const c of allEntities(records, 'constituency'))
-    names.set(String(c.constituencyId), String(c.name));
+export async function findBooths(records: RecordStore, search: BoothSearch): Promise<BoothPage> {
+  const names = new Map<string, Record<string, unknown>>();
+  for await (const c of allEntities(records, 'constituency')) names.set(String(c.constituencyId), c);
   const words = (search.text ?? '')
     .toLowerCase()
     .split(/\s+/)
@@ -55,21 +84,11 @@ export async function findBooths(records: RecordStore, search: BoothSearch): Pro
   };
   const found: BoothListing[] = [];
   for await (const b of allEntities(records, 'booth', filter)) {
-    const constituencyId = String(b.constituencyId);
-    const booth: BoothListing = {
-      boothId: String(b.boothId),
-      name: typeof b.name === 'string' ? b.name : String(b.boothId),
-      address: typeof b.address === 'string' ? b.address : '',
-      constituencyId,
-      ...(names.has(constituencyId) ? { constituencyName: names.get(constituencyId)! } : {}),
-      regionId: String(b.regionId),
-      ...(isPoint(b.location) ? { location: b.location } : {}),
-      ...(Array.isArray(b.geofence) ? { geofence: b.geofence as [number, number][] } : {}),
-      ...(typeof b.electorate === 'number' ? { electorate: b.electorate } : {}),
-    };
+    const booth = listing(b, names);
+    if (search.after !== undefined && booth.boothId <= search.after) continue;
     if (words.length > 0) {
       const haystack =
-        `${booth.name} ${booth.address} ${booth.constituencyName ?? ''} ${booth.boothId}`.toLowerCase();
+        `${booth.name} ${booth.nameHi ?? ''} ${booth.address} ${booth.constituencyName ?? ''} ${booth.boothId}`.toLowerCase();
       if (!words.every((w) => haystack.includes(w))) continue;
     }
     found.push(
@@ -78,10 +97,13 @@ export async function findBooths(records: RecordStore, search: BoothSearch): Pro
         : booth,
     );
   }
-  if (search.near !== undefined)
+  if (search.near !== undefined) {
     found.sort((a, b) => (a.distanceKm ?? Infinity) - (b.distanceKm ?? Infinity));
-  else found.sort((a, b) => a.boothId.localeCompare(b.boothId));
-  return found.slice(0, search.limit);
+    return { booths: found.slice(0, search.limit) };
+  }
+  found.sort((a, b) => (a.boothId < b.boothId ? -1 : a.boothId > b.boothId ? 1 : 0));
+  const booths = found.slice(0, search.limit);
+  return found.length > search.limit ? { booths, next: booths.at(-1)!.boothId } : { booths };
 }
 
 /** The constituencies of the country or of one region, by name. */

@@ -12,6 +12,7 @@ import {
 import { getJson, postJson } from '../../shared/api';
 import { h, replace } from '../../shared/dom';
 import { type AlertGroup, atLeast, groupAlerts, machineOf } from '../alert-groups';
+import { t } from '../i18n';
 import { describeError, type Panel, scopeQuery, toast } from '../page';
 import type { Session } from '../session';
 
@@ -53,10 +54,10 @@ export class AlertsPanel implements Panel {
   private readonly list = h('ul', { class: 'alerts', id: 'alert-list', 'aria-live': 'polite' });
   private readonly severity = h(
     'select',
-    { id: 'severity-filter', 'aria-label': 'Show alerts of at least this severity' },
-    h('option', { value: 'info' }, 'All severities'),
-    h('option', { value: 'warning' }, 'Warning and critical'),
-    h('option', { value: 'critical' }, 'Critical only'),
+    { id: 'severity-filter', 'aria-label': t('severityFilter') },
+    h('option', { value: 'info' }, t('allSeverities')),
+    h('option', { value: 'warning' }, t('warningAndCritical')),
+    h('option', { value: 'critical' }, t('criticalOnly')),
   );
   private readonly showAcknowledged = h('input', {
     type: 'checkbox',
@@ -69,7 +70,7 @@ export class AlertsPanel implements Panel {
   private readonly ackAll = h(
     'button',
     { class: 'secondary', id: 'ack-all', type: 'button' },
-    'Acknowledge all shown',
+    t('acknowledgeAllShown'),
   );
 
   /** `machinesChanged` re-reads the machines after a block or unblock, so the map and actions follow. */
@@ -83,12 +84,12 @@ export class AlertsPanel implements Panel {
     this.element = h(
       'section',
       { class: 'panel alerts-panel', 'aria-labelledby': 'alerts-title' },
-      h('h2', { id: 'alerts-title' }, 'Alerts ', this.feedState),
+      h('h2', { id: 'alerts-title' }, `${t('alerts')} `, this.feedState),
       h(
         'div',
         { class: 'alert-actions' },
         this.severity,
-        h('label', {}, this.showAcknowledged, ' show acknowledged'),
+        h('label', {}, this.showAcknowledged, ` ${t('showAcknowledged')}`),
         this.ackAll,
       ),
       this.list,
@@ -142,11 +143,11 @@ export class AlertsPanel implements Panel {
     if (shown === this.shown) return;
     this.shown = shown;
     const open = groups.reduce((n, g) => n + g.open, 0);
-    this.ackAll.textContent = `Acknowledge all shown (${open})`;
+    this.ackAll.textContent = `${t('acknowledgeAllShown')} (${open})`;
     this.ackAll.toggleAttribute('disabled', open === 0);
     replace(
       this.list,
-      groups.length === 0 ? h('li', { class: 'muted' }, 'No alerts.') : groups.map((g) => this.groupItem(g)),
+      groups.length === 0 ? h('li', { class: 'muted' }, t('noAlerts')) : groups.map((g) => this.groupItem(g)),
     );
   }
 
@@ -174,7 +175,7 @@ export class AlertsPanel implements Panel {
             `Acknowledge these ${g.open}`,
           )
         : '',
-      many ? h('details', { open: g.alerts.length <= 3 }, h('summary', {}, 'Each alert'), items) : items,
+      many ? h('details', { open: g.alerts.length <= 3 }, h('summary', {}, t('eachAlert')), items) : items,
     );
   }
 
@@ -183,7 +184,7 @@ export class AlertsPanel implements Panel {
     const actions = h('div', { class: 'alert-actions' });
     if (a.acknowledgedAt === undefined) {
       const ack = () => void this.acknowledgeAll([a]);
-      actions.append(h('button', { class: 'ack', type: 'button', onclick: ack }, 'Acknowledge'));
+      actions.append(h('button', { class: 'ack', type: 'button', onclick: ack }, t('acknowledge')));
     }
     if (machine !== undefined) actions.append(...this.machineActions(a.alertId, machine));
     const form = this.openForms.get(`${a.alertId}|${this.actionFor(machine)}`);
@@ -211,7 +212,7 @@ export class AlertsPanel implements Panel {
   /** Block when the machine runs, Unblock when it is blocked; only its page while its state is unknown. */
   private machineActions(alertId: string, machine: string): HTMLElement[] {
     const action = this.actionFor(machine);
-    const link = h('a', { href: `#/machines/${encodeURIComponent(machine)}` }, 'machine page');
+    const link = h('a', { href: `#/machines/${encodeURIComponent(machine)}` }, t('machinePage'));
     if (action === undefined) return [link];
     const open = () => {
       const key = `${alertId}|${action}`;
@@ -222,8 +223,8 @@ export class AlertsPanel implements Panel {
     };
     return [
       action === 'block'
-        ? h('button', { class: 'danger block', type: 'button', onclick: open }, 'Block machine')
-        : h('button', { class: 'secondary unblock', type: 'button', onclick: open }, 'Unblock machine'),
+        ? h('button', { class: 'danger block', type: 'button', onclick: open }, t('blockMachine'))
+        : h('button', { class: 'secondary unblock', type: 'button', onclick: open }, t('unblockMachine')),
       link,
     ];
   }

@@ -7,6 +7,7 @@ import {
 import { getJson } from '../../shared/api';
 import { count, h, replace } from '../../shared/dom';
 import { dataTable } from '../../shared/table';
+import { t } from '../i18n';
 import { describeError, type Panel, panelSection, scopeQuery, toast } from '../page';
 import type { Session } from '../session';
 
@@ -26,11 +27,11 @@ function closeOfPollView(rollup: CloseRollupView, cert: CertificationReportView)
     ),
     dataTable(
       [
-        { title: 'Constituency' },
-        { title: 'Reconciled', num: true },
-        { title: 'Disagreeing', num: true },
-        { title: 'Missing', num: true },
-        { title: 'Certified' },
+        { title: t('constituency') },
+        { title: t('reconciled'), num: true },
+        { title: t('disagreeing'), num: true },
+        { title: t('missing'), num: true },
+        { title: t('certified') },
       ],
       rollup.constituencies.map((c) => {
         const k = certified.get(c.constituencyId);
@@ -45,7 +46,7 @@ function closeOfPollView(rollup: CloseRollupView, cert: CertificationReportView)
       { id: 'close-constituencies' },
     ),
     rollup.unreconciled.length === 0
-      ? h('p', { class: 'muted' }, 'No machine waits for reconciliation.')
+      ? h('p', { class: 'muted' }, t('noMachineWaits'))
       : h(
           'ul',
           { id: 'close-unreconciled' },
@@ -65,7 +66,7 @@ function closeOfPollView(rollup: CloseRollupView, cert: CertificationReportView)
 /** The close-of-poll panel: reconciliation of every machine's signed result and certification. */
 export function closePanel(s: Session): Panel {
   const box = h('div', { id: 'close-of-poll' });
-  const element = panelSection('close', 'Close of poll', box);
+  const element = panelSection('close', t('closeOfPoll'), box);
   async function refresh(): Promise<void> {
     try {
       const [rollup, certification] = await Promise.all([

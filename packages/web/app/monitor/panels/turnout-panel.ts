@@ -8,6 +8,7 @@ import { getJson } from '../../shared/api';
 import { count, h, replace } from '../../shared/dom';
 import { dataTable } from '../../shared/table';
 import { timeChart } from '../../shared/time-chart';
+import { t } from '../i18n';
 import { describeError, isNational, type Panel, panelSection, toast } from '../page';
 import { regionElectorate, type ScopeRegistry } from '../registry';
 import type { Session } from '../session';
@@ -17,10 +18,10 @@ const pct = (n: number) => `${n.toFixed(1)} %`;
 
 /** Each tally window with its votes and whether the two regions agreed on it (national view only). */
 function windowsTable(windows: readonly WindowStatusView[]): HTMLElement {
-  if (windows.length === 0) return h('p', { class: 'muted' }, 'No window materialised yet.');
+  if (windows.length === 0) return h('p', { class: 'muted' }, t('noWindow'));
   const time = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   return dataTable(
-    [{ title: 'Window' }, { title: 'Votes', num: true }, { title: 'Regions' }],
+    [{ title: t('window') }, { title: t('votes'), num: true }, { title: t('regions') }],
     [...windows]
       .reverse()
       .map((w) => [
@@ -53,14 +54,14 @@ function turnoutTable(
   });
   return dataTable(
     [
-      { title: 'Region / constituency' },
-      { title: 'Votes', num: true },
-      { title: 'Electorate', num: true },
-      { title: 'Turnout', num: true },
+      { title: t('regionOrConstituency') },
+      { title: t('votes'), num: true },
+      { title: t('electorate'), num: true },
+      { title: t('turnoutShare'), num: true },
     ],
     rows,
     { id: 'turnout-table' },
-    'Turnout as a share of the registered electorate',
+    t('turnoutOfElectorate'),
   );
 }
 
@@ -80,7 +81,7 @@ function turnoutCharts(reg: ScopeRegistry, perRegion: readonly TurnoutResponse[]
   );
   const charts = [
     timeChart(regions.times, regions.series, {
-      label: `Turnout over time by region, now ${share}`,
+      label: `${t('turnoutByRegion')} ${share}`,
       unit: ' %',
     }),
   ];
@@ -97,7 +98,7 @@ function turnoutCharts(reg: ScopeRegistry, perRegion: readonly TurnoutResponse[]
   );
   charts.push(
     timeChart(constituencies.times, constituencies.series, {
-      label: 'Turnout over time by constituency',
+      label: t('turnoutByConstituency'),
       unit: ' %',
     }),
   );
@@ -111,7 +112,7 @@ function turnoutCharts(reg: ScopeRegistry, perRegion: readonly TurnoutResponse[]
  */
 export function turnoutPanel(s: Session, registry: Promise<ScopeRegistry>): Panel {
   const box = h('div', { id: 'turnout' });
-  const element = panelSection('turnout', 'Turnout', box);
+  const element = panelSection('turnout', t('turnout'), box);
   let charts: Chart[] = [];
 
   async function refresh(): Promise<void> {
@@ -126,8 +127,8 @@ export function turnoutPanel(s: Session, registry: Promise<ScopeRegistry>): Pane
         isNational(s) ? getJson('/tallies/windows', windowsResponseSchema) : Promise.resolve(undefined),
       ]);
       const votesOf = new Map(
-        perRegion.flatMap((t) =>
-          t.constituencies.map((c) => [c.constituencyId, c.points.at(-1)?.cumulative ?? 0]),
+        perRegion.flatMap((line) =>
+          line.constituencies.map((c) => [c.constituencyId, c.points.at(-1)?.cumulative ?? 0]),
         ),
       );
       const regionVotes = new Map(reg.regions.map((r, i) => [r, perRegion[i]!.totalVotes]));
@@ -141,14 +142,14 @@ export function turnoutPanel(s: Session, registry: Promise<ScopeRegistry>): Pane
           'p',
           {},
           h('strong', { id: 'turnout-total' }, count(total)),
-          ' votes counted of ',
+          ` ${t('votesCountedOf')} `,
           count(electorate),
-          ' registered: ',
+          ` ${t('registered')}: `,
           h('strong', { id: 'turnout-share' }, pct(percent(total, electorate))),
         ),
         ...charts.map((c) => c.element),
         turnoutTable(reg, regionVotes, votesOf),
-        windows === undefined ? '' : h('h3', {}, 'Tally windows and region agreement'),
+        windows === undefined ? '' : h('h3', {}, t('windowsTitle')),
         windows === undefined ? '' : windowsTable(windows.windows),
       );
       for (const c of charts) c.mount();
