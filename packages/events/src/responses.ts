@@ -249,3 +249,144 @@ export type CertificationReportView = z.infer<typeof certificationReportSchema>;
 
 /** Answer of `GET /tickets/{ticketId}/status`. */
 export const ticketStatusResponseSchema = z.object({ ticketId: z.string(), status: ticketStatusSchema });
+
+/** Answer of `GET /health` (200 when every dependency is up, else 503 with the same body). */
+export const healthResponseSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded']).or(z.string()),
+    /** Refused inputs counted so far, by `<step>:<reason>`. */
+    rejections: z.record(z.string(), z.number().int().nonnegative()),
+  })
+  .catchall(z.enum(['up', 'down']).or(z.unknown()))
+  .describe('Each dependency (cache, records) by name, `up` or `down`, beside the status and the refusals.');
+
+/** Answer of `GET /health/broker` (200 when every probe came back, else 503 with the same body). */
+export const brokerHealthResponseSchema = z.object({
+  status: z.enum(['up', 'down']),
+  probeId: z.string(),
+  sent: z.number().int().nonnegative(),
+  received: z.number().int().nonnegative(),
+  elapsedMs: z.number().nonnegative(),
+  problem: z.enum(['publish-failed', 'not-all-returned']).optional(),
+});
+
+/** Answer of `POST /verifications` (201): the one-time ballot token for the named machine. */
+export const verificationResponseSchema = z.object({
+  ballotToken: z.string(),
+  machineId: z.string(),
+  /** Epoch ms when the token stops being accepted, rounded up to the secrecy bucket. */
+  expiresAt: epochMsSchema,
+  /** The voter is registered at another booth. */
+  visitor: z.boolean(),
+});
+
+/** Which region writes voter statuses: the answer of `POST /verification/handover`. */
+export const verificationOwnershipSchema = z.object({
+  region: z.string(),
+  epoch: z.number().int().nonnegative(),
+  /** `<region>@<epoch>`. */
+  writer: z.string(),
+  handedAt: epochMsSchema,
+  writableFrom: epochMsSchema,
+  from: z.string().optional(),
+  forced: z.boolean().optional(),
+});
+
+/** Answer of `GET /verification/owner`: the ownership as this region's replica knows it. */
+export const verificationOwnerResponseSchema = verificationOwnershipSchema.extend({
+  thisRegion: z.string(),
+  writesHere: z.boolean(),
+});
+
+/** Answer of `POST /tickets` and `/tickets/{ticketId}/reissue` (201): the card to print. */
+export const issuedTicketResponseSchema = z.object({
+  ticketId: z.string(),
+  /** The signed ticket (`BT1.…`), printed as a QR code. */
+  ticket: z.string(),
+  electionId: z.string(),
+  issuedAt: z.string(),
+  expiresAt: z.string(),
+  photoRef: z.string(),
+  /** The ticket a reissue replaces. */
+  replaces: z.string().optional(),
+});
+
+/** Answer of `POST /tickets/{ticketId}/revoke`. */
+export const revokedTicketResponseSchema = z.object({
+  ticketId: z.string(),
+  status: z.literal('revoked'),
+  revokedAt: z.string(),
+});
+
+/** Answer of `GET /ticket-keys`: the public keys tickets are signed with, for offline checks. */
+export const ticketKeysResponseSchema = z.object({
+  currentKeyId: z.string(),
+  keys: z.array(z.object({ keyId: z.string(), publicKeyPem: z.string() })),
+});
+
+/** Answer of `POST /close/constituencies/{constituencyId}/exceptions`: the certification it completed, if any. */
+export const closeExceptionResponseSchema = z.object({
+  certification: z
+    .object({
+      constituencyId: z.string(),
+      regionId: z.string(),
+      certifiedAt: z.string(),
+      basis: z.enum(['reconciled', 'exceptions']),
+      machines: z.number().int().nonnegative(),
+      exceptions: z.number().int().nonnegative(),
+    })
+    .optional(),
+});
+
+/** A registry entity as stored (`GET /admin/{entities}/{id}`, and the answer of a create or update). */
+export const registryEntityResponseSchema = z
+  .record(z.string(), z.unknown())
+  .describe("The entity's fields as its schema (election, region, constituency, …) defines them.");
+
+/** Answer of `GET /admin/{entities}`: one page; pass `cursor` back for the next. */
+export const registryPageResponseSchema = z.object({
+  items: z.array(registryEntityResponseSchema),
+  cursor: z.string().optional(),
+});
+
+/** One entry of the hash-chained audit log. */
+export const auditEntrySchema = z.object({
+  seq: z.number().int().positive(),
+  prevHash: z.string(),
+  hash: z.string(),
+  actor: z.string(),
+  at: epochMsSchema,
+  action: z.string(),
+  subject: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** Answer of `GET /audit`: entries in order; `next` is the `from` of the next page. */
+export const auditListResponseSchema = z.object({
+  entries: z.array(auditEntrySchema),
+  next: z.number().int().positive().optional(),
+});
+
+/** Answer of `GET /audit/verify`: 200 with `intact: true`, or 409 naming where the chain breaks. */
+export const auditVerifyResponseSchema = z.object({
+  intact: z.literal(true),
+  entries: z.number().int().nonnegative(),
+  head: z.object({ seq: z.number().int(), hash: z.string() }).optional(),
+});
+
+/** A request whose body, query or path does not parse (400): every bad field is named. */
+export const invalidInputErrorSchema = z
+  .object({
+    error: z.literal('invalid-input'),
+    where: z.enum(['body', 'query', 'path']).or(z.string()),
+    /** `field: what is wrong`, one a field. */
+    problems: z.array(z.string()),
+  })
+  .describe('A request whose body, query or path does not parse: every bad field is named.');
+
+/** Anything else refused: a domain reason, `unavailable` (503, with Retry-After) or `internal` (500). */
+export const refusalErrorSchema = z
+  .object({ error: z.string(), message: z.string() })
+  .describe(
+    'Anything else refused: a domain reason (already-voted, forged, not-found, …), `unavailable` (503, with Retry-After) or `internal` (500).',
+  );

@@ -1,12 +1,12 @@
 import { listAlerts } from '@ballotstream/core';
 import { alertsQuerySchema } from '@ballotstream/events';
-import { httpRoute, json } from '../shared/http';
+import { httpRoute, json, noCaller } from '../shared/http';
 
 /** `GET /alerts`: alerts newest first; an officer sees their own region only; `?severity=critical,warning`. */
 export const handler = httpRoute(
   { name: 'getAlerts', query: alertsQuerySchema },
   async ({ principal, app, query }) => {
-    if (principal === undefined) return json(401, { error: 'unauthorized' });
+    if (principal === undefined) return noCaller();
     const result = await listAlerts(app.ports.records, principal, {
       ...(query.region === undefined ? {} : { region: query.region }),
       ...(query.severity === undefined ? {} : { severities: query.severity }),

@@ -1,6 +1,6 @@
 import { recordCloseException } from '@ballotstream/core';
 import { closeExceptionRequestSchema } from '@ballotstream/events';
-import { httpRoute, json } from '../shared/http';
+import { httpRoute, json, noCaller } from '../shared/http';
 import { countRejection } from '../shared/observability';
 import { statusOfStepRefusal } from '../shared/refusals';
 
@@ -11,7 +11,7 @@ import { statusOfStepRefusal } from '../shared/refusals';
 export const handler = httpRoute(
   { name: 'recordCloseException', body: closeExceptionRequestSchema },
   async ({ body, params, app, principal }) => {
-    if (principal === undefined) return json(401, { error: 'unauthorized' });
+    if (principal === undefined) return noCaller();
     const result = await recordCloseException(app.ports, {
       electionId: body.electionId ?? app.config.electionId,
       constituencyId: params.constituencyId ?? '',

@@ -13,6 +13,11 @@ export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: num
 const MAX_BODY_BYTES = 64 * 1024;
 
 /** A JSON response with the headers every route shares. */
+/** 401 for a route reached with no caller, in the refusal shape every other 401 has. */
+export function noCaller(): HttpResponse {
+  return json(401, { error: 'unauthorized', message: 'a valid bearer token is required' });
+}
+
 export function json(statusCode: number, body: unknown): HttpResponse {
   return {
     statusCode,

@@ -1,5 +1,5 @@
 import { handOverRequestSchema } from '@ballotstream/events';
-import { httpRoute, json } from '../shared/http';
+import { httpRoute, json, noCaller } from '../shared/http';
 import { statusOfStepRefusal } from '../shared/refusals';
 
 /**
@@ -10,7 +10,7 @@ export const handOver = httpRoute(
   { name: 'handOverVerification', body: handOverRequestSchema },
   async (input) => {
     const { principal, app, body } = input;
-    if (principal === undefined) return json(401, { error: 'unauthorized' });
+    if (principal === undefined) return noCaller();
     const result = await app.verification.handOver(body, principal);
     if (result.ok) return json(200, result.value);
     return json(statusOfStepRefusal(result.error.error), result.error);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadFileTicketKeys, rotateFileTicketKeys } from '@ballotstream/core/adapters/local';
 import { type ParsedArgs, stringFlag, UsageError } from './args';
@@ -23,6 +24,9 @@ export async function ticketKeys(args: ParsedArgs): Promise<void> {
     return;
   }
   if (action !== 'list') throw new UsageError(`unknown action ${action}: use rotate or list`);
+  // Listing reads: it must not make a first key (and a data directory) where there was none.
+  if (!existsSync(dir))
+    throw new Error(`no ticket keys in ${dir} (the demo's: --demo; an election's: --config <blueprint>)`);
   const keys = loadFileTicketKeys(dir);
   for (const { keyId, publicKeyPem } of keys.publicKeys()) {
     process.stdout.write(`${keyId}${keyId === keys.currentKeyId ? ' (signs)' : ''}\n${publicKeyPem}`);

@@ -15,7 +15,9 @@ afterEach(async () => {
   broker = undefined;
 });
 
-async function start(): Promise<{ url: string; activity: BrokerActivity[]; handled: string[] }> {
+async function start(
+  clock?: () => number,
+): Promise<{ url: string; activity: BrokerActivity[]; handled: string[] }> {
   const activity: BrokerActivity[] = [];
   const handled: string[] = [];
   broker = new LocalBroker({
@@ -31,6 +33,7 @@ async function start(): Promise<{ url: string; activity: BrokerActivity[]; handl
     ],
     ...machinePolicy(STAGE),
     onActivity: (a) => activity.push(a),
+    ...(clock === undefined ? {} : { clock }),
   });
   return { url: await broker.listen(), activity, handled };
 }
@@ -104,5 +107,20 @@ describe('the broker holds machines to IoT Core limits', () => {
     const client = await connect(url, 'm-1');
     expect(await publish(client, topics.votes(STAGE, 'm-1'), '{}')).toBe('acknowledged');
     expect(handled).toEqual(['vote']);
+  });
+
+  it('stamps a machine reconnecting while the clock stands still later than its first session', async () => {
+    // A simulated clock held while machines power on: a reconnect within the same instant must not
+    // read as a redelivery of the first connect, nor order before the first session's disconnect.
+    const { url, activity } = await start(() => 1_000);
+    const first = await connect(url, 'm-1');
+    await first.endAsync(true);
+    await connect(url, 'm-1');
+    await new Promise((r) => setTimeout(r, 200));
+    const presence = activity.filter((a) => a.clientId === 'm-1' && a.kind !== 'published');
+    expect(presence.map((a) => a.kind)).toEqual(['connected', 'disconnected', 'connected']);
+    const times = presence.map((a) => a.at);
+    expect(new Set(times).size).toBe(times.length);
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
   });
 });

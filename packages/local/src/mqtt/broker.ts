@@ -97,7 +97,16 @@ export class LocalBroker {
   }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    // Connects and disconnects are stamped strictly in the order they happen, as IoT Core's millisecond lifecycle
+    // times are in practice: under a clock that stands still (a simulator holding its day), a
+    // reconnect in the same instant would otherwise share its first connect's time and id, and
+    // read as a redelivery of it, leaving the machine offline for the fleet and liveness rules.
     const now = this.options.clock ?? Date.now;
+    let last = Number.NEGATIVE_INFINITY;
+    const presenceAt = () => {
+      last = Math.max(now(), last + 1);
+      return last;
+    };
     const activity = this.options.onActivity ?? (() => undefined);
     const mayPublish = this.options.mayPublish ?? (() => true);
     // aedes writes a QoS 1 PUBACK before its `published` hook runs, but only after this check
@@ -151,10 +160,10 @@ export class LocalBroker {
     });
     aedes.on('client', (client) => {
       const address = (client.conn as { remoteAddress?: string }).remoteAddress ?? 'unknown';
-      activity({ kind: 'connected', clientId: client.id, address, at: now() });
+      activity({ kind: 'connected', clientId: client.id, address, at: presenceAt() });
     });
     aedes.on('clientDisconnect', (client) =>
-      activity({ kind: 'disconnected', clientId: client.id, at: now() }),
+      activity({ kind: 'disconnected', clientId: client.id, at: presenceAt() }),
     );
     // With TLS the handshake itself refuses a client without a certificate from the election CA.
     const server =

@@ -1,54 +1,107 @@
 import {
+  ackResponseSchema,
   alertsQuerySchema,
+  alertsResponseSchema,
   auditListQuerySchema,
+  auditListResponseSchema,
+  auditVerifyResponseSchema,
   blockRequestSchema,
+  blockResponseSchema,
   boothSearchQuerySchema,
+  boothsResponseSchema,
   brokerHealthQuerySchema,
+  brokerHealthResponseSchema,
+  bulletinSchema,
   candidatesQuerySchema,
+  candidatesResponseSchema,
+  certificationReportSchema,
   closeExceptionRequestSchema,
+  closeExceptionResponseSchema,
   closeQuerySchema,
+  closeRollupSchema,
   constituenciesQuerySchema,
+  constituenciesResponseSchema,
   handOverRequestSchema,
+  healthResponseSchema,
+  invalidInputErrorSchema,
+  issuedTicketResponseSchema,
   issueTicketRequestSchema,
+  machineDetailResponseSchema,
   machinesQuerySchema,
+  machinesResponseSchema,
+  receiptAnswerSchema,
+  refusalErrorSchema,
   registryBodySchema,
+  registryEntityResponseSchema,
   registryListQuerySchema,
+  registryPageResponseSchema,
   reissueTicketRequestSchema,
+  revokedTicketResponseSchema,
   revokeTicketRequestSchema,
   talliesQuerySchema,
+  tallyReportSchema,
+  ticketKeysResponseSchema,
+  ticketStatusResponseSchema,
   turnoutQuerySchema,
+  turnoutResponseSchema,
+  verificationOwnerResponseSchema,
+  verificationOwnershipSchema,
   verificationRequestSchema,
+  verificationResponseSchema,
+  windowsResponseSchema,
 } from '@ballotstream/events';
 import { type HttpTrigger, triggers } from '@ballotstream/functions/triggers';
 import { z } from 'zod';
 
-/** The bodies and queries each route parses, by the route's name in the trigger table. */
-const routeSchemas: Readonly<Record<string, { body?: z.ZodType; query?: z.ZodType }>> = {
-  verifyVoter: { body: verificationRequestSchema },
-  issueTicket: { body: issueTicketRequestSchema },
-  reissueTicket: { body: reissueTicketRequestSchema },
-  revokeTicket: { body: revokeTicketRequestSchema },
-  getCloseRollup: { query: closeQuerySchema },
-  recordCloseException: { body: closeExceptionRequestSchema },
-  getCertification: { query: closeQuerySchema },
-  getCertifiedResults: { query: closeQuerySchema },
-  getTallies: { query: talliesQuerySchema },
-  getRunningTallies: { query: talliesQuerySchema },
-  getTurnout: { query: turnoutQuerySchema },
-  listBooths: { query: boothSearchQuerySchema },
-  listConstituencies: { query: constituenciesQuerySchema },
-  listCandidates: { query: candidatesQuerySchema },
-  listMachines: { query: machinesQuerySchema },
-  handOverVerification: { body: handOverRequestSchema },
-  listRegistry: { query: registryListQuerySchema },
-  createRegistry: { body: registryBodySchema },
-  updateRegistry: { body: registryBodySchema },
-  listAudit: { query: auditListQuerySchema },
-  blockMachine: { body: blockRequestSchema },
-  unblockMachine: { body: blockRequestSchema },
-  getAlerts: { query: alertsQuerySchema },
-  brokerHealth: { query: brokerHealthQuerySchema },
+/**
+ * What each route parses (body, query) and answers on success (`response`, with `status` when
+ * not 200), by the route's name in the trigger table; every schema comes from packages/events.
+ */
+const routeSchemas: Readonly<Record<string, RouteSchemas>> = {
+  health: { response: healthResponseSchema },
+  brokerHealth: { query: brokerHealthQuerySchema, response: brokerHealthResponseSchema },
+  verifyVoter: { body: verificationRequestSchema, response: verificationResponseSchema, status: 201 },
+  handOverVerification: { body: handOverRequestSchema, response: verificationOwnershipSchema },
+  verificationOwner: { response: verificationOwnerResponseSchema },
+  issueTicket: { body: issueTicketRequestSchema, response: issuedTicketResponseSchema, status: 201 },
+  reissueTicket: { body: reissueTicketRequestSchema, response: issuedTicketResponseSchema, status: 201 },
+  revokeTicket: { body: revokeTicketRequestSchema, response: revokedTicketResponseSchema },
+  ticketStatus: { response: ticketStatusResponseSchema },
+  ticketKeys: { response: ticketKeysResponseSchema },
+  getTallies: { query: talliesQuerySchema, response: tallyReportSchema },
+  getRunningTallies: { query: talliesQuerySchema, response: tallyReportSchema },
+  getCloseRollup: { query: closeQuerySchema, response: closeRollupSchema },
+  recordCloseException: { body: closeExceptionRequestSchema, response: closeExceptionResponseSchema },
+  getCertification: { query: closeQuerySchema, response: certificationReportSchema },
+  getCertifiedResults: { query: closeQuerySchema, response: certificationReportSchema },
+  getBulletin: { response: bulletinSchema },
+  checkReceipt: { response: receiptAnswerSchema },
+  getTallyWindows: { response: windowsResponseSchema },
+  getTurnout: { query: turnoutQuerySchema, response: turnoutResponseSchema },
+  listBooths: { query: boothSearchQuerySchema, response: boothsResponseSchema },
+  listConstituencies: { query: constituenciesQuerySchema, response: constituenciesResponseSchema },
+  listCandidates: { query: candidatesQuerySchema, response: candidatesResponseSchema },
+  listMachines: { query: machinesQuerySchema, response: machinesResponseSchema },
+  getMachine: { response: machineDetailResponseSchema },
+  listRegistry: { query: registryListQuerySchema, response: registryPageResponseSchema },
+  getRegistry: { response: registryEntityResponseSchema },
+  createRegistry: { body: registryBodySchema, response: registryEntityResponseSchema, status: 201 },
+  updateRegistry: { body: registryBodySchema, response: registryEntityResponseSchema },
+  listAudit: { query: auditListQuerySchema, response: auditListResponseSchema },
+  verifyAudit: { response: auditVerifyResponseSchema },
+  blockMachine: { body: blockRequestSchema, response: blockResponseSchema },
+  unblockMachine: { body: blockRequestSchema, response: blockResponseSchema },
+  getAlerts: { query: alertsQuerySchema, response: alertsResponseSchema },
+  ackAlert: { response: ackResponseSchema },
 };
+
+interface RouteSchemas {
+  readonly body?: z.ZodType;
+  readonly query?: z.ZodType;
+  readonly response?: z.ZodType;
+  /** The success status when not 200 (201 for what a route creates). */
+  readonly status?: 201;
+}
 
 /** The routes the runtime serves itself, beside the trigger table's: the reference and readiness. */
 export const runtimeRoutes = [
@@ -72,25 +125,11 @@ export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output' = 'input'
   return rest;
 }
 
+// The two error shapes every route may answer with (`functions/src/shared/http.ts` and the refusals).
 const errorSchemas = {
-  InvalidInput: {
-    type: 'object',
-    description: 'A request whose body, query or path does not parse: every bad field is named.',
-    required: ['error', 'where', 'problems'],
-    properties: {
-      error: { const: 'invalid-input' },
-      where: { type: 'string', description: 'body, query or path' },
-      problems: { type: 'array', items: { type: 'string' }, description: '`field: what is wrong`' },
-    },
-  },
-  Refusal: {
-    type: 'object',
-    description:
-      'Anything else refused: a domain reason (already-voted, forged, not-found, …), `unavailable` (503, with Retry-After) or `internal` (500).',
-    required: ['error', 'message'],
-    properties: { error: { type: 'string' }, message: { type: 'string' } },
-  },
-} as const;
+  InvalidInput: jsonSchemaOf(invalidInputErrorSchema, 'output'),
+  Refusal: jsonSchemaOf(refusalErrorSchema, 'output'),
+};
 
 const errorResponse = (description: string, schema: 'InvalidInput' | 'Refusal') => ({
   description,
@@ -133,7 +172,14 @@ function operation(route: HttpTrigger): Record<string, unknown> {
         }),
     security: isPublic ? [] : [{ bearer: [] }],
     responses: {
-      '200': { description: 'The answer, as JSON.', content: { 'application/json': { schema: {} } } },
+      [String(schemas.status ?? 200)]: {
+        description: schemas.status === 201 ? 'Created; the answer, as JSON.' : 'The answer, as JSON.',
+        content: {
+          'application/json': {
+            schema: schemas.response === undefined ? {} : jsonSchemaOf(schemas.response, 'output'),
+          },
+        },
+      },
       '400': errorResponse('The request does not parse.', 'InvalidInput'),
       ...(isPublic
         ? {}

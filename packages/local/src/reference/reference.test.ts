@@ -2,7 +2,18 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { Parser } from '@asyncapi/parser';
-import { topics } from '@ballotstream/events';
+import {
+  alertsResponseSchema,
+  auditListResponseSchema,
+  auditVerifyResponseSchema,
+  healthResponseSchema,
+  invalidInputErrorSchema,
+  refusalErrorSchema,
+  registryPageResponseSchema,
+  ticketKeysResponseSchema,
+  topics,
+  verificationOwnerResponseSchema,
+} from '@ballotstream/events';
 import { triggers } from '@ballotstream/functions/triggers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Runtime, startRuntime } from '../runtime/runtime';
@@ -10,6 +21,10 @@ import { asyncApiDocument, channelAddress, channels } from './asyncapi';
 import { openApiDocument } from './openapi';
 
 let runtime: Runtime;
+
+interface Operation {
+  readonly responses?: Record<string, { content?: Record<string, { schema?: Record<string, unknown> }> }>;
+}
 
 beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
@@ -33,6 +48,59 @@ describe('the OpenAPI document', () => {
       .filter((t) => paths[t.path]?.[t.method.toLowerCase()] === undefined)
       .map((t) => `${t.method} ${t.path}`);
     expect(missing).toEqual([]);
+  });
+
+  it('describes the success answer of every route: its status and a body schema that says something', () => {
+    const paths = openApiDocument().paths as Record<string, Record<string, Operation>>;
+    const undescribed = triggers
+      .filter((t) => t.kind === 'http')
+      .filter((t) => {
+        const responses = paths[t.path]?.[t.method.toLowerCase()]?.responses ?? {};
+        const success = Object.entries(responses).filter(([status]) => /^2\d\d$/.test(status));
+        return (
+          success.length === 0 ||
+          success.some(([, r]) => {
+            const schema = r.content?.['application/json']?.schema;
+            return schema === undefined || Object.keys(schema).length === 0;
+          })
+        );
+      })
+      .map((t) => `${t.method} ${t.path}`);
+    expect(undescribed).toEqual([]);
+  });
+
+  it('describes both error shapes from their zod schemas', () => {
+    const schemas = (openApiDocument().components as { schemas: Record<string, { required?: string[] }> })
+      .schemas;
+    expect(schemas.InvalidInput?.required).toEqual(['error', 'where', 'problems']);
+    expect(schemas.Refusal?.required).toEqual(['error', 'message']);
+  });
+
+  it('documents answers the runtime actually gives, parsed with the schemas the document comes from', async () => {
+    const token = runtime.tokens.mint({ role: 'admin', subject: 'reference-test' });
+    const answers: [string, { parse(v: unknown): unknown }][] = [
+      ['/health', healthResponseSchema],
+      ['/ticket-keys', ticketKeysResponseSchema],
+      ['/verification/owner', verificationOwnerResponseSchema],
+      ['/audit', auditListResponseSchema],
+      ['/audit/verify', auditVerifyResponseSchema],
+      ['/alerts', alertsResponseSchema],
+      ['/admin/regions', registryPageResponseSchema],
+    ];
+    for (const [path, schema] of answers) {
+      const response = await fetch(`${runtime.httpUrl}${path}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(response.status, path).toBe(200);
+      const body: unknown = await response.json();
+      expect(() => schema.parse(body), path).not.toThrow();
+    }
+    const bad = await fetch(`${runtime.httpUrl}/alerts?limit=0`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(invalidInputErrorSchema.safeParse(await bad.json()).success).toBe(true);
+    const refused = await fetch(`${runtime.httpUrl}/alerts`);
+    expect(refusalErrorSchema.safeParse(await refused.json()).success).toBe(true);
   });
 
   it('describes the body a booth sends to verify a voter, from its zod schema', () => {

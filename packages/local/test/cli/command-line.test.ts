@@ -100,6 +100,17 @@ describe('the command line', () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 
+  it.each(['ticket-keys', 'ticket-keys list', 'audit verify', 'alerts'])(
+    'reads nothing into being: %s on a missing data directory creates no directory, key or store',
+    (command) => {
+      const cwd = join(root, `read-only-${command.replace(' ', '-')}`);
+      const run = ballotstream(cwd, ...command.split(' '), '--data-dir', 'nowhere');
+      expect(run.status, run.stderr).toBe(1);
+      expect(run.stderr).toContain('nowhere');
+      expect(readdirSync(cwd)).toEqual([]);
+    },
+  );
+
   it('caps the bad rows of an import and ends with their count and the import order', () => {
     const cwd = join(root, 'import-order');
     expect(ballotstream(cwd, 'generate', '--out', 'csv', '--booths', '30', '--regions', '2').status).toBe(0);
