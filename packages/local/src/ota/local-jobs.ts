@@ -94,6 +94,17 @@ export class LocalJobs {
     return rollout === undefined ? undefined : statusOf(rollout);
   }
 
+  /** One machine's execution of a wave's job: its status and the details it last reported. */
+  execution(
+    jobId: string,
+    thing: string,
+  ): { readonly status: ExecutionStatus; readonly statusDetails?: Record<string, string> } | undefined {
+    const found = this.find(thing, jobId);
+    if (found === undefined) return undefined;
+    const { status, statusDetails } = found[1];
+    return statusDetails === undefined ? { status } : { status, statusDetails };
+  }
+
   /** Messages on the jobs topics that were refused, with why. */
   refused(): readonly { readonly topic: string; readonly reason: string }[] {
     return this.refusals;
