@@ -1,3 +1,4 @@
+import { describeIssues } from '@ballotstream/events';
 import {
   type ExecutionStatus,
   executionUpdateSchema,
@@ -181,10 +182,7 @@ export class LocalJobs {
     }
     const parsed = executionUpdateSchema.safeParse(body);
     if (!parsed.success) {
-      return reject(
-        'InvalidRequest',
-        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-      );
+      return reject('InvalidRequest', describeIssues(parsed.error, { whole: '(update)' }).join('; '));
     }
     const found = this.find(thing, jobId);
     if (found === undefined) return reject('ResourceNotFound', `no execution of ${jobId} on ${thing}`);
