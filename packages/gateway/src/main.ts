@@ -2,9 +2,11 @@
 import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { BoothGateway, PressRefusedError } from './booth-gateway';
 import { componentConfigurationFromEnv, processConfigOf } from './greengrass/component-config';
 import { SWAP_EXIT_CODE, VERSION_ENV } from './ota/host';
+import { runHost } from './ota/host-main';
 import { UpdateAgent } from './ota/update-agent';
 import { gatewayProcessConfigSchema } from './process-config';
 
@@ -16,8 +18,12 @@ import { gatewayProcessConfigSchema } from './process-config';
 // SWAP_EXIT_CODE for the host (`ota/host.ts`) to swap versions.
 const path = process.argv[2];
 if (path === undefined) {
-  process.stderr.write('usage: main.ts <config.json> | main.ts --greengrass\n');
+  process.stderr.write('usage: main.ts <config.json> | main.ts --greengrass | main.ts --host <either>\n');
   process.exit(2);
+}
+if (path === '--host') {
+  await runHost(fileURLToPath(import.meta.url), process.argv.slice(3), process.env);
+  process.exit(0);
 }
 const config =
   path === '--greengrass'

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { SignedManifest } from './manifest';
+import { compareVersions, type SignedManifest } from './manifest';
 import { MANIFEST_FILE } from './update-package';
 
 /**
@@ -49,13 +49,18 @@ export function writeInstallState(dir: string, state: InstallState): void {
   renameSync(tmp, join(dir, STATE));
 }
 
-/** Installs the version a component shipped with, when nothing is installed yet. */
+/**
+ * Installs the version a component shipped with when nothing is installed or it is newer than the
+ * installed one (a Greengrass deployment of a later component version wins over an earlier
+ * over-the-air update; an older one does not undo a newer update).
+ */
 export function installInitial(dir: string, version: string, entryPath: string): InstallState {
   const existing = readInstallState(dir);
-  if (existing !== undefined) return existing;
+  if (existing !== undefined && compareVersions(version, existing.current) <= 0) return existing;
   mkdirSync(versionDir(dir, version), { recursive: true });
   copyFileSync(entryPath, entryOf(dir, version));
-  const state: InstallState = { current: version };
+  const state: InstallState =
+    existing === undefined ? { current: version } : { current: version, previous: existing.current };
   writeInstallState(dir, state);
   return state;
 }
