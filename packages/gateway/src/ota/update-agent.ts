@@ -47,7 +47,7 @@ export class UpdateAgent implements MqttCompanion {
   readonly subscriptions: readonly string[];
   private publish: ((topic: string, payload: string) => Promise<void>) | undefined;
   private handling: string | undefined;
-  private waitTimer: NodeJS.Timeout | undefined;
+  private waitTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: UpdateAgentOptions) {
     this.subscriptions = [jobTopics.notifyNext(options.thing), jobTopics.startNextAccepted(options.thing)];
