@@ -27,6 +27,7 @@ export async function deployStage() {
   const { defenderAlerts, defenderAlertRole } = await import('./defender');
   await import('./fleet-signals');
   await import('./greengrass');
+  const { gatewayUpdates, gatewayUpdateUrlRole, codeSigningProfile } = await import('./ota');
   const { externalApis } = await import('./external-apis');
   return {
     stage,
@@ -51,6 +52,9 @@ export async function deployStage() {
     officerAlerts: notificationsTopic.arn,
     defenderAlertTopic: defenderAlerts.arn,
     defenderAlertRole: defenderAlertRole.arn,
+    gatewayUpdates: gatewayUpdates.name,
+    gatewayUpdateUrlRole: gatewayUpdateUrlRole.arn,
+    codeSigningProfile: codeSigningProfile?.name,
     voterRegistryApiKeySecret: externalApis.voterRegistry.key.arn,
     biometricApiKeySecret: externalApis.biometrics.key.arn,
   };

@@ -64,6 +64,25 @@ describe('the machine IoT policy', () => {
     );
   });
 
+  it("lets a machine take its own IoT Jobs and nobody else's", () => {
+    const jobs = (thing: string) => `$aws/things/${thing}/jobs`;
+    expect(isAllowed(policy, 'iot:Publish', arn('topic', `${jobs('m1')}/start-next`), m1)).toBe(true);
+    expect(isAllowed(policy, 'iot:Publish', arn('topic', `${jobs('m1')}/gw-1-1-0-w1/update`), m1)).toBe(true);
+    expect(isAllowed(policy, 'iot:Subscribe', arn('topicfilter', `${jobs('m1')}/notify-next`), m1)).toBe(
+      true,
+    );
+    expect(isAllowed(policy, 'iot:Receive', arn('topic', `${jobs('m1')}/start-next/accepted`), m1)).toBe(
+      true,
+    );
+    expect(isAllowed(policy, 'iot:Publish', arn('topic', `${jobs('m2')}/gw-1-1-0-w1/update`), m1)).toBe(
+      false,
+    );
+    expect(isAllowed(policy, 'iot:Subscribe', arn('topicfilter', `${jobs('m2')}/notify-next`), m1)).toBe(
+      false,
+    );
+    expect(isAllowed(policy, 'iot:Subscribe', arn('topicfilter', `${jobs('m1')}/#`), m1)).toBe(false);
+  });
+
   it('grants nothing it does not name', () => {
     expect(isAllowed(policy, 'iot:UpdateThingShadow', arn('thing', 'm1'), m1)).toBe(false);
     expect(policy.Statement.flatMap((s) => s.Action).every((a) => !a.includes('*'))).toBe(true);

@@ -1,5 +1,6 @@
 import { MACHINE_TOPIC_LEVEL, type TopicDefinition, topics } from '@ballotstream/events';
 import type { Trigger } from '@ballotstream/functions/triggers';
+import { jobTopics } from '@ballotstream/gateway/ota';
 
 /** The IoT policy variable that resolves to the connected machine's thing name. */
 // biome-ignore lint/suspicious/noTemplateCurlyInString: an IoT policy variable, substituted by IoT Core, not by JavaScript.
@@ -33,7 +34,8 @@ export function ownTopic(stage: string, topic: TopicDefinition): string {
 /**
  * The policy attached to every machine certificate: connect only with the client id that is its
  * own thing name (and only with a certificate attached to that thing); publish only on the
- * topics the stage's rules read, under its own id; subscribe and receive only under its own root.
+ * topics the stage's rules read, under its own id; subscribe and receive only under its own root;
+ * and take its own IoT Jobs (over-the-air updates): ask for the next, hear of it, report on it.
  */
 export function machinePolicyDocument(
   stage: string,
@@ -53,6 +55,7 @@ export function machinePolicyDocument(
     ),
   ];
   const ownRoot = topics.machineRoot(stage, THING_NAME);
+  const jobsHeard = [jobTopics.notifyNext(THING_NAME), jobTopics.startNextAccepted(THING_NAME)];
   return {
     Version: '2012-10-17',
     Statement: [
@@ -62,9 +65,23 @@ export function machinePolicyDocument(
         Resource: [arn('client', THING_NAME)],
         Condition: { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } },
       },
-      { Effect: 'Allow', Action: ['iot:Publish'], Resource: publishTopics.map((t) => arn('topic', t)) },
-      { Effect: 'Allow', Action: ['iot:Subscribe'], Resource: [arn('topicfilter', `${ownRoot}/*`)] },
-      { Effect: 'Allow', Action: ['iot:Receive'], Resource: [arn('topic', `${ownRoot}/*`)] },
+      {
+        Effect: 'Allow',
+        Action: ['iot:Publish'],
+        Resource: [...publishTopics, jobTopics.startNext(THING_NAME), jobTopics.update(THING_NAME, '*')].map(
+          (t) => arn('topic', t),
+        ),
+      },
+      {
+        Effect: 'Allow',
+        Action: ['iot:Subscribe'],
+        Resource: [`${ownRoot}/*`, ...jobsHeard].map((t) => arn('topicfilter', t)),
+      },
+      {
+        Effect: 'Allow',
+        Action: ['iot:Receive'],
+        Resource: [`${ownRoot}/*`, ...jobsHeard].map((t) => arn('topic', t)),
+      },
     ],
   };
 }

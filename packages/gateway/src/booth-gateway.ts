@@ -16,6 +16,7 @@ import {
 } from '@ballotstream/events';
 import mqtt, { type MqttClient } from 'mqtt';
 import { DurableQueue, queueKeyOf } from './durable-queue';
+import type { MqttCompanion } from './ota/update-agent';
 import { receiptCode, receiptKeyOf } from './receipt';
 
 /** The machine's client certificate for MQTT over TLS, with the election CA that signed the broker's. */
@@ -57,6 +58,8 @@ export interface BoothGatewayOptions {
   /** Pause between publishes (paces a booth's uplink; tests use it to stop a gateway mid-queue). */
   readonly paceMs?: number;
   readonly clock?: () => number;
+  /** Shares the connection with a sidecar (the IoT Jobs update agent): its subscriptions and messages. */
+  readonly companion?: MqttCompanion;
 }
 
 /** When a gateway gives up on a broker, and how often it looks at the primary again. */
@@ -127,6 +130,8 @@ export class BoothGateway {
   private readonly idleWaiters: (() => void)[] = [];
   private lastPublish = 0;
   private readonly queueDir: string;
+  private casting = 0;
+  private lastCastAt: number | undefined;
 
   constructor(private readonly options: BoothGatewayOptions) {
     this.key =
@@ -178,6 +183,13 @@ export class BoothGateway {
       void client
         .subscribeAsync(topics.control(this.options.stage, this.options.machineId), { qos: 1 })
         .catch(() => undefined);
+      const companion = this.options.companion;
+      if (companion !== undefined) {
+        void client
+          .subscribeAsync([...companion.subscriptions], { qos: 1 })
+          .then(() => companion.onConnect((topic, payload) => this.publishFor(client, topic, payload)))
+          .catch(() => undefined);
+      }
       this.failures = 0;
       this.fill();
     });
@@ -274,6 +286,24 @@ export class BoothGateway {
    * delivery to the cloud follows in the background and survives a crash.
    */
   async cast(ballotToken: string, candidateId: string): Promise<CastReceipt> {
+    this.casting++;
+    try {
+      return await this.signAndKeep(ballotToken, candidateId);
+    } finally {
+      this.casting--;
+      this.lastCastAt = this.now();
+    }
+  }
+
+  /** Whether a press is being recorded now, and when the last one was taken: when an update may swap in. */
+  presses(): { readonly casting: boolean; readonly lastCastAt?: number } {
+    return {
+      casting: this.casting > 0,
+      ...(this.lastCastAt === undefined ? {} : { lastCastAt: this.lastCastAt }),
+    };
+  }
+
+  private async signAndKeep(ballotToken: string, candidateId: string): Promise<CastReceipt> {
     const queue = this.requireQueue();
     if (this.control?.blocked === true) throw new PressRefusedError('machine-blocked');
     if (!tokenShape.test(ballotToken)) throw new PressRefusedError('no-token');
@@ -364,8 +394,15 @@ export class BoothGateway {
     this.inFlight.clear();
   }
 
+  private async publishFor(client: MqttClient, topic: string, payload: string): Promise<void> {
+    await client.publishAsync(topic, payload, { qos: 1 }).catch(() => undefined);
+  }
+
   private onMessage(topic: string, payload: Buffer): void {
-    if (topic !== topics.control(this.options.stage, this.options.machineId)) return;
+    if (topic !== topics.control(this.options.stage, this.options.machineId)) {
+      this.options.companion?.onMessage(topic, payload);
+      return;
+    }
     let value: unknown;
     try {
       value = JSON.parse(payload.toString('utf8'));

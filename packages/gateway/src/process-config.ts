@@ -24,6 +24,10 @@ export const gatewayProcessConfigSchema = z.object({
   queueDir: z.string().min(1),
   window: z.number().int().positive().optional(),
   paceMs: z.number().int().nonnegative().optional(),
+  /** The booth's poll hours (epoch ms): an update that waits for the close of poll needs them. */
+  pollHours: z.object({ opensAt: z.number(), closesAt: z.number() }).optional(),
+  /** Over-the-air updates: the host's install folder and the election's code-signing public key (PEM). */
+  ota: z.object({ dir: z.string().min(1), codeSigningPublicKeyPem: z.string().min(1) }).optional(),
   /** Casts happen at this time offset from the wall clock (a simulated booth clock). */
   clockOffsetMs: z.number().int().optional(),
 });

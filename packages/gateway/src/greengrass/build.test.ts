@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VERSION_ENV } from '../ota/host';
 import { buildGatewayComponent, type ComponentBuild } from './build';
 import { COMPONENT_ENV, componentConfigurationFromEnv, processConfigOf } from './component-config';
 import { greengrassRecipeSchema } from './recipe';
@@ -32,7 +33,7 @@ describe('the gateway as a Greengrass component', () => {
     const uris = recipe.Manifests.flatMap((m) => m.Artifacts ?? []).map((a) => a.URI);
     expect(uris.every((uri) => uri.startsWith('s3://artifacts-bucket/gateway/1.2.3/'))).toBe(true);
     expect(uris.map((uri) => basename(uri)).sort()).toEqual(readdirSync(built.artifactsDir).sort());
-    expect(recipe.Manifests[0]?.Lifecycle?.Run).toBe('node {artifacts:path}/gateway.mjs --greengrass');
+    expect(recipe.Manifests[0]?.Lifecycle?.Run).toBe('node {artifacts:path}/gateway.mjs --host --greengrass');
   });
 
   it('refuses a recipe without the fields Greengrass requires', () => {
@@ -45,8 +46,10 @@ describe('the gateway as a Greengrass component', () => {
 
   it('sets every configuration key the gateway reads, the machine id from the thing name', () => {
     const setenv = built.recipe.Manifests[0]?.Lifecycle?.Setenv ?? {};
-    expect(Object.keys(setenv).sort()).toEqual(Object.values(COMPONENT_ENV).sort());
+    expect(Object.keys(setenv).sort()).toEqual([...Object.values(COMPONENT_ENV), VERSION_ENV].sort());
+    expect(setenv[VERSION_ENV]).toBe('1.2.3');
     expect(setenv[COMPONENT_ENV.machineId]).toBe('{iot:thingName}');
+    expect(setenv[COMPONENT_ENV.otaDir]).toBe('{work:path}/install');
     expect(setenv[COMPONENT_ENV.brokers]).toBe('{configuration:/brokers}');
   });
 
@@ -56,6 +59,7 @@ describe('the gateway as a Greengrass component', () => {
       '/k.pem': 'KEY',
       '/ca.pem': 'CA',
       '/s.pem': 'SIGN',
+      '/cs.pem': 'CODE-SIGNING',
     };
     const env = {
       [COMPONENT_ENV.stage]: 'national-general',
@@ -70,6 +74,8 @@ describe('the gateway as a Greengrass component', () => {
       [COMPONENT_ENV.signingKeyPath]: '/s.pem',
       [COMPONENT_ENV.queueDir]: '/work/queue',
       [COMPONENT_ENV.bucketMs]: '60000',
+      [COMPONENT_ENV.codeSigningPublicKeyPath]: '/cs.pem',
+      [COMPONENT_ENV.otaDir]: '/work/install',
     };
     const config = processConfigOf(componentConfigurationFromEnv(env), (path) => files[path]!);
     expect(config).toMatchObject({
@@ -79,6 +85,7 @@ describe('the gateway as a Greengrass component', () => {
       tls: { certPem: 'CERT', keyPem: 'KEY', caPem: 'CA' },
       privateKeyPem: 'SIGN',
       bucketMs: 60_000,
+      ota: { dir: '/work/install', codeSigningPublicKeyPem: 'CODE-SIGNING' },
     });
     expect(() => componentConfigurationFromEnv({ ...env, [COMPONENT_ENV.brokers]: 'http://x' })).toThrow(
       /brokers/,

@@ -31,6 +31,10 @@ export const componentConfigurationSchema = z.object({
   signingKeyPath: z.string().min(1),
   queueDir: z.string().min(1),
   bucketMs: z.coerce.number().int().positive(),
+  /** The election's code-signing public key (PEM): the only key an over-the-air update may carry. */
+  codeSigningPublicKeyPath: z.string().min(1),
+  /** The install folder the host runs gateway versions from; the recipe puts it in the work folder. */
+  otaDir: z.string().min(1),
 });
 export type ComponentConfiguration = z.infer<typeof componentConfigurationSchema>;
 type ConfigurationKey = keyof ComponentConfiguration;
@@ -49,6 +53,8 @@ export const COMPONENT_ENV: { readonly [K in ConfigurationKey]: string } = {
   signingKeyPath: 'BALLOTSTREAM_SIGNING_KEY_PATH',
   queueDir: 'BALLOTSTREAM_QUEUE_DIR',
   bucketMs: 'BALLOTSTREAM_BUCKET_MS',
+  codeSigningPublicKeyPath: 'BALLOTSTREAM_CODE_SIGNING_KEY_PATH',
+  otaDir: 'BALLOTSTREAM_OTA_DIR',
 };
 
 /** Reads the component configuration from the environment the recipe set, naming each bad key. */
@@ -88,5 +94,6 @@ export function processConfigOf(
     },
     bucketMs: component.bucketMs,
     queueDir: component.queueDir,
+    ota: { dir: component.otaDir, codeSigningPublicKeyPem: read(component.codeSigningPublicKeyPath) },
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { VERSION_ENV } from '../ota/host';
 import { COMPONENT_ENV, type ComponentConfiguration } from './component-config';
 
 /**
@@ -57,6 +58,7 @@ export type GreengrassRecipe = z.infer<typeof greengrassRecipeSchema>;
 const FROM_DEVICE: Partial<Record<keyof ComponentConfiguration, string>> = {
   machineId: '{iot:thingName}',
   queueDir: '{work:path}/queue',
+  otaDir: '{work:path}/install',
 };
 
 /** The gateway component's name in every account. */
@@ -70,12 +72,13 @@ export interface GatewayRecipeInput {
   /** The files the build produced, by name; the first is the gateway's entry point. */
   readonly artifacts: readonly string[];
   readonly defaults?: Partial<
-    Record<Exclude<keyof ComponentConfiguration, 'machineId' | 'queueDir'>, string>
+    Record<Exclude<keyof ComponentConfiguration, 'machineId' | 'queueDir' | 'otaDir'>, string>
   >;
 }
 
 /**
- * The gateway component's recipe: Node runs the bundled gateway, which reads its configuration
+ * The gateway component's recipe: Node runs the bundled gateway's host (`ota/host.ts`), which
+ * installs this version and runs it, swapping in over-the-air updates; the gateway reads its configuration
  * from environment variables the lifecycle fills from the component configuration (the thing
  * name is the machine id), so one component version serves every booth and a deployment sets
  * only the election's and region's values.
@@ -99,6 +102,7 @@ export function gatewayRecipe(input: GatewayRecipeInput): GreengrassRecipe {
     privateKeyPath: '/greengrass/v2/privKey.key',
     rootCaPath: '/greengrass/v2/rootCA.pem',
     signingKeyPath: '/greengrass/v2/ballotstream/signing-key.pem',
+    codeSigningPublicKeyPath: '/greengrass/v2/ballotstream/code-signing.pub.pem',
     bucketMs: '60000',
     ...input.defaults,
   };
@@ -113,7 +117,11 @@ export function gatewayRecipe(input: GatewayRecipeInput): GreengrassRecipe {
     Manifests: [
       {
         Platform: { os: 'linux' },
-        Lifecycle: { Setenv: setenv, Run: `node {artifacts:path}/${entry} --greengrass` },
+        // The host runs the installed gateway version (this one until an over-the-air update).
+        Lifecycle: {
+          Setenv: { ...setenv, [VERSION_ENV]: input.version },
+          Run: `node {artifacts:path}/${entry} --host --greengrass`,
+        },
         Artifacts: input.artifacts.map((file) => ({
           URI: `${input.artifactsUri.replace(/\/$/, '')}/${file}`,
           Permission: { Read: 'OWNER', Execute: 'NONE' },

@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
-import { canonicalJson } from '@ballotstream/events';
+import { canonicalJson, describeIssues } from '@ballotstream/events';
 import { z } from 'zod';
 
 const semver = z.string().regex(/^\d+\.\d+\.\d+$/, 'major.minor.patch');
@@ -109,10 +109,7 @@ const refuse = (reason: UpdateRefusal, detail: string): UpdateVerdict => ({ ok: 
 export function verifyUpdate(signed: unknown, artifact: Buffer, check: UpdateCheck): UpdateVerdict {
   const parsed = signedManifestSchema.safeParse(signed);
   if (!parsed.success) {
-    return refuse(
-      'malformed',
-      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-    );
+    return refuse('malformed', describeIssues(parsed.error, { whole: '(manifest)' }).join('; '));
   }
   const { manifest, signature } = parsed.data;
   if (signature.keyId !== keyIdOf(check.publicKey)) {

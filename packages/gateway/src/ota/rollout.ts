@@ -62,14 +62,14 @@ export function waveVerdict(counts: WaveCounts, wave: Wave): WaveVerdict {
   return executed >= counts.targets ? 'succeeded' : 'running';
 }
 
-/** What a rollout is: its id, the job document, and each wave with its machines. */
-export interface RolloutPlan {
-  readonly rolloutId: string;
-  readonly document: unknown;
-  readonly waves: readonly { readonly wave: Wave; readonly machines: readonly string[] }[];
-  /** An execution still in progress after this long counts as timed out. */
-  readonly inProgressTimeoutMinutes: number;
-}
+/** What a rollout is: its id, the job document, each wave with its machines, and when an execution times out. */
+export const rolloutPlanSchema = z.object({
+  rolloutId: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/, 'letters, digits, - and _ (an IoT job id)'),
+  document: z.unknown(),
+  waves: z.array(z.object({ wave: waveSchema, machines: z.array(z.string().min(1)) })).min(1),
+  inProgressTimeoutMinutes: z.number().int().positive(),
+});
+export type RolloutPlan = z.infer<typeof rolloutPlanSchema>;
 
 /** The rollout's plan from its machines and waves. */
 export function rolloutPlan(

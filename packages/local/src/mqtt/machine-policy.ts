@@ -1,5 +1,6 @@
 import { MACHINE_TOPIC_LEVEL, topics } from '@ballotstream/events';
 import { triggers } from '@ballotstream/functions/triggers';
+import { jobTopics } from '@ballotstream/gateway/ota';
 
 /** What a connected machine may do on the broker, as the IoT policy with the thing name grants it. */
 export interface MachinePolicy {
@@ -28,18 +29,35 @@ const PUBLISHED_LEAVES: ReadonlySet<string> = new Set(
   ),
 );
 
+const jobId = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** A machine's own IoT Jobs topics: asking for its next job and reporting on one (publish), hearing of them (subscribe). */
+function ownJobsTopic(clientId: string, topic: string, kind: 'publish' | 'subscribe'): boolean {
+  const root = `${jobTopics.root(clientId)}/`;
+  if (!safeId.test(clientId) || !topic.startsWith(root)) return false;
+  if (kind === 'subscribe') {
+    return topic === jobTopics.notifyNext(clientId) || topic === jobTopics.startNextAccepted(clientId);
+  }
+  const [first, second, ...rest] = topic.slice(root.length).split('/');
+  if (first === 'start-next') return second === undefined;
+  return jobId.test(first ?? '') && second === 'update' && rest.length === 0;
+}
+
 /**
  * A machine publishes only on its own rule topics and subscribes only under
  * `ballotstream/<stage>/machines/<its client id>/`, like `${iot:Connection.Thing.ThingName}` in an
- * IoT policy; subscriptions hold no wildcards.
+ * IoT policy; subscriptions hold no wildcards. It takes its own IoT Jobs as well, as
+ * `stacks/lib/iot-policy.ts` grants.
  */
 export function machinePolicy(stage: string): MachinePolicy {
   const own = (clientId: string, topic: string) =>
     safeId.test(clientId) && topic.startsWith(`${topics.machineRoot(stage, clientId)}/`);
   return {
     mayPublish: (clientId, topic) =>
-      own(clientId, topic) &&
-      PUBLISHED_LEAVES.has(topic.slice(topics.machineRoot(stage, clientId).length + 1)),
-    maySubscribe: (clientId, filter) => own(clientId, filter) && !/[+#]/.test(filter),
+      (own(clientId, topic) &&
+        PUBLISHED_LEAVES.has(topic.slice(topics.machineRoot(stage, clientId).length + 1))) ||
+      ownJobsTopic(clientId, topic, 'publish'),
+    maySubscribe: (clientId, filter) =>
+      (own(clientId, filter) && !/[+#]/.test(filter)) || ownJobsTopic(clientId, filter, 'subscribe'),
   };
 }

@@ -1,3 +1,4 @@
+import { describeIssues } from '@ballotstream/events';
 import {
   type ExecutionStatus,
   executionUpdateSchema,
@@ -94,6 +95,17 @@ export class LocalJobs {
     return rollout === undefined ? undefined : statusOf(rollout);
   }
 
+  /** One machine's execution of a wave's job: its status and the details it last reported. */
+  execution(
+    jobId: string,
+    thing: string,
+  ): { readonly status: ExecutionStatus; readonly statusDetails?: Record<string, string> } | undefined {
+    const found = this.find(thing, jobId);
+    if (found === undefined) return undefined;
+    const { status, statusDetails } = found[1];
+    return statusDetails === undefined ? { status } : { status, statusDetails };
+  }
+
   /** Messages on the jobs topics that were refused, with why. */
   refused(): readonly { readonly topic: string; readonly reason: string }[] {
     return this.refusals;
@@ -170,10 +182,7 @@ export class LocalJobs {
     }
     const parsed = executionUpdateSchema.safeParse(body);
     if (!parsed.success) {
-      return reject(
-        'InvalidRequest',
-        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-      );
+      return reject('InvalidRequest', describeIssues(parsed.error, { whole: '(update)' }).join('; '));
     }
     const found = this.find(thing, jobId);
     if (found === undefined) return reject('ResourceNotFound', `no execution of ${jobId} on ${thing}`);

@@ -27,6 +27,8 @@ import { ApiServer } from '../http/api-server';
 import { LocalBroker } from '../mqtt/broker';
 import { machinePolicy } from '../mqtt/machine-policy';
 import type { LocalTopicRule } from '../mqtt/rule-engine';
+import type { LocalJobs } from '../ota/local-jobs';
+import { startRuntimeJobs } from '../ota/rollout-inbox';
 import { type ElectionCa, issueServerCertificate, loadOrCreateElectionCa } from '../pki/election-ca';
 import { referenceRoutes } from '../reference/serve';
 import { LocalScheduler } from '../scheduler/local-scheduler';
@@ -80,6 +82,8 @@ export interface Runtime {
   readonly deps: Deps;
   readonly bus: LocalBus;
   readonly broker: LocalBroker;
+  /** The IoT Jobs stand-in: gateway update rollouts in waves. */
+  readonly jobs: LocalJobs;
   readonly scheduler: LocalScheduler;
   readonly api: ApiServer;
   /** Mints and verifies the bearer tokens the API checks (key under `<dataDir>/keys`). */
@@ -146,7 +150,9 @@ async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefine
       : LocalTokenIssuer.fromKeyDir(join(options.dataDir, 'keys'));
   const api = new ApiServer((token) => tokens.verify(token));
   const scheduler = new LocalScheduler({ speedup: options.scheduleSpeedup ?? 1 });
-  const rules: LocalTopicRule[] = [];
+  // IoT Jobs (over-the-air updates) on the broker, fed rollouts from the data directory.
+  const ota = startRuntimeJobs((topic, payload) => broker.publish(topic, payload), options.dataDir);
+  const rules: LocalTopicRule[] = [ota.rule];
   for (const trigger of triggers) {
     // The other region's subscribers run on its own bus; forwarding brings them what this one publishes.
     if (options.region !== undefined && trigger.kind === 'event' && trigger.region !== options.region)
@@ -183,6 +189,7 @@ async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefine
     deps,
     bus,
     broker,
+    jobs: ota.jobs,
     scheduler,
     api,
     tokens,
@@ -190,6 +197,7 @@ async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefine
     async stop() {
       if (stopped) return;
       stopped = true;
+      ota.stop();
       await scheduler.stop();
       await broker.close();
       await api.close();
