@@ -7,7 +7,7 @@ import { createHash, randomBytes, randomUUID, sign } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkBulletin, recordKeys } from '@ballotstream/core';
+import { checkBulletin, locationResourceNames, recordKeys, shardOfBooth } from '@ballotstream/core';
 import {
   alertEscalated,
   alertRaised,
@@ -35,6 +35,7 @@ import { grantBallotToken, signedVote } from '@ballotstream/local/casting/castin
 import { readBulletin } from '@ballotstream/local/close/bulletin-files';
 import { demoBoothPlace } from '@ballotstream/local/demo/geography';
 import { expect } from 'vitest';
+import { exampleLocationShards } from '../../../stacks/lib/example-arns';
 import type { HttpTrigger } from '../src/triggers';
 import {
   envelopeOf,
@@ -46,7 +47,7 @@ import {
   tableStreamEventOf,
   topicRuleEventOf,
 } from './harness';
-import type { PlannedStep } from './plan';
+import { type PlannedStep, STAGE } from './plan';
 
 export interface Case {
   /** What the case shows, as the test's name. */
@@ -112,6 +113,16 @@ function getCase(
   };
 }
 
+/**
+ * The tracker and collection of a machine's booth in the example location plan (several shards),
+ * by the rule the stacks plan by: what the Location steps must reach.
+ */
+function shardResourceOf(m: { readonly regionId: string; readonly boothId: string }) {
+  const shard = shardOfBooth(exampleLocationShards, m.regionId, m.boothId);
+  if (shard === undefined) throw new Error(`no example shard for ${m.regionId}`);
+  return locationResourceNames(STAGE, shard);
+}
+
 /** A booth's change event read from its queue puts the booth's geofence into the collection. */
 function geofenceLoadCase(event: typeof boothCreated | typeof boothUpdated): Case {
   return {
@@ -134,6 +145,8 @@ function geofenceLoadCase(event: typeof boothCreated | typeof boothUpdated): Cas
       );
       expectNoBatchFailures(run);
       expect(commands(run, 'geo')).toEqual(['BatchPutGeofence']);
+      const [put] = run.calls.filter((c) => c.command === 'BatchPutGeofence');
+      expect(put?.input.CollectionName).toBe(shardResourceOf(machine(h)).collection);
     },
   };
 }
@@ -599,7 +612,8 @@ export const CASES: Record<string, Case> = {
         topicRuleEventOf(m.machineId, { lat: 28.6139, lon: 77.209, accuracyM: 5, sampledAt: Date.now() }),
       );
       expectRan(run);
-      expect(commands(run, 'geo')).toContain('BatchUpdateDevicePosition');
+      const updates = run.calls.filter((c) => c.command === 'BatchUpdateDevicePosition');
+      expect(updates.map((c) => c.input.TrackerName)).toEqual([shardResourceOf(m).tracker]);
     },
   },
 
