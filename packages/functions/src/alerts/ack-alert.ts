@@ -2,11 +2,12 @@ import { acknowledgeAlert } from '@ballotstream/core';
 import { eventOf } from '@ballotstream/core/ports';
 import { alertAcknowledged } from '@ballotstream/events';
 import { httpRoute, json } from '../shared/http';
-import { statusOfStepRefusal } from '../shared/refusals';
+import { statusOfRouteRefusal, statusOfStepRefusal } from '../shared/refusals';
 
 /** `POST /alerts/{alertId}/ack`: an officer of the alert's region (or an admin) acknowledges it; audited. */
 export const handler = httpRoute({ name: 'ackAlert' }, async ({ principal, app, params }) => {
-  if (principal === undefined) return json(401, { error: 'unauthorized' });
+  if (principal === undefined)
+    return json(statusOfRouteRefusal('unauthenticated'), { error: 'unauthorized' });
   const result = await acknowledgeAlert(
     { records: app.ports.records, clock: app.ports.clock, alerting: app.config.monitoring.alerting },
     params.alertId ?? '',

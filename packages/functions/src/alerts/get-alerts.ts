@@ -1,12 +1,14 @@
 import { listAlerts } from '@ballotstream/core';
 import { alertsQuerySchema } from '@ballotstream/events';
 import { httpRoute, json } from '../shared/http';
+import { statusOfRouteRefusal } from '../shared/refusals';
 
 /** `GET /alerts`: alerts newest first; an officer sees their own region only; `?severity=critical,warning`. */
 export const handler = httpRoute(
   { name: 'getAlerts', query: alertsQuerySchema },
   async ({ principal, app, query }) => {
-    if (principal === undefined) return json(401, { error: 'unauthorized' });
+    if (principal === undefined)
+      return json(statusOfRouteRefusal('unauthenticated'), { error: 'unauthorized' });
     const result = await listAlerts(app.ports.records, principal, {
       ...(query.region === undefined ? {} : { region: query.region }),
       ...(query.severity === undefined ? {} : { severities: query.severity }),
@@ -14,7 +16,10 @@ export const handler = httpRoute(
       limit: query.limit,
     });
     if (!result.ok)
-      return json(403, { error: result.error, message: 'an officer may list only their own region' });
+      return json(statusOfRouteRefusal('forbidden'), {
+        error: result.error,
+        message: 'an officer may list only their own region',
+      });
     return json(200, { alerts: result.value });
   },
 );

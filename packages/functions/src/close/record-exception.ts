@@ -2,7 +2,7 @@ import { recordCloseException } from '@ballotstream/core';
 import { closeExceptionRequestSchema } from '@ballotstream/events';
 import { httpRoute, json } from '../shared/http';
 import { countRejection } from '../shared/observability';
-import { statusOfStepRefusal } from '../shared/refusals';
+import { statusOfRouteRefusal, statusOfStepRefusal } from '../shared/refusals';
 
 /**
  * `POST /close/constituencies/{constituencyId}/exceptions`: the returning officer records why a
@@ -11,7 +11,8 @@ import { statusOfStepRefusal } from '../shared/refusals';
 export const handler = httpRoute(
   { name: 'recordCloseException', body: closeExceptionRequestSchema },
   async ({ body, params, app, principal }) => {
-    if (principal === undefined) return json(401, { error: 'unauthorized' });
+    if (principal === undefined)
+      return json(statusOfRouteRefusal('unauthenticated'), { error: 'unauthorized' });
     const result = await recordCloseException(app.ports, {
       electionId: body.electionId ?? app.config.electionId,
       constituencyId: params.constituencyId ?? '',

@@ -1,13 +1,14 @@
 import { mapOutcome } from '@ballotstream/core';
 import { blockRequestSchema } from '@ballotstream/events';
 import { httpRoute, json } from '../shared/http';
-import { statusOfStepRefusal } from '../shared/refusals';
+import { statusOfRouteRefusal, statusOfStepRefusal } from '../shared/refusals';
 
 function route(blocked: boolean) {
   return httpRoute(
     { name: blocked ? 'blockMachine' : 'unblockMachine', body: blockRequestSchema },
     async ({ principal, app, body, params }) => {
-      if (principal === undefined) return json(401, { error: 'unauthorized' });
+      if (principal === undefined)
+        return json(statusOfRouteRefusal('unauthenticated'), { error: 'unauthorized' });
       const machineId = params.machineId ?? '';
       const done = await app.blockMachine({
         machineId,

@@ -7,6 +7,7 @@ import { type App, currentApp, settle } from './deps';
 import { describeIssues, InvalidInputError } from './errors';
 import { countRejection, logger, withLambdaContext } from './observability';
 import { principalOf } from './principal';
+import { statusOfRouteRefusal } from './refusals';
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number };
 
@@ -65,7 +66,7 @@ export function httpRoute<B = undefined, Q = undefined>(
         const error = request.error;
         if (error instanceof InvalidInputError) {
           countRejection(spec.name, 'invalid-input');
-          request.response = json(400, {
+          request.response = json(statusOfRouteRefusal('invalid-input'), {
             error: 'invalid-input',
             where: error.where,
             problems: error.problems,
@@ -75,12 +76,13 @@ export function httpRoute<B = undefined, Q = undefined>(
         if (error instanceof DependencyError) {
           countRejection(spec.name, 'dependency-unavailable');
           logger.warn('route could not reach a dependency', { route: spec.name, error });
+          const status = statusOfRouteRefusal('unavailable');
           request.response = {
-            ...json(503, {
+            ...json(status, {
               error: 'unavailable',
               message: `${error.dependency} did not answer; try again shortly`,
             }),
-            headers: { ...json(503, null).headers, 'retry-after': '5' },
+            headers: { ...json(status, null).headers, 'retry-after': '5' },
           };
           return;
         }

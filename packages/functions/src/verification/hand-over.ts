@@ -1,6 +1,6 @@
 import { handOverRequestSchema } from '@ballotstream/events';
 import { httpRoute, json } from '../shared/http';
-import { statusOfStepRefusal } from '../shared/refusals';
+import { statusOfRouteRefusal, statusOfStepRefusal } from '../shared/refusals';
 
 /**
  * `POST /verification/handover`: the national desk hands the election's voters to another region
@@ -10,7 +10,8 @@ export const handOver = httpRoute(
   { name: 'handOverVerification', body: handOverRequestSchema },
   async (input) => {
     const { principal, app, body } = input;
-    if (principal === undefined) return json(401, { error: 'unauthorized' });
+    if (principal === undefined)
+      return json(statusOfRouteRefusal('unauthenticated'), { error: 'unauthorized' });
     const result = await app.verification.handOver(body, principal);
     if (result.ok) return json(200, result.value);
     return json(statusOfStepRefusal(result.error.error), result.error);
