@@ -1034,6 +1034,7 @@ export const CASES: Record<string, Case> = {
         taskId: randomUUID(),
         taskStatus: 'COMPLETED',
         taskType: 'SCHEDULED_AUDIT_TASK',
+        scheduledAuditName: `ballotstream-${STAGE}-daily`,
         nonCompliantChecksCount: 1,
         auditDetails: [
           {
@@ -1049,6 +1050,19 @@ export const CASES: Record<string, Case> = {
       expectRan(run);
       expect(run.result).toEqual({ findings: 1 });
       expect(published(run)).toEqual(['anomaly.detected']);
+      // The national desk's critical anomaly, naming the check, its counts and the audit task.
+      expect(JSON.parse(details(run))).toMatchObject({
+        regionId: 'national',
+        rule: 'device-audit',
+        severity: 'critical',
+        evidence: {
+          check: 'DEVICE_CERTIFICATE_SHARED_CHECK',
+          nonCompliant: 1,
+          total: 2,
+          taskId: notification.taskId,
+          audit: notification.scheduledAuditName,
+        },
+      });
     },
   },
   hardBlockIgnored: {
