@@ -1,7 +1,9 @@
 import { SNS_SUBSCRIBERS } from '@ballotstream/functions/links';
 import type { Trigger } from '@ballotstream/functions/triggers';
 import { deadLetters } from './bus';
+import { account } from './context';
 import { arnsIn } from './functions';
+import { auditTemplate } from './lib/defender';
 import { handlerPath } from './lib/functions';
 import { statementsFor } from './lib/permissions';
 import { linksOf } from './links';
@@ -30,8 +32,7 @@ export const defenderAlertRole = new aws.iam.Role('DefenderAlertRole', {
 
 /**
  * Where Device Defender Audit sends its notifications when an audit task ends (Audit is open to
- * every account). The account's audit configuration and its daily scheduled audit are set with
- * the CLI (docs/deploy.md, "Device Defender Audit"): `@pulumi/aws` has no resource for them.
+ * every account). The account's audit configuration and the daily scheduled audit are below.
  */
 export const auditFindings = new sst.aws.SnsTopic('AuditFindings');
 
@@ -47,6 +48,30 @@ export const auditNotificationRole = new aws.iam.Role('AuditNotificationRole', {
       }),
     },
   ],
+});
+
+/** The role Device Defender Audit assumes to read the account's IoT configuration. */
+const auditRole = new aws.iam.Role('DeviceAuditRole', {
+  assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: 'iot.amazonaws.com' }),
+  managedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AWSIoTDeviceDefenderAudit'],
+});
+
+/**
+ * The account's audit configuration and the stage's daily scheduled audit (`auditTemplate`):
+ * `@pulumi/aws` has no Audit resource, CloudFormation has both. The configuration is one per
+ * account and region, so one stage per account owns it.
+ */
+export const deviceAudit = new aws.cloudformation.Stack('DeviceDefenderAudit', {
+  name: `ballotstream-${$app.stage}-device-audit`,
+  templateBody: $jsonStringify(
+    auditTemplate({
+      stage: $app.stage,
+      accountId: account,
+      auditRoleArn: auditRole.arn,
+      findingsTopicArn: auditFindings.arn,
+      notificationRoleArn: auditNotificationRole.arn,
+    }),
+  ),
 });
 
 const topics = { defenderAlerts, auditFindings };

@@ -48,7 +48,7 @@ export async function deployStage() {
     voteStore: voteStores.primary.arns.kind,
     machinePolicy: machinePolicy.name,
     machineGroup: machineGroup.name,
-    tracker: tracking.tracker.trackerName,
+    trackers: tracking.shards.map((s) => s.tracker.trackerName),
     officerAlerts: notificationsTopic.arn,
     defenderAlertTopic: defenderAlerts.arn,
     defenderAlertRole: defenderAlertRole.arn,

@@ -1,4 +1,4 @@
-import { planLocationShards } from '@ballotstream/core';
+import { locationResourceNames, planLocationShards } from '@ballotstream/core';
 import { LINKS } from '@ballotstream/functions/links';
 import { blueprint } from './context';
 
@@ -14,12 +14,13 @@ import { blueprint } from './context';
  */
 const shards = planLocationShards(blueprint.scale).map((shard) => {
   const logical = shard.name.replace(/(^|[-._])([a-z0-9])/gi, (_m, _sep, c: string) => c.toUpperCase());
+  const names = locationResourceNames($app.stage, shard);
   const geofences = new aws.location.GeofenceCollection(`BoothGeofences${logical}`, {
-    collectionName: `ballotstream-${$app.stage}-booths-${shard.name}`,
+    collectionName: names.collection,
     description: `Booth geofences of ${shard.regionId}, part ${shard.part + 1} of ${shard.parts}.`,
   });
   const tracker = new aws.location.Tracker(`MachineTracker${logical}`, {
-    trackerName: `ballotstream-${$app.stage}-machines-${shard.name}`,
+    trackerName: names.tracker,
     description: `GPS positions of the voting machines of ${shard.regionId}, part ${shard.part + 1} of ${shard.parts}.`,
     // A position is stored and evaluated only after the machine moved more than 30 m.
     positionFiltering: 'DistanceBased',
@@ -31,17 +32,25 @@ const shards = planLocationShards(blueprint.scale).map((shard) => {
   return { shard, geofences, tracker };
 });
 
-// The steps reach one tracker and one collection until their adapters choose a booth's shard
-// (docs/deploy.md, "Amazon Location at national scale"); an election of one shard is whole.
-const first = shards[0]!;
-export const tracking = { tracker: first.tracker, geofences: first.geofences, shards };
+export const tracking = { shards };
 
-/** The collection's name, for the steps that load booth geofences into it. */
-export const geofencesLink = new sst.Linkable(LINKS.geofences, {
-  properties: { name: first.geofences.collectionName },
+/** A shard as a step's link names it: its place in its region's parts and its resource's name. */
+const shardLink = (shard: (typeof shards)[number]['shard'], name: $util.Output<string>) => ({
+  regionId: shard.regionId,
+  part: shard.part,
+  parts: shard.parts,
+  name,
 });
 
-/** The tracker's name, for the steps that update positions. */
+/**
+ * Every shard's collection, for the steps that load booth geofences: each booth goes to its own
+ * by `shardOfBooth`, the rule the plan above shards by.
+ */
+export const geofencesLink = new sst.Linkable(LINKS.geofences, {
+  properties: { shards: shards.map((s) => shardLink(s.shard, s.geofences.collectionName)) },
+});
+
+/** Every shard's tracker, for the steps that update and read positions (by the machine's booth). */
 export const trackerLink = new sst.Linkable(LINKS.tracker, {
-  properties: { name: first.tracker.trackerName },
+  properties: { shards: shards.map((s) => shardLink(s.shard, s.tracker.trackerName)) },
 });

@@ -1,6 +1,6 @@
 import { monitoringSchema, violationOfDefenderAlarm } from '@ballotstream/core';
 import { describe, expect, it } from 'vitest';
-import { securityProfileBehaviors } from './defender';
+import { AUDIT_CHECKS, auditTemplate, securityProfileBehaviors } from './defender';
 
 const fleet = monitoringSchema.parse({}).fleet;
 
@@ -41,5 +41,47 @@ describe('the Device Defender security profile', () => {
 
   it('leaves the source-address behaviour out when no address ranges are given', () => {
     expect(securityProfileBehaviors(fleet).some((b) => b.metric === 'aws:source-ip-address')).toBe(false);
+  });
+});
+
+describe('the Device Defender Audit plan', () => {
+  const template = auditTemplate({
+    stage: 'test',
+    accountId: '123456789012',
+    auditRoleArn: 'arn:aws:iam::123456789012:role/audit',
+    findingsTopicArn: 'arn:aws:sns:ap-south-1:123456789012:AuditFindings',
+    notificationRoleArn: 'arn:aws:iam::123456789012:role/audit-notify',
+  });
+  const { AuditConfiguration: config, DailyAudit: schedule } = template.Resources;
+
+  it('schedules a daily audit of the stage over exactly the checks the account enables', () => {
+    expect(config.Type).toBe('AWS::IoT::AccountAuditConfiguration');
+    expect(schedule.Type).toBe('AWS::IoT::ScheduledAudit');
+    expect(schedule.Properties).toMatchObject({
+      ScheduledAuditName: 'ballotstream-test-daily',
+      Frequency: 'DAILY',
+    });
+    const enabled = Object.entries(config.Properties.AuditCheckConfigurations)
+      .filter(([, c]) => c.Enabled)
+      .map(([key]) => key);
+    expect(schedule.Properties.TargetCheckNames.map((c) => AUDIT_CHECKS[c]).sort()).toEqual(enabled.sort());
+    expect(schedule.DependsOn).toBe('AuditConfiguration');
+  });
+
+  it("sends every finished audit to the findings topic the national desk's Lambda reads", () => {
+    expect(config.Properties.AuditNotificationTargetConfigurations.Sns).toEqual({
+      TargetArn: 'arn:aws:sns:ap-south-1:123456789012:AuditFindings',
+      RoleArn: 'arn:aws:iam::123456789012:role/audit-notify',
+      Enabled: true,
+    });
+    expect(config.Properties).toMatchObject({
+      AccountId: '123456789012',
+      RoleArn: 'arn:aws:iam::123456789012:role/audit',
+    });
+  });
+
+  it('audits the identity checks the findings raise as critical', () => {
+    for (const check of ['DEVICE_CERTIFICATE_SHARED_CHECK', 'REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK'])
+      expect(schedule.Properties.TargetCheckNames).toContain(check);
   });
 });

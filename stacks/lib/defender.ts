@@ -63,3 +63,68 @@ export function securityProfileBehaviors(
         ]),
   ];
 }
+
+/**
+ * The Device Defender Audit checks the scheduled audit runs, each with its key in CloudFormation's
+ * `AWS::IoT::AccountAuditConfiguration` `AuditCheckConfigurations`: a machine's certificate
+ * expiring, shared or revoked but active, a policy granting too much, and logging turned off (the
+ * refused-publish signals of `fleet-signals.ts` read IoT's log).
+ */
+export const AUDIT_CHECKS = {
+  DEVICE_CERTIFICATE_EXPIRING_CHECK: 'DeviceCertificateExpiringCheck',
+  DEVICE_CERTIFICATE_SHARED_CHECK: 'DeviceCertificateSharedCheck',
+  REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK: 'RevokedDeviceCertificateStillActiveCheck',
+  IOT_POLICY_OVERLY_PERMISSIVE_CHECK: 'IotPolicyOverlyPermissiveCheck',
+  LOGGING_DISABLED_CHECK: 'LoggingDisabledCheck',
+} as const;
+
+/** What the audit's CloudFormation template is made of: ARNs may be Pulumi outputs. */
+export interface AuditPlanInput<R> {
+  readonly stage: string;
+  readonly accountId: R;
+  /** The role Device Defender Audit assumes to read the account's IoT configuration. */
+  readonly auditRoleArn: R;
+  /** The topic the findings go to, and the role Audit assumes to publish to it. */
+  readonly findingsTopicArn: R;
+  readonly notificationRoleArn: R;
+}
+
+/**
+ * The account's audit configuration and the stage's daily scheduled audit, as a CloudFormation
+ * template (`@pulumi/aws` has no Audit resource; `stacks/defender.ts` deploys this through
+ * `aws.cloudformation.Stack`). The configuration enables exactly the checks the schedule runs and
+ * sends each finished task's notification to the findings topic, whose `auditFindings` Lambda
+ * raises each non-compliant check for the national desk.
+ */
+export function auditTemplate<R>(input: AuditPlanInput<R>) {
+  const checks = Object.keys(AUDIT_CHECKS) as (keyof typeof AUDIT_CHECKS)[];
+  return {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Description: `ballotstream ${input.stage}: Device Defender Audit of the machines' IoT configuration`,
+    Resources: {
+      AuditConfiguration: {
+        Type: 'AWS::IoT::AccountAuditConfiguration',
+        Properties: {
+          AccountId: input.accountId,
+          RoleArn: input.auditRoleArn,
+          AuditCheckConfigurations: Object.fromEntries(
+            checks.map((c) => [AUDIT_CHECKS[c], { Enabled: true }]),
+          ),
+          AuditNotificationTargetConfigurations: {
+            Sns: { TargetArn: input.findingsTopicArn, RoleArn: input.notificationRoleArn, Enabled: true },
+          },
+        },
+      },
+      DailyAudit: {
+        Type: 'AWS::IoT::ScheduledAudit',
+        // A scheduled audit may name only checks the account's configuration enables.
+        DependsOn: 'AuditConfiguration',
+        Properties: {
+          ScheduledAuditName: `ballotstream-${input.stage}-daily`,
+          Frequency: 'DAILY',
+          TargetCheckNames: checks,
+        },
+      },
+    },
+  };
+}

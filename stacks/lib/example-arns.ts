@@ -1,6 +1,19 @@
-import { tables } from '@ballotstream/core';
+import { type LocationShard, locationResourceNames, planLocationShards, tables } from '@ballotstream/core';
 import { LINKS } from '@ballotstream/functions/links';
 import type { ResourceArns, VoteStoreArns } from './permissions';
+
+/**
+ * The example election's location plan: two states, the first needing three collections at the
+ * planned fill, so a step's link and grants name several shards and a booth's is not the first.
+ */
+export const exampleLocationShards = planLocationShards({
+  booths: 110_000,
+  boothsByRegion: { 'region-1': 100_000, 'region-2': 10_000 },
+});
+const exampleLocationNames = exampleLocationShards.map((s) => ({
+  shard: s,
+  ...locationResourceNames('test', s),
+}));
 
 /** Example ARNs in a made-up account, for tests of the generators (no AWS needed). */
 export function exampleArns(
@@ -39,8 +52,10 @@ export function exampleArns(
     pseudonymKey: `arn:aws:kms:${region}:${account}:key/mrk-pseudonym`,
     electionKey: `arn:aws:kms:${region}:${account}:key/election`,
     notificationsTopic: `arn:aws:sns:${region}:${account}:officer-alerts`,
-    tracker: `arn:aws:geo:${region}:${account}:tracker/machines`,
-    geofenceCollection: `arn:aws:geo:${region}:${account}:geofence-collection/booths`,
+    trackers: exampleLocationNames.map((n) => `arn:aws:geo:${region}:${account}:tracker/${n.tracker}`),
+    geofenceCollections: exampleLocationNames.map(
+      (n) => `arn:aws:geo:${region}:${account}:geofence-collection/${n.collection}`,
+    ),
     machineCertificates: `arn:aws:iot:${region}:${account}:cert/*`,
     machineThings: `arn:aws:iot:${region}:${account}:thing/*`,
     machineControlTopics: `arn:aws:iot:${region}:${account}:topic/ballotstream/test/machines/*/control`,
@@ -103,8 +118,8 @@ export function exampleLinks(
     [LINKS.pseudonymKey, { arn: arns.pseudonymKey, id: 'mrk-pseudonym' }],
     [LINKS.electionKey, { arn: arns.electionKey, id: 'election' }],
     [LINKS.notifications, { arn: arns.notificationsTopic }],
-    [LINKS.tracker, { name: 'machines' }],
-    [LINKS.geofences, { name: 'booths' }],
+    [LINKS.tracker, { shards: exampleLocationNames.map((n) => shardLinkOf(n.shard, n.tracker)) }],
+    [LINKS.geofences, { shards: exampleLocationNames.map((n) => shardLinkOf(n.shard, n.collection)) }],
     [LINKS.iotDataEndpoint, { address: 'example-ats.iot.ap-south-1.amazonaws.com' }],
     [
       LINKS.voterRegistryApi,
@@ -115,4 +130,9 @@ export function exampleLinks(
       { url: 'https://biometrics.example.gov/api', secretArn: arns.externalApiSecret('biometrics') },
     ],
   ]);
+}
+
+/** A shard as `stacks/location.ts` puts it in a link. */
+function shardLinkOf(shard: LocationShard, name: string) {
+  return { regionId: shard.regionId, part: shard.part, parts: shard.parts, name };
 }

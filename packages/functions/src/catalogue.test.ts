@@ -22,9 +22,11 @@ function linkValue(name: string): unknown {
   if (name === LINKS.ticketKey || name === LINKS.pseudonymKey || name === LINKS.electionKey)
     return { arn: `arn:aws:kms:ap-south-1:1:key/${name}` };
   if (name === LINKS.notifications) return { arn: 'arn:aws:sns:ap-south-1:1:alerts' };
-  if (name === LINKS.tracker) return { name: 'machines' };
+  if (name === LINKS.tracker)
+    return { shards: [{ regionId: 'national', part: 0, parts: 1, name: 'machines' }] };
   if (name === LINKS.iotDataEndpoint) return { address: 'example-ats.iot.ap-south-1.amazonaws.com' };
-  if (name === LINKS.geofences) return { name: 'booths' };
+  if (name === LINKS.geofences)
+    return { shards: [{ regionId: 'national', part: 0, parts: 1, name: 'booths' }] };
   if (name === LINKS.voterRegistryApi || name === LINKS.biometricApi)
     return {
       url: 'https://api.example.gov',

@@ -63,8 +63,10 @@ export interface ResourceArns<R> {
   /** The KMS key (ECC_NIST_P256) the public bulletin is signed with. */
   electionKey: R;
   notificationsTopic: R;
-  tracker: R;
-  geofenceCollection: R;
+  /** Every shard's tracker (the location plan): a step serves machines of any booth. */
+  trackers: readonly R[];
+  /** Every shard's booth geofence collection. */
+  geofenceCollections: readonly R[];
   /** Certificates of this account and region (`arn:aws:iot:<region>:<account>:cert/*`). */
   machineCertificates: R;
   /** Things of this account and region (`arn:aws:iot:<region>:<account>:thing/*`): a machine is one. */
@@ -335,7 +337,7 @@ export const PORTS: { readonly [P in PortName]: PortEntry } = {
     (_t, arns) => [
       {
         actions: ['geo:BatchUpdateDevicePosition', 'geo:GetDevicePosition', 'geo:GetDevicePositionHistory'],
-        resources: [arns.tracker],
+        resources: [...arns.trackers],
       },
     ],
   ),
@@ -394,12 +396,12 @@ export const PORTS: { readonly [P in PortName]: PortEntry } = {
               'geo:BatchDeleteGeofence',
               'geo:ListGeofences',
             ],
-            resources: [arns.geofenceCollection],
+            resources: [...arns.geofenceCollections],
           },
         ];
       }
       if (t.reaches?.geofences === 'evaluate') {
-        return [{ actions: ['geo:BatchEvaluateGeofences'], resources: [arns.geofenceCollection] }];
+        return [{ actions: ['geo:BatchEvaluateGeofences'], resources: [...arns.geofenceCollections] }];
       }
       return [];
     },

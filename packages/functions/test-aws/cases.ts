@@ -7,7 +7,7 @@ import { createHash, randomBytes, randomUUID, sign } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkBulletin, recordKeys } from '@ballotstream/core';
+import { checkBulletin, locationResourceNames, recordKeys, shardOfBooth } from '@ballotstream/core';
 import {
   alertEscalated,
   alertRaised,
@@ -37,6 +37,7 @@ import { grantBallotToken, signedVote } from '@ballotstream/local/casting/castin
 import { readBulletin } from '@ballotstream/local/close/bulletin-files';
 import { demoBoothPlace } from '@ballotstream/local/demo/geography';
 import { expect } from 'vitest';
+import { exampleLocationShards } from '../../../stacks/lib/example-arns';
 import { forwardRules, fromOrigin } from '../src/bus-forwarding';
 import { type HttpTrigger, triggers } from '../src/triggers';
 import {
@@ -49,7 +50,7 @@ import {
   tableStreamEventOf,
   topicRuleEventOf,
 } from './harness';
-import { arnsFor, type PlannedStep } from './plan';
+import { arnsFor, type PlannedStep, STAGE } from './plan';
 
 export interface Case {
   /** What the case shows, as the test's name. */
@@ -115,6 +116,16 @@ function getCase(
   };
 }
 
+/**
+ * The tracker and collection of a machine's booth in the example location plan (several shards),
+ * by the rule the stacks plan by: what the Location steps must reach.
+ */
+function shardResourceOf(m: { readonly regionId: string; readonly boothId: string }) {
+  const shard = shardOfBooth(exampleLocationShards, m.regionId, m.boothId);
+  if (shard === undefined) throw new Error(`no example shard for ${m.regionId}`);
+  return locationResourceNames(STAGE, shard);
+}
+
 /** A booth's change event read from its queue puts the booth's geofence into the collection. */
 function geofenceLoadCase(event: typeof boothCreated | typeof boothUpdated): Case {
   return {
@@ -137,6 +148,8 @@ function geofenceLoadCase(event: typeof boothCreated | typeof boothUpdated): Cas
       );
       expectNoBatchFailures(run);
       expect(commands(run, 'geo')).toEqual(['BatchPutGeofence']);
+      const [put] = run.calls.filter((c) => c.command === 'BatchPutGeofence');
+      expect(put?.input.CollectionName).toBe(shardResourceOf(machine(h)).collection);
     },
   };
 }
@@ -635,7 +648,8 @@ export const CASES: Record<string, Case> = {
         topicRuleEventOf(m.machineId, { lat: 28.6139, lon: 77.209, accuracyM: 5, sampledAt: Date.now() }),
       );
       expectRan(run);
-      expect(commands(run, 'geo')).toContain('BatchUpdateDevicePosition');
+      const updates = run.calls.filter((c) => c.command === 'BatchUpdateDevicePosition');
+      expect(updates.map((c) => c.input.TrackerName)).toEqual([shardResourceOf(m).tracker]);
     },
   },
 
@@ -1056,6 +1070,7 @@ export const CASES: Record<string, Case> = {
         taskId: randomUUID(),
         taskStatus: 'COMPLETED',
         taskType: 'SCHEDULED_AUDIT_TASK',
+        scheduledAuditName: `ballotstream-${STAGE}-daily`,
         nonCompliantChecksCount: 1,
         auditDetails: [
           {
@@ -1071,6 +1086,19 @@ export const CASES: Record<string, Case> = {
       expectRan(run);
       expect(run.result).toEqual({ findings: 1 });
       expect(published(run)).toEqual(['anomaly.detected']);
+      // The national desk's critical anomaly, naming the check, its counts and the audit task.
+      expect(JSON.parse(details(run))).toMatchObject({
+        regionId: 'national',
+        rule: 'device-audit',
+        severity: 'critical',
+        evidence: {
+          check: 'DEVICE_CERTIFICATE_SHARED_CHECK',
+          nonCompliant: 1,
+          total: 2,
+          taskId: notification.taskId,
+          audit: notification.scheduledAuditName,
+        },
+      });
     },
   },
   hardBlockIgnored: {

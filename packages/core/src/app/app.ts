@@ -20,6 +20,7 @@ import type {
   VoteStore,
 } from '../ports';
 import { blockMachineUseCase } from './block-machine';
+import { fleetStepUseCases } from './fleet-steps';
 import { geofenceEventUseCase } from './geofence-event';
 import { handOverUseCases } from './hand-over';
 import { ingestVotesUseCase } from './ingest-votes';
@@ -106,6 +107,7 @@ export function createApp(
     issueTicket: issueTicketUseCase(issueCentre),
     reissueTicket: reissueTicketUseCase(issueCentre),
     recordMachineEvent: recordMachineEventUseCase(ports),
+    fleet: fleetStepUseCases(ports, config),
   };
 }
 

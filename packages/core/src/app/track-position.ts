@@ -73,9 +73,11 @@ export function trackPositionUseCase(
         );
       }
     }
+    const { machineId: deviceId, regionId, boothId } = machine;
     await ports.tracker.update([
       {
-        deviceId: machine.machineId,
+        device: { deviceId, regionId, boothId },
+        deviceId,
         position: [fix.lon, fix.lat],
         sampleTime: fix.sampledAt,
         ...(fix.accuracyM === undefined ? {} : { accuracyM: fix.accuracyM }),

@@ -12,11 +12,26 @@ export interface DevicePosition {
 }
 
 /**
+ * The booth a machine serves and its region: in AWS they choose the Location shard (tracker and
+ * geofence collection) its positions go to (`shardOfBooth`).
+ */
+export interface TrackedDevice {
+  readonly deviceId: string;
+  readonly regionId: string;
+  readonly boothId: string;
+}
+
+/** A fix to store, with the booth whose shard it goes to. */
+export interface PlacedPosition extends DevicePosition {
+  readonly device: TrackedDevice;
+}
+
+/**
  * Where machines are (Amazon Location tracker in AWS, a local tracker with history here). The
  * tracker, not the caller, evaluates booth geofences and announces `Location Geofence Event`s.
  */
 export interface DeviceTracker {
-  update(positions: readonly DevicePosition[]): Promise<void>;
+  update(positions: readonly PlacedPosition[]): Promise<void>;
   /** A device's fixes with sample times in [fromMs, toMs), oldest first. */
-  history(deviceId: string, fromMs: number, toMs: number): Promise<readonly DevicePosition[]>;
+  history(device: TrackedDevice, fromMs: number, toMs: number): Promise<readonly DevicePosition[]>;
 }

@@ -1,8 +1,12 @@
 import type { LonLat } from '@ballotstream/events';
 
-/** A booth's geofence: the geofence id is the booth id; the ring is closed, `[lon, lat]`. */
+/**
+ * A booth's geofence: the geofence id is the booth id; the ring is closed, `[lon, lat]`. The
+ * booth's region with its id choose the collection (the shard) it goes to in AWS.
+ */
 export interface BoothGeofence {
   readonly boothId: string;
+  readonly regionId: string;
   readonly ring: readonly LonLat[];
 }
 

@@ -1,6 +1,7 @@
 import { recordAuditLog, verifyRecordedAudit } from '@ballotstream/core';
 import { auditListQuerySchema } from '@ballotstream/events';
 import { httpRoute, json } from '../shared/http';
+import { statusOfRouteRefusal } from '../shared/refusals';
 
 /** `GET /audit`: a page of the hash-chained audit log, in chain order. */
 export const list = httpRoute(
@@ -19,11 +20,14 @@ export const verify = httpRoute({ name: 'verifyAudit' }, async ({ app, principal
   const result = await verifyRecordedAudit(app.ports.records);
   return result.ok
     ? json(200, { intact: true, ...result.value })
-    : json(409, { intact: false, ...result.error });
+    : json(statusOfRouteRefusal('broken'), { intact: false, ...result.error });
 });
 
 // The authorizer admits only admins already; the handler checks again so a route wired without
 // its authorizer (a stage misconfigured) still refuses.
 function onlyAdmins() {
-  return json(403, { error: 'forbidden', message: 'only an admin may read the audit log' });
+  return json(statusOfRouteRefusal('forbidden'), {
+    error: 'forbidden',
+    message: 'only an admin may read the audit log',
+  });
 }

@@ -11,7 +11,7 @@ import { entityPlurals, type RegistryEntity, registryPathSchema } from '@ballots
 import { describeIssues, InvalidInputError } from '../shared/errors';
 import { type HttpInput, type HttpResponse, type HttpRouteSpec, httpRoute, json } from '../shared/http';
 import { countRejection } from '../shared/observability';
-import { statusOfRegistryRefusal } from '../shared/refusals';
+import { statusOfRegistryRefusal, statusOfRouteRefusal } from '../shared/refusals';
 
 /** The one place a registry refusal becomes an HTTP response; it is counted on the way. */
 export function registryRefused(route: string, refusal: RegistryRefusal): HttpResponse {
@@ -21,7 +21,10 @@ export function registryRefused(route: string, refusal: RegistryRefusal): HttpRe
 
 /** A caller whose role the registry does not serve (the route's roles should already prevent it). */
 export function notForRole(): HttpResponse {
-  return json(403, { error: 'forbidden', message: 'this role may not use the registry' });
+  return json(statusOfRouteRefusal('forbidden'), {
+    error: 'forbidden',
+    message: 'this role may not use the registry',
+  });
 }
 
 /** The entity kind and id a registry route's path names (400 for a kind the registry has not). */

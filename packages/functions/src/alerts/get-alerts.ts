@@ -14,7 +14,10 @@ export const handler = httpRoute(
       limit: query.limit,
     });
     if (!result.ok)
-      return json(403, { error: result.error, message: 'an officer may list only their own region' });
+      return json(statusOfRouteRefusal('forbidden'), {
+        error: result.error,
+        message: 'an officer may list only their own region',
+      });
     return json(200, { alerts: result.value });
   },
 );

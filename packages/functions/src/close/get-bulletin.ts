@@ -1,6 +1,7 @@
 import { buildBulletinBody, resultsNotYetPublic, signBulletin } from '@ballotstream/core';
 import { httpRoute, json } from '../shared/http';
 import { countRejection } from '../shared/observability';
+import { statusOfRouteRefusal } from '../shared/refusals';
 
 /**
  * `GET /bulletin`: every machine's signed record and key, each constituency's result and the
@@ -12,7 +13,7 @@ export const handler = httpRoute({ name: 'getBulletin' }, async ({ app }) => {
   const notYet = await resultsNotYetPublic(records, config.electionId, clock.now(), false);
   if (notYet !== undefined) {
     countRejection('getBulletin', 'polls-open');
-    return json(403, { error: 'forbidden', message: notYet });
+    return json(statusOfRouteRefusal('forbidden'), { error: 'forbidden', message: notYet });
   }
   const body = await buildBulletinBody({ records }, config.electionId, {
     now: clock.now(),

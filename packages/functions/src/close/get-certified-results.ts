@@ -2,6 +2,7 @@ import { readCertifications, resultsNotYetPublic } from '@ballotstream/core';
 import { closeQuerySchema } from '@ballotstream/events';
 import { httpRoute, json } from '../shared/http';
 import { countRejection } from '../shared/observability';
+import { statusOfRouteRefusal } from '../shared/refusals';
 
 /** `GET /results/certification`: which constituencies are certified and when, public once polls close. */
 export const handler = httpRoute(
@@ -13,7 +14,7 @@ export const handler = httpRoute(
     const notYet = await resultsNotYetPublic(records, electionId, clock.now(), false);
     if (notYet !== undefined) {
       countRejection('getCertifiedResults', 'polls-open');
-      return json(403, { error: 'forbidden', message: notYet });
+      return json(statusOfRouteRefusal('forbidden'), { error: 'forbidden', message: notYet });
     }
     return json(200, await readCertifications(records, electionId, query.regionId));
   },

@@ -1,4 +1,3 @@
-import { escalateBlock, restoreCertificates } from '@ballotstream/core';
 import { machineUnblocked, sosRaised, voteRejected } from '@ballotstream/events';
 import { eventHandler } from '../shared/events';
 
@@ -6,7 +5,7 @@ import { eventHandler } from '../shared/events';
 export const ignored = eventHandler('hardBlock.ignored', voteRejected, async (refusal, app) => {
   if (refusal.reason !== 'machine-blocked' || refusal.machineId === undefined) return { hardBlocked: false };
   const signal = { kind: 'vote-while-blocked', at: Date.parse(refusal.rejectedAt) } as const;
-  return escalateBlock(app.ports, refusal.machineId, signal, app.config.monitoring.fleet);
+  return app.fleet.hardBlock.escalate(refusal.machineId, signal);
 });
 
 /** On `sos.raised`: a booth's second SOS before it is cleared hard-blocks its machines. */
@@ -14,7 +13,7 @@ export const sos = eventHandler('hardBlock.sos', sosRaised, async (raised, app, 
   const signal = { kind: 'sos', eventId: envelope.id, at: Date.parse(raised.raisedAt) } as const;
   const hardBlocked: string[] = [];
   for (const machineId of raised.blockedMachines) {
-    const outcome = await escalateBlock(app.ports, machineId, signal, app.config.monitoring.fleet);
+    const outcome = await app.fleet.hardBlock.escalate(machineId, signal);
     if (outcome.hardBlocked) hardBlocked.push(machineId);
   }
   return { hardBlocked };
@@ -22,5 +21,5 @@ export const sos = eventHandler('hardBlock.sos', sosRaised, async (raised, app, 
 
 /** On `machine.unblocked`: a cleared machine's certificates are set active again. */
 export const restored = eventHandler('hardBlock.restored', machineUnblocked, (detail, app) =>
-  restoreCertificates(app.ports, detail.machineId),
+  app.fleet.hardBlock.restore(detail.machineId),
 );

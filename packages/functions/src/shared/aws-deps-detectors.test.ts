@@ -24,14 +24,20 @@ describe('the AWS detector state and geofence collection of a Lambda', () => {
   it('puts booth geofences into the collection its link names, and refuses without the link', async () => {
     const location = mockClient(LocationClient);
     location.on(BatchPutGeofenceCommand).resolves({ Errors: [] });
-    const deps = await buildAwsDeps(reader({ [LINKS.geofences]: { name: 'ballotstream-prod-booths' } }));
+    const deps = await buildAwsDeps(
+      reader({
+        [LINKS.geofences]: {
+          shards: [{ regionId: 'national', part: 0, parts: 1, name: 'ballotstream-prod-booths' }],
+        },
+      }),
+    );
     const ring: [number, number][] = [
       [77.1, 28.6],
       [77.2, 28.6],
       [77.2, 28.7],
       [77.1, 28.6],
     ];
-    await deps.geofences.put([{ boothId: 'b-1', ring }]);
+    await deps.geofences.put([{ boothId: 'b-1', regionId: 'r-1', ring }]);
     expect(location.commandCalls(BatchPutGeofenceCommand)[0]!.args[0].input.CollectionName).toBe(
       'ballotstream-prod-booths',
     );

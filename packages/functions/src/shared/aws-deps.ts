@@ -48,6 +48,19 @@ import type { Trigger } from '../triggers';
 export type LinkReader = (name: string) => unknown;
 
 const nameLink = z.object({ name: z.string().min(1) });
+/** The trackers or the geofence collections of the location plan's shards, each by its name. */
+const shardsLink = z.object({
+  shards: z
+    .array(
+      z.object({
+        regionId: z.string().min(1),
+        part: z.number().int().nonnegative(),
+        parts: z.number().int().positive(),
+        name: z.string().min(1),
+      }),
+    )
+    .min(1),
+});
 const busLink = z.object({ name: z.string().min(1), arn: z.string().min(1) });
 const voteStoreLink = z.discriminatedUnion('kind', [
   z.object({
@@ -174,7 +187,7 @@ export const AWS_ADAPTERS: AdapterTable<AwsContext> = {
   notifier: ({ link }) =>
     new SnsNotifier(new SNSClient({}), link(LINKS.notifications, topicLink, 'notifier').arn),
   tracker: ({ link }) =>
-    new LocationTracker(new LocationClient({}), link(LINKS.tracker, nameLink, 'tracker').name),
+    new LocationTracker(new LocationClient({}), link(LINKS.tracker, shardsLink, 'tracker').shards),
   // The watchers' windows live in the voter cache's Redis, keys under the stage.
   detectorState: ({ config, link }) =>
     new RedisDetectorState(
@@ -186,7 +199,7 @@ export const AWS_ADAPTERS: AdapterTable<AwsContext> = {
   geofences: ({ link }) =>
     new LocationGeofenceCollection(
       new LocationClient({}),
-      link(LINKS.geofences, nameLink, 'booth geofences').name,
+      link(LINKS.geofences, shardsLink, 'booth geofences').shards,
     ),
   // The broker health check publishes through the same data endpoint as machine control.
   brokerProbe: ({ config, link }) => {

@@ -7,17 +7,21 @@ import { type App, appFor, settle } from './deps';
 import { describeIssues, InvalidInputError } from './errors';
 import { countRejection, logger, withLambdaContext } from './observability';
 import { principalOf } from './principal';
+import { statusOfRouteRefusal } from './refusals';
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number };
 
 const MAX_BODY_BYTES = 64 * 1024;
 
-/** A JSON response with the headers every route shares. */
-/** 401 for a route reached with no caller, in the refusal shape every other 401 has. */
+/** A route reached with no caller, in the refusal shape every other 401 has. */
 export function noCaller(): HttpResponse {
-  return json(401, { error: 'unauthorized', message: 'a valid bearer token is required' });
+  return json(statusOfRouteRefusal('unauthenticated'), {
+    error: 'unauthorized',
+    message: 'a valid bearer token is required',
+  });
 }
 
+/** A JSON response with the headers every route shares. */
 export function json(statusCode: number, body: unknown): HttpResponse {
   return {
     statusCode,
@@ -70,7 +74,7 @@ export function httpRoute<B = undefined, Q = undefined>(
         const error = request.error;
         if (error instanceof InvalidInputError) {
           countRejection(spec.name, 'invalid-input');
-          request.response = json(400, {
+          request.response = json(statusOfRouteRefusal('invalid-input'), {
             error: 'invalid-input',
             where: error.where,
             problems: error.problems,
@@ -80,12 +84,13 @@ export function httpRoute<B = undefined, Q = undefined>(
         if (error instanceof DependencyError) {
           countRejection(spec.name, 'dependency-unavailable');
           logger.warn('route could not reach a dependency', { route: spec.name, error });
+          const status = statusOfRouteRefusal('unavailable');
           request.response = {
-            ...json(503, {
+            ...json(status, {
               error: 'unavailable',
               message: `${error.dependency} did not answer; try again shortly`,
             }),
-            headers: { ...json(503, null).headers, 'retry-after': '5' },
+            headers: { ...json(status, null).headers, 'retry-after': '5' },
           };
           return;
         }

@@ -1,5 +1,24 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { statusOfRegistryRefusal, statusOfStepRefusal } from './refusals';
+import {
+  statusOfHealth,
+  statusOfRegistryRefusal,
+  statusOfRouteRefusal,
+  statusOfStepRefusal,
+} from './refusals';
+
+const src = fileURLToPath(new URL('..', import.meta.url));
+
+/** Every source file of the functions package but tests. */
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return sources(path);
+    return e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [path] : [];
+  });
+}
 
 describe('the one mapping of refusals to HTTP statuses', () => {
   it('answers registry refusals as the admin API documents them', () => {
@@ -16,5 +35,24 @@ describe('the one mapping of refusals to HTTP statuses', () => {
     expect(statusOfStepRefusal('unknown-region')).toBe(422);
     expect(statusOfStepRefusal('not-owner')).toBe(409);
     expect(statusOfStepRefusal('reconciled')).toBe(409);
+  });
+
+  it('answers the refusals every area shares by one map, and health by it too', () => {
+    expect(statusOfRouteRefusal('invalid-input')).toBe(400);
+    expect(statusOfRouteRefusal('unauthenticated')).toBe(401);
+    expect(statusOfRouteRefusal('forbidden')).toBe(403);
+    expect(statusOfRouteRefusal('not-found')).toBe(404);
+    expect(statusOfRouteRefusal('unavailable')).toBe(503);
+    expect([statusOfHealth(true), statusOfHealth(false)]).toEqual([200, 503]);
+  });
+
+  it('leaves no handler or wrapper to choose a refusal status itself', () => {
+    // A 4xx or 5xx written as a number where a response is made; 500 (a bug, not a refusal) aside.
+    const chosen = /json\(\s*(?!500\b)[45]\d\d\b|status:\s*[45]\d\d\b|\?\s*200\s*:\s*[45]\d\d/;
+    const offenders = sources(src)
+      .filter((file) => !file.endsWith(join('shared', 'refusals.ts')))
+      .filter((file) => chosen.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(src, file));
+    expect(offenders).toEqual([]);
   });
 });

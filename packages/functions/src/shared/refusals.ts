@@ -148,3 +148,41 @@ export function statusOfStepRefusal(
       return assertNever(reason);
   }
 }
+
+/**
+ * What a route refuses whatever its area: a body or query that fails its schema, no signed-in caller, a caller or a moment the route is
+ * not for, a record that is not there (or not the caller's to see), a broken chain, a dependency
+ * down.
+ */
+export type RouteRefusal =
+  | 'invalid-input'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not-found'
+  | 'broken'
+  | 'unavailable';
+
+/** The one place a route refusal becomes an HTTP status. */
+export function statusOfRouteRefusal(reason: RouteRefusal): number {
+  switch (reason) {
+    case 'invalid-input':
+      return 400;
+    case 'unauthenticated':
+      return 401;
+    case 'forbidden':
+      return 403;
+    case 'not-found':
+      return 404;
+    case 'broken':
+      return 409;
+    case 'unavailable':
+      return 503;
+    default:
+      return assertNever(reason);
+  }
+}
+
+/** The status of a health answer: 200 while every dependency answers, else unavailable. */
+export function statusOfHealth(healthy: boolean): number {
+  return healthy ? 200 : statusOfRouteRefusal('unavailable');
+}

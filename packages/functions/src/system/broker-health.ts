@@ -3,6 +3,7 @@ import { brokerHealthQuerySchema, healthProbeSchema } from '@ballotstream/events
 import { httpRoute, json } from '../shared/http';
 import { checkPayload, topicRuleHandler } from '../shared/iot';
 import { countRejection } from '../shared/observability';
+import { statusOfHealth } from '../shared/refusals';
 
 /**
  * `GET /health/broker?n=`: publishes `n` probes to the broker's health topic and expects `n` back
@@ -17,7 +18,7 @@ export const check = httpRoute(
       { messages: query.n, timeoutMs: query.timeoutMs },
     );
     if (health.status === 'down') countRejection('brokerHealth', health.problem ?? 'down');
-    return json(health.status === 'up' ? 200 : 503, health);
+    return json(statusOfHealth(health.status === 'up'), health);
   },
 );
 

@@ -3,6 +3,7 @@ import { eventOf } from '@ballotstream/core/ports';
 import { alertRaised } from '@ballotstream/events';
 import { httpRoute, json } from '../shared/http';
 import { rejectionCounts } from '../shared/observability';
+import { statusOfHealth } from '../shared/refusals';
 
 /**
  * `GET /health`: each dependency up or down (503 while one is down, with a de-duplicated alert
@@ -15,7 +16,7 @@ export const handler = httpRoute({ name: 'health' }, async ({ app }) => {
     platformProbes(app.ports),
   );
   if (report.raised.length > 0) await publisher.publish(report.raised.map((a) => eventOf(alertRaised, a)));
-  return json(report.status === 'ok' ? 200 : 503, {
+  return json(statusOfHealth(report.status === 'ok'), {
     status: report.status,
     ...report.dependencies,
     rejections: Object.fromEntries(rejectionCounts()),

@@ -2,6 +2,7 @@ import { readTallies, resultsNotYetPublic } from '@ballotstream/core';
 import { talliesQuerySchema } from '@ballotstream/events';
 import { httpRoute, json } from '../shared/http';
 import { countRejection } from '../shared/observability';
+import { statusOfRouteRefusal } from '../shared/refusals';
 
 /** `GET /tallies`: the materialised tally by constituency, region or country, once polls close. */
 export const handler = httpRoute(
@@ -13,7 +14,7 @@ export const handler = httpRoute(
     const notYet = await resultsNotYetPublic(records, electionId, clock.now(), config.publicRunningResults);
     if (notYet !== undefined) {
       countRejection('getTallies', 'polls-open');
-      return json(403, { error: 'forbidden', message: notYet });
+      return json(statusOfRouteRefusal('forbidden'), { error: 'forbidden', message: notYet });
     }
     const filter = {
       ...(query.constituencyId === undefined ? {} : { constituencyId: query.constituencyId }),

@@ -2,6 +2,7 @@ import { ticketStatus } from '@ballotstream/core';
 import { ticketPathSchema } from '@ballotstream/events';
 import { httpRoute, json } from '../shared/http';
 import { countRejection } from '../shared/observability';
+import { statusOfRouteRefusal } from '../shared/refusals';
 import { parseTicketPath } from './ticket-path';
 
 /** `GET /tickets/{ticketId}/status`: valid, revoked, used or expired, for the citizen app; no voter data. */
@@ -13,7 +14,10 @@ export const handler = httpRoute({ name: 'ticketStatus' }, async ({ params, app 
   );
   if (!result.ok) {
     countRejection('ticketStatus', result.error);
-    return json(404, { error: result.error, message: 'ticketId: no ticket has this id' });
+    return json(statusOfRouteRefusal('not-found'), {
+      error: result.error,
+      message: 'ticketId: no ticket has this id',
+    });
   }
   return json(200, { ticketId, status: result.value });
 });

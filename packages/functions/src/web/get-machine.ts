@@ -3,6 +3,7 @@ import { machinePathSchema } from '@ballotstream/events';
 import { describeIssues, InvalidInputError } from '../shared/errors';
 import { httpRoute, json } from '../shared/http';
 import { countRejection } from '../shared/observability';
+import { statusOfRouteRefusal } from '../shared/refusals';
 import { monitoringScope } from './scope';
 
 /**
@@ -21,7 +22,7 @@ export const handler = httpRoute({ name: 'getMachine' }, async ({ params, app, p
   // Another region's machine reads as absent: its existence is not the officer's to learn.
   if (detail === undefined || (scope.regionId !== undefined && detail.machine.regionId !== scope.regionId)) {
     countRejection('getMachine', 'not-found');
-    return json(404, {
+    return json(statusOfRouteRefusal('not-found'), {
       error: 'not-found',
       message: `machineId: no machine "${parsed.data.machineId}" in your scope`,
     });

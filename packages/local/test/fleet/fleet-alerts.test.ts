@@ -174,7 +174,7 @@ describe('incidents reach the right officer, once', () => {
       'detail-type': 'Location Geofence Event',
       detail: { GeofenceId: 'booth-1-1-1', DeviceId: m.machineId, Position: [77.25, 28.7] },
     });
-    const history = await runtime.deps.tracker.history(m.machineId, 0, Date.now() + 1000);
+    const history = await runtime.deps.tracker.history({ deviceId: m.machineId, ...m }, 0, Date.now() + 1000);
     expect(history).toHaveLength(4);
   });
 

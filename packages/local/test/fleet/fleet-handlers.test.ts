@@ -59,7 +59,13 @@ describe('GPS fixes', () => {
       true,
       false,
     ]);
-    expect(await runtime.deps.tracker.history('m-1-1-1', 0, t0 + 10_000)).toHaveLength(2);
+    expect(
+      await runtime.deps.tracker.history(
+        { deviceId: 'm-1-1-1', regionId: 'region-1', boothId: 'booth-1-1-1' },
+        0,
+        t0 + 10_000,
+      ),
+    ).toHaveLength(2);
   });
 
   it('calls a machine whose first fix is outside its booth geofence off its geofence', async () => {

@@ -2,16 +2,26 @@ import { IoTDataPlaneClient, PublishCommand as IotPublishCommand } from '@aws-sd
 import {
   BatchPutGeofenceCommand,
   BatchUpdateDevicePositionCommand,
+  GetDevicePositionHistoryCommand,
   LocationClient,
 } from '@aws-sdk/client-location';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
+import { planLocationShards, shardOfBooth } from '../../domain/capacity/location-shards';
 import { controlPublishOf, IotMachineCommands } from './iot-machine-commands';
-import { geofenceEntriesOf, LocationGeofenceCollection, LocationTracker } from './location-tracker';
+import {
+  geofenceEntriesOf,
+  LocationGeofenceCollection,
+  LocationTracker,
+  type NamedShard,
+} from './location-tracker';
 import { publishInputOf, SnsNotifier } from './sns-notifier';
 
 const credentials = { accessKeyId: 'x', secretAccessKey: 'y' };
+/** One national shard: every booth's tracker and collection. */
+const national = (name: string): NamedShard[] => [{ regionId: 'national', part: 0, parts: 1, name }];
+const device = (deviceId: string) => ({ deviceId, regionId: 'r-1', boothId: `b-${deviceId}` });
 
 describe('the SNS notifier', () => {
   const notification = {
@@ -62,9 +72,10 @@ describe('the Amazon Location tracker', () => {
     location.on(BatchUpdateDevicePositionCommand).resolves({ Errors: [] });
     const tracker = new LocationTracker(
       new LocationClient({ region: 'ap-south-1', credentials }),
-      'machines',
+      national('machines'),
     );
     const fixes = Array.from({ length: 12 }, (_, i) => ({
+      device: device(`m${i}`),
       deviceId: `m${i}`,
       position: [77.2, 28.6] as [number, number],
       sampleTime: 1_800_000_000_000,
@@ -92,11 +103,10 @@ describe('the Amazon Location tracker', () => {
     });
     const tracker = new LocationTracker(
       new LocationClient({ region: 'ap-south-1', credentials }),
-      'machines',
+      national('machines'),
     );
-    await expect(tracker.update([{ deviceId: 'm0', position: [0, 0], sampleTime: 0 }])).rejects.toThrow(
-      /ValidationError/,
-    );
+    const fix = { device: device('m0'), deviceId: 'm0', position: [0, 0] as [number, number], sampleTime: 0 };
+    await expect(tracker.update([fix])).rejects.toThrow(/ValidationError/);
     location.restore();
   });
 
@@ -123,17 +133,86 @@ describe('the Amazon Location tracker', () => {
     ];
     const collection = new LocationGeofenceCollection(
       new LocationClient({ region: 'ap-south-1', credentials }),
-      'ballotstream-test-booths',
+      national('ballotstream-test-booths'),
     );
-    await collection.put(Array.from({ length: 12 }, (_, i) => ({ boothId: `b${i}`, ring })));
+    await collection.put(Array.from({ length: 12 }, (_, i) => ({ boothId: `b${i}`, regionId: 'r-1', ring })));
     const calls = location.commandCalls(BatchPutGeofenceCommand).map((c) => c.args[0].input);
     expect(calls.map((c) => c.Entries?.length)).toEqual([10, 2]);
     expect(calls[0]!.CollectionName).toBe('ballotstream-test-booths');
     location.on(BatchPutGeofenceCommand).resolves({
       Errors: [{ GeofenceId: 'b3', Error: { Code: 'ValidationError', Message: 'bad' } }],
     });
-    await expect(collection.put([{ boothId: 'b3', ring }])).rejects.toThrow(/b3/);
+    await expect(collection.put([{ boothId: 'b3', regionId: 'r-1', ring }])).rejects.toThrow(/b3/);
     location.restore();
+  });
+});
+
+describe('Amazon Location at national scale', () => {
+  // Two states: r-1 needs three collections at the planned fill, r-2 one.
+  const plan = planLocationShards({ booths: 110_000, boothsByRegion: { 'r-1': 100_000, 'r-2': 10_000 } });
+  const named = (kind: string): NamedShard[] => plan.map((s) => ({ ...s, name: `${kind}-${s.name}` }));
+  const booths = Array.from({ length: 30 }, (_, i) => ({
+    regionId: i % 3 === 0 ? 'r-2' : 'r-1',
+    boothId: `b-${i}`,
+  }));
+  const expected = (kind: string, b: { regionId: string; boothId: string }) =>
+    `${kind}-${shardOfBooth(plan, b.regionId, b.boothId)!.name}`;
+
+  it("sends each machine's fix to its booth's shard's tracker, and reads its trail there", async () => {
+    const location = mockClient(LocationClient);
+    location.on(BatchUpdateDevicePositionCommand).resolves({ Errors: [] });
+    location.on(GetDevicePositionHistoryCommand).resolves({ DevicePositions: [] });
+    const tracker = new LocationTracker(
+      new LocationClient({ region: 'ap-south-1', credentials }),
+      named('t'),
+    );
+    const fixes = booths.map((b) => ({
+      device: { deviceId: `m-${b.boothId}`, ...b },
+      deviceId: `m-${b.boothId}`,
+      position: [77.2, 28.6] as [number, number],
+      sampleTime: 1,
+    }));
+    await tracker.update(fixes);
+    const sent = location.commandCalls(BatchUpdateDevicePositionCommand).map((c) => c.args[0].input);
+    const trackerOf = new Map(sent.flatMap((c) => c.Updates!.map((u) => [u.DeviceId, c.TrackerName])));
+    for (const b of booths) expect(trackerOf.get(`m-${b.boothId}`)).toBe(expected('t', b));
+    expect(new Set(trackerOf.values()).size).toBe(plan.length);
+    const b = booths[1]!;
+    await tracker.history({ deviceId: 'm', ...b }, 0, 1);
+    const asked = location.commandCalls(GetDevicePositionHistoryCommand)[0]!.args[0].input;
+    expect(asked.TrackerName).toBe(expected('t', b));
+    location.restore();
+  });
+
+  it("puts each booth's geofence into its shard's collection", async () => {
+    const location = mockClient(LocationClient);
+    location.on(BatchPutGeofenceCommand).resolves({ Errors: [] });
+    const ring: [number, number][] = [
+      [1, 1],
+      [2, 1],
+      [1, 1],
+    ];
+    const collection = new LocationGeofenceCollection(
+      new LocationClient({ region: 'ap-south-1', credentials }),
+      named('c'),
+    );
+    await collection.put(booths.map((b) => ({ ...b, ring })));
+    const sent = location.commandCalls(BatchPutGeofenceCommand).map((c) => c.args[0].input);
+    const collectionOf = new Map(
+      sent.flatMap((c) => c.Entries!.map((e) => [e.GeofenceId, c.CollectionName])),
+    );
+    for (const b of booths) expect(collectionOf.get(b.boothId)).toBe(expected('c', b));
+    location.restore();
+  });
+
+  it('refuses a booth whose region the plan has no shard for, naming it', async () => {
+    const collection = new LocationGeofenceCollection(
+      new LocationClient({ region: 'ap-south-1', credentials }),
+      named('c'),
+    );
+    await expect(collection.put([{ boothId: 'b-x', regionId: 'r-9', ring: [] }])).rejects.toThrow(
+      /booth b-x: its region r-9 has no Location shard/,
+    );
   });
 });
 

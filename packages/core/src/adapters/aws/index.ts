@@ -26,8 +26,10 @@ export {
   geofenceEntriesOf,
   LocationGeofenceCollection,
   LocationTracker,
+  type NamedShard,
   positionUpdateOf,
   putBoothGeofences,
+  shardNameOf,
 } from './location-tracker';
 export { namedStatementOf, RdsDataSqlClient, type RdsDataSqlClientOptions } from './rds-data-sql-client';
 export { publishInputOf, SnsNotifier } from './sns-notifier';

@@ -7,8 +7,14 @@ import {
   type LocationClient,
 } from '@aws-sdk/client-location';
 import type { LonLat } from '@ballotstream/events';
+import { type BoothPlace, type ShardPart, shardOfBooth } from '../../domain/capacity/location-shards';
 import { DependencyError } from '../../errors';
-import type { DevicePosition, DeviceTracker } from '../../ports/device-tracker';
+import type {
+  DevicePosition,
+  DeviceTracker,
+  PlacedPosition,
+  TrackedDevice,
+} from '../../ports/device-tracker';
 import type { BoothGeofence, GeofenceCollection } from '../../ports/geofence-collection';
 
 // BatchUpdateDevicePosition and BatchPutGeofence take at most 10 entries per call.
@@ -24,40 +30,69 @@ export function positionUpdateOf(p: DevicePosition): DevicePositionUpdate {
   };
 }
 
+/** A shard of the location plan with its resource's name (a tracker or a collection), as its link says. */
+export interface NamedShard extends ShardPart {
+  readonly name: string;
+}
+
+/** The name of the shard's resource a booth's geofence or machine goes to; refuses a region the plan lacks. */
+export function shardNameOf(shards: readonly NamedShard[], place: BoothPlace): string {
+  const shard = shardOfBooth(shards, place.regionId, place.boothId);
+  if (shard === undefined)
+    throw new Error(
+      `booth ${place.boothId}: its region ${place.regionId} has no Location shard in the plan (blueprint scale.boothsByRegion)`,
+    );
+  return shard.name;
+}
+
+/** Groups items by the shard their booth belongs to, in first-seen order. */
+function byShard<T>(shards: readonly NamedShard[], items: readonly T[], placeOf: (item: T) => BoothPlace) {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const name = shardNameOf(shards, placeOf(item));
+    groups.set(name, [...(groups.get(name) ?? []), item]);
+  }
+  return groups;
+}
+
 /**
- * The Amazon Location tracker, linked to the booth geofence collection: Location itself
- * evaluates the geofences and puts `Location Geofence Event`s on the default bus.
+ * Amazon Location's trackers, one per shard of the location plan, each linked to its shard's
+ * booth geofence collection: Location itself evaluates the geofences and puts `Location Geofence
+ * Event`s on the default bus. A machine's fixes go to its booth's shard (`shardOfBooth`).
  */
 export class LocationTracker implements DeviceTracker {
   constructor(
     private readonly client: LocationClient,
-    private readonly trackerName: string,
+    private readonly trackers: readonly NamedShard[],
   ) {}
 
-  async update(positions: readonly DevicePosition[]): Promise<void> {
-    for (let i = 0; i < positions.length; i += MAX_ENTRIES) {
-      const batch = positions.slice(i, i + MAX_ENTRIES);
-      const response = await this.client.send(
-        new BatchUpdateDevicePositionCommand({
-          TrackerName: this.trackerName,
-          Updates: batch.map(positionUpdateOf),
-        }),
-      );
-      const failed = response.Errors ?? [];
-      if (failed.length > 0) {
-        const codes = [...new Set(failed.map((e) => e.Error?.Code))].join(', ');
-        throw new DependencyError('location', `${failed.length} position updates failed (${codes})`);
+  async update(positions: readonly PlacedPosition[]): Promise<void> {
+    for (const [trackerName, ofShard] of byShard(this.trackers, positions, (p) => p.device)) {
+      for (let i = 0; i < ofShard.length; i += MAX_ENTRIES) {
+        const response = await this.client.send(
+          new BatchUpdateDevicePositionCommand({
+            TrackerName: trackerName,
+            Updates: ofShard.slice(i, i + MAX_ENTRIES).map(positionUpdateOf),
+          }),
+        );
+        const failed = response.Errors ?? [];
+        if (failed.length > 0) {
+          const codes = [...new Set(failed.map((e) => e.Error?.Code))].join(', ');
+          throw new DependencyError('location', `${failed.length} position updates failed (${codes})`);
+        }
       }
     }
   }
 
-  async history(deviceId: string, fromMs: number, toMs: number): Promise<readonly DevicePosition[]> {
+  async history(device: TrackedDevice, fromMs: number, toMs: number): Promise<readonly DevicePosition[]> {
+    const { deviceId } = device;
+    const trackerName = shardNameOf(this.trackers, device);
     const out: DevicePosition[] = [];
     let token: string | undefined;
     do {
       const page = await this.client.send(
         new GetDevicePositionHistoryCommand({
-          TrackerName: this.trackerName,
+          TrackerName: trackerName,
           DeviceId: deviceId,
           StartTimeInclusive: new Date(fromMs),
           EndTimeExclusive: new Date(toMs),
@@ -113,18 +148,20 @@ export async function putBoothGeofences(
   }
 }
 
-/** The booth geofence collection in Amazon Location, which the tracker is linked to. */
+/** The booth geofence collections in Amazon Location, one per shard, each linked to its shard's tracker. */
 export class LocationGeofenceCollection implements GeofenceCollection {
   constructor(
     private readonly client: LocationClient,
-    private readonly collectionName: string,
+    private readonly collections: readonly NamedShard[],
   ) {}
 
   async put(geofences: readonly BoothGeofence[]): Promise<void> {
-    await putBoothGeofences(
-      this.client,
-      this.collectionName,
-      geofences.map((g) => ({ boothId: g.boothId, geofence: g.ring })),
-    );
+    for (const [collectionName, ofShard] of byShard(this.collections, geofences, (g) => g)) {
+      await putBoothGeofences(
+        this.client,
+        collectionName,
+        ofShard.map((g) => ({ boothId: g.boothId, geofence: g.ring })),
+      );
+    }
   }
 }

@@ -9,7 +9,7 @@ import {
 import { findBooth } from '../../domain/fleet/placement';
 import { recordKeys } from '../../domain/shared/keys';
 import { findMachine } from '../../domain/shared/registry';
-import type { DevicePosition, DeviceTracker } from '../../ports/device-tracker';
+import type { DevicePosition, DeviceTracker, TrackedDevice } from '../../ports/device-tracker';
 import type { RecordStore } from '../../ports/record-store';
 
 // Amazon Location keeps positions for 30 days; so does the local history.
@@ -38,7 +38,11 @@ export class LocalDeviceTracker implements DeviceTracker {
     await Promise.all(positions.map((p) => this.serial(p.deviceId, () => this.updateOne(p))));
   }
 
-  async history(deviceId: string, fromMs: number, toMs: number): Promise<readonly DevicePosition[]> {
+  async history(
+    { deviceId }: TrackedDevice,
+    fromMs: number,
+    toMs: number,
+  ): Promise<readonly DevicePosition[]> {
     const out: DevicePosition[] = [];
     let after: string | undefined = recordKeys.position(deviceId, Math.max(0, fromMs - 1)).sk;
     const end = recordKeys.position(deviceId, toMs).sk;

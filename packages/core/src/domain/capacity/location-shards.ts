@@ -26,6 +26,9 @@ export const locationQuotas = {
 } as const;
 export type LocationQuotas = typeof locationQuotas;
 
+/** The region id of the one shard set a blueprint without a split by region plans. */
+export const NATIONAL_REGION = 'national';
+
 /**
  * A collection's planned fill: booths go to a shard by a hash of their id, so a shard planned
  * at 80% of the quota stays under it whatever the hash's unevenness (a few hundred booths at
@@ -55,7 +58,7 @@ export interface LocationInput {
 /** The booths of each region the plan shards: the blueprint's split, or all of them as one region. */
 export function regionsOf(input: LocationInput): [string, number][] {
   const byRegion = input.boothsByRegion;
-  if (byRegion === undefined || Object.keys(byRegion).length === 0) return [['national', input.booths]];
+  if (byRegion === undefined || Object.keys(byRegion).length === 0) return [[NATIONAL_REGION, input.booths]];
   return Object.entries(byRegion).sort(([a], [b]) => a.localeCompare(b));
 }
 
@@ -88,15 +91,37 @@ export function partOfBooth(boothId: string, parts: number): number {
   return createHash('sha256').update(boothId).digest().readUInt32BE(0) % parts;
 }
 
-/** The shard a booth belongs to, or undefined when the plan has no shard for its region. */
-export function shardOfBooth(
-  shards: readonly LocationShard[],
+/** What places a booth's geofence, or a machine's positions, in a shard: the booth and its region. */
+export interface BoothPlace {
+  readonly regionId: string;
+  readonly boothId: string;
+}
+
+/** A shard as a runtime knows it: where it sits in its region's parts, and its resource's name. */
+export type ShardPart = Pick<LocationShard, 'regionId' | 'part' | 'parts'>;
+
+/**
+ * The shard a booth belongs to, or undefined when the plan has no shard for its region: the one
+ * rule the stacks plan by and the AWS adapters route by. A plan without a split by region
+ * (`national`) takes every booth.
+ */
+export function shardOfBooth<S extends ShardPart>(
+  shards: readonly S[],
   regionId: string,
   boothId: string,
-): LocationShard | undefined {
-  const ofRegion = shards.filter((s) => s.regionId === regionId);
+): S | undefined {
+  const planned = shards.some((s) => s.regionId === regionId) ? regionId : NATIONAL_REGION;
+  const ofRegion = shards.filter((s) => s.regionId === planned);
   const first = ofRegion[0];
   if (first === undefined) return undefined;
   const part = partOfBooth(boothId, first.parts);
   return ofRegion.find((s) => s.part === part);
+}
+
+/** The names of a shard's tracker and geofence collection in a stage (`stacks/location.ts`). */
+export function locationResourceNames(stage: string, shard: Pick<LocationShard, 'name'>) {
+  return {
+    tracker: `ballotstream-${stage}-machines-${shard.name}`,
+    collection: `ballotstream-${stage}-booths-${shard.name}`,
+  };
 }

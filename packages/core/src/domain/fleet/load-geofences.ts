@@ -6,7 +6,7 @@ import { findBooth } from './placement';
  * Puts the current geofence of each named booth into the collection the tracker evaluates, read
  * from the registry rather than taken from the event: a created and an updated event handled in
  * either order, or again, leave the collection with the registry's polygon. Answers how many
- * were put (a booth gone from the registry, or without a polygon, is skipped).
+ * were put (a booth gone from the registry, or without a polygon or region, is skipped).
  */
 export async function loadBoothGeofences(
   deps: { readonly records: RecordStore; readonly geofences: GeofenceCollection },
@@ -15,7 +15,10 @@ export async function loadBoothGeofences(
   const fences: BoothGeofence[] = [];
   for (const boothId of new Set(boothIds)) {
     const booth = await findBooth(deps.records, boothId);
-    if (booth?.geofence !== undefined) fences.push({ boothId, ring: booth.geofence });
+    const regionId = booth?.regionId;
+    // The region chooses the booth's collection; the registry gives every booth one.
+    if (booth?.geofence !== undefined && regionId !== undefined)
+      fences.push({ boothId, regionId, ring: booth.geofence });
   }
   if (fences.length > 0) await deps.geofences.put(fences);
   return fences.length;

@@ -1,5 +1,5 @@
 import type { LonLat } from '@ballotstream/events';
-import type { DevicePosition, DeviceTracker } from '../../ports/device-tracker';
+import type { DevicePosition, DeviceTracker, TrackedDevice } from '../../ports/device-tracker';
 import type { RecordStore } from '../../ports/record-store';
 import { insidePolygon } from '../fleet/geofence';
 import { allEntities, readEntity } from '../registry/registry-records';
@@ -118,11 +118,20 @@ export async function machineDetail(deps: MachineViewDeps, machineId: string, tr
   if (machine === undefined) return undefined;
   const booth = await readEntity(deps.records, 'booth', machine.boothId);
   const view = await viewOf(deps, machine, booth);
-  const trail = await deps.tracker.history(machineId, deps.now - trailMs, deps.now + 1);
+  const trail = await deps.tracker.history(trackedOf(machine), deps.now - trailMs, deps.now + 1);
   return {
     machine: view,
     ...(booth === undefined ? {} : { booth }),
     trail: trail.map((p) => ({ lon: p.position[0], lat: p.position[1], at: p.sampleTime })),
+  };
+}
+
+/** A machine as the tracker knows it: its booth and region choose the tracker (the shard) in AWS. */
+function trackedOf(machine: Readonly<Record<string, unknown>>): TrackedDevice {
+  return {
+    deviceId: String(machine.machineId),
+    regionId: String(machine.regionId),
+    boothId: String(machine.boothId),
   };
 }
 
@@ -134,7 +143,7 @@ async function viewOf(
   const machineId = String(machine.machineId);
   const window = deps.fixWindowMs ?? 24 * 3600_000;
   const [fixes, activity] = await Promise.all([
-    deps.tracker.history(machineId, deps.now - window, deps.now + 1),
+    deps.tracker.history(trackedOf(machine), deps.now - window, deps.now + 1),
     deps.records.get('fleet', recordKeys.machineActivity(machineId)),
   ]);
   const last: DevicePosition | undefined = fixes.at(-1);
