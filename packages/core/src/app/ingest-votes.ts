@@ -122,14 +122,17 @@ export function ingestVotesUseCase(
     }
     events.push(...[...accepted.values()].map((j) => j.event));
     if (events.length > 0) await ports.publisher.publish(events);
-    await Promise.all(
-      [...accepted.values()].map(async ({ vote }) => {
-        // The receipt is this step's to keep: one queue and one invocation fewer a vote than a subscriber.
-        if (vote.receipt !== undefined)
-          await recordReceipt(ports.records, vote.electionId, normaliseReceipt(vote.receipt));
-        await markVotePublished(ports.records, vote.voteId);
-      }),
-    );
+    await Promise.all([...accepted.values()].map(({ vote }) => keepAccepted(ports.records, vote)));
     return { failed, refusals };
   };
+}
+
+/**
+ * After its acceptance went out: keeps the vote's receipt (this step's to keep, one queue and one
+ * invocation fewer a vote than a subscriber), then marks the vote published.
+ */
+async function keepAccepted(records: RecordStore, vote: AcceptedVote): Promise<void> {
+  if (vote.receipt !== undefined)
+    await recordReceipt(records, vote.electionId, normaliseReceipt(vote.receipt));
+  await markVotePublished(records, vote.voteId);
 }
