@@ -164,12 +164,8 @@ export interface MapPanel extends Panel {
   showResults(results: readonly ConstituencyResult[]): void;
 }
 
-/**
- * The map panel: the states, the constituencies coloured by leading party, the booths' geofences
- * and the machines of the officer's scope clustered and coloured by state; tells the dashboard
- * each time the machines are read, so alerts can offer the right action.
- */
-export function mapPanel(s: Session, onMachines: (machines: readonly MachineView[]) => void): MapPanel {
+/** The panel's elements: the map's box, the machine-state legend with its count, the party legend. */
+function mapElements(s: Session) {
   const mapEl = h('div', { id: 'map', role: 'region', 'aria-label': t('mapOfMachines') });
   const countEl = h('span', { id: 'machine-count', class: 'muted' });
   const partyLegend = h('div', {
@@ -192,6 +188,16 @@ export function mapPanel(s: Session, onMachines: (machines: readonly MachineView
     ),
     partyLegend,
   );
+  return { element, mapEl, countEl, partyLegend };
+}
+
+/**
+ * The map panel: the states, the constituencies coloured by leading party, the booths' geofences
+ * and the machines of the officer's scope clustered and coloured by state; tells the dashboard
+ * each time the machines are read, so alerts can offer the right action.
+ */
+export function mapPanel(s: Session, onMachines: (machines: readonly MachineView[]) => void): MapPanel {
+  const { element, mapEl, countEl, partyLegend } = mapElements(s);
   let map: L.Map | undefined;
   const layers = machineLayers();
   let fitted = false;
