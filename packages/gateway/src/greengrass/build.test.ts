@@ -2,9 +2,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VERSION_ENV } from '../ota/host';
 import { buildGatewayComponent, type ComponentBuild } from './build';
-import { COMPONENT_ENV, componentConfigurationFromEnv, processConfigOf } from './component-config';
+import {
+  COMPONENT_ENV,
+  componentConfigurationFromEnv,
+  processConfigOf,
+  VERSION_ENV,
+} from './component-config';
 import { greengrassRecipeSchema } from './recipe';
 
 let dir: string;

@@ -39,6 +39,9 @@ export const componentConfigurationSchema = z.object({
 export type ComponentConfiguration = z.infer<typeof componentConfigurationSchema>;
 type ConfigurationKey = keyof ComponentConfiguration;
 
+/** The environment variable that tells a gateway process which installed version it is. */
+export const VERSION_ENV = 'BALLOTSTREAM_GATEWAY_VERSION';
+
 /** The environment variable each configuration key reaches the process by. */
 export const COMPONENT_ENV: { readonly [K in ConfigurationKey]: string } = {
   stage: 'BALLOTSTREAM_STAGE',

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { VERSION_ENV } from '../ota/host';
-import { COMPONENT_ENV, type ComponentConfiguration } from './component-config';
+import { COMPONENT_ENV, type ComponentConfiguration, VERSION_ENV } from './component-config';
 
 /**
  * The fields of a Greengrass v2 component recipe the project writes, as the recipe reference

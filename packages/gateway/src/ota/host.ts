@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { VERSION_ENV } from '../greengrass/component-config';
 import { entryOf, type InstallState, readInstallState, versionDir, writeInstallState } from './install';
 import { signedManifestSchema } from './manifest';
 import { MANIFEST_FILE } from './update-package';
@@ -9,8 +10,7 @@ import { MANIFEST_FILE } from './update-package';
 /** The exit code a gateway version leaves with to have the host swap in the staged update. */
 export const SWAP_EXIT_CODE = 75;
 
-/** The environment variable that tells a gateway process which installed version it is. */
-export const VERSION_ENV = 'BALLOTSTREAM_GATEWAY_VERSION';
+export { VERSION_ENV } from '../greengrass/component-config';
 
 export interface GatewayHostOptions {
   /** The install folder (`install.ts`): versions, and the state naming the current one. */

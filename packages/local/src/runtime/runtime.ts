@@ -28,7 +28,7 @@ import { LocalBroker } from '../mqtt/broker';
 import { machinePolicy } from '../mqtt/machine-policy';
 import type { LocalTopicRule } from '../mqtt/rule-engine';
 import type { LocalJobs } from '../ota/local-jobs';
-import { startRuntimeJobs } from '../ota/rollout-inbox';
+import { type RuntimeJobs, startRuntimeJobs } from '../ota/rollout-inbox';
 import { type ElectionCa, issueServerCertificate, loadOrCreateElectionCa } from '../pki/election-ca';
 import { referenceRoutes } from '../reference/serve';
 import { LocalScheduler } from '../scheduler/local-scheduler';
@@ -150,9 +150,7 @@ async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefine
       : LocalTokenIssuer.fromKeyDir(join(options.dataDir, 'keys'));
   const api = new ApiServer((token) => tokens.verify(token));
   const scheduler = new LocalScheduler({ speedup: options.scheduleSpeedup ?? 1 });
-  // IoT Jobs (over-the-air updates) on the broker, fed rollouts from the data directory.
-  const ota = startRuntimeJobs((topic, payload) => broker.publish(topic, payload), options.dataDir);
-  const rules: LocalTopicRule[] = [ota.rule];
+  const rules: LocalTopicRule[] = [];
   for (const trigger of triggers) {
     // The other region's subscribers run on its own bus; forwarding brings them what this one publishes.
     if (options.region !== undefined && trigger.kind === 'event' && trigger.region !== options.region)
@@ -163,7 +161,7 @@ async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefine
     wireTrigger(trigger, invoke, { api, bus, scheduler, rules, deps });
   }
 
-  const { ca, broker } = await startBroker(options, deps, rules, regionApp);
+  const { ca, broker, ota } = await startBroker(options, deps, rules, regionApp);
   // A hard block outlives a restart: the broker refuses those machines from its first connection.
   for (const machineId of await inactiveMachineCertificates(deps.records))
     broker.setCertificateActive(machineId, false);
@@ -267,15 +265,17 @@ function wireTrigger(
 }
 
 /**
- * The broker, with the rules the triggers asked for; over TLS with a certificate from the
- * election CA (made on first run) and the machine policy when `mqttTls` is set.
+ * The broker, with the rules the triggers asked for and IoT Jobs (over-the-air updates, fed
+ * rollouts from the data directory); over TLS with a certificate from the election CA (made on
+ * first run) and the machine policy when `mqttTls` is set.
  */
 async function startBroker(
   options: RuntimeOptions,
   deps: Deps,
   rules: LocalTopicRule[],
   regionApp: () => App | undefined,
-): Promise<{ ca: ElectionCa | undefined; broker: LocalBroker }> {
+): Promise<{ ca: ElectionCa | undefined; broker: LocalBroker; ota: RuntimeJobs }> {
+  const ota = startRuntimeJobs((topic, payload) => broker.publish(topic, payload), options.dataDir);
   const ca =
     options.mqttTls === true
       ? await loadOrCreateElectionCa(
@@ -284,7 +284,7 @@ async function startBroker(
       : undefined;
   const serverCert = ca === undefined ? undefined : await issueServerCertificate(ca);
   const broker = new LocalBroker({
-    rules,
+    rules: [ota.rule, ...rules],
     // The fleet monitor is the broker's, not the step whose message it saw.
     onActivity: (activity) => observeBrokerActivity(activity, regionApp()),
     // Fleet activity carries the runtime's time, so liveness rules compare like with like.
@@ -297,5 +297,5 @@ async function startBroker(
           tls: { caPem: serverCert.caPem, certPem: serverCert.certPem, keyPem: serverCert.keyPem },
         }),
   });
-  return { ca, broker };
+  return { ca, broker, ota };
 }
