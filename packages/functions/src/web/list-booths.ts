@@ -1,4 +1,3 @@
-import { findBooths } from '@ballotstream/core';
 import { boothSearchQuerySchema } from '@ballotstream/events';
 import { httpRoute, json } from '../shared/http';
 
@@ -6,7 +5,7 @@ import { httpRoute, json } from '../shared/http';
 export const handler = httpRoute(
   { name: 'listBooths', query: boothSearchQuerySchema },
   async ({ query, app }) => {
-    const booths = await findBooths(app.ports.records, {
+    const booths = await app.citizen.booths({
       limit: query.limit,
       ...(query.near === undefined ? {} : { near: query.near }),
       ...(query.q === undefined ? {} : { text: query.q }),

@@ -1,4 +1,3 @@
-import { recordReceipt } from '@ballotstream/core';
 import { normaliseReceipt, voteAccepted } from '@ballotstream/events';
 import { eventBatchHandler } from '../shared/batch';
 
@@ -9,7 +8,7 @@ export const handler = eventBatchHandler('recordReceipt', voteAccepted, async (i
     items.map(async ({ id, value: vote }) => {
       if (vote.receipt === undefined) return;
       try {
-        await recordReceipt(app.ports.records, vote.electionId, normaliseReceipt(vote.receipt));
+        await app.citizen.recordReceipt(vote.electionId, normaliseReceipt(vote.receipt));
       } catch {
         failed.push(id);
       }
