@@ -20,6 +20,7 @@ import type {
   VoteStore,
 } from '../ports';
 import { blockMachineUseCase } from './block-machine';
+import { citizenReadUseCases } from './citizen-reads';
 import { fleetStepUseCases } from './fleet-steps';
 import { geofenceEventUseCase } from './geofence-event';
 import { handOverUseCases } from './hand-over';
@@ -108,6 +109,7 @@ export function createApp(
     reissueTicket: reissueTicketUseCase(issueCentre),
     recordMachineEvent: recordMachineEventUseCase(ports),
     fleet: fleetStepUseCases(ports, config),
+    citizen: citizenReadUseCases(ports, config),
   };
 }
 

@@ -1,5 +1,6 @@
 export * from './app';
 export * from './block-machine';
+export * from './citizen-reads';
 export * from './fleet-steps';
 export * from './from-machine';
 export * from './geofence-event';

@@ -1,4 +1,3 @@
-import { isReceiptRecorded } from '@ballotstream/core';
 import { formatReceipt, receiptParamsSchema } from '@ballotstream/events';
 import { describeIssues, InvalidInputError } from '../shared/errors';
 import { httpRoute, json } from '../shared/http';
@@ -8,6 +7,6 @@ export const handler = httpRoute({ name: 'checkReceipt' }, async ({ params, app 
   const parsed = receiptParamsSchema.safeParse(params);
   if (!parsed.success) throw new InvalidInputError('path', describeIssues(parsed.error));
   const code = parsed.data.code;
-  const recorded = await isReceiptRecorded(app.ports.records, app.config.electionId, code);
+  const recorded = await app.citizen.receiptRecorded(code);
   return json(200, { receipt: formatReceipt(code), recorded });
 });

@@ -1,4 +1,3 @@
-import { findBooths } from '@ballotstream/core';
 import { boothSearchQuerySchema } from '@ballotstream/events';
 import { httpRoute, json } from '../shared/http';
 
@@ -6,7 +5,7 @@ import { httpRoute, json } from '../shared/http';
 export const handler = httpRoute(
   { name: 'listBooths', query: boothSearchQuerySchema },
   async ({ query, app }) => {
-    const page = await findBooths(app.ports.records, {
+    const page = await app.citizen.booths({
       limit: query.limit,
       ...(query.after === undefined ? {} : { after: query.after }),
       ...(query.near === undefined ? {} : { near: query.near }),

@@ -1,4 +1,3 @@
-import { listCandidates } from '@ballotstream/core';
 import { candidatesQuerySchema } from '@ballotstream/events';
 import { httpRoute, json } from '../shared/http';
 
@@ -8,6 +7,6 @@ export const handler = httpRoute(
   async ({ query, app }) =>
     json(200, {
       constituencyId: query.constituencyId,
-      candidates: await listCandidates(app.ports.records, query.constituencyId),
+      candidates: await app.citizen.candidates(query.constituencyId),
     }),
 );

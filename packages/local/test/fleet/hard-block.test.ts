@@ -40,10 +40,10 @@ afterAll(async () => {
 
 const machine = (id: string): DemoMachine => election.machines.find((m) => m.machineId === id)!;
 
-/** Connects as the machine with a certificate the election CA issued for it, over TLS. */
-async function connectAs(machineId: string): Promise<MqttClient> {
-  const tls = (await machineTlsFor(runtime, machineId))!;
-  const client = await mqtt.connectAsync(runtime.mqttUrl, {
+/** Connects to a runtime's broker as the machine, with a certificate the election CA issued for it, over TLS. */
+async function connectWith(r: Runtime, machineId: string): Promise<MqttClient> {
+  const tls = (await machineTlsFor(r, machineId))!;
+  const client = await mqtt.connectAsync(r.mqttUrl, {
     clientId: machineId,
     key: tls.keyPem,
     cert: tls.certPem,
@@ -52,6 +52,12 @@ async function connectAs(machineId: string): Promise<MqttClient> {
     connectTimeout: 5_000,
   });
   client.on('error', () => undefined);
+  return client;
+}
+
+/** Connects as the machine to this file's runtime; the connection is ended after the tests. */
+async function connectAs(machineId: string): Promise<MqttClient> {
+  const client = await connectWith(runtime, machineId);
   clients.push(client);
   return client;
 }
@@ -66,15 +72,18 @@ async function eventually<T>(read: () => Promise<T | undefined>, timeoutMs = 10_
   }
 }
 
-/** Whether the broker takes the machine's connection now: true, or the reason it refused. */
-const connects = (machineId: string) =>
-  connectAs(machineId).then(
+/** Whether a runtime's broker takes the machine's connection: true, or the reason it refused. */
+const connectTo = (r: Runtime, machineId: string): Promise<true | string> =>
+  connectWith(r, machineId).then(
     (client) => {
       client.end(true);
       return true as const;
     },
     (error: Error) => error.message,
   );
+
+/** Whether this file's runtime takes the machine's connection now. */
+const connects = (machineId: string) => connectTo(runtime, machineId);
 
 const closed = (client: MqttClient) =>
   new Promise<void>((resolve) => (client.connected ? client.once('close', () => resolve()) : resolve()));
@@ -184,22 +193,3 @@ describe('the hard block across a restart', () => {
     }
   });
 });
-
-/** Whether a runtime's broker takes the machine's connection: true, or the reason it refused. */
-async function connectTo(r: Runtime, machineId: string): Promise<true | string> {
-  const tls = (await machineTlsFor(r, machineId))!;
-  try {
-    const client = await mqtt.connectAsync(r.mqttUrl, {
-      clientId: machineId,
-      key: tls.keyPem,
-      cert: tls.certPem,
-      ca: tls.caPem,
-      reconnectPeriod: 0,
-      connectTimeout: 5_000,
-    });
-    client.end(true);
-    return true;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
