@@ -1,22 +1,18 @@
 import type { Trigger } from '@ballotstream/functions/triggers';
-import { account, allTriggers, blueprint, inRegion, regions } from './context';
+import { allTriggers, blueprint, inRegion, regions } from './context';
 import { functions } from './functions';
 import {
   API_RESOURCE_SERVER,
   appClientPlans,
-  cognitoDomainPrefix,
   jwtAuthorizerPlan,
-  PRE_TOKEN_HANDLER,
   resourceServerScopes,
   staffCallbackUrls,
   staffGroups,
-  userPoolPlan,
-  withPreTokenGenerationVersion,
 } from './lib/auth';
 import type { Region } from './lib/permissions';
 import { routePlans } from './lib/routes';
+import { userPools } from './user-pools';
 
-const pool = userPoolPlan();
 const clientPlans = appClientPlans($app.stage, staffCallbackUrls(blueprint.aws.domain));
 
 /** A region's sign-in and API: its own user pool (Cognito pools are regional), clients and HTTP API. */
@@ -42,58 +38,13 @@ interface Placement {
  */
 export function regionalApi(region: Region, fnOf: (trigger: Trigger) => sst.aws.Function): RegionalApi {
   const at: Placement = { suffix: region === 'primary' ? '' : 'Secondary', opts: inRegion(region) };
-  const users = staffUserPool(at);
+  const users = userPools[region];
   const roleGroups = staffRoleGroups(users, at);
   const { staffClient, boothClient } = appClients(users, at);
   const api = httpApi(at);
   const authorizer = cognitoAuthorizer(api, region, users, [staffClient, boothClient]);
   addRoutes(api, authorizer, fnOf);
   return { users, roleGroups, staffClient, boothClient, api };
-}
-
-/** Creates the region's user pool of the election staff, with TOTP sign-in and the pre token generation trigger. */
-function staffUserPool({ suffix, opts }: Placement): sst.aws.CognitoUserPool {
-  // The election staff (admins, officers, clerks), created by administrators only, each in the group
-  // of their role (and an officer in a `region-<id>` group). Every sign-in asks for a TOTP code. The
-  // pre token generation trigger writes `custom:role` and `custom:region` into access tokens from
-  // those groups, for people and for the booths' client-credentials grant alike.
-  return new sst.aws.CognitoUserPool(
-    `Users${suffix}`,
-    {
-      usernames: ['email'],
-      mfa: pool.mfa === 'off' ? undefined : pool.mfa,
-      softwareToken: pool.softwareToken,
-      domain: { prefix: account.apply((id) => cognitoDomainPrefix($app.stage, id)) },
-      triggers: {
-        preTokenGeneration: {
-          handler: PRE_TOKEN_HANDLER,
-          description: 'Writes role and region claims into access tokens from Cognito groups',
-          runtime: 'nodejs22.x',
-          architecture: 'arm64',
-          // Cognito waits five seconds for a trigger, then fails the sign-in.
-          timeout: '5 seconds',
-          memory: '512 MB',
-          environment: { POWERTOOLS_SERVICE_NAME: 'ballotstream' },
-        },
-        preTokenGenerationVersion: 'v2',
-      },
-      transform: {
-        userPool: (args) => {
-          args.userPoolTier = pool.tier;
-          args.adminCreateUserConfig = { allowAdminCreateUserOnly: pool.allowAdminCreateUserOnly };
-          args.userPoolAddOns = { advancedSecurityMode: pool.advancedSecurityMode };
-          // SST names trigger versions 1 and 2 only; version 3 also runs for client-credentials grants.
-          const lambdaConfig = args.lambdaConfig;
-          if (lambdaConfig === undefined)
-            throw new Error('the user pool has no pre token generation trigger');
-          args.lambdaConfig = $output(lambdaConfig).apply((config) =>
-            withPreTokenGenerationVersion(config, pool.preTokenGenerationVersion),
-          );
-        },
-      },
-    },
-    opts,
-  );
 }
 
 /** Creates one group per staff role; region groups (`region-<id>`) are made by administrators as regions are. */

@@ -14,6 +14,7 @@ import { tracking } from './location';
 import { notificationsTopic } from './notifications';
 import { batchQueues, readInBatches } from './queues';
 import { tables } from './tables';
+import { userPools } from './user-pools';
 import { voteStores, voteStoreVpc } from './vote-stores';
 
 /** ARNs as the IAM generator asks for them, spelled for the region the function runs in. */
@@ -30,6 +31,7 @@ export function arnsIn(region: Region): ResourceArns<$util.Input<string>> {
     ticketKey: ticketKey.arn,
     pseudonymKey: pseudonymKey.arn,
     electionKey: electionKey.arn,
+    userPool: (r) => userPools[r].arn,
     notificationsTopic: notificationsTopic.arn,
     trackers: tracking.shards.map((s) => s.tracker.trackerArn),
     geofenceCollections: tracking.shards.map((s) => s.geofences.collectionArn),

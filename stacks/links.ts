@@ -10,6 +10,7 @@ import { geofencesLink, trackerLink } from './location';
 import { notificationsLink } from './notifications';
 import { secondaryCacheLink } from './secondary-cache';
 import { tableLinks } from './tables';
+import { userPoolLinks } from './user-pools';
 import { voteStores } from './vote-stores';
 
 /** Every link a Lambda may carry, by the name the port catalogue plans it under. */
@@ -29,6 +30,8 @@ const linkables: ReadonlyMap<string, sst.Linkable<Record<string, unknown>>> = ne
   [LINKS.pseudonymKey, keyLinks.pseudonym],
   [LINKS.electionKey, keyLinks.election],
   [LINKS.notifications, notificationsLink],
+  [LINKS.userPool.primary, userPoolLinks.primary],
+  [LINKS.userPool.secondary, userPoolLinks.secondary],
   [LINKS.tracker, trackerLink],
   [LINKS.geofences, geofencesLink],
   [LINKS.iotDataEndpoint, iotDataEndpoint],

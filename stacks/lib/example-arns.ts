@@ -51,6 +51,7 @@ export function exampleArns(
     ticketKey: `arn:aws:kms:${region}:${account}:key/mrk-ticket`,
     pseudonymKey: `arn:aws:kms:${region}:${account}:key/mrk-pseudonym`,
     electionKey: `arn:aws:kms:${region}:${account}:key/election`,
+    userPool: (r) => `arn:aws:cognito-idp:${regionName[r]}:${account}:userpool/${regionName[r]}_Example`,
     notificationsTopic: `arn:aws:sns:${region}:${account}:officer-alerts`,
     trackers: exampleLocationNames.map((n) => `arn:aws:geo:${region}:${account}:tracker/${n.tracker}`),
     geofenceCollections: exampleLocationNames.map(
@@ -118,6 +119,8 @@ export function exampleLinks(
     [LINKS.pseudonymKey, { arn: arns.pseudonymKey, id: 'mrk-pseudonym' }],
     [LINKS.electionKey, { arn: arns.electionKey, id: 'election' }],
     [LINKS.notifications, { arn: arns.notificationsTopic }],
+    [LINKS.userPool.primary, { id: 'ap-south-1_Example', region: 'ap-south-1' }],
+    [LINKS.userPool.secondary, { id: 'ap-south-2_Example', region: 'ap-south-2' }],
     [LINKS.tracker, { shards: exampleLocationNames.map((n) => shardLinkOf(n.shard, n.tracker)) }],
     [LINKS.geofences, { shards: exampleLocationNames.map((n) => shardLinkOf(n.shard, n.collection)) }],
     [LINKS.iotDataEndpoint, { address: 'example-ats.iot.ap-south-1.amazonaws.com' }],

@@ -27,6 +27,8 @@ function linkValue(name: string): unknown {
   if (name === LINKS.iotDataEndpoint) return { address: 'example-ats.iot.ap-south-1.amazonaws.com' };
   if (name === LINKS.geofences)
     return { shards: [{ regionId: 'national', part: 0, parts: 1, name: 'booths' }] };
+  if (name === LINKS.userPool.primary || name === LINKS.userPool.secondary)
+    return { id: 'ap-south-1_Example', region: 'ap-south-1' };
   if (name === LINKS.voterRegistryApi || name === LINKS.biometricApi)
     return {
       url: 'https://api.example.gov',
@@ -65,6 +67,7 @@ describe('the port catalogue', () => {
       LINKS.voterRegistryApi,
       LINKS.biometricApi,
       LINKS.geofences,
+      ...Object.values(LINKS.userPool),
     ]);
     for (const name of known) expect(name.endsWith('TableName') || named.has(name), name).toBe(true);
   });

@@ -62,6 +62,8 @@ export interface ResourceArns<R> {
   pseudonymKey: R;
   /** The KMS key (ECC_NIST_P256) the public bulletin is signed with. */
   electionKey: R;
+  /** A region's staff user pool (Cognito). */
+  userPool(region: Region): R;
   notificationsTopic: R;
   /** Every shard's tracker (the location plan): a step serves machines of any booth. */
   trackers: readonly R[];
@@ -122,6 +124,20 @@ export function isBatchTrigger(trigger: Trigger): trigger is BatchTrigger {
 export function regionOf(trigger: Trigger): Region {
   return trigger.kind === 'event' ? trigger.region : 'primary';
 }
+
+const STAFF_POOL_READ = [
+  'cognito-idp:ListUsers',
+  'cognito-idp:ListGroups',
+  'cognito-idp:ListUsersInGroup',
+] as const;
+const STAFF_POOL_WRITE = [
+  'cognito-idp:AdminCreateUser',
+  'cognito-idp:AdminEnableUser',
+  'cognito-idp:AdminDisableUser',
+  'cognito-idp:AdminAddUserToGroup',
+  'cognito-idp:AdminRemoveUserFromGroup',
+  'cognito-idp:CreateGroup',
+] as const;
 
 const TABLE_ACTIONS: Record<TableUse, readonly string[]> = {
   read: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
@@ -317,6 +333,23 @@ export const PORTS: { readonly [P in PortName]: PortEntry } = {
     LINKS.pseudonymKey,
     (_t, arns) => [{ actions: ['kms:GenerateMac'], resources: [arns.pseudonymKey] }],
   ),
+  // The sync reads the primary's pool and writes users and groups in the secondary's only.
+  staffPools: {
+    reachedBy: 'reaches.staffPools',
+    reached: (t) => t.reaches?.staffPools === true,
+    linkNames: [LINKS.userPool.primary, LINKS.userPool.secondary],
+    links: (t) => (t.reaches?.staffPools === true ? [LINKS.userPool.primary, LINKS.userPool.secondary] : []),
+    statements: (t, arns) =>
+      t.reaches?.staffPools === true
+        ? [
+            {
+              actions: [...STAFF_POOL_READ],
+              resources: [arns.userPool('primary'), arns.userPool('secondary')],
+            },
+            { actions: [...STAFF_POOL_WRITE], resources: [arns.userPool('secondary')] },
+          ]
+        : [],
+  },
   // Signing the bulletin: only the route that serves it, only on that key.
   electionKey: linked(
     'reaches.electionKey',

@@ -21,6 +21,8 @@ export const LINKS = {
   /** External APIs: `{ url, secretArn }` (stacks/external-apis.ts). */
   voterRegistryApi: 'VoterRegistryApi',
   biometricApi: 'BiometricApi',
+  /** Each region's staff user pool: `{ id, region }` (stacks/user-pools.ts). */
+  userPool: { primary: 'StaffUserPool', secondary: 'StaffUserPoolSecondary' },
   /**
    * The name a link takes on a copy of a step in the secondary region when that region has a
    * resource of its own for it (the cache, the replica keys, the IoT endpoint): link names are

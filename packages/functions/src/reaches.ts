@@ -39,6 +39,8 @@ export interface Reaches {
   readonly machineControl?: true;
   /** The broker health check: a publish on `health/<probe>` (IoT data plane `iot:Publish`). */
   readonly brokerProbe?: true;
+  /** Both regions' staff pools (Cognito): list in the primary's, list and write users and groups in the secondary's. */
+  readonly staffPools?: true;
   /** The election key the public bulletin is signed with (KMS `kms:Sign`, `kms:GetPublicKey`). */
   readonly electionKey?: true;
 }

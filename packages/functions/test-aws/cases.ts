@@ -455,6 +455,24 @@ export const CASES: Record<string, Case> = {
     },
   },
 
+  syncStaffPools: {
+    expectation:
+      "creates the primary pool's officer in the secondary region's pool, in the same groups, writing nothing to the primary's",
+    async run(h, step) {
+      const run = await h.invoke(step, schedulerEvent);
+      expectRan(run);
+      const writes = run.calls.filter((c) => c.service === 'cognito-idp' && c.command.startsWith('Admin'));
+      expect(
+        writes.map((c) => `${c.region} ${c.command} ${String(c.input.GroupName ?? c.input.Username)}`),
+      ).toEqual([
+        'ap-south-2 AdminCreateUser olu@example.gov',
+        'ap-south-2 AdminAddUserToGroup officer',
+        'ap-south-2 AdminAddUserToGroup region-north',
+      ]);
+      expect(run.result).toEqual({ changes: 3, notEnrolled: 1, secondaryOnly: 0 });
+    },
+  },
+
   concealVoteOrder: {
     expectation: "rewrites both regions' recent votes in vote-id order",
     async run(h, step) {

@@ -2,6 +2,7 @@
  * Every AWS SDK command a handler sends, recorded on the client classes themselves (so clients
  * built inside `buildAwsDeps` are seen too), and what IAM would evaluate for each one.
  */
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IoTClient } from '@aws-sdk/client-iot';
@@ -34,6 +35,7 @@ const CLIENTS = {
   'rds-data': RDSDataClient,
   'secrets-manager': SecretsManagerClient,
   sns: SNSClient,
+  'cognito-idp': CognitoIdentityProviderClient,
   'timestream-query': TimestreamQueryClient,
   'timestream-write': TimestreamWriteClient,
 } as const;
@@ -170,6 +172,14 @@ export function iamRequestsOf(call: SdkCall): IamRequest[] {
     }
     case 'sns':
       return [{ action: `sns:${command}`, resource: String(input.TopicArn) }];
+    // Every user pool action is on the pool, in the region of the client that sent it.
+    case 'cognito-idp':
+      return [
+        {
+          action: `cognito-idp:${command}`,
+          resource: `arn:aws:cognito-idp:${region}:${ACCOUNT}:userpool/${String(input.UserPoolId)}`,
+        },
+      ];
     case 'kms': {
       const key = String(input.KeyId);
       return [

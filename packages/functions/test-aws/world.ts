@@ -8,6 +8,14 @@ import { createHash, createHmac, generateKeyPairSync, randomUUID, sign } from 'n
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  CognitoIdentityProviderClient,
+  ListGroupsCommand,
+  ListUsersCommand,
+  ListUsersInGroupCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import {
   CreateTableCommand,
   DynamoDBClient,
   GetItemCommand,
@@ -64,6 +72,7 @@ export const mocks = {
   timestreamWrite: mockClient(TimestreamWriteClient),
   timestreamQuery: mockClient(TimestreamQueryClient),
   secrets: mockClient(SecretsManagerClient),
+  cognito: mockClient(CognitoIdentityProviderClient),
 };
 
 export interface AwsWorld {
@@ -157,6 +166,24 @@ export async function startAwsWorld(options: {
     Entries: (input.Entries ?? []).map(() => ({ EventId: randomUUID() })),
   }));
   mocks.sns.on(SnsPublishCommand).callsFake(() => ({ MessageId: randomUUID() }));
+  // Two staff pools as Cognito answers: an officer in the primary's, nobody yet in the secondary's.
+  const officer = {
+    Username: 'p-1',
+    Enabled: true,
+    UserStatus: 'CONFIRMED' as const,
+    Attributes: [{ Name: 'email', Value: 'olu@example.gov' }],
+  };
+  mocks.cognito.on(ListUsersCommand).callsFake((input: { UserPoolId: string }) => ({
+    Users: input.UserPoolId.startsWith('ap-south-1') ? [officer] : [],
+  }));
+  mocks.cognito
+    .on(ListGroupsCommand)
+    .resolves({ Groups: [{ GroupName: 'officer' }, { GroupName: 'region-north' }] });
+  mocks.cognito.on(ListUsersInGroupCommand).callsFake((input: { UserPoolId: string }) => ({
+    Users: input.UserPoolId.startsWith('ap-south-1') ? [officer] : [],
+  }));
+  mocks.cognito.on(AdminCreateUserCommand).resolves({});
+  mocks.cognito.on(AdminAddUserToGroupCommand).resolves({});
   mocks.geo.on(BatchUpdateDevicePositionCommand).resolves({ Errors: [] });
   mocks.geo.on(BatchPutGeofenceCommand).resolves({ Errors: [], Successes: [] });
   mocks.geo.on(GetDevicePositionHistoryCommand).resolves({ DevicePositions: [] });

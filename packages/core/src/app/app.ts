@@ -13,6 +13,7 @@ import type {
   Notifier,
   RecordStore,
   SignatureChecker,
+  StaffPools,
   TicketKeys,
   VoterCache,
   VoterPseudonyms,
@@ -67,6 +68,8 @@ export interface AppPorts {
   readonly brokerProbe: BrokerProbe;
   /** Machines' certificates, set inactive by a hard block (IoT Core; the embedded broker refuses them). */
   readonly machineCertificates: MachineCertificates;
+  /** Each region's Cognito pool of staff sign-ins, which the sync keeps alike (in memory locally). */
+  readonly staffPools: StaffPools;
   /** The election key the public bulletin is signed with (a KMS P-256 key in AWS, a key file locally). */
   readonly electionKey: ElectionKey;
   /** The election CA's certificate (PEM), where the runtime has one, for the bulletin. */

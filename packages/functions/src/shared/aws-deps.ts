@@ -1,3 +1,4 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IoTClient } from '@aws-sdk/client-iot';
@@ -12,6 +13,7 @@ import { type Config, ConfigError, loadConfig } from '@ballotstream/core';
 import {
   buildBiometricsClient,
   buildRegistryClient,
+  CognitoStaffPool,
   DynamoRecordStore,
   EventBridgePublisher,
   externalApiLinkSchema,
@@ -62,6 +64,7 @@ const shardsLink = z.object({
     .min(1),
 });
 const busLink = z.object({ name: z.string().min(1), arn: z.string().min(1) });
+const userPoolLink = z.object({ id: z.string().min(1), region: z.string().min(1) });
 const voteStoreLink = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('timestream'),
@@ -207,6 +210,14 @@ export const AWS_ADAPTERS: AdapterTable<AwsContext> = {
     return new IotBrokerProbe(new IoTDataPlaneClient({ endpoint: `https://${endpoint}` }), config.stage);
   },
   machineCertificates: () => new IotMachineCertificates(new IoTClient({})),
+  // Each pool is reached in its own region, whichever region the function runs in.
+  staffPools: ({ link }) => {
+    const open = (region: 'primary' | 'secondary') => {
+      const pool = link(LINKS.userPool[region], userPoolLink, `staff pool (${region})`);
+      return new CognitoStaffPool(new CognitoIdentityProviderClient({ region: pool.region }), pool.id);
+    };
+    return { primary: open('primary'), secondary: open('secondary') };
+  },
   machineCommands: ({ config, link }) => {
     const endpoint = link(LINKS.iotDataEndpoint, endpointLink, 'machine commands').address;
     return new IotMachineCommands(new IoTDataPlaneClient({ endpoint: `https://${endpoint}` }), config.stage);

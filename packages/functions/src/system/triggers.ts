@@ -1,5 +1,5 @@
 import { alertRaised, healthTopic } from '@ballotstream/events';
-import { http, topicRule } from '../trigger-builders';
+import { http, schedule, topicRule } from '../trigger-builders';
 import type { Trigger } from '../trigger-types';
 
 /** What runs the system steps, beside their handlers; `../triggers.ts` gathers every area. */
@@ -24,5 +24,12 @@ export const systemTriggers: readonly Trigger[] = [
     description: "Notes each broker health probe that came back through the broker's rules engine.",
     handler: 'system/broker-health.record',
     reaches: { tables: { ledger: 'write' } },
+  }),
+  schedule('rate(5 minutes)', {
+    name: 'syncStaffPools',
+    description:
+      "Mirrors the primary region's staff pool (members, groups, enabled) into the secondary's, for sign-in there when the primary is lost.",
+    handler: 'system/sync-staff-pools.handler',
+    reaches: { staffPools: true },
   }),
 ];

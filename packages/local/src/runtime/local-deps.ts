@@ -19,6 +19,7 @@ import {
   MemoryDetectorState,
   MemoryElectionKey,
   MemoryRecordStore,
+  MemoryStaffPool,
   MemoryTicketKeys,
   MemoryVoterCache,
   OutboxNotifier,
@@ -176,6 +177,8 @@ export const LOCAL_ADAPTERS: AdapterTable<LocalContext> = {
     new LocalMachineCertificates(options.certificateChannel ?? noCertificates, await get('records')),
   machineCommands: ({ options, config }) =>
     new LocalMachineCommands(config.stage, options.machineChannel ?? noChannel),
+  // Staff sign in with the runtime's own tokens; the pools stand in for Cognito's, for the sync.
+  staffPools: () => ({ primary: new MemoryStaffPool(), secondary: new MemoryStaffPool() }),
 };
 
 /** Builds every adapter of the local runtime: the one start-up point where stand-ins are chosen. */

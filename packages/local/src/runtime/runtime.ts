@@ -20,7 +20,7 @@ import { loadHandler, type Trigger, triggers } from '@ballotstream/functions/tri
 import { webFallback } from '@ballotstream/web/serve';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { LocalTokenIssuer } from '../auth/jwt';
-import { LocalBus } from '../bus/local-bus';
+import { LocalBus, type LocalBusOptions } from '../bus/local-bus';
 import { localBusArn } from '../bus/region-forwarding';
 import { alertStream } from '../http/alert-stream';
 import { ApiServer } from '../http/api-server';
@@ -116,10 +116,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 }
 
 async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefined): Promise<Runtime> {
-  const bus = new LocalBus({
-    backoffMs: options.busBackoffMs ?? 100,
-    ...(options.region === undefined ? {} : { origin: localBusArn(options.region) }),
-  });
+  const bus = new LocalBus(busOptions(options));
   const deps = await buildLocalDeps({
     // A step may publish only what its trigger declares: each invocation is told its step below.
     publisher: bus,
@@ -152,9 +149,7 @@ async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefine
   const scheduler = new LocalScheduler({ speedup: options.scheduleSpeedup ?? 1 });
   const rules: LocalTopicRule[] = [];
   for (const trigger of triggers) {
-    // The other region's subscribers run on its own bus; forwarding brings them what this one publishes.
-    if (options.region !== undefined && trigger.kind === 'event' && trigger.region !== options.region)
-      continue;
+    if (!runsHere(trigger, options.region)) continue;
     const entry = await loadHandler(trigger.handler);
     const invoke = (event: unknown) =>
       entry(event, withStep(lambdaContext(trigger.name), trigger, regionApp()));
@@ -205,6 +200,20 @@ async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefine
       lock?.release();
     },
   };
+}
+
+/**
+ * Whether this runtime hosts a trigger: all of them, but in a two-region process the other
+ * region's subscribers, which run on its own bus (forwarding brings them what this one publishes).
+ */
+function runsHere(trigger: Trigger, region: Region | undefined): boolean {
+  return region === undefined || trigger.kind !== 'event' || trigger.region === region;
+}
+
+/** The bus's retry backoff, and in a two-region process the origin its events name. */
+function busOptions(options: RuntimeOptions): LocalBusOptions {
+  const backoffMs = options.busBackoffMs ?? 100;
+  return options.region === undefined ? { backoffMs } : { backoffMs, origin: localBusArn(options.region) };
 }
 
 /** Where the local runtime plays each kind of trigger. */

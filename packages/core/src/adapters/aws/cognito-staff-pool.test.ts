@@ -9,6 +9,7 @@ import {
   ListUsersCommand,
   ListUsersInGroupCommand,
   ResourceNotFoundException,
+  type UserStatusType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -19,7 +20,7 @@ const credentials = { accessKeyId: 'x', secretAccessKey: 'y' };
 const cognito = mockClient(CognitoIdentityProviderClient);
 afterEach(() => cognito.reset());
 
-const user = (sub: string, email: string, status = 'CONFIRMED', enabled = true) => ({
+const user = (sub: string, email: string, status: UserStatusType = 'CONFIRMED', enabled = true) => ({
   Username: sub,
   Enabled: enabled,
   UserStatus: status,
