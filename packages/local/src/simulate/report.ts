@@ -203,7 +203,8 @@ function judgeIncident(
       : Number.POSITIVE_INFINITY;
   for (const a of alerts) {
     if (!names(a) || a.at < incident.at - 60_000) continue;
-    if (incident.expected.includes(a.kind) && a.at <= expectedUntil) used.add(a);
+    if (incident.expected.includes(a.kind) && (a.at <= expectedUntil || aboutOutage(incident, a)))
+      used.add(a);
     else if (incident.related?.includes(a.kind) && a.at <= relatedUntil) used.add(a);
   }
   return {
@@ -217,6 +218,22 @@ function judgeIncident(
       : { alert: match.kind, delaySeconds: Math.max(0, (match.at - incident.at) / 1000) }),
     ...(incident.detail === undefined ? {} : { detail: incident.detail }),
   };
+}
+
+/**
+ * A divergence about a tally window that overlaps the outage is the outage's, however
+ * late it is raised: the regions still disagree on the votes the secondary missed, because the
+ * backfill has not caught up yet (slow on a loaded machine), not because of anything new.
+ */
+function aboutOutage(incident: Injected, a: SeenAlert): boolean {
+  if (incident.kind !== 'secondary-outage' || incident.endedAt === undefined) return false;
+  const { windowStart, windowEnd } = (a.evidence ?? {}) as { windowStart?: unknown; windowEnd?: unknown };
+  return (
+    typeof windowStart === 'number' &&
+    typeof windowEnd === 'number' &&
+    windowStart < incident.endedAt &&
+    windowEnd > incident.at
+  );
 }
 
 const percentile = (sorted: readonly number[], q: number) =>
