@@ -1,6 +1,7 @@
 import { listAlerts } from '@ballotstream/core';
 import { alertsQuerySchema } from '@ballotstream/events';
 import { httpRoute, json, noCaller } from '../shared/http';
+import { statusOfRouteRefusal } from '../shared/refusals';
 
 /** `GET /alerts`: alerts newest first; an officer sees their own region only; `?severity=critical,warning`. */
 export const handler = httpRoute(

@@ -2,7 +2,6 @@ import {
   alertRaised,
   anomalyDetected,
   type TopicDefinition,
-  voteRecorded,
   voteRejected,
   voterRejected,
   voteTopic,
@@ -16,9 +15,6 @@ import type { Trigger } from '@ballotstream/functions/triggers';
 const EXCEPTIONAL = new Set<string>(
   [voterRejected, voteRejected, anomalyDetected, alertRaised].map((e) => e.type),
 );
-
-/** Events a batched step publishes once a batch (a summary of what it did), not once an item. */
-const ONCE_A_BATCH = new Set<string>([voteRecorded.type]);
 
 /** PutEvents takes at most ten entries a call; a batched step sends its events ten at a time. */
 const PUT_EVENTS_ENTRIES = 10;
@@ -78,8 +74,7 @@ class Walk {
     });
     for (const type of trigger.publishes) {
       if (EXCEPTIONAL.has(type)) continue;
-      const events = ONCE_A_BATCH.has(type) ? invocations : items;
-      this.published(type, events, batch === undefined || ONCE_A_BATCH.has(type), depth);
+      this.published(type, items, batch === undefined, depth);
     }
     for (const [table, use] of Object.entries(trigger.reaches?.tables ?? {})) {
       if (use !== 'write') continue;
