@@ -1,4 +1,5 @@
 import type { Config } from '../config';
+import { syncStaffPools } from '../domain/staff/sync-staff-pools';
 import type {
   Biometrics,
   BrokerProbe,
@@ -113,6 +114,8 @@ export function createApp(
     recordMachineEvent: recordMachineEventUseCase(ports),
     fleet: fleetStepUseCases(ports, config),
     citizen: citizenReadUseCases(ports, config),
+    /** The secondary region's staff pool given the primary's members, groups and enabled state. */
+    syncStaffPools: () => syncStaffPools(ports.staffPools),
   };
 }
 

@@ -1,4 +1,3 @@
-import { syncStaffPools } from '@ballotstream/core';
 import { scheduledHandler } from '../shared/events';
 
 /**
@@ -7,7 +6,7 @@ import { scheduledHandler } from '../shared/events';
  * lost (once the desk has enrolled them there: a pool gives out no password or TOTP secret).
  */
 export const handler = scheduledHandler(async (app) => {
-  const outcome = await syncStaffPools(app.ports.staffPools);
+  const outcome = await app.syncStaffPools();
   return {
     changes: outcome.steps.length,
     notEnrolled: outcome.notEnrolled.length,
