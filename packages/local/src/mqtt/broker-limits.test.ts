@@ -38,6 +38,10 @@ async function start(
   return { url: await broker.listen(), activity, handled };
 }
 
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !done(); i++) await new Promise((r) => setTimeout(r, 50));
+}
+
 async function connect(url: string, clientId: string): Promise<mqtt.MqttClient> {
   const client = await mqtt.connectAsync(url, { clientId, reconnectPeriod: 0 });
   client.on('error', () => undefined);
@@ -115,8 +119,9 @@ describe('the broker holds machines to IoT Core limits', () => {
     const { url, activity } = await start(() => 1_000);
     const first = await connect(url, 'm-1');
     await first.endAsync(true);
+    await until(() => activity.some((a) => a.kind === 'disconnected'));
     await connect(url, 'm-1');
-    await new Promise((r) => setTimeout(r, 200));
+    await until(() => activity.filter((a) => a.kind === 'connected').length === 2);
     const presence = activity.filter((a) => a.clientId === 'm-1' && a.kind !== 'published');
     expect(presence.map((a) => a.kind)).toEqual(['connected', 'disconnected', 'connected']);
     const times = presence.map((a) => a.at);

@@ -76,7 +76,11 @@ export class LocalBroker {
   /** Machines whose certificates are INACTIVE (hard block): refused on connect, dropped when set. */
   private readonly inactive = new Set<string>();
 
+  /** When a connect or disconnect happened: strictly in order, see `strictlyIncreasing`. */
+  private readonly presenceAt: () => number;
+
   constructor(private readonly options: LocalBrokerOptions) {
+    this.presenceAt = strictlyIncreasing(options.clock ?? Date.now);
     const retries = options.ruleRetries ?? TOPIC_RULE_RETRIES;
     for (const rule of options.rules) {
       if (rule.batch === undefined) {
@@ -97,16 +101,7 @@ export class LocalBroker {
   }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
-    // Connects and disconnects are stamped strictly in the order they happen, as IoT Core's millisecond lifecycle
-    // times are in practice: under a clock that stands still (a simulator holding its day), a
-    // reconnect in the same instant would otherwise share its first connect's time and id, and
-    // read as a redelivery of it, leaving the machine offline for the fleet and liveness rules.
     const now = this.options.clock ?? Date.now;
-    let last = Number.NEGATIVE_INFINITY;
-    const presenceAt = () => {
-      last = Math.max(now(), last + 1);
-      return last;
-    };
     const activity = this.options.onActivity ?? (() => undefined);
     const mayPublish = this.options.mayPublish ?? (() => true);
     // aedes writes a QoS 1 PUBACK before its `published` hook runs, but only after this check
@@ -160,10 +155,10 @@ export class LocalBroker {
     });
     aedes.on('client', (client) => {
       const address = (client.conn as { remoteAddress?: string }).remoteAddress ?? 'unknown';
-      activity({ kind: 'connected', clientId: client.id, address, at: presenceAt() });
+      activity({ kind: 'connected', clientId: client.id, address, at: this.presenceAt() });
     });
     aedes.on('clientDisconnect', (client) =>
-      activity({ kind: 'disconnected', clientId: client.id, at: presenceAt() }),
+      activity({ kind: 'disconnected', clientId: client.id, at: this.presenceAt() }),
     );
     // With TLS the handshake itself refuses a client without a certificate from the election CA.
     const server =
@@ -302,4 +297,19 @@ async function invokeWithRetries(
       await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
     }
   }
+}
+
+/**
+ * A clock whose readings only grow. Connects and disconnects are stamped with it, strictly in the
+ * order they happen, as IoT Core's millisecond lifecycle times are in practice: under a clock that
+ * stands still (a simulator holding its day), a reconnect in the same instant would otherwise
+ * share its first connect's time and id, read as a redelivery of it, and leave the machine
+ * offline for the fleet and liveness rules.
+ */
+function strictlyIncreasing(now: () => number): () => number {
+  let last = Number.NEGATIVE_INFINITY;
+  return () => {
+    last = Math.max(now(), last + 1);
+    return last;
+  };
 }
