@@ -53,6 +53,26 @@ describe('per-function IAM statements', () => {
     }
   });
 
+  it("let the staff sync alone touch the user pools, writing only in the secondary's", () => {
+    const arns = exampleArns('postgres');
+    for (const trigger of all) {
+      const statements = statementsFor(trigger, arns);
+      const onPool = (region: 'primary' | 'secondary') =>
+        statements.filter((s) => s.resources.includes(arns.userPool(region))).flatMap((s) => s.actions);
+      if (trigger.name !== 'syncStaffPools') {
+        expect([...onPool('primary'), ...onPool('secondary')], trigger.name).toEqual([]);
+        continue;
+      }
+      expect(onPool('primary').sort()).toEqual([
+        'cognito-idp:ListGroups',
+        'cognito-idp:ListUsers',
+        'cognito-idp:ListUsersInGroup',
+      ]);
+      expect(onPool('secondary')).toContain('cognito-idp:AdminCreateUser');
+      expect(onPool('secondary')).toContain('cognito-idp:AdminDisableUser');
+    }
+  });
+
   it('grant every table a step declares, with writes only where it writes', () => {
     for (const trigger of all) {
       const statements = statementsFor(trigger, exampleArns('timestream'));
