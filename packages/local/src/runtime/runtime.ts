@@ -157,9 +157,6 @@ async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefine
   }
 
   const { ca, broker, ota } = await startBroker(options, deps, rules, regionApp);
-  // A hard block outlives a restart: the broker refuses those machines from its first connection.
-  for (const machineId of await inactiveMachineCertificates(deps.records))
-    broker.setCertificateActive(machineId, false);
   // The bulletin publishes the CA that machine certificates chain to.
   if (ca !== undefined) {
     app = appOf({ ...deps, electionCaPem: ca.certPem });
@@ -306,5 +303,8 @@ async function startBroker(
           tls: { caPem: serverCert.caPem, certPem: serverCert.certPem, keyPem: serverCert.keyPem },
         }),
   });
+  // A hard block outlives a restart: the broker refuses those machines from its first connection.
+  for (const machineId of await inactiveMachineCertificates(deps.records))
+    broker.setCertificateActive(machineId, false);
   return { ca, broker, ota };
 }
