@@ -261,11 +261,15 @@ function blockChange(h: Harness, i = 0) {
 }
 
 /** Record the run of a step that is registered by hand later (`voteRecordCase` etc.). */
+// Both regions' recorders receive the same accepted votes, as the two buses deliver them.
+const votesBothRecord = new WeakMap<Harness, ReturnType<typeof acceptedVote>[]>();
+
 function voteRecordCase(region: 'primary' | 'secondary'): Case {
   return {
     expectation: `writes a batch of accepted votes to the ${region} region's PostgreSQL vote store through the Data API`,
     async run(h, step) {
-      const votes = [acceptedVote(h), acceptedVote(h, 1)];
+      if (!votesBothRecord.has(h)) votesBothRecord.set(h, [acceptedVote(h), acceptedVote(h, 1)]);
+      const votes = votesBothRecord.get(h)!;
       const run = await h.invoke(step, queueBatchOf(votes.map((v) => envelopeOf(voteAccepted, v, step))));
       expectNoBatchFailures(run);
       expect(published(run)).toEqual([]);
@@ -496,7 +500,9 @@ export const CASES: Record<string, Case> = {
   getTallies: getCase(
     'answers the tallies materialised from the votes recorded above',
     () => ({ query: { level: 'country' } }),
-    (body) => expect(body).toMatchObject({ level: 'country', totalVotes: 2 }),
+    // The two votes both recorders wrote, and the one ingestVote's forwarding gave the secondary
+    // alone, which the tally backfills into the primary.
+    (body) => expect(body).toMatchObject({ level: 'country', totalVotes: 3 }),
   ),
 
   getRunningTallies: getCase(
@@ -543,7 +549,7 @@ export const CASES: Record<string, Case> = {
   getTurnout: getCase(
     "answers the region's turnout per window",
     (h) => ({ query: { regionId: h.seed.regionId } }),
-    (body) => expect(body).toMatchObject({ totalVotes: 2 }),
+    (body) => expect(body).toMatchObject({ totalVotes: 3 }),
   ),
   listBooths: getCase(
     'finds the seeded booths by words',
