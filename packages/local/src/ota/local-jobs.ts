@@ -1,6 +1,7 @@
 import { describeIssues } from '@ballotstream/events';
 import {
   type ExecutionStatus,
+  executionStatusSchema,
   executionUpdateSchema,
   jobTopics,
   type RolloutPlan,
@@ -286,16 +287,7 @@ function countsOf(executions: ReadonlyMap<string, Execution>) {
 }
 
 function statusOf(rollout: Rollout): RolloutStatus {
-  const statuses: ExecutionStatus[] = [
-    'QUEUED',
-    'IN_PROGRESS',
-    'SUCCEEDED',
-    'FAILED',
-    'REJECTED',
-    'TIMED_OUT',
-    'CANCELED',
-    'REMOVED',
-  ];
+  const statuses: readonly ExecutionStatus[] = executionStatusSchema.options;
   return {
     rolloutId: rollout.plan.rolloutId,
     status: rollout.status,

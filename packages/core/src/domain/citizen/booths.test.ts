@@ -11,14 +11,19 @@ const fence = [
   [77.1, 28.6],
 ];
 
+/** A registry in memory, for one test. */
+function registryDeps() {
+  return {
+    records: new MemoryRecordStore(),
+    clock: { now: () => 0 },
+    publisher: { publish: async () => undefined },
+    config: { electionId: 'general-2026' },
+  };
+}
+
 describe('listing booths', () => {
   it('carries each booth’s electorate, so turnout can be shown as a share of it', async () => {
-    const deps = {
-      records: new MemoryRecordStore(),
-      clock: { now: () => 0 },
-      publisher: { publish: async () => undefined },
-      config: { electionId: 'general-2026' },
-    };
+    const deps = registryDeps();
     await createEntity(deps, { entity: 'region', body: { regionId: 'north', name: 'North' }, actor: admin });
     await createEntity(deps, {
       entity: 'constituency',
@@ -42,12 +47,7 @@ describe('listing booths', () => {
   });
 
   it('reads more booths than one page holds, page after page, each booth once', async () => {
-    const deps = {
-      records: new MemoryRecordStore(),
-      clock: { now: () => 0 },
-      publisher: { publish: async () => undefined },
-      config: { electionId: 'general-2026' },
-    };
+    const deps = registryDeps();
     await createEntity(deps, { entity: 'region', body: { regionId: 'north', name: 'North' }, actor: admin });
     await createEntity(deps, {
       entity: 'constituency',
@@ -85,12 +85,7 @@ describe('listing booths', () => {
 
 describe('listing constituencies and candidates', () => {
   it('gives the Hindi form of a name and party where the registry has one, and none where not', async () => {
-    const deps = {
-      records: new MemoryRecordStore(),
-      clock: { now: () => 0 },
-      publisher: { publish: async () => undefined },
-      config: { electionId: 'general-2026' },
-    };
+    const deps = registryDeps();
     await createEntity(deps, { entity: 'region', body: { regionId: 'north', name: 'North' }, actor: admin });
     await createEntity(deps, {
       entity: 'constituency',
