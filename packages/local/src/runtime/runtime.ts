@@ -140,11 +140,7 @@ async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefine
   // none, so its handlers call whatever app is installed (a drill may install one with a store down).
   const regionApp = (): App | undefined => (options.shared === undefined ? undefined : app);
 
-  // The signing key is generated on first run, like the other local keys; the API verifies every token with it.
-  const tokens =
-    options.dataDir === undefined
-      ? LocalTokenIssuer.ephemeral()
-      : LocalTokenIssuer.fromKeyDir(join(options.dataDir, 'keys'));
+  const tokens = tokenIssuerOf(options);
   const api = new ApiServer((token) => tokens.verify(token));
   const scheduler = new LocalScheduler({ speedup: options.scheduleSpeedup ?? 1 });
   const rules: LocalTopicRule[] = [];
@@ -197,6 +193,13 @@ async function startWithin(options: RuntimeOptions, lock: DataDirLock | undefine
       lock?.release();
     },
   };
+}
+
+/** The token signer, its key generated on first run like the other local keys; the API verifies every token with it. */
+function tokenIssuerOf(options: RuntimeOptions): LocalTokenIssuer {
+  return options.dataDir === undefined
+    ? LocalTokenIssuer.ephemeral()
+    : LocalTokenIssuer.fromKeyDir(join(options.dataDir, 'keys'));
 }
 
 /**

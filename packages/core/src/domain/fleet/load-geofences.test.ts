@@ -15,8 +15,18 @@ const square = (d: number): LonLat[] => [
 describe('loading booth geofences into the collection', () => {
   it("puts each booth's polygon as the registry holds it now, once per booth", async () => {
     const records = new MemoryRecordStore();
-    await records.put('registry', { ...recordKeys.booth('b1'), boothId: 'b1', geofence: square(0.001) });
-    await records.put('registry', { ...recordKeys.booth('b2'), boothId: 'b2', geofence: square(0.002) });
+    await records.put('registry', {
+      ...recordKeys.booth('b1'),
+      boothId: 'b1',
+      regionId: 'north',
+      geofence: square(0.001),
+    });
+    await records.put('registry', {
+      ...recordKeys.booth('b2'),
+      boothId: 'b2',
+      regionId: 'north',
+      geofence: square(0.002),
+    });
     const put: BoothGeofence[][] = [];
     const geofences = { put: async (g: readonly BoothGeofence[]) => void put.push([...g]) };
     // A booth changed after its created event was sent: the registry's polygon wins.
@@ -24,8 +34,8 @@ describe('loading booth geofences into the collection', () => {
     expect(await loadBoothGeofences({ records, geofences }, ['b1', 'b2', 'b1'])).toBe(2);
     expect(put).toEqual([
       [
-        { boothId: 'b1', ring: square(0.003) },
-        { boothId: 'b2', ring: square(0.002) },
+        { boothId: 'b1', regionId: 'north', ring: square(0.003) },
+        { boothId: 'b2', regionId: 'north', ring: square(0.002) },
       ],
     ]);
   });
