@@ -92,8 +92,12 @@ function answerView(id: string, answer: Answer | undefined): HTMLElement {
 function render(): void {
   document.documentElement.lang = state.lang;
   document.title = t('title');
-  // Every control has an id, so the one with the focus keeps it across a re-render.
-  const focusedId = document.activeElement?.id;
+  // Every control has an id, so the one with the focus keeps it across a re-render, and a field
+  // being typed in keeps its caret (a new field would put it first, and the next keys before the rest).
+  const focused = document.activeElement;
+  const focusedId = focused?.id;
+  const caret =
+    focused instanceof HTMLInputElement ? [focused.selectionStart, focused.selectionEnd] : undefined;
   replace(
     root,
     h('a', { class: 'skip', id: 'skip', href: '#main' }, t('skip')),
@@ -128,7 +132,15 @@ function render(): void {
       resultsSection(),
     ),
   );
-  if (focusedId) document.getElementById(focusedId)?.focus();
+  if (focusedId) restoreFocus(focusedId, caret);
+}
+
+function restoreFocus(id: string, caret: (number | null)[] | undefined): void {
+  const element = document.getElementById(id);
+  element?.focus();
+  const [start, end] = caret ?? [];
+  if (element instanceof HTMLInputElement && typeof start === 'number' && typeof end === 'number')
+    element.setSelectionRange(start, end);
 }
 
 function boothsSection(): HTMLElement {
