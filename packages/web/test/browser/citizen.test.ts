@@ -132,11 +132,9 @@ describe.skipIf(!haveChromium)('the citizen app in Chromium, on a running demo',
     await page.keyboard.type(receipt.slice(0, 5));
     // The page redraws while the voter types (here a language change, as data arriving does):
     // the field keeps its focus and its caret, so the rest of the code lands after the start.
-    await page.evaluate(() => {
-      const language = document.getElementById('language') as HTMLSelectElement;
-      language.value = 'en';
-      language.dispatchEvent(new Event('change', { bubbles: true }));
-    });
+    await page.evaluate(
+      "{ const l = document.getElementById('language'); l.value = 'en'; l.dispatchEvent(new Event('change', { bubbles: true })); }",
+    );
     await page.keyboard.type(receipt.slice(5));
     expect(await page.inputValue('#receipt-code')).toBe(receipt);
     await page.keyboard.press('Enter');
