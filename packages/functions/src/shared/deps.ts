@@ -85,8 +85,11 @@ const stepApps = new WeakMap<App, WeakMap<DeclaredStep, App>>();
  * that refuses what the step's trigger does not declare. Built once per app and step.
  */
 export function stepApp(app: App, step: DeclaredStep): App {
-  const ofApp = stepApps.get(app) ?? new WeakMap<DeclaredStep, App>();
-  stepApps.set(app, ofApp);
+  let ofApp = stepApps.get(app);
+  if (ofApp === undefined) {
+    ofApp = new WeakMap<DeclaredStep, App>();
+    stepApps.set(app, ofApp);
+  }
   let own = ofApp.get(step);
   if (own === undefined) {
     const ports = { ...app.ports, publisher: declaredPublisher(app.ports.publisher, step) };
