@@ -21,8 +21,11 @@ import type {
   VoterRegistry,
   VoteStore,
 } from '../ports';
+import { alertUseCases } from './alerts';
+import { auditUseCases } from './audit';
 import { blockMachineUseCase } from './block-machine';
 import { citizenReadUseCases } from './citizen-reads';
+import { closeUseCases } from './close';
 import { fleetStepUseCases } from './fleet-steps';
 import { geofenceEventUseCase } from './geofence-event';
 import { handOverUseCases } from './hand-over';
@@ -104,6 +107,9 @@ export function createApp(
     observeActivity: observeActivityUseCase(ports, monitors),
     reportViolations: reportViolationsUseCase(),
     raiseAlert: raiseAlertUseCases(ports, config, monitors),
+    alerts: alertUseCases(ports, config),
+    close: closeUseCases(ports, config),
+    audit: auditUseCases(ports),
     watch: watchUseCases(ports, monitors),
     registry: registryUseCases(ports, config),
     blockMachine: blockMachineUseCase(ports, monitors),

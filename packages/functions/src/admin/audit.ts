@@ -1,4 +1,3 @@
-import { recordAuditLog, verifyRecordedAudit } from '@ballotstream/core';
 import { auditListQuerySchema } from '@ballotstream/events';
 import { httpRoute, json } from '../shared/http';
 import { statusOfRouteRefusal } from '../shared/refusals';
@@ -8,16 +7,14 @@ export const list = httpRoute(
   { name: 'listAudit', query: auditListQuerySchema },
   async ({ query, app, principal }) => {
     if (principal?.role !== 'admin') return onlyAdmins();
-    const entries = await recordAuditLog(app.ports.records).read(query.from, query.limit);
-    const last = entries.at(-1);
-    return json(200, { entries, ...(entries.length === query.limit && last ? { next: last.seq + 1 } : {}) });
+    return json(200, await app.audit.page(query.from, query.limit));
   },
 );
 
 /** `GET /audit/verify`: walks the whole chain; 200 when intact, 409 naming where it breaks. */
 export const verify = httpRoute({ name: 'verifyAudit' }, async ({ app, principal }) => {
   if (principal?.role !== 'admin') return onlyAdmins();
-  const result = await verifyRecordedAudit(app.ports.records);
+  const result = await app.audit.verify();
   return result.ok
     ? json(200, { intact: true, ...result.value })
     : json(statusOfRouteRefusal('broken'), { intact: false, ...result.error });

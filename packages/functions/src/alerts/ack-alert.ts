@@ -1,28 +1,15 @@
-import { acknowledgeAlert } from '@ballotstream/core';
-import { eventOf } from '@ballotstream/core/ports';
-import { alertAcknowledged } from '@ballotstream/events';
+import { mapOutcome } from '@ballotstream/core';
 import { httpRoute, json, noCaller } from '../shared/http';
 import { statusOfStepRefusal } from '../shared/refusals';
 
 /** `POST /alerts/{alertId}/ack`: an officer of the alert's region (or an admin) acknowledges it; audited. */
 export const handler = httpRoute({ name: 'ackAlert' }, async ({ principal, app, params }) => {
   if (principal === undefined) return noCaller();
-  const result = await acknowledgeAlert(
-    { records: app.ports.records, clock: app.ports.clock, alerting: app.config.monitoring.alerting },
-    params.alertId ?? '',
-    principal,
-  );
+  const done = await app.alerts.acknowledge(params.alertId ?? '', principal);
   // Another region's alert reads as absent, as a machine does.
-  if (!result.ok) return json(statusOfStepRefusal(result.error), { error: result.error });
-  const { alert, changed } = result.value;
-  if (changed)
-    await app.ports.publisher.publish([
-      eventOf(alertAcknowledged, {
-        alertId: alert.alertId,
-        region: alert.region,
-        by: `${principal.role}:${principal.subject}`,
-        at: new Date(alert.acknowledgedAt ?? app.ports.clock.now()).toISOString(),
-      }),
-    ]);
-  return json(200, { alert, changed });
+  return mapOutcome(done, (result) =>
+    result.ok
+      ? json(200, { alert: result.value.alert, changed: result.value.changed })
+      : json(statusOfStepRefusal(result.error), { error: result.error }),
+  );
 });

@@ -1,4 +1,3 @@
-import { listAlerts } from '@ballotstream/core';
 import { alertsQuerySchema } from '@ballotstream/events';
 import { httpRoute, json, noCaller } from '../shared/http';
 import { statusOfRouteRefusal } from '../shared/refusals';
@@ -8,7 +7,7 @@ export const handler = httpRoute(
   { name: 'getAlerts', query: alertsQuerySchema },
   async ({ principal, app, query }) => {
     if (principal === undefined) return noCaller();
-    const result = await listAlerts(app.ports.records, principal, {
+    const result = await app.alerts.list(principal, {
       ...(query.region === undefined ? {} : { region: query.region }),
       ...(query.severity === undefined ? {} : { severities: query.severity }),
       status: query.status,

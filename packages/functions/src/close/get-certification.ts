@@ -1,4 +1,3 @@
-import { readCertifications } from '@ballotstream/core';
 import { closeQuerySchema } from '@ballotstream/events';
 import { httpRoute, json } from '../shared/http';
 import { countRejection } from '../shared/observability';
@@ -13,7 +12,6 @@ export const handler = httpRoute(
       countRejection('getCertification', 'out-of-scope');
       return json(scope.status, { error: 'forbidden', message: scope.message });
     }
-    const electionId = query.electionId ?? app.config.electionId;
-    return json(200, await readCertifications(app.ports.records, electionId, scope.regionId));
+    return json(200, await app.close.certifications(query.electionId, scope.regionId));
   },
 );

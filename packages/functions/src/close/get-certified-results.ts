@@ -1,4 +1,3 @@
-import { readCertifications, resultsNotYetPublic } from '@ballotstream/core';
 import { closeQuerySchema } from '@ballotstream/events';
 import { httpRoute, json } from '../shared/http';
 import { countRejection } from '../shared/observability';
@@ -8,14 +7,9 @@ import { statusOfRouteRefusal } from '../shared/refusals';
 export const handler = httpRoute(
   { name: 'getCertifiedResults', query: closeQuerySchema },
   async ({ query, app }) => {
-    const { records, clock } = app.ports;
-    const { config } = app;
-    const electionId = query.electionId ?? config.electionId;
-    const notYet = await resultsNotYetPublic(records, electionId, clock.now(), false);
-    if (notYet !== undefined) {
-      countRejection('getCertifiedResults', 'polls-open');
-      return json(statusOfRouteRefusal('forbidden'), { error: 'forbidden', message: notYet });
-    }
-    return json(200, await readCertifications(records, electionId, query.regionId));
+    const report = await app.close.certifiedResults(query.electionId, query.regionId);
+    if (report.ok) return json(200, report.value);
+    countRejection('getCertifiedResults', 'polls-open');
+    return json(statusOfRouteRefusal('forbidden'), { error: 'forbidden', message: report.error });
   },
 );

@@ -1,4 +1,3 @@
-import { readCloseRollup } from '@ballotstream/core';
 import { closeQuerySchema } from '@ballotstream/events';
 import { httpRoute, json } from '../shared/http';
 import { countRejection } from '../shared/observability';
@@ -13,9 +12,6 @@ export const handler = httpRoute(
       countRejection('getCloseRollup', 'out-of-scope');
       return json(scope.status, { error: 'forbidden', message: scope.message });
     }
-    return json(
-      200,
-      await readCloseRollup(app.ports.records, query.electionId ?? app.config.electionId, scope.regionId),
-    );
+    return json(200, await app.close.rollup(query.electionId, scope.regionId));
   },
 );

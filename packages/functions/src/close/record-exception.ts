@@ -1,4 +1,3 @@
-import { recordCloseException } from '@ballotstream/core';
 import { closeExceptionRequestSchema } from '@ballotstream/events';
 import { httpRoute, json, noCaller } from '../shared/http';
 import { countRejection } from '../shared/observability';
@@ -12,8 +11,8 @@ export const handler = httpRoute(
   { name: 'recordCloseException', body: closeExceptionRequestSchema },
   async ({ body, params, app, principal }) => {
     if (principal === undefined) return noCaller();
-    const result = await recordCloseException(app.ports, {
-      electionId: body.electionId ?? app.config.electionId,
+    const result = await app.close.recordException({
+      ...(body.electionId === undefined ? {} : { electionId: body.electionId }),
       constituencyId: params.constituencyId ?? '',
       machineId: body.machineId,
       reason: body.reason,
