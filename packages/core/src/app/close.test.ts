@@ -153,6 +153,26 @@ describe('the close-of-poll use cases', () => {
     ]);
   });
 
+  it('announce each new missing-record alert before marking its machine, so a failing mark loses none', async () => {
+    now = closesAt + config.monitoring.closeOfPoll.missingWarningAfterMs + 1;
+    const failing = Object.create(records) as MemoryRecordStore;
+    failing.put = async (table, record, condition) => {
+      if (table === 'results') throw new Error('results table unavailable');
+      return records.put(table, record, condition);
+    };
+    const publisher = { publish: async (events: readonly OutgoingEvent[]) => void published.push(...events) };
+    const flaky = closeUseCases(
+      { records: failing, clock, publisher, electionKey: new MemoryElectionKey() },
+      config,
+    );
+    await expect(flaky.checkMissing(now)).rejects.toThrow('results table unavailable');
+    expect(published).toHaveLength(1);
+    // The machine whose mark failed is signalled again; its alert counts up rather than repeating.
+    expect(await close.checkMissing(now + 1)).toEqual({ alerted: 2 });
+    const machines = published.map((e) => (e.detail as { machine?: string }).machine);
+    expect(machines.sort()).toEqual(['m-1', 'm-2']);
+  });
+
   it('keep results and the bulletin from the public until polls close, then sign the bulletin', async () => {
     expect(await close.certifiedResults(undefined)).toEqual({
       ok: false,

@@ -62,8 +62,8 @@ export function closeUseCases(
       recordCloseException({ records, clock }, { ...input, electionId: electionId ?? config.electionId }),
     /**
      * After polls close, alerts each machine whose result record has not come. Each new alert is
-     * announced before the machine is marked alerted, so a crash between leaves it to be signalled
-     * again: the publisher is this use case's own port, not the caller's.
+     * announced before its machine is marked alerted, so a store failing part-way leaves no raised
+     * alert unannounced: the publisher is this use case's own port, not the caller's.
      */
     async checkMissing(now: number) {
       const { electionId, monitoring } = config;
