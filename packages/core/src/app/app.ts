@@ -24,6 +24,7 @@ import type {
 import { alertUseCases } from './alerts';
 import { auditUseCases } from './audit';
 import { blockMachineUseCase } from './block-machine';
+import { castingUseCases } from './casting';
 import { citizenReadUseCases } from './citizen-reads';
 import { closeUseCases } from './close';
 import { fleetStepUseCases } from './fleet-steps';
@@ -31,6 +32,7 @@ import { geofenceEventUseCase } from './geofence-event';
 import { handOverUseCases } from './hand-over';
 import { ingestVotesUseCase } from './ingest-votes';
 import { issueCentreDepsOf, issueTicketUseCase } from './issue-ticket';
+import { machineReadUseCases } from './machine-reads';
 import { materialiseUseCase } from './materialise';
 import { createMonitors, type Monitors } from './monitors';
 import { observeActivityUseCase } from './observe-activity';
@@ -40,7 +42,11 @@ import { registryUseCases } from './registry';
 import { reissueTicketUseCase } from './reissue-ticket';
 import { reportViolationsUseCase } from './report-violations';
 import { sosUseCase } from './sos';
+import { systemUseCases } from './system';
+import { talliesUseCases } from './tallies';
+import { ticketUseCases } from './tickets';
 import { trackPositionUseCase } from './track-position';
+import { verificationConflictsUseCase } from './verification-conflicts';
 import { verifyVoterUseCase } from './verify-voter';
 import { watchUseCases } from './watch';
 
@@ -118,8 +124,13 @@ export function createApp(
     issueTicket: issueTicketUseCase(issueCentre),
     reissueTicket: reissueTicketUseCase(issueCentre),
     recordMachineEvent: recordMachineEventUseCase(ports),
-    fleet: fleetStepUseCases(ports, config),
+    fleet: { ...fleetStepUseCases(ports, config), ...machineReadUseCases(ports) },
     citizen: citizenReadUseCases(ports, config),
+    casting: castingUseCases(ports, config),
+    tallies: talliesUseCases(ports, config),
+    tickets: ticketUseCases(ports, config),
+    system: systemUseCases(ports, config),
+    verificationConflicts: verificationConflictsUseCase(ports, config),
     /** The secondary region's staff pool given the primary's members, groups and enabled state. */
     syncStaffPools: () => syncStaffPools(ports.staffPools),
   };

@@ -1,17 +1,15 @@
-import { recordVotes } from '@ballotstream/core';
 import { voteAccepted } from '@ballotstream/events';
 import { eventBatchHandler } from '../shared/batch';
 
 function recorderFor(region: 'primary' | 'secondary') {
   return eventBatchHandler(`recordVote.${region}`, voteAccepted, async (items, app) => {
-    const { records, clock } = app.ports;
-    const { config } = app;
-    const store = app.ports.voteStores[region];
-    const votes = items.map((item) => item.value);
     // A failed write throws: the queue hands the batch back, then dead-letters it, and the tally
     // run's reconciliation backfills the region from the other one by vote id. A replayed vote
     // is a duplicate in the store, never a second row.
-    await recordVotes({ store, records, clock, tallyWindowMs: config.tallyWindowMs }, votes);
+    await app.casting.recordVotes(
+      region,
+      items.map((item) => item.value),
+    );
     return [];
   });
 }

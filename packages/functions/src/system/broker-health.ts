@@ -1,4 +1,3 @@
-import { probeBroker, recordProbe } from '@ballotstream/core';
 import { brokerHealthQuerySchema, healthProbeSchema } from '@ballotstream/events';
 import { httpRoute, json } from '../shared/http';
 import { checkPayload, topicRuleHandler } from '../shared/iot';
@@ -13,10 +12,7 @@ import { statusOfHealth } from '../shared/refusals';
 export const check = httpRoute(
   { name: 'brokerHealth', query: brokerHealthQuerySchema },
   async ({ query, app }) => {
-    const health = await probeBroker(
-      { probe: app.ports.brokerProbe, records: app.ports.records, clock: app.ports.clock },
-      { messages: query.n, timeoutMs: query.timeoutMs },
-    );
+    const health = await app.system.probeBroker({ messages: query.n, timeoutMs: query.timeoutMs });
     if (health.status === 'down') countRejection('brokerHealth', health.problem ?? 'down');
     return json(statusOfHealth(health.status === 'up'), health);
   },
@@ -29,6 +25,6 @@ export const record = topicRuleHandler('recordHealthProbe', async (event, app) =
     countRejection('recordHealthProbe', 'malformed');
     return { recorded: false, problems: checked.problems };
   }
-  await recordProbe(app.ports.records, checked.message, event.receivedAt);
+  await app.system.recordProbe(checked.message, event.receivedAt);
   return { recorded: true };
 });

@@ -1,6 +1,4 @@
-import { checkDependencies, platformProbes } from '@ballotstream/core';
-import { eventOf } from '@ballotstream/core/ports';
-import { alertRaised } from '@ballotstream/events';
+import { mapOutcome } from '@ballotstream/core';
 import { httpRoute, json } from '../shared/http';
 import { rejectionCounts } from '../shared/observability';
 import { statusOfHealth } from '../shared/refusals';
@@ -10,15 +8,12 @@ import { statusOfHealth } from '../shared/refusals';
  * raised, cleared when it is back), and the refused inputs counted so far.
  */
 export const handler = httpRoute({ name: 'health' }, async ({ app }) => {
-  const { records, clock, publisher } = app.ports;
-  const report = await checkDependencies(
-    { records, clock, alerting: app.config.monitoring.alerting },
-    platformProbes(app.ports),
+  const done = await app.system.health();
+  return mapOutcome(done, (report) =>
+    json(statusOfHealth(report.status === 'ok'), {
+      status: report.status,
+      ...report.dependencies,
+      rejections: Object.fromEntries(rejectionCounts()),
+    }),
   );
-  if (report.raised.length > 0) await publisher.publish(report.raised.map((a) => eventOf(alertRaised, a)));
-  return json(statusOfHealth(report.status === 'ok'), {
-    status: report.status,
-    ...report.dependencies,
-    rejections: Object.fromEntries(rejectionCounts()),
-  });
 });

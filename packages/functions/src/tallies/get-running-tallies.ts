@@ -1,4 +1,3 @@
-import { readTallies } from '@ballotstream/core';
 import { talliesQuerySchema } from '@ballotstream/events';
 import { httpRoute, json } from '../shared/http';
 import { countRejection } from '../shared/observability';
@@ -13,11 +12,6 @@ export const handler = httpRoute(
       countRejection('getRunningTallies', 'out-of-scope');
       return json(scope.status, { error: 'forbidden', message: scope.message });
     }
-    const filter = {
-      ...(query.constituencyId === undefined ? {} : { constituencyId: query.constituencyId }),
-      ...(scope.regionId === undefined ? {} : { regionId: scope.regionId }),
-    };
-    const electionId = query.electionId ?? app.config.electionId;
-    return json(200, await readTallies(app.ports.records, electionId, query.level, filter));
+    return json(200, await app.tallies.running({ ...query, regionId: scope.regionId }));
   },
 );

@@ -1,4 +1,3 @@
-import { readTallies, resultsNotYetPublic } from '@ballotstream/core';
 import { talliesQuerySchema } from '@ballotstream/events';
 import { httpRoute, json } from '../shared/http';
 import { countRejection } from '../shared/observability';
@@ -8,18 +7,11 @@ import { statusOfRouteRefusal } from '../shared/refusals';
 export const handler = httpRoute(
   { name: 'getTallies', query: talliesQuerySchema },
   async ({ query, app }) => {
-    const electionId = query.electionId ?? app.config.electionId;
-    const { records, clock } = app.ports;
-    const { config } = app;
-    const notYet = await resultsNotYetPublic(records, electionId, clock.now(), config.publicRunningResults);
-    if (notYet !== undefined) {
-      countRejection('getTallies', 'polls-open');
-      return json(statusOfRouteRefusal('forbidden'), { error: 'forbidden', message: notYet });
+    const tally = await app.tallies.published(query);
+    if (!tally.ok) {
+      countRejection('getTallies', tally.error.reason);
+      return json(statusOfRouteRefusal('forbidden'), { error: 'forbidden', message: tally.error.message });
     }
-    const filter = {
-      ...(query.constituencyId === undefined ? {} : { constituencyId: query.constituencyId }),
-      ...(query.regionId === undefined ? {} : { regionId: query.regionId }),
-    };
-    return json(200, await readTallies(records, electionId, query.level, filter));
+    return json(200, tally.value);
   },
 );

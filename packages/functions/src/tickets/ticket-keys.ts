@@ -1,9 +1,4 @@
 import { httpRoute, json } from '../shared/http';
 
 /** `GET /ticket-keys`: the public keys tickets are signed with, for booths that verify offline. */
-export const handler = httpRoute({ name: 'ticketKeys' }, async ({ app }) => {
-  return json(200, {
-    currentKeyId: app.ports.ticketKeys.currentKeyId,
-    keys: app.ports.ticketKeys.publicKeys(),
-  });
-});
+export const handler = httpRoute({ name: 'ticketKeys' }, async ({ app }) => json(200, app.tickets.keys()));

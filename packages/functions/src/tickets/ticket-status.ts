@@ -1,4 +1,3 @@
-import { ticketStatus } from '@ballotstream/core';
 import { ticketPathSchema } from '@ballotstream/events';
 import { httpRoute, json } from '../shared/http';
 import { countRejection } from '../shared/observability';
@@ -8,10 +7,7 @@ import { parseTicketPath } from './ticket-path';
 /** `GET /tickets/{ticketId}/status`: valid, revoked, used or expired, for the citizen app; no voter data. */
 export const handler = httpRoute({ name: 'ticketStatus' }, async ({ params, app }) => {
   const { ticketId } = parseTicketPath(ticketPathSchema, params);
-  const result = await ticketStatus(
-    { records: app.ports.records, clock: app.ports.clock, electionId: app.config.electionId },
-    ticketId,
-  );
+  const result = await app.tickets.status(ticketId);
   if (!result.ok) {
     countRejection('ticketStatus', result.error);
     return json(statusOfRouteRefusal('not-found'), {

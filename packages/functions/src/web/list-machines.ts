@@ -1,4 +1,3 @@
-import { listMachineViews } from '@ballotstream/core';
 import { machinesQuerySchema } from '@ballotstream/events';
 import { httpRoute, json } from '../shared/http';
 import { countRejection } from '../shared/observability';
@@ -13,16 +12,7 @@ export const handler = httpRoute(
       countRejection('listMachines', 'out-of-scope');
       return json(scope.status, { error: 'forbidden', message: scope.message });
     }
-    const machines = await listMachineViews(
-      // The map needs only each machine's latest fix; older than this, it is offline anyway.
-      {
-        records: app.ports.records,
-        tracker: app.ports.tracker,
-        now: app.ports.clock.now(),
-        fixWindowMs: 10 * 60_000,
-      },
-      scope.regionId,
-    );
+    const machines = await app.fleet.listMachines(scope.regionId);
     return json(200, { regionId: scope.regionId ?? null, machines });
   },
 );
