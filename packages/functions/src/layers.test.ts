@@ -69,16 +69,10 @@ describe('the handlers', () => {
     expect(long).toEqual([]);
   });
 
-  it("call the app's named use cases, not its ports or settings; those that still do may only shrink", () => {
-    // Issue 16: each of these still reaches `app.ports` or `app.config` for a one-call step.
-    const remaining = new Set(STILL_REACHING_PORTS);
+  it("call the app's named use cases, never its ports or settings", () => {
     const reaching = handlerFiles.filter((file) =>
       /\.ports\b|app\.config\b/.test(readFileSync(new URL(`./${file}.ts`, import.meta.url), 'utf8')),
     );
-    expect(reaching.filter((file) => !remaining.has(file))).toEqual([]);
-    // A handler moved to a use case leaves the list with it.
-    expect(STILL_REACHING_PORTS.filter((file) => !reaching.includes(file))).toEqual([]);
+    expect(reaching).toEqual([]);
   });
 });
-
-const STILL_REACHING_PORTS: readonly string[] = [];

@@ -88,9 +88,9 @@ export interface AppPorts {
 
 /**
  * Builds the app once (per cold start in Lambda, per region locally): each use case gets exactly
- * the ports it needs and returns its result with the events to publish. Steps that are one call
- * into the domain read `ports` and `config` directly. `monitors` shares another app's watchers and
- * machine directory, as the local runtime does for each step's app over one region's ports.
+ * the ports it needs and returns its result with the events to publish; handlers call these, and
+ * only the wrappers read `ports` (to publish) and `config`. `monitors` shares another app's watchers
+ * and machine directory, as the local runtime does for each step's app over one region's ports.
  */
 export function createApp(
   ports: AppPorts,
