@@ -1,5 +1,9 @@
-import { type RegistryEntity, registryChangeEvents, registryEntities } from '@ballotstream/events';
-import type { z } from 'zod';
+import {
+  describeIssues,
+  type RegistryEntity,
+  registryChangeEvents,
+  registryEntities,
+} from '@ballotstream/events';
 import type { Clock } from '../../ports/clock';
 import { eventOf, type OutgoingEvent } from '../../ports/event-publisher';
 import type { RecordStore } from '../../ports/record-store';
@@ -50,13 +54,6 @@ const DERIVED: Readonly<Partial<Record<RegistryEntity, readonly string[]>>> = {
   booth: ['regionId'],
   machine: ['constituencyId', 'regionId', 'blocked'],
 };
-
-/** Describes zod issues as `field: problem` lines a person can act on. */
-export function describeZodIssues(error: z.ZodError): string[] {
-  return error.issues.map(
-    (issue) => `${issue.path.length === 0 ? '(record)' : issue.path.join('.')}: ${issue.message}`,
-  );
-}
 
 /**
  * Looks references up once per id, so an import of 100,000 booths reads each constituency once;
@@ -170,7 +167,7 @@ function validate(
   const parsed = registryEntities[entity].schema.safeParse(input);
   return parsed.success
     ? ok(parsed.data as Record<string, unknown>)
-    : err({ reason: 'invalid', problems: describeZodIssues(parsed.error) });
+    : err({ reason: 'invalid', problems: describeIssues(parsed.error, { whole: '(record)' }) });
 }
 
 function withoutDerived(
