@@ -75,6 +75,38 @@ function unusedExports(sources: ReadonlyMap<string, string>, checked: (file: str
     );
 }
 
+describe('the handler files', () => {
+  it('are each the entry of a step stacks/ deploys, or imported by one', async () => {
+    const { triggers } = await import('./triggers');
+    const { FLEET_SIGNAL_STEPS, SNS_SUBSCRIBERS } = await import('./links');
+    const { PRE_TOKEN_HANDLER } = await import('../../../stacks/lib/auth');
+    const src = join(root, 'packages/functions/src');
+    const entries = new Set([
+      ...[...triggers, ...SNS_SUBSCRIBERS, ...Object.values(FLEET_SIGNAL_STEPS)].map(
+        (step) => step.handler.file,
+      ),
+      // The Cognito trigger, `packages/functions/src/<file>.<export>` as SST takes it.
+      PRE_TOKEN_HANDLER.replace('packages/functions/src/', '').replace(/\.\w+$/, ''),
+    ]);
+    const areaFiles = files.filter(
+      (file) =>
+        file.startsWith(`${src}/`) &&
+        relative(src, file).includes('/') &&
+        !relative(src, file).startsWith('shared/') &&
+        !/\.test\.ts$|\/triggers\.ts$/.test(file),
+    );
+    const orphans = areaFiles
+      .map((file) => relative(src, file).replace(/\.ts$/, ''))
+      .filter((name) => !entries.has(name))
+      .filter((name) => {
+        const base = name.slice(name.lastIndexOf('/') + 1);
+        return ![...texts].some(([file, text]) => !file.endsWith(`${name}.ts`) && text.includes(`/${base}'`));
+      });
+    expect(areaFiles.length).toBeGreaterThan(50);
+    expect(orphans).toEqual([]);
+  });
+});
+
 describe('exported code', () => {
   it('is used somewhere: no exported function, class or value that nothing names', () => {
     const checked = (file: string) => !file.startsWith(join(root, 'stacks/')) && !/\.test\.tsx?$/.test(file);
