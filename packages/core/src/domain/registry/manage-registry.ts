@@ -9,6 +9,7 @@ import { eventOf, type OutgoingEvent } from '../../ports/event-publisher';
 import type { RecordStore } from '../../ports/record-store';
 import { err, ok, type Result } from '../../result';
 import { appendAudit } from '../audit/audit-chain';
+import type { Actor } from '../fleet/audit';
 import { recordKeys } from '../shared/keys';
 import {
   type EntityFilter,
@@ -27,12 +28,15 @@ export interface RegistryDeps {
   readonly config: { readonly electionId: string };
 }
 
-/** Who acts, as far as the registry cares: national roles see everything, an officer one region. */
-export interface RegistryActor {
-  /** Written to the audit log and the change event. */
-  readonly name: string;
-  readonly role: 'admin' | 'officer' | 'clerk';
-  readonly regionId?: string;
+/**
+ * The caller (core's one `Actor`) in a role the registry serves: national roles see everything,
+ * an officer one region.
+ */
+export type RegistryActor = Actor & { readonly role: 'admin' | 'officer' | 'clerk' };
+
+/** How the registry's audit log and change events name a caller: subject, role and any region. */
+export function registryName(caller: Actor): string {
+  return `${caller.subject} (${caller.role}${caller.regionId === undefined ? '' : `@${caller.regionId}`})`;
 }
 
 /** Why a registry change or read was refused. */
@@ -217,7 +221,7 @@ export async function createEntity(
     id,
     verb: 'created',
     record,
-    actor: actor.name,
+    actor: registryName(actor),
     fields: Object.keys(record),
     stored,
   };
@@ -277,7 +281,14 @@ export async function updateEntity(
   if (!written)
     return err({ reason: 'conflict', message: `${entity} "${id}" changed meanwhile; read it again` });
   await indexEntity(deps.records, entity, id, existing, valid.value);
-  const change = { entity, id, verb: 'updated', record: valid.value, actor: actor.name, fields } as const;
+  const change = {
+    entity,
+    id,
+    verb: 'updated',
+    record: valid.value,
+    actor: registryName(actor),
+    fields,
+  } as const;
   await auditChange(deps, change);
   return ok({ ...change, stored });
 }
