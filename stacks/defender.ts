@@ -1,10 +1,11 @@
+import { blueprintEnvironment } from '@ballotstream/core';
 import { SNS_SUBSCRIBERS } from '@ballotstream/functions/links';
 import type { Trigger } from '@ballotstream/functions/triggers';
 import { deadLetters } from './bus';
-import { account } from './context';
+import { account, blueprint } from './context';
 import { arnsIn } from './functions';
 import { auditTemplate } from './lib/defender';
-import { handlerPath } from './lib/functions';
+import { functionEnvironment, handlerPath } from './lib/functions';
 import { statementsFor } from './lib/permissions';
 import { linksOf } from './links';
 
@@ -98,7 +99,7 @@ for (const subscriber of SNS_SUBSCRIBERS) {
       })),
       { actions: ['sqs:SendMessage'], resources: [deadLetters.primary.arn] },
     ],
-    environment: { BALLOTSTREAM_STAGE: $app.stage },
+    environment: functionEnvironment(subscriber, blueprintEnvironment(blueprint), $app.stage),
     // SNS invokes the Lambda asynchronously: an alarm it fails on every retry goes to the dead letters.
     retries: 2,
     transform: {

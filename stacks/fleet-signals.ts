@@ -6,6 +6,7 @@ import { deadLetters } from './bus';
 import { vpc } from './cache';
 import { blueprint } from './context';
 import { arnsIn } from './functions';
+import { functionEnvironment, handlerPath } from './lib/functions';
 import { statementsFor } from './lib/permissions';
 import { topicRuleQueuePolicy } from './lib/queues';
 import { SQL_VERSION } from './lib/topic-rules';
@@ -29,7 +30,7 @@ function signalFunction(
   extra: { actions: string[]; resources: $util.Input<string>[] }[],
 ) {
   return new sst.aws.Function(name, {
-    handler: `packages/functions/src/${step.handler.file}.${step.handler.export}`,
+    handler: handlerPath(step),
     description: step.description,
     runtime: 'nodejs22.x',
     architecture: 'arm64',
@@ -41,7 +42,7 @@ function signalFunction(
       })),
       ...extra,
     ],
-    environment: { ...blueprintEnvironment(blueprint), BALLOTSTREAM_STAGE: $app.stage },
+    environment: functionEnvironment(step, blueprintEnvironment(blueprint), $app.stage),
     vpc,
   });
 }

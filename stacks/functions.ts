@@ -7,7 +7,13 @@ import { vpc } from './cache';
 import { account, allTriggers, blueprint, inRegion, regions } from './context';
 import { externalApis } from './external-apis';
 import { dataKey, dataKeySecondary, electionKey, pseudonymKey, ticketKey } from './keys';
-import { asyncInvokePlan, FUNCTION_SETTINGS, functionName, handlerPath } from './lib/functions';
+import {
+  asyncInvokePlan,
+  FUNCTION_SETTINGS,
+  functionEnvironment,
+  functionName,
+  handlerPath,
+} from './lib/functions';
 import { needsVpc, type Region, type ResourceArns, statementsFor } from './lib/permissions';
 import { linksOf } from './links';
 import { tracking } from './location';
@@ -75,13 +81,8 @@ export const functions = Object.fromEntries(
         ...FUNCTION_SETTINGS[trigger.kind],
         link: linksOf(trigger),
         permissions,
-        environment: {
-          // The blueprint's settings as `loadConfig` reads them; the stage is the one deployed.
-          ...blueprintEnvironment(blueprint),
-          BALLOTSTREAM_STAGE: $app.stage,
-          POWERTOOLS_SERVICE_NAME: 'ballotstream',
-          POWERTOOLS_METRICS_NAMESPACE: `ballotstream-${$app.stage}`,
-        },
+        // The blueprint's settings, the stage deployed, and the step with the events it may publish.
+        environment: functionEnvironment(trigger, blueprintEnvironment(blueprint), $app.stage),
         // The cache's VPC, or the VPC of the function's region to reach a vote store directly.
         ...(needsVpc(trigger) ? { vpc } : {}),
         ...(!needsVpc(trigger) && voteStoreVpc(trigger) !== undefined ? { vpc: voteStoreVpc(trigger) } : {}),

@@ -8,7 +8,13 @@ import { arnsIn } from './functions';
 import { topicRulesIn } from './iot';
 import { dataKeySecondary, pseudonymKeySecondary, ticketKeySecondary } from './keys';
 import { secondaryRegionPlan } from './lib/failover';
-import { asyncInvokePlan, FUNCTION_SETTINGS, functionName, handlerPath } from './lib/functions';
+import {
+  asyncInvokePlan,
+  FUNCTION_SETTINGS,
+  functionEnvironment,
+  functionName,
+  handlerPath,
+} from './lib/functions';
 import { machinePolicyDocument } from './lib/iot-policy';
 import { needsVpc, type ResourceArns, statementsFor } from './lib/permissions';
 import { batchQueuePlans, FUNCTION_RESPONSE_TYPES, redrivePolicy } from './lib/queues';
@@ -93,12 +99,7 @@ export function secondaryFunction(trigger: Trigger): sst.aws.Function {
       ...FUNCTION_SETTINGS[trigger.kind],
       link: linksOf(trigger, 'secondary'),
       permissions,
-      environment: {
-        ...blueprintEnvironment(blueprint),
-        BALLOTSTREAM_STAGE: $app.stage,
-        POWERTOOLS_SERVICE_NAME: 'ballotstream',
-        POWERTOOLS_METRICS_NAMESPACE: `ballotstream-${$app.stage}`,
-      },
+      environment: functionEnvironment(trigger, blueprintEnvironment(blueprint), $app.stage),
       // The secondary's voter cache, or its vote store's cluster, is reached in the secondary VPC.
       ...(needsVpc(trigger) || voteStoreVpc(trigger, 'secondary') !== undefined ? { vpc: secondaryVpc } : {}),
       ...(asynchronous !== undefined

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Blueprint, loadBlueprint } from '@ballotstream/core';
+import { describeIssues } from '@ballotstream/events';
 import { z } from 'zod';
 import { checkTableRegions } from './tables';
 import { voteStorePlans } from './vote-stores';
@@ -59,7 +60,7 @@ export function loadInfraBlueprint(
   const raw = JSON.parse(readFileSync(path, 'utf8')) as { aws?: unknown };
   const extras = awsExtrasSchema.safeParse(raw.aws ?? {});
   if (!extras.success) {
-    const problems = extras.error.issues.map((i) => `aws.${i.path.join('.')}: ${i.message}`).join('; ');
+    const problems = describeIssues(extras.error, { prefix: 'aws.' }).join('; ');
     throw new Error(`stage ${stage}: the election blueprint ${path} is invalid: ${problems}`);
   }
   const aws = { ...blueprint.aws, ...extras.data };

@@ -57,6 +57,16 @@ describe('Lambda bundles', () => {
       }
     }
     expect(leaks).toEqual([]);
+    // A function learns its step from its environment, so no bundle carries the trigger table
+    // (whose area lists name every handler).
+    const tables = Object.values(result.metafile.outputs).flatMap((meta) =>
+      meta.entryPoint === undefined
+        ? []
+        : Object.keys(meta.inputs)
+            .filter((input) => /packages\/functions\/src\/(?:[a-z-]+\/)?triggers\.ts$/.test(input))
+            .map((input) => `${meta.entryPoint} pulls ${input}`),
+    );
+    expect(tables).toEqual([]);
     // Every entry produced its own output.
     const built = Object.values(result.metafile.outputs).flatMap((m) => (m.entryPoint ? [m.entryPoint] : []));
     expect(new Set(built)).toEqual(new Set(entries));

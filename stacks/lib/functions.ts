@@ -1,3 +1,4 @@
+import { type DeclaredStep, stepEnvironment } from '@ballotstream/functions/step-environment';
 import { TOPIC_RULE_RETRIES, type Trigger } from '@ballotstream/functions/triggers';
 
 /** Where handlers live, relative to the repository root (SST resolves handlers from there). */
@@ -11,6 +12,37 @@ export function handlerPath(trigger: Trigger): string {
 /** The entry module of a handler, for bundling. */
 export function handlerModule(trigger: Trigger): string {
   return `${FUNCTIONS_DIR}/${trigger.handler.file}.ts`;
+}
+
+/** Lambda's limit on the size of a function's environment variables, names and values together. */
+export const LAMBDA_ENVIRONMENT_BYTES = 4096;
+
+/**
+ * The environment of every Lambda that runs a step (a trigger of the table, an SNS subscriber, a
+ * fleet signal step), in either region: the blueprint's settings as `loadConfig` reads them
+ * (`blueprintEnvironment`), the stage deployed, Powertools' names, and the step with the events
+ * it declares, so its app refuses any other (`stepEnvironment`).
+ */
+export function functionEnvironment(
+  step: DeclaredStep,
+  settings: Readonly<Record<string, string>>,
+  stage: string,
+): Record<string, string> {
+  return {
+    ...settings,
+    BALLOTSTREAM_STAGE: stage,
+    POWERTOOLS_SERVICE_NAME: 'ballotstream',
+    POWERTOOLS_METRICS_NAMESPACE: `ballotstream-${stage}`,
+    ...stepEnvironment(step),
+  };
+}
+
+/** The bytes an environment takes against Lambda's limit (each name and value, UTF-8). */
+export function environmentBytes(environment: Readonly<Record<string, string>>): number {
+  return Object.entries(environment).reduce(
+    (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value),
+    0,
+  );
 }
 
 /** A CloudFormation-safe logical name for a trigger's Lambda: `Fn` + its name in PascalCase. */

@@ -1,12 +1,22 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { matchesFilterPolicy, tables } from '@ballotstream/core';
+import { blueprintEnvironment, matchesFilterPolicy, tables } from '@ballotstream/core';
+import { FLEET_SIGNAL_STEPS, SNS_SUBSCRIBERS } from '@ballotstream/functions/links';
+import { stepOfEnvironment } from '@ballotstream/functions/step-environment';
 import { type Trigger, triggers } from '@ballotstream/functions/triggers';
 import { describe, expect, it } from 'vitest';
 import { loadInfraBlueprint } from './blueprint';
 import { eventRulePlans } from './event-rules';
-import { FUNCTION_SETTINGS, functionName, handlerPath, TRIGGER_RESOURCE } from './functions';
+import {
+  environmentBytes,
+  FUNCTION_SETTINGS,
+  functionEnvironment,
+  functionName,
+  handlerPath,
+  LAMBDA_ENVIRONMENT_BYTES,
+  TRIGGER_RESOURCE,
+} from './functions';
 import { officerSubscriptions } from './notifications';
 import { readOfficers } from './officers';
 import { routePlans } from './routes';
@@ -120,6 +130,54 @@ describe('stacks/ from the trigger table', () => {
       if (plan.trigger.roles.includes('public')) expect(plan.scopes).toBeUndefined();
       else expect(plan.scopes).toEqual(plan.trigger.roles.map((r) => `ballotstream/${r}`));
       expect(plan.route).toMatch(/^(GET|POST|PUT|PATCH|DELETE) \/\S*$/);
+    }
+  });
+});
+
+describe("the environment of a step's Lambda", () => {
+  // Every Lambda stacks/ deploys to run a step: the table's, the SNS subscribers, the fleet signals.
+  const deployed = [...all, ...SNS_SUBSCRIBERS, ...Object.values(FLEET_SIGNAL_STEPS)];
+  const blueprints = readdirSync(join(root, 'elections'))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => join(root, 'elections', f))
+    .concat(join(stacksDir, 'fixtures/ci-blueprint.json'))
+    .map((file) => ({
+      file,
+      settings: blueprintEnvironment(loadInfraBlueprint('x', root, { BALLOTSTREAM_BLUEPRINT: file })),
+    }));
+
+  it('names the step and the events it declares, as the function reads them back, beside the settings and the stage', () => {
+    const { settings } = blueprints[0]!;
+    for (const step of deployed) {
+      const env = functionEnvironment(step, settings, 'test');
+      expect(stepOfEnvironment(env), step.name).toEqual({ name: step.name, publishes: [...step.publishes] });
+      expect(env).toMatchObject({ ...settings, BALLOTSTREAM_STAGE: 'test' });
+      expect(env.POWERTOOLS_METRICS_NAMESPACE).toBe('ballotstream-test');
+    }
+  });
+
+  it("stays within Lambda's 4 KB of variables for every step and every blueprint", () => {
+    for (const { file, settings } of blueprints) {
+      for (const step of deployed) {
+        const bytes = environmentBytes(functionEnvironment(step, settings, 'a-long-stage-name'));
+        expect(bytes, `${step.name} on ${file}`).toBeLessThanOrEqual(LAMBDA_ENVIRONMENT_BYTES);
+      }
+    }
+  });
+
+  it('is the environment every file of stacks/ gives a Lambda that runs a step', () => {
+    const runsSteps = stackSources.filter((s) => s.text.includes('handler: handlerPath('));
+    expect(runsSteps.map((s) => s.file).sort()).toEqual([
+      'defender.ts',
+      'fleet-signals.ts',
+      'functions.ts',
+      'secondary.ts',
+    ]);
+    for (const { file, text } of runsSteps) {
+      const environments = text.match(/environment:/g) ?? [];
+      const planned = text.match(/environment: functionEnvironment\(/g) ?? [];
+      expect(planned.length, file).toBe(environments.length);
+      expect(planned.length, file).toBeGreaterThan(0);
     }
   });
 });

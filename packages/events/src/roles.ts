@@ -55,11 +55,6 @@ export function roleScope(role: Exclude<Role, 'public'>): string {
 /** Cognito groups named `region-<regionId>` put an officer in a region. */
 export const REGION_GROUP_PREFIX = 'region-';
 
-/** The Cognito group that puts an officer in a region. */
-export function regionGroup(regionId: string): string {
-  return `${REGION_GROUP_PREFIX}${regionId}`;
-}
-
 /**
  * The claims the API's JWT authorizer hands a route (`requestContext.authorizer.jwt.claims`):
  * `custom:role` and, for officers, `custom:region`, which the pre-token generation trigger writes

@@ -15,6 +15,7 @@ import {
   withStep,
 } from './shared/deps';
 import { rejectionCounts, resetRejectionCounts } from './shared/observability';
+import { STEP_VARIABLES, stepEnvironment, stepOfEnvironment } from './step-environment';
 
 // The check reads only the detail-type; the detail is the publisher's to validate.
 const accepted: OutgoingEvent = { source: voteAccepted.source, detailType: voteAccepted.type, detail: {} };
@@ -109,5 +110,50 @@ describe("a step's app", () => {
     expect(own.config).toBe(app.config);
     expect(own.ports.records).toBe(app.ports.records);
     expect(stepApp(appPublishingTo(sink().inner), ingest)).not.toBe(own);
+  });
+});
+
+describe('a deployed step, told by its environment', () => {
+  beforeEach(() => resetRejectionCounts());
+  afterEach(() => {
+    uninstallApp();
+    delete process.env[STEP_VARIABLES.name];
+    delete process.env[STEP_VARIABLES.publishes];
+  });
+
+  it('reads back the step and the events its environment was planned with, the same object each time', () => {
+    const env = stepEnvironment(ingest);
+    expect(stepOfEnvironment(env)).toEqual({
+      name: 'ingestVote',
+      publishes: ['vote.accepted', 'vote.rejected'],
+    });
+    expect(stepOfEnvironment({ ...env })).toBe(stepOfEnvironment(env));
+    expect(stepOfEnvironment(stepEnvironment(recordMachineVote))?.publishes).toEqual([]);
+    expect(stepOfEnvironment({})).toBeUndefined();
+  });
+
+  it('refuses half a declaration or an event the catalogue does not hold', () => {
+    expect(() => stepOfEnvironment({ [STEP_VARIABLES.name]: 'ingestVote' })).toThrow(
+      'BALLOTSTREAM_STEP and BALLOTSTREAM_PUBLISHES are set together or not at all',
+    );
+    expect(() =>
+      stepOfEnvironment({ [STEP_VARIABLES.name]: 'ingestVote', [STEP_VARIABLES.publishes]: '["vote.cast"]' }),
+    ).toThrow('names vote.cast, not an event of the catalogue');
+    expect(() =>
+      stepOfEnvironment({ [STEP_VARIABLES.name]: 'ingestVote', [STEP_VARIABLES.publishes]: 'vote.accepted' }),
+    ).toThrow('is not a JSON list of event types');
+  });
+
+  it('publishes through the step its environment names when no runtime names one on the context', async () => {
+    const { put, inner } = sink();
+    installApp(appPublishingTo(inner));
+    Object.assign(process.env, stepEnvironment(recordMachineVote));
+    await expect((await appFor(context())).ports.publisher.publish([accepted])).rejects.toBeInstanceOf(
+      UndeclaredEventError,
+    );
+    expect(rejectionCounts().get('recordMachineVote:undeclared-event')).toBe(1);
+    Object.assign(process.env, stepEnvironment(ingest));
+    await (await appFor(context())).ports.publisher.publish([accepted]);
+    expect(put).toHaveLength(1);
   });
 });

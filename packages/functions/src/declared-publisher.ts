@@ -1,9 +1,6 @@
 import type { EventPublisher, OutgoingEvent } from '@ballotstream/core/ports';
 import { countRejection } from './shared/observability';
-import type { Trigger } from './trigger-types';
-
-/** The part of a trigger the check needs: whose step it is and what it may publish. */
-export type DeclaredStep = Pick<Trigger, 'name' | 'publishes'>;
+import type { DeclaredStep } from './step-environment';
 
 /**
  * A step published an event its trigger does not declare. A bug in the step or in its trigger's

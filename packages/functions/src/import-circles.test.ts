@@ -13,7 +13,7 @@ const options: ts.CompilerOptions = {
 
 const cache = ts.createModuleResolutionCache(root, (name) => name, options);
 
-/** Every TypeScript file of packages/ and stacks/, tests included, outside dependencies and builds. */
+/** Every TypeScript file under a folder, tests included, outside dependencies and builds. */
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     if (['node_modules', 'dist', '.sst', '.data'].includes(entry.name)) return [];
@@ -76,7 +76,7 @@ function circles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   return found;
 }
 
-describe('the import graph of packages/ and stacks/', () => {
+describe('the import graph of the repository', () => {
   it('finds a circle when there is one', () => {
     const graph = new Map([
       ['a', ['b']],
@@ -87,13 +87,25 @@ describe('the import graph of packages/ and stacks/', () => {
     expect(circles(graph)).toEqual([['a', 'b', 'c']]);
   });
 
-  const files = [...sourceFiles(join(root, 'packages')), ...sourceFiles(join(root, 'stacks'))];
+  // Every package (web and the gateway included), the SST app, the bench and the root configs.
+  const rootFiles = readdirSync(root)
+    .filter((name) => name.endsWith('.ts') && !name.endsWith('.d.ts'))
+    .map((name) => join(root, name));
+  const files = [
+    ...sourceFiles(join(root, 'packages')),
+    ...sourceFiles(join(root, 'stacks')),
+    ...sourceFiles(join(root, 'bench')),
+    ...rootFiles,
+  ];
   const graph = new Map(files.map((file) => [ts.sys.realpath?.(file) ?? file, importsOf(file)]));
 
   it('follows workspace package imports to their source files', () => {
     expect(graph.get(join(root, 'stacks/lib/queues.ts'))).toContain(
       join(root, 'packages/functions/src/triggers.ts'),
     );
+    expect(graph.get(join(root, 'sst.config.ts'))).toBeDefined();
+    expect([...graph.keys()].some((file) => file.startsWith(join(root, 'bench/')))).toBe(true);
+    expect([...graph.keys()].some((file) => file.startsWith(join(root, 'packages/web/app/')))).toBe(true);
   });
 
   it('has no circle', () => {

@@ -49,11 +49,20 @@ describe('the layers biome holds', () => {
     expect(inFunctions).toEqual(expect.arrayContaining(['@ballotstream/core/adapters/*', '@aws-sdk/*']));
   });
 
-  it('forbid the domain from importing AWS, Redis, PostgreSQL, DuckDB or SST outside its adapters', () => {
+  it('forbid the domain from importing AWS, Redis, PostgreSQL, DuckDB or SST outside its adapters, or any runtime', () => {
     const core = biome.overrides.find((o) => o.includes[0] === 'packages/core/**');
     expect(core?.includes).toContain('!packages/core/src/adapters/**');
     expect(restricted('packages/core/**')).toEqual(
       expect.arrayContaining(['@aws-sdk/*', 'ioredis', 'pg', '@duckdb/*', 'sst', 'sst/*']),
+    );
+    expect(restricted('packages/core/**')).toEqual(
+      expect.arrayContaining([
+        '@ballotstream/functions/**',
+        '@ballotstream/local/**',
+        '@middy/*',
+        'aedes',
+        'mqtt',
+      ]),
     );
   });
 });

@@ -25,7 +25,7 @@ interface TriggerBase {
   readonly name: string;
   readonly description: string;
   readonly handler: HandlerRef;
-  /** Every event this step may publish; the local runtime refuses any other (`declared-publisher.ts`). */
+  /** Every event this step may publish; its app refuses any other, locally and deployed (`declared-publisher.ts`). */
   readonly publishes: readonly EventType[];
   /** What the step touches besides publishing; stacks/ grants exactly this (see `reaches.ts`). */
   readonly reaches?: Reaches;

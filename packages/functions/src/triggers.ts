@@ -31,15 +31,6 @@ export const triggers: readonly Trigger[] = [
   ...alertsTriggers,
 ];
 
-/** Events published by some step but consumed by no subscriber in the table; fine, but visible. */
-export function eventsConsumed(): Set<string> {
-  const consumed = new Set<string>();
-  for (const t of triggers) {
-    if (t.kind === 'event') for (const type of t.pattern['detail-type']) consumed.add(type);
-  }
-  return consumed;
-}
-
 /** A Lambda entry as the deployed function exports it. */
 export type LambdaEntry = (event: unknown, context: import('aws-lambda').Context) => Promise<unknown>;
 

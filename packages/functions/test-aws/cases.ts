@@ -1236,7 +1236,8 @@ function timestreamRecordCase(region: 'primary' | 'secondary'): Case {
 }
 
 /** An SNS delivery of one message on a topic of this account, as Lambda receives it. */
-function snsDelivery(topic: string, message: unknown) {
+/** What SNS hands a subscribed Lambda for one message of the topic. */
+export function snsDelivery(topic: string, message: unknown) {
   const topicArn = `arn:aws:sns:ap-south-1:123456789012:${topic}`;
   return {
     Records: [

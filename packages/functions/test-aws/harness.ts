@@ -13,7 +13,7 @@ import type { DetailOf, EventBridgeEnvelope, EventDefinition, TopicRuleEvent } f
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { LINKS } from '../src/links';
 import { buildAwsDeps } from '../src/shared/aws-deps';
-import { appOf, type Deps, installApp, uninstallApp, withStep } from '../src/shared/deps';
+import { appOf, type Deps, installApp, uninstallApp } from '../src/shared/deps';
 import { logger } from '../src/shared/observability';
 import { type HttpTrigger, type LambdaEntry, loadHandler, type Role } from '../src/triggers';
 import { deniedRequests, type IamRequest } from './iam';
@@ -118,8 +118,9 @@ export class Harness {
       installApp(appOf(deps));
       this.last = deps;
       const entry = await loadEntry(step);
-      // Every step publishes through a publisher that refuses what its trigger does not declare.
-      result = await entry(event, withStep(lambdaContext(step.name), step));
+      // As in a deployed Lambda, the context names no step: the function reads it from the
+      // environment its stack plans, and publishes only what that declares.
+      result = await entry(event, lambdaContext(step.name));
     } catch (e) {
       error = e;
     } finally {
@@ -154,8 +155,7 @@ function eventSourceRequests(step: PlannedStep): IamRequest[] {
 
 /**
  * The AWS deps with a stand-in for a port that has no AWS adapter yet; every other port stays the
- * AWS one, lazily built as before (the object is not spread, so no getter runs early). The step's
- * app holds its publisher to the step's declaration (`withStep`).
+ * AWS one, lazily built as before (the object is not spread, so no getter runs early).
  */
 function withStandIns(deps: Deps, standIns: Partial<Pick<Deps, 'biometrics' | 'voterRegistry'>>): Deps {
   return new Proxy(deps, {

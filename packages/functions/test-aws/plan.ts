@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { blueprintEnvironment } from '@ballotstream/core';
 import { loadInfraBlueprint } from '../../../stacks/lib/blueprint';
 import { exampleArns, exampleLinks } from '../../../stacks/lib/example-arns';
-import { invokedAsynchronously } from '../../../stacks/lib/functions';
+import { functionEnvironment, invokedAsynchronously } from '../../../stacks/lib/functions';
 import { type Region, type Statement, statementsFor } from '../../../stacks/lib/permissions';
 import { batchQueuePlans } from '../../../stacks/lib/queues';
 import { plannedLinks as catalogueLinks } from '../src/catalogue';
@@ -60,15 +60,13 @@ export function dataKeyArn(region: string): string {
   return `arn:aws:kms:${region}:${ACCOUNT}:key/mrk-data`;
 }
 
-/** The environment `stacks/functions.ts` gives every Lambda, plus what the Lambda runtime sets. */
+/**
+ * The environment `stacks/` gives a step's Lambda (`functionEnvironment`: the blueprint's settings,
+ * the stage, and the step with the events it declares), plus what the Lambda runtime sets.
+ */
 export function plannedEnvironment(step: PlannedStep): Record<string, string> {
-  // `stacks/defender.ts` gives its SNS subscriber the stage alone.
-  if (!('kind' in step)) return { BALLOTSTREAM_STAGE: STAGE, AWS_REGION: REGION_NAMES.primary };
   return {
-    ...blueprintEnvironment(blueprint),
-    BALLOTSTREAM_STAGE: STAGE,
-    POWERTOOLS_SERVICE_NAME: 'ballotstream',
-    POWERTOOLS_METRICS_NAMESPACE: `ballotstream-${STAGE}`,
+    ...functionEnvironment(step, blueprintEnvironment(blueprint), STAGE),
     AWS_REGION: REGION_NAMES[regionOf(step)],
   };
 }

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { testServiceUrls } from '@ballotstream/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UndeclaredEventError } from '../src/declared-publisher';
 import { SNS_SUBSCRIBERS } from '../src/links';
 import { rejectionCounts } from '../src/shared/observability';
 import { type Trigger, triggers } from '../src/triggers';
-import { CASES, type Case, TIMESTREAM_CASES } from './cases';
+import { CASES, type Case, snsDelivery, TIMESTREAM_CASES } from './cases';
 import { Harness, seedElection } from './harness';
 import { deniedRequests, isAllowed } from './iam';
 import { HARNESS_VOTE_STORE, type PlannedStep, plannedStatements, useVoteStore } from './plan';
@@ -111,5 +113,40 @@ describe('what the steps published', () => {
     expect(runs.size).toBeGreaterThan(0);
     const refused = [...rejectionCounts().keys()].filter((key) => key.endsWith(':undeclared-event'));
     expect(refused).toEqual([]);
+  });
+});
+
+describe('a deployed step publishing what its trigger does not declare', () => {
+  // Runs after every case: the refusal it counts is meant, not one of theirs.
+  it('is refused and counted on the environment its stack plans, with no step on the context', async () => {
+    const declared = steps.find((s) => s.name === 'defenderAlarm')!;
+    // The same Lambda planned from a declaration naming another event: linked to the bus and
+    // allowed to put events on it, so only the declaration stands between its event and the bus.
+    const undeclaring = { ...declared, publishes: ['anomaly.detected'] } as unknown as PlannedStep;
+    const alarm = {
+      violationId: randomUUID(),
+      thingName: harness.seed.machines[0]!.machineId,
+      securityProfileName: 'ballotstream-test',
+      behavior: { name: 'auth-failures', metric: 'aws:num-authorization-failures' },
+      metricValue: { count: 40 },
+      violationEventType: 'in-alarm',
+      violationEventTime: Date.now(),
+    };
+    const counted = () => rejectionCounts().get('defenderAlarm:undeclared-event') ?? 0;
+    const before = counted();
+    const run = await harness.invoke(undeclaring, snsDelivery('defender-alerts', alarm));
+    expect(run.error).toBeInstanceOf(UndeclaredEventError);
+    expect((run.error as Error).message).toBe(
+      'defenderAlarm published defender.violation, which its trigger does not declare',
+    );
+    expect(counted()).toBe(before + 1);
+    expect(run.calls.filter((c) => c.service === 'events')).toEqual([]);
+    // Its planned declaration lets the same alarm through.
+    const allowed = await harness.invoke(
+      declared,
+      snsDelivery('defender-alerts', { ...alarm, violationId: randomUUID() }),
+    );
+    expect(allowed.error).toBeUndefined();
+    expect(allowed.calls.filter((c) => c.service === 'events')).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import { type BoothSearch, findBooths, listCandidates, listConstituencies } from '../domain/citizen/booths';
-import { isReceiptRecorded, recordReceipt } from '../domain/citizen/receipts';
+import { isReceiptRecorded } from '../domain/citizen/receipts';
 import { recordMachineVote } from '../domain/monitoring/machines';
 import {
   readTurnout,
@@ -30,7 +30,6 @@ export function citizenReadUseCases(ports: { readonly records: RecordStore }, co
     candidates: (constituencyId: string) => listCandidates(records, constituencyId),
     constituencies: (regionId?: string) => listConstituencies(records, regionId),
     receiptRecorded: (code: string) => isReceiptRecorded(records, electionId, code),
-    recordReceipt: (voteElectionId: string, code: string) => recordReceipt(records, voteElectionId, code),
     tallyWindows: async () => ({ electionId, windows: await readWindowStatuses(records, electionId) }),
     recordWindowStatus: (windowElectionId: string, status: WindowStatus) =>
       recordWindowStatus(records, windowElectionId, status),

@@ -15,21 +15,12 @@ import { type Outcome, outcome } from './outcome';
 
 type Changed = Awaited<ReturnType<typeof createEntity>>;
 
-/** How the registry's audit log and change events name a caller: subject, role and any region. */
-export function registryName(caller: Actor): string {
-  return `${caller.subject} (${caller.role}${caller.regionId === undefined ? '' : `@${caller.regionId}`})`;
-}
-
 /** The registry's view of a caller; undefined for a role the registry does not serve. */
 export function registryActor(caller: Actor | undefined): RegistryActor | undefined {
   if (caller === undefined) return undefined;
   const { role } = caller;
   if (role !== 'admin' && role !== 'officer' && role !== 'clerk') return undefined;
-  return {
-    name: registryName(caller),
-    role,
-    ...(caller.regionId === undefined ? {} : { regionId: caller.regionId }),
-  };
+  return { ...caller, role };
 }
 
 /**

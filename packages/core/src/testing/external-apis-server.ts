@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { describeIssues } from '@ballotstream/events';
 import type { z } from 'zod';
 import { enrolmentRequestSchema, matchRequestSchema, VOTER_NOT_FOUND } from '../adapters/http/contracts';
 import type { RegisteredVoter } from '../ports/voter-registry';
@@ -303,6 +304,6 @@ function problem(status: number, type: string, title: string, detail?: string): 
 function validate<T>(schema: z.ZodType<T>, body: unknown): T | Answer {
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
-  const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+  const detail = describeIssues(parsed.error, { whole: '(body)' }).join('; ');
   return problem(400, '/problems/invalid-body', 'The body breaks the contract', detail);
 }

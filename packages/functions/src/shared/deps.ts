@@ -1,16 +1,18 @@
 import { type App, createApp, isOutcome, type Outcome } from '@ballotstream/core';
 import type { Context } from 'aws-lambda';
 import type { Deps } from '../catalogue';
-import { type DeclaredStep, declaredPublisher } from '../declared-publisher';
+import { declaredPublisher } from '../declared-publisher';
+import { type DeclaredStep, stepOfEnvironment } from '../step-environment';
 
 export type { App } from '@ballotstream/core';
 export type { Deps } from '../catalogue';
 
 /**
  * The one seam between a runtime and the wrappers: which app a handler invocation calls. Lambda
- * builds it from the AWS ports once per cold start; the local runtime installs the app it built
- * from its local ports, and hands each invocation its step (and, two regions in one process, its
- * region's app) on the Lambda context (`withStep`), read by `appFor`.
+ * builds it from the AWS ports once per cold start and reads its step from the environment
+ * `stacks/` gave it (`stepOfEnvironment`); the local runtime installs the app it built from its
+ * local ports, and hands each invocation its step (and, two regions in one process, its region's
+ * app) on the Lambda context (`withStep`), read by `appFor`.
  */
 let installed: App | undefined;
 let building: Promise<App> | undefined;
@@ -70,12 +72,14 @@ export async function currentApp(): Promise<App> {
 
 /**
  * The app of the invocation this context belongs to: the context's app or the installed one, as
- * its step's app when the context names a step (`withStep`).
+ * its step's app when the context names a step (`withStep`) or, in a deployed Lambda, the
+ * environment does (`stepOfEnvironment`).
  */
 export async function appFor(context: Context | undefined): Promise<App> {
   const { step, app } = (context ?? {}) as StepContext;
   const base = app ?? (await currentApp());
-  return step === undefined ? base : stepApp(base, step);
+  const declared = step ?? stepOfEnvironment();
+  return declared === undefined ? base : stepApp(base, declared);
 }
 
 const stepApps = new WeakMap<App, WeakMap<DeclaredStep, App>>();

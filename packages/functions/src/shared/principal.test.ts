@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { principalOf } from './principal';
@@ -35,5 +38,37 @@ describe('the principal of a request', () => {
   it('finds no principal without a role claim, or with a role the API does not know', () => {
     expect(principalOf(withClaims({ sub: 'a-1', token_use: 'access' }))).toBeUndefined();
     expect(principalOf(withClaims({ sub: 'a-1', 'custom:role': 'root' }))).toBeUndefined();
+  });
+});
+
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/** Every TypeScript file that is not a test, under a folder, outside dependencies and builds. */
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (['node_modules', 'dist', '.sst', '.data'].includes(entry.name)) return [];
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sources(path);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+/**
+ * The declarations of a caller (a `role` field), each with why: core's `Actor`, and the monitoring
+ * centre's session, read from its own token by an app that depends on `events` alone.
+ */
+const CALLER_TYPES = ['packages/core/src/domain/fleet/audit.ts', 'packages/web/app/monitor/session.ts'];
+
+describe('the caller', () => {
+  it("is one type, core's Actor (or a narrowing of it), everywhere but the web app's session", () => {
+    const files = [...sources(join(root, 'packages')), ...sources(join(root, 'stacks'))];
+    expect(files.length).toBeGreaterThan(100);
+    const declaring = files
+      .filter((file) =>
+        /^\s+readonly role\??:/m.test(readFileSync(file, 'utf8').replace(/Actor & \{[^}]*\}/g, '')),
+      )
+      .map((file) => relative(root, file))
+      .filter((file) => !CALLER_TYPES.includes(file));
+    expect(declaring).toEqual([]);
   });
 });

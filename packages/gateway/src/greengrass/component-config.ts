@@ -1,3 +1,4 @@
+import { describeIssues } from '@ballotstream/events';
 import { z } from 'zod';
 import type { GatewayProcessConfig } from '../process-config';
 
@@ -69,7 +70,7 @@ export function componentConfigurationFromEnv(
   );
   const parsed = componentConfigurationSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join('; ');
+    const problems = describeIssues(parsed.error).join('; ');
     throw new Error(`the component configuration is invalid: ${problems}`);
   }
   return parsed.data;

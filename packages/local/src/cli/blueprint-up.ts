@@ -7,6 +7,8 @@ import {
   type ImportDeps,
   type ImportEntity,
   lateBoothCloses,
+  type RegistryActor,
+  registryName,
   updateEntity,
 } from '@ballotstream/core';
 import { importCsvFile } from '../registry/import-file';
@@ -33,7 +35,7 @@ export async function applyBlueprint(
   blueprint: Blueprint,
   out: NodeJS.WritableStream,
 ): Promise<void> {
-  const actor = { name: `blueprint:${blueprint.stage}`, role: 'admin' } as const;
+  const actor = { subject: `blueprint:${blueprint.stage}`, role: 'admin' } as const;
   for (const key of blueprintDataOrder) {
     const path = blueprint.data[key];
     if (path === undefined) continue;
@@ -48,7 +50,7 @@ export async function applyBlueprint(
     const problems: string[] = [];
     const report = await importCsvFile(deps, path, {
       entity,
-      actor: actor.name,
+      actor: registryName(actor),
       onProgress: ({ phase, bytes, size, rows }) => bar.update(bytes, size, rows, phase),
       onProblem: (p) => problems.push(`${path}:${p.line}: ${p.field}: ${p.message}`),
     });
@@ -64,7 +66,7 @@ export async function applyBlueprint(
 async function registerElection(
   deps: ImportDeps,
   blueprint: Blueprint,
-  actor: { readonly name: string; readonly role: 'admin' },
+  actor: RegistryActor,
   out: NodeJS.WritableStream,
 ): Promise<void> {
   const election = blueprintElection(blueprint);
@@ -81,11 +83,7 @@ async function registerElection(
 }
 
 /** Gives each of the blueprint's late-closing booths its own closing time, audited like an edit. */
-async function markLateBooths(
-  deps: ImportDeps,
-  blueprint: Blueprint,
-  actor: { readonly name: string; readonly role: 'admin' },
-): Promise<void> {
+async function markLateBooths(deps: ImportDeps, blueprint: Blueprint, actor: RegistryActor): Promise<void> {
   for (const [boothId, closesAt] of Object.entries(lateBoothCloses(blueprint))) {
     const updated = await updateEntity(deps, { entity: 'booth', id: boothId, patch: { closesAt }, actor });
     if (!updated.ok)

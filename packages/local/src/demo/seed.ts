@@ -80,7 +80,7 @@ export async function seedDemoElection(
   // The registry is filled through its own use cases, as an administrator would: validated,
   // audited, and each change published on the bus.
   const register = async (entity: RegistryEntity, body: Record<string, unknown>) => {
-    const result = await createEntity(deps, { entity, body, actor: { name: 'demo-seed', role: 'admin' } });
+    const result = await createEntity(deps, { entity, body, actor: { subject: 'demo-seed', role: 'admin' } });
     if (!result.ok) throw new Error(`demo ${entity} refused: ${JSON.stringify(result.error)}`);
     await deps.publisher.publish([changeEvent(deps.clock.now(), result.value)]);
   };

@@ -57,7 +57,7 @@ export async function simulate(
     await createEntity(runtime.deps as Parameters<typeof createEntity>[0], {
       entity: 'election',
       body: election,
-      actor: { name: 'simulator', role: 'admin' },
+      actor: { subject: 'simulator', role: 'admin' },
     });
     return await play({
       sim,

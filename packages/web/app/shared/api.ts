@@ -1,4 +1,4 @@
-import { type BoothListing, boothsResponseSchema } from '@ballotstream/events';
+import { type BoothListing, boothsResponseSchema, describeIssues } from '@ballotstream/events';
 import type { z } from 'zod';
 
 /** Where the API lives: the same origin when served by the runtime, or the deployed API's URL. */
@@ -44,10 +44,7 @@ async function read<S extends z.ZodType>(path: string, response: Response, schem
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
-    throw new ResponseShapeError(
-      path,
-      parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`),
-    );
+    throw new ResponseShapeError(path, describeIssues(parsed.error, { whole: '(body)', limit: 5 }));
   }
   return parsed.data;
 }

@@ -11,6 +11,7 @@ import {
   ListUsersInGroupCommand,
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { allItems } from '../../domain/shared/pages';
 import type { StaffMember, StaffPool } from '../../ports/staff-pool';
 
 /**
@@ -96,50 +97,34 @@ export class CognitoStaffPool implements StaffPool {
   }
 
   private async groupNames(): Promise<string[]> {
-    const names: string[] = [];
-    let token: string | undefined;
-    do {
+    const groups = await allItems(async (token) => {
       const page = await this.client.send(
         new ListGroupsCommand({ UserPoolId: this.userPoolId, NextToken: token }),
       );
-      names.push(...(page.Groups ?? []).flatMap((g) => (g.GroupName === undefined ? [] : [g.GroupName])));
-      token = page.NextToken;
-    } while (token !== undefined);
-    return names;
+      return { items: page.Groups ?? [], next: page.NextToken };
+    });
+    return groups.flatMap((g) => (g.GroupName === undefined ? [] : [g.GroupName]));
   }
 
   /** Every user of the pool (`ListUsers` pages by `PaginationToken`). */
   private allUsers(): Promise<UserType[]> {
-    return pages(async (token) => {
+    return allItems(async (token) => {
       const page = await this.client.send(
         new ListUsersCommand({ UserPoolId: this.userPoolId, PaginationToken: token }),
       );
-      return { users: page.Users ?? [], next: page.PaginationToken };
+      return { items: page.Users ?? [], next: page.PaginationToken };
     });
   }
 
   /** Every user of a group (`ListUsersInGroup` pages by `NextToken`). */
   private usersIn(group: string): Promise<UserType[]> {
-    return pages(async (token) => {
+    return allItems(async (token) => {
       const page = await this.client.send(
         new ListUsersInGroupCommand({ UserPoolId: this.userPoolId, GroupName: group, NextToken: token }),
       );
-      return { users: page.Users ?? [], next: page.NextToken };
+      return { items: page.Users ?? [], next: page.NextToken };
     });
   }
-}
-
-async function pages(
-  read: (token: string | undefined) => Promise<{ users: UserType[]; next: string | undefined }>,
-): Promise<UserType[]> {
-  const users: UserType[] = [];
-  let token: string | undefined;
-  do {
-    const page = await read(token);
-    users.push(...page.users);
-    token = page.next;
-  } while (token !== undefined);
-  return users;
 }
 
 function attribute(user: UserType, name: string): string | undefined {

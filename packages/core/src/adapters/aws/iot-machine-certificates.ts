@@ -4,6 +4,7 @@ import {
   ListThingPrincipalsCommand,
   UpdateCertificateCommand,
 } from '@aws-sdk/client-iot';
+import { allItems } from '../../domain/shared/pages';
 import type { MachineCertificates } from '../../ports/machine-certificates';
 
 /** The certificate id of an IoT certificate ARN (`arn:aws:iot:<region>:<account>:cert/<id>`), if it is one. */
@@ -36,18 +37,12 @@ export class IotMachineCertificates implements MachineCertificates {
   }
 
   private async certificatesOf(machineId: string): Promise<string[]> {
-    const ids: string[] = [];
-    let nextToken: string | undefined;
-    do {
+    const principals = await allItems(async (nextToken) => {
       const page = await this.client.send(
         new ListThingPrincipalsCommand({ thingName: machineId, ...(nextToken ? { nextToken } : {}) }),
       );
-      for (const arn of page.principals ?? []) {
-        const id = certificateIdOf(arn);
-        if (id !== undefined) ids.push(id);
-      }
-      nextToken = page.nextToken;
-    } while (nextToken !== undefined);
-    return ids;
+      return { items: page.principals ?? [], next: page.nextToken };
+    });
+    return principals.flatMap((arn) => certificateIdOf(arn) ?? []);
   }
 }

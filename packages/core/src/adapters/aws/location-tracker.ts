@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-location';
 import type { LonLat } from '@ballotstream/events';
 import { type BoothPlace, type ShardPart, shardOfBooth } from '../../domain/capacity/location-shards';
+import { pagesOf } from '../../domain/shared/pages';
 import { DependencyError } from '../../errors';
 import type {
   DevicePosition,
@@ -88,8 +89,7 @@ export class LocationTracker implements DeviceTracker {
     const { deviceId } = device;
     const trackerName = shardNameOf(this.trackers, device);
     const out: DevicePosition[] = [];
-    let token: string | undefined;
-    do {
+    const pages = pagesOf(async (token) => {
       const page = await this.client.send(
         new GetDevicePositionHistoryCommand({
           TrackerName: trackerName,
@@ -99,7 +99,10 @@ export class LocationTracker implements DeviceTracker {
           ...(token === undefined ? {} : { NextToken: token }),
         }),
       );
-      for (const p of page.DevicePositions ?? []) {
+      return { items: page.DevicePositions ?? [], next: page.NextToken };
+    });
+    for await (const positions of pages) {
+      for (const p of positions) {
         if (p.Position === undefined || p.SampleTime === undefined) continue;
         out.push({
           deviceId,
@@ -108,8 +111,7 @@ export class LocationTracker implements DeviceTracker {
           ...(p.Accuracy?.Horizontal === undefined ? {} : { accuracyM: p.Accuracy.Horizontal }),
         });
       }
-      token = page.NextToken;
-    } while (token !== undefined);
+    }
     return out;
   }
 }

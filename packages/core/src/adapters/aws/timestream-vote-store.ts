@@ -7,6 +7,7 @@ import {
   type WriteRecordsCommandInput,
 } from '@aws-sdk/client-timestream-write';
 import type { AcceptedVote } from '@ballotstream/events';
+import { allItems } from '../../domain/shared/pages';
 import { fingerprintOf } from '../../domain/tally/fingerprint';
 import { DependencyError } from '../../errors';
 import type {
@@ -214,9 +215,7 @@ export class TimestreamVoteStore implements VoteStore {
 
   /** Runs a query to its last page, following NextToken. */
   private async queryAll(queryString: string): Promise<Row[]> {
-    const rows: Row[] = [];
-    let nextToken: string | undefined;
-    do {
+    return allItems<Row>(async (nextToken) => {
       const page = await this.options.query
         .send(
           new QueryCommand({
@@ -227,10 +226,8 @@ export class TimestreamVoteStore implements VoteStore {
         .catch((error: unknown) => {
           throw new DependencyError(`timestream (${this.region})`, 'Query failed', { cause: error });
         });
-      rows.push(...(page.Rows ?? []));
-      nextToken = page.NextToken;
-    } while (nextToken !== undefined);
-    return rows;
+      return { items: page.Rows ?? [], next: page.NextToken };
+    });
   }
 }
 

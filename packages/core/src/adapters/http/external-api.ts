@@ -1,3 +1,4 @@
+import { describeIssues } from '@ballotstream/events';
 import type { z } from 'zod';
 import { DependencyError } from '../../errors';
 
@@ -268,10 +269,7 @@ export function parseAnswer<T>(
 ): T {
   const parsed = schema.safeParse(answer.body);
   if (parsed.success) return parsed.data;
-  const fields = parsed.error.issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.length === 0 ? '(body)' : issue.path.join('.')}: ${issue.message}`)
-    .join('; ');
+  const fields = describeIssues(parsed.error, { whole: '(body)', limit: 5 }).join('; ');
   throw new ExternalApiError(api, callName(call), 'malformed', {
     status: answer.status,
     attempts: answer.attempts,

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { GetSecretValueCommand, GetSecretValueCommandOutput } from '@aws-sdk/client-secrets-manager';
+import { describeIssues } from '@ballotstream/events';
 import pg from 'pg';
 import { z } from 'zod';
 import { ConfigError } from '../../errors';
@@ -55,7 +56,8 @@ export function secretsManagerCredentials(
     }
     const parsed = credentialsSecretSchema.safeParse(value);
     if (!parsed.success) {
-      const fields = parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ');
+      // Zod's wording names a field and what type it wanted, never the value: nothing secret is echoed.
+      const fields = describeIssues(parsed.error, { whole: '(secret)' }).join('; ');
       throw new ConfigError(`secret ${secretArn} is not a { username, password } secret (${fields})`);
     }
     return parsed.data;

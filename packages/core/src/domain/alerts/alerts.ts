@@ -6,6 +6,7 @@ import { err, ok, type Result } from '../../result';
 import type { Monitoring } from '../anomaly/thresholds';
 import { type Actor, auditAction, mayActIn } from '../fleet/audit';
 import { recordKeys } from '../shared/keys';
+import { partitionPages } from '../shared/pages';
 
 /** The region of alerts that concern the whole country (regions diverging, unknown clients). */
 export const NATIONAL = 'national';
@@ -195,14 +196,11 @@ export async function listAlerts(
   if (region === 'all' && !national) region = actor.regionId ?? '';
   const limit = Math.min(query.limit ?? 100, 500);
   const out: Alert[] = [];
-  let after: string | undefined;
-  do {
-    const page = await records.query('alerts', recordKeys.regionAlertsPartition(region), {
-      limit: 100,
-      ...(after === undefined ? {} : { after }),
-    });
+  for await (const page of partitionPages(records, 'alerts', recordKeys.regionAlertsPartition(region), {
+    limit: 100,
+  })) {
     const alerts = await Promise.all(
-      page.records.map((r) => records.get('alerts', recordKeys.alert(String(r.alertId)))),
+      page.map((r) => records.get('alerts', recordKeys.alert(String(r.alertId)))),
     );
     for (const record of alerts) {
       if (record === undefined) continue;
@@ -214,21 +212,16 @@ export async function listAlerts(
       out.push(alert);
       if (out.length >= limit) return ok(out);
     }
-    after = page.next;
-  } while (after !== undefined);
+  }
   return ok(out);
 }
 
 /** Marks every open alert past its severity's deadline as escalated; returns those it marked. */
 export async function escalateOverdue(deps: AlertDeps, now: number): Promise<Alert[]> {
   const escalated: Alert[] = [];
-  let after: string | undefined;
-  do {
-    const page = await deps.records.query('alerts', recordKeys.openAlertsPartition(), {
-      limit: 200,
-      ...(after === undefined ? {} : { after }),
-    });
-    for (const entry of page.records) {
+  const open = partitionPages(deps.records, 'alerts', recordKeys.openAlertsPartition(), { limit: 200 });
+  for await (const page of open) {
+    for (const entry of page) {
       const record = await deps.records.get('alerts', recordKeys.alert(String(entry.alertId)));
       if (record === undefined) continue;
       const alert = alertOf(record);
@@ -252,8 +245,7 @@ export async function escalateOverdue(deps: AlertDeps, now: number): Promise<Ale
       );
       if (marked) escalated.push({ ...alert, escalated: true });
     }
-    after = page.next;
-  } while (after !== undefined);
+  }
   return escalated;
 }
 

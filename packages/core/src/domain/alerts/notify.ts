@@ -3,7 +3,7 @@ import type { Clock } from '../../ports/clock';
 import type { MessageAttribute, Notification, Notifier } from '../../ports/notifier';
 import type { RecordStore } from '../../ports/record-store';
 import type { Monitoring } from '../anomaly/thresholds';
-import { listEntities } from '../registry/registry-records';
+import { allEntities } from '../registry/registry-records';
 import { recordKeys } from '../shared/keys';
 import { NATIONAL } from './alerts';
 
@@ -47,16 +47,7 @@ function contactOf(r: Readonly<Record<string, unknown>>): OfficerContact {
 /** The officers of a region (the national desk is region `national`). */
 export async function officersOf(records: RecordStore, regionId: string): Promise<OfficerContact[]> {
   const out: OfficerContact[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listEntities(records, 'officer', {
-      limit: 500,
-      filter: { regionId },
-      ...(cursor === undefined ? {} : { cursor }),
-    });
-    out.push(...page.items.map(contactOf));
-    cursor = page.cursor;
-  } while (cursor !== undefined);
+  for await (const officer of allEntities(records, 'officer', { regionId })) out.push(contactOf(officer));
   return out;
 }
 

@@ -229,7 +229,7 @@ describe('ingestVote and the poll hours', () => {
       publisher: { publish: async () => undefined },
       config: { electionId: ELECTION },
     };
-    const actor = { name: 'ada (admin)', role: 'admin' } as const;
+    const actor = { subject: 'ada', role: 'admin' } as const;
     await createEntity(registry, { entity: 'region', body: { regionId: 'r-1', name: 'One' }, actor });
     await createEntity(registry, {
       entity: 'constituency',

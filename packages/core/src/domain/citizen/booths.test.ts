@@ -3,7 +3,7 @@ import { MemoryRecordStore } from '../../adapters/local/memory-record-store';
 import { createEntity } from '../registry/manage-registry';
 import { findBooths, listCandidates, listConstituencies } from './booths';
 
-const admin = { name: 'ada (admin)', role: 'admin' } as const;
+const admin = { subject: 'ada', role: 'admin' } as const;
 const fence = [
   [77.1, 28.6],
   [77.2, 28.6],

@@ -1,6 +1,7 @@
 import type { LonLat } from '@ballotstream/events';
 import type { RecordStore } from '../../ports/record-store';
 import { recordKeys } from '../shared/keys';
+import { partitionRecords } from '../shared/pages';
 import { findMachine, type MachineRecord } from '../shared/registry';
 
 /** What the fleet needs to know of a booth: where it is, its geofence, how many may vote there. */
@@ -33,15 +34,9 @@ export async function machinesOfBooth(
   including?: string,
 ): Promise<string[]> {
   const ids = new Set<string>(including === undefined ? [] : [including]);
-  let after: string | undefined;
-  do {
-    const page = await records.query('registry', recordKeys.boothMachinesPartition(boothId), {
-      limit: 100,
-      ...(after === undefined ? {} : { after }),
-    });
-    for (const r of page.records) ids.add(r.sk);
-    after = page.next;
-  } while (after !== undefined);
+  for await (const r of partitionRecords(records, 'registry', recordKeys.boothMachinesPartition(boothId))) {
+    ids.add(r.sk);
+  }
   return [...ids].sort();
 }
 

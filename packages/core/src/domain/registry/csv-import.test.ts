@@ -8,7 +8,7 @@ import { type ImportDeps, importCsv, type RowProblem } from './csv-import';
 import { createEntity } from './manage-registry';
 import { readEntity } from './registry-records';
 
-const admin = { name: 'ada (admin)', role: 'admin' } as const;
+const admin = { subject: 'ada', role: 'admin' } as const;
 const fence = '77.1 28.6;77.2 28.6;77.2 28.7;77.1 28.6';
 const boothHeader = 'boothId,constituencyId,name,address,lat,lon,electorate,geofence';
 

@@ -13,8 +13,8 @@ import {
   updateEntity,
 } from './manage-registry';
 
-const admin: RegistryActor = { name: 'ada (admin)', role: 'admin' };
-const northOfficer: RegistryActor = { name: 'olu (officer)', role: 'officer', regionId: 'north' };
+const admin: RegistryActor = { subject: 'ada', role: 'admin' };
+const northOfficer: RegistryActor = { subject: 'olu', role: 'officer', regionId: 'north' };
 const square = [
   [77.1, 28.6],
   [77.2, 28.6],

@@ -1,10 +1,15 @@
-import { type RegistryEntity, registryChangeEvents, registryEntities } from '@ballotstream/events';
-import type { z } from 'zod';
+import {
+  describeIssues,
+  type RegistryEntity,
+  registryChangeEvents,
+  registryEntities,
+} from '@ballotstream/events';
 import type { Clock } from '../../ports/clock';
 import { eventOf, type OutgoingEvent } from '../../ports/event-publisher';
 import type { RecordStore } from '../../ports/record-store';
 import { err, ok, type Result } from '../../result';
 import { appendAudit } from '../audit/audit-chain';
+import type { Actor } from '../fleet/audit';
 import { recordKeys } from '../shared/keys';
 import {
   type EntityFilter,
@@ -23,12 +28,15 @@ export interface RegistryDeps {
   readonly config: { readonly electionId: string };
 }
 
-/** Who acts, as far as the registry cares: national roles see everything, an officer one region. */
-export interface RegistryActor {
-  /** Written to the audit log and the change event. */
-  readonly name: string;
-  readonly role: 'admin' | 'officer' | 'clerk';
-  readonly regionId?: string;
+/**
+ * The caller (core's one `Actor`) in a role the registry serves: national roles see everything,
+ * an officer one region.
+ */
+export type RegistryActor = Actor & { readonly role: 'admin' | 'officer' | 'clerk' };
+
+/** How the registry's audit log and change events name a caller: subject, role and any region. */
+export function registryName(caller: Actor): string {
+  return `${caller.subject} (${caller.role}${caller.regionId === undefined ? '' : `@${caller.regionId}`})`;
 }
 
 /** Why a registry change or read was refused. */
@@ -50,13 +58,6 @@ const DERIVED: Readonly<Partial<Record<RegistryEntity, readonly string[]>>> = {
   booth: ['regionId'],
   machine: ['constituencyId', 'regionId', 'blocked'],
 };
-
-/** Describes zod issues as `field: problem` lines a person can act on. */
-export function describeZodIssues(error: z.ZodError): string[] {
-  return error.issues.map(
-    (issue) => `${issue.path.length === 0 ? '(record)' : issue.path.join('.')}: ${issue.message}`,
-  );
-}
 
 /**
  * Looks references up once per id, so an import of 100,000 booths reads each constituency once;
@@ -170,7 +171,7 @@ function validate(
   const parsed = registryEntities[entity].schema.safeParse(input);
   return parsed.success
     ? ok(parsed.data as Record<string, unknown>)
-    : err({ reason: 'invalid', problems: describeZodIssues(parsed.error) });
+    : err({ reason: 'invalid', problems: describeIssues(parsed.error, { whole: '(record)' }) });
 }
 
 function withoutDerived(
@@ -220,7 +221,7 @@ export async function createEntity(
     id,
     verb: 'created',
     record,
-    actor: actor.name,
+    actor: registryName(actor),
     fields: Object.keys(record),
     stored,
   };
@@ -280,7 +281,14 @@ export async function updateEntity(
   if (!written)
     return err({ reason: 'conflict', message: `${entity} "${id}" changed meanwhile; read it again` });
   await indexEntity(deps.records, entity, id, existing, valid.value);
-  const change = { entity, id, verb: 'updated', record: valid.value, actor: actor.name, fields } as const;
+  const change = {
+    entity,
+    id,
+    verb: 'updated',
+    record: valid.value,
+    actor: registryName(actor),
+    fields,
+  } as const;
   await auditChange(deps, change);
   return ok({ ...change, stored });
 }

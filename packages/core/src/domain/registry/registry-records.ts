@@ -1,6 +1,7 @@
 import { type RegistryEntity, type RegistryRecordOf, registryEntities } from '@ballotstream/events';
 import type { RecordStore, StoredRecord } from '../../ports/record-store';
 import { REGISTRY_SHARDS, recordKeys } from '../shared/keys';
+import { itemsOf } from '../shared/pages';
 
 /** A registry entity as stored: its fields plus bookkeeping every entity shares. */
 export type StoredEntity<E extends RegistryEntity = RegistryEntity> = RegistryRecordOf<E> & {
@@ -85,16 +86,14 @@ export async function* allEntities(
   entity: RegistryEntity,
   filter?: EntityFilter,
 ): AsyncGenerator<Record<string, unknown>> {
-  let cursor: string | undefined;
-  do {
+  yield* itemsOf(async (cursor) => {
     const page = await listEntities(records, entity, {
       limit: 500,
       ...(cursor === undefined ? {} : { cursor }),
       ...(filter === undefined ? {} : { filter }),
     });
-    yield* page.items;
-    cursor = page.cursor;
-  } while (cursor !== undefined);
+    return { items: page.items, next: page.cursor };
+  });
 }
 
 function matches(record: StoredRecord, filter: EntityFilter | undefined): boolean {
