@@ -1,13 +1,17 @@
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
+import { verificationsOverHttp } from './election';
 import { openProjectBench, verifications, votesIngested } from './paths';
 
 // Runs only the verification and vote paths of the bench, and prints what each operation cost
 // this process in CPU time and garbage-collection pauses: figures that move less than rates when
 // other work shares the machine. For a profile:
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/profile-paths.ts [--voters 5000]
-//     [--only verifications] [--redis-url redis://127.0.0.1:6379/10]
-// The Redis database named is flushed first, like the bench's own.
+//     [--only verifications|verifications-over-http] [--redis-url redis://127.0.0.1:6379/10]
+// The Redis database named is flushed first, like the bench's own. `--profile <file>` writes a
+// CPU profile of the verifications alone (not the start-up and seeding around them).
 const argv = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
   const i = argv.indexOf(`--${name}`);
@@ -18,8 +22,9 @@ const voters = Number(flag('voters') ?? 5_000);
 if (!Number.isInteger(voters) || voters < 1)
   throw new Error(`--voters must be a positive integer, not ${flag('voters')}`);
 const only = flag('only');
-if (only !== undefined && only !== 'verifications')
-  throw new Error(`--only takes "verifications", not ${only}`);
+const profileFile = flag('profile');
+if (only !== undefined && only !== 'verifications' && only !== 'verifications-over-http')
+  throw new Error(`--only takes "verifications" or "verifications-over-http", not ${only}`);
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 
 let gcMs = 0;
@@ -27,12 +32,28 @@ new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) gcMs += entry.duration;
 }).observe({ entryTypes: ['gc'] });
 
+/** Runs `work` under the V8 profiler when `--profile` names a file, writing the profile there. */
+async function profiled<T>(work: () => Promise<T>): Promise<T> {
+  if (profileFile === undefined) return work();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(profileFile, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
 /** Runs `work` and reports its rate, and CPU and GC pause per operation. */
 async function costOf<T>(what: string, ops: number, work: () => Promise<T>): Promise<T> {
   gcMs = 0;
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const value = await work();
+  const value = await profiled(work);
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
   process.stdout.write(
@@ -46,9 +67,13 @@ await admin.flushdb();
 admin.disconnect();
 const bench = await openProjectBench(redisUrl, voters);
 try {
-  const verified = await costOf('verifications, 200 in flight', voters, () =>
-    verifications(bench, 0, voters, 200),
-  );
+  // Over HTTP: the runtime's API (authorizer, routing) in front of the same handler.
+  const verified =
+    only === 'verifications-over-http'
+      ? await costOf('verifications over HTTP, 200 in flight', voters, () =>
+          verificationsOverHttp(bench, 0, voters, 200),
+        )
+      : await costOf('verifications, 200 in flight', voters, () => verifications(bench, 0, voters, 200));
   if (verified.refused > 0) throw new Error(`${verified.refused} verifications were refused`);
   if (only === undefined) {
     // Each figure covers its own measured stretch only (not the offline casting before it).

@@ -27,7 +27,7 @@ import {
 } from './registry';
 import { resultMismatched, resultVerified } from './results';
 import { tallyDiverged, tallyMaterialised } from './tally';
-import { ticketIssued, ticketRevoked, voterRejected, voterVerified } from './verification';
+import { ticketIssued, ticketRevoked, voterRejected } from './verification';
 
 /** Every event the platform publishes or consumes, in the order of the flow. */
 export const catalogue = [
@@ -48,7 +48,6 @@ export const catalogue = [
   registryImported,
   ticketIssued,
   ticketRevoked,
-  voterVerified,
   voterRejected,
   voteAccepted,
   voteRejected,

@@ -74,21 +74,6 @@ export const ticketRevoked = defineEvent({
   }),
 });
 
-export const voterVerified = defineEvent({
-  type: 'voter.verified',
-  source,
-  version: 1,
-  description: 'A booth verified a voter and bound a one-time ballot token to one machine.',
-  schema: z.object({
-    electionId: idSchema,
-    boothId: idSchema,
-    machineId: idSchema,
-    verifiedAt: isoTimeSchema,
-    /** The voter is registered at another booth; absent when the registry named no booth. */
-    visitor: z.boolean().optional(),
-  }),
-});
-
 export const voterRejected = defineEvent({
   type: 'voter.rejected',
   source,

@@ -105,7 +105,7 @@ export function createApp(
     monitors,
     /** The machine directory the fleet steps share (a cache of the registry). */
     machines: monitors.machines,
-    verifyVoter: verifyVoterUseCase(ports, config),
+    verifyVoter: verifyVoterUseCase(ports, config, monitors),
     ingestVotes: ingestVotesUseCase(ports, config),
     sos: sosUseCase(ports, monitors),
     trackPosition: trackPositionUseCase(ports, config, monitors),

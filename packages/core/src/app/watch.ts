@@ -5,7 +5,6 @@ import {
   type voteAccepted,
   type voteRejected,
   type voterRejected,
-  type voterVerified,
 } from '@ballotstream/events';
 import { type Finding, regionsDivergedRule } from '../domain/anomaly/rules';
 import { findBooth } from '../domain/fleet/placement';
@@ -71,12 +70,6 @@ export function watchUseCases(
         );
       }
       return found(findings, at);
-    },
-    /** Counts visitors (voters registered elsewhere) at the booth for the turnout rule. */
-    async voterVerified({ id, detail }: Delivered<DetailOf<typeof voterVerified>>) {
-      if (detail.visitor === true)
-        await monitors.detector.voterVerified({ boothId: detail.boothId }, id, true);
-      return outcome<Watched>({ findings: 0 });
     },
     /** Bad signatures or tokens from one machine, votes outside poll hours. */
     async voteRejected({ id, detail }: Delivered<DetailOf<typeof voteRejected>>) {

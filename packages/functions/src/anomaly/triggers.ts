@@ -4,7 +4,6 @@ import {
   voteAccepted,
   voteRejected,
   voterRejected,
-  voterVerified,
 } from '@ballotstream/events';
 import { schedule, subscribe, voteBatches } from '../trigger-builders';
 import type { Trigger } from '../trigger-types';
@@ -32,13 +31,6 @@ export const anomalyTriggers: readonly Trigger[] = [
     handler: 'anomaly/watch.refusals',
     publishes: [anomalyDetected],
     reaches: { tables: { registry: 'read' }, cache: true },
-  }),
-  subscribe(voterVerified, {
-    name: 'watchVerifiedVisitors',
-    description:
-      'Counts voters verified at a booth who are registered at another, so the turnout rule allows for them.',
-    handler: 'anomaly/watch.verified',
-    reaches: { cache: true },
   }),
   subscribe(tallyDiverged, {
     name: 'watchRegionsDiverged',

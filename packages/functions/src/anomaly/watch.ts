@@ -1,10 +1,4 @@
-import {
-  tallyDiverged,
-  voteAccepted,
-  voteRejected,
-  voterRejected,
-  voterVerified,
-} from '@ballotstream/events';
+import { tallyDiverged, voteAccepted, voteRejected, voterRejected } from '@ballotstream/events';
 import { eventBatchHandler } from '../shared/batch';
 import { settle } from '../shared/deps';
 import { eventHandler, scheduledHandler } from '../shared/events';
@@ -14,11 +8,6 @@ export const accepted = eventBatchHandler('watchVotes.accepted', voteAccepted, a
   await settle(app, await app.watch.votesAccepted(items.map((item) => item.value)));
   return [];
 });
-
-/** On `voter.verified`: counts visitors at the booth for the turnout rule. */
-export const verified = eventHandler('watchVotes.verified', voterVerified, (detail, app, { id }) =>
-  app.watch.voterVerified({ id, detail }),
-);
 
 /** On `vote.rejected`: bad signatures or tokens from one machine, votes outside poll hours. */
 export const rejected = eventHandler('watchVotes.rejected', voteRejected, (detail, app, { id }) =>

@@ -1,4 +1,4 @@
-import { alertRaised, voterRejected, voterVerified } from '@ballotstream/events';
+import { alertRaised, voterRejected } from '@ballotstream/events';
 import { http, stream } from '../trigger-builders';
 import type { Trigger } from '../trigger-types';
 
@@ -9,7 +9,7 @@ export const verificationTriggers: readonly Trigger[] = [
     description: 'A booth verifies a voter and receives a one-time ballot token for one machine.',
     roles: ['booth'],
     handler: 'verification/verify-voter.handler',
-    publishes: [voterVerified, voterRejected],
+    publishes: [voterRejected],
     reaches: {
       tables: { tickets: 'read', registry: 'read', ballots: 'write', voters: 'write' },
       cache: true,

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +55,55 @@ describe('tokens from the future', () => {
     expect(issuer.verify(notYet, now + 2 * skewMs + 60_000)).toMatchObject({ ok: true });
     const nearly = issuer.mint({ role: 'admin', now, notBefore: now + skewMs - 1_000 });
     expect(issuer.verify(nearly, now)).toMatchObject({ ok: true });
+  });
+});
+
+describe('tokens checked before', () => {
+  const now = Date.UTC(2026, 11, 3, 9, 0);
+  const tamper = (token: string, edit: (claims: Record<string, unknown>) => void): string => {
+    const [head, body, signature] = token.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Record<string, unknown>;
+    edit(claims);
+    return `${head}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
+  };
+
+  it('refuses a token once it expires, though it was accepted before', () => {
+    const issuer = LocalTokenIssuer.ephemeral();
+    const token = issuer.mint({ role: 'booth', subject: 'b1', ttlSeconds: 60, now });
+    expect(issuer.verify(token, now)).toMatchObject({ ok: true, claims: { sub: 'b1' } });
+    expect(issuer.verify(token, now + 61_000)).toEqual({ ok: false, reason: 'expired' });
+    expect(issuer.verify(token, now + 62_000)).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  it('refuses a forged token every time, while the genuine one it copies is accepted', () => {
+    const issuer = LocalTokenIssuer.ephemeral();
+    const token = issuer.mint({ role: 'booth', subject: 'b1', now });
+    expect(issuer.verify(token, now)).toMatchObject({ ok: true });
+    const promoted = tamper(token, (claims) => {
+      claims['custom:role'] = 'admin';
+    });
+    for (let i = 0; i < 2; i++) {
+      expect(issuer.verify(promoted, now)).toEqual({ ok: false, reason: 'bad-signature' });
+      expect(issuer.verify(token, now)).toMatchObject({ ok: true, claims: { 'custom:role': 'booth' } });
+    }
+  });
+
+  it('refuses a token of another key though one of this key with the same claims was accepted', () => {
+    const issuer = LocalTokenIssuer.ephemeral();
+    const other = LocalTokenIssuer.ephemeral();
+    const token = issuer.mint({ role: 'booth', subject: 'b1', now });
+    expect(issuer.verify(token, now)).toMatchObject({ ok: true });
+    expect(other.verify(token, now)).toEqual({ ok: false, reason: 'bad-signature' });
+  });
+
+  it('keeps a bounded number of checked tokens, dropping the oldest first', () => {
+    const issuer = new LocalTokenIssuer(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, 3);
+    const tokens = Array.from({ length: 5 }, (_, i) => issuer.mint({ role: 'booth', subject: `b${i}`, now }));
+    for (const token of tokens) expect(issuer.verify(token, now)).toMatchObject({ ok: true });
+    expect(issuer.checkedTokens).toBe(3);
+    // A token dropped from the cache is checked again in full and still accepted.
+    expect(issuer.verify(tokens[0]!, now)).toMatchObject({ ok: true, claims: { sub: 'b0' } });
+    expect(issuer.checkedTokens).toBe(3);
   });
 });
 

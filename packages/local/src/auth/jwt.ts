@@ -38,11 +38,18 @@ export type TokenRefusal =
   | 'not-yet-valid'
   | 'bad-claims';
 
+/** Enough for every booth's token and every officer's at once. */
+const CHECKED_TOKENS_KEPT = 10_000;
+
 /** Signs and verifies the local runtime's tokens with one ES256 key (P-256), kept in a key file. */
 export class LocalTokenIssuer {
   private readonly publicKey: KeyObject;
 
-  constructor(private readonly privateKey: KeyObject) {
+  constructor(
+    private readonly privateKey: KeyObject,
+    /** How many checked tokens are kept; a burst of others evicts the oldest. */
+    private readonly checkedTokensKept = CHECKED_TOKENS_KEPT,
+  ) {
     this.publicKey = createPublicKey(privateKey);
   }
 
@@ -93,11 +100,52 @@ export class LocalTokenIssuer {
     return `${head}.${body}.${signature.toString('base64url')}`;
   }
 
+  /**
+   * Tokens whose signature and fixed claims were checked, by the whole token, in first-checked
+   * order: a booth presents the same token all day, and an ES256 check costs as much as the
+   * voter's ticket check. Local only by design: in AWS API Gateway's JWT authorizer checks the
+   * token before any Lambda runs. The times (`exp`, `iat`, `nbf`) are checked on every use.
+   */
+  private readonly checked = new Map<string, Signed>();
+
   /** Verifies signature, algorithm, issuer, audience, expiry and not-before, then the role claims. */
   verify(
     token: string,
     now = Date.now(),
   ): { ok: true; claims: VerifiedClaims } | { ok: false; reason: TokenRefusal } {
+    let signed = this.checked.get(token);
+    if (signed === undefined) {
+      const read = this.readSigned(token);
+      if (!read.ok) return read;
+      signed = read.signed;
+      if (this.checked.size >= this.checkedTokensKept) this.forgetOldest();
+      this.checked.set(token, signed);
+    }
+    const { payload } = signed;
+    if (payload.iss !== LOCAL_ISSUER || payload.aud !== LOCAL_AUDIENCE)
+      return { ok: false, reason: 'wrong-issuer' };
+    if (typeof payload.exp !== 'number' || payload.exp * 1000 <= now) {
+      this.checked.delete(token);
+      return { ok: false, reason: 'expired' };
+    }
+    // A token from the future was minted by a clock that is wrong, or forged to outlive a key.
+    for (const claim of ['iat', 'nbf'] as const) {
+      const at = payload[claim];
+      if (at === undefined) continue;
+      if (typeof at !== 'number' || !Number.isFinite(at)) return { ok: false, reason: 'bad-claims' };
+      if ((at - CLOCK_SKEW_SECONDS) * 1000 > now) return { ok: false, reason: 'not-yet-valid' };
+    }
+    if (!signed.claimsValid) return { ok: false, reason: 'bad-claims' };
+    return { ok: true, claims: payload as VerifiedClaims };
+  }
+
+  /** How many checked tokens are kept (tests). */
+  get checkedTokens(): number {
+    return this.checked.size;
+  }
+
+  /** Checks the algorithm and signature, and the claims that do not change with time. */
+  private readSigned(token: string): { ok: true; signed: Signed } | { ok: false; reason: TokenRefusal } {
     const parts = token.split('.');
     if (parts.length !== 3) return { ok: false, reason: 'malformed' };
     const [head, body, signature] = parts as [string, string, string];
@@ -118,23 +166,27 @@ export class LocalTokenIssuer {
       Buffer.from(signature, 'base64url'),
     );
     if (!valid) return { ok: false, reason: 'bad-signature' };
-    if (payload.iss !== LOCAL_ISSUER || payload.aud !== LOCAL_AUDIENCE)
-      return { ok: false, reason: 'wrong-issuer' };
-    if (typeof payload.exp !== 'number' || payload.exp * 1000 <= now) return { ok: false, reason: 'expired' };
-    // A token from the future was minted by a clock that is wrong, or forged to outlive a key.
-    for (const claim of ['iat', 'nbf'] as const) {
-      const at = payload[claim];
-      if (at === undefined) continue;
-      if (typeof at !== 'number' || !Number.isFinite(at)) return { ok: false, reason: 'bad-claims' };
-      if ((at - CLOCK_SKEW_SECONDS) * 1000 > now) return { ok: false, reason: 'not-yet-valid' };
-    }
     const claims = principalClaimsSchema.safeParse(payload);
-    if (!claims.success) return { ok: false, reason: 'bad-claims' };
     // An officer's token is useless without a region: refuse it rather than treat it as national.
-    if (claims.data['custom:role'] === 'officer' && claims.data['custom:region'] === undefined)
-      return { ok: false, reason: 'bad-claims' };
-    return { ok: true, claims: payload as VerifiedClaims };
+    const claimsValid =
+      claims.success &&
+      !(claims.data['custom:role'] === 'officer' && claims.data['custom:region'] === undefined);
+    return { ok: true, signed: { payload, claimsValid } };
   }
+
+  /** Drops the token checked longest ago: the map keeps insertion order. */
+  private forgetOldest(): void {
+    for (const token of this.checked.keys()) {
+      this.checked.delete(token);
+      return;
+    }
+  }
+}
+
+/** A token whose signature held: its payload, and whether its role claims are well formed. */
+interface Signed {
+  readonly payload: Readonly<Record<string, unknown>>;
+  readonly claimsValid: boolean;
 }
 
 function b64json(value: unknown): string {

@@ -1,10 +1,12 @@
 import { connect } from 'node:net';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiServer } from './api-server';
 
 let server: ApiServer;
 let port: number;
 const seen: string[] = [];
+let lastEvent: APIGatewayProxyEventV2 | undefined;
 
 beforeAll(async () => {
   server = new ApiServer();
@@ -19,6 +21,14 @@ beforeAll(async () => {
     invoke: async (event) => {
       seen.push(event.pathParameters?.ticketId ?? '');
       return { statusCode: 200, body: '{}' };
+    },
+  });
+  server.add({
+    method: 'POST',
+    path: '/events/{kind}',
+    invoke: async (event) => {
+      lastEvent = event;
+      return { statusCode: 204 };
     },
   });
   port = Number(new URL(await server.listen(0)).port);
@@ -102,5 +112,34 @@ describe('the local API server', () => {
     const good = await fetch(`http://127.0.0.1:${port}/tickets/t%2D1/status`);
     expect(good.status).toBe(200);
     expect(seen).toEqual(['t-1']);
+  });
+
+  it('hands a route the event API Gateway would: path, query, headers and a text body', async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/events/k%2D1?a=1&b=x&a=2`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-booth': 'b1' },
+      body: '{"name":"Zoë"}',
+    });
+    expect(response.status).toBe(204);
+    expect(lastEvent).toMatchObject({
+      version: '2.0',
+      routeKey: 'POST /events/{kind}',
+      rawPath: '/events/k%2D1',
+      rawQueryString: 'a=1&b=x&a=2',
+      queryStringParameters: { a: '1,2', b: 'x' },
+      pathParameters: { kind: 'k-1' },
+      headers: { 'x-booth': 'b1', 'content-type': 'application/json' },
+      body: '{"name":"Zoë"}',
+      isBase64Encoded: false,
+      requestContext: { domainName: 'local', http: { method: 'POST', path: '/events/k%2D1' } },
+    });
+  });
+
+  it('hands a body that is not UTF-8 on base64-encoded, as API Gateway sends binary bodies', async () => {
+    const bytes = Buffer.from([0x7b, 0xff, 0xfe, 0x00, 0xc3]);
+    await fetch(`http://127.0.0.1:${port}/events/binary`, { method: 'POST', body: bytes });
+    expect(lastEvent).toMatchObject({ isBase64Encoded: true, body: bytes.toString('base64') });
+    expect(lastEvent?.queryStringParameters).toBeUndefined();
+    expect(lastEvent?.rawQueryString).toBe('');
   });
 });

@@ -1,13 +1,16 @@
 import { recordKeys } from '@ballotstream/core';
 import type { EventBridgeEnvelope } from '@ballotstream/events';
-import { accepted, verified } from '@ballotstream/functions/anomaly/watch';
+import { accepted } from '@ballotstream/functions/anomaly/watch';
+import { handler as verifyVoter } from '@ballotstream/functions/verification/verify-voter';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoElection } from '../../src/demo/seed';
+import { type DemoVoter, enrolDemoVoters, seedDemoElection } from '../../src/demo/seed';
+import { boothVerificationEvent } from '../../src/runtime/booth-event';
 import { lambdaContext } from '../../src/runtime/handlers';
 import { type Runtime, startRuntime } from '../../src/runtime/runtime';
 
 let runtime: Runtime;
+let away: DemoVoter | undefined;
 const seen: EventBridgeEnvelope[] = [];
 const context = lambdaContext('test');
 type Entry = (event: unknown, context: Context) => Promise<unknown>;
@@ -24,6 +27,8 @@ beforeAll(async () => {
     boothsPerConstituency: 1,
     voters: 1,
   });
+  // Registered at another booth: a visitor at booth-1-1-1.
+  [away] = await enrolDemoVoters(runtime.deps, 2, 1, runtime.deps.clock.now(), () => 'booth-elsewhere');
   await runtime.deps.records.update('registry', recordKeys.booth('booth-1-1-1'), { electorate: 5 });
 });
 
@@ -67,16 +72,22 @@ const turnoutFindings = () =>
   );
 
 describe('the watchers under redelivery', () => {
-  it('count a visitor and each vote once, however often they are delivered', async () => {
-    const visitor = envelope('verified-1', 'voter.verified', {
-      electionId: 'e-1',
+  it('count a visitor and each vote once, however often they are retried or delivered', async () => {
+    // The booth retries one attempt after a lost answer: one visitor, counted in the verification.
+    const body = JSON.stringify({
+      ticket: away!.ticket,
+      fingerprint: away!.fingerprint,
       boothId: 'booth-1-1-1',
       machineId: 'm-1-1-1',
-      verifiedAt: new Date().toISOString(),
-      visitor: true,
+      attemptId: 'attempt-of-the-booth-1',
     });
-    await invoke(verified, visitor);
-    await invoke(verified, visitor);
+    const answers = [
+      await invoke(verifyVoter, boothVerificationEvent(body, 'booth-1-1-1')),
+      await invoke(verifyVoter, boothVerificationEvent(body, 'booth-1-1-1')),
+    ];
+    expect(answers.map((a) => (a as { statusCode: number }).statusCode)).toEqual([201, 201]);
+    // Nothing else listens to grants: none is put on the bus.
+    expect(seen.filter((e) => e['detail-type'] === 'voter.verified')).toEqual([]);
     // Electorate 5 and one visitor: six votes are allowed, even delivered twice each.
     const six = [1, 2, 3, 4, 5, 6].map(vote);
     await invoke(accepted, batch(six, 'first'));

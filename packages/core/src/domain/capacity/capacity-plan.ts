@@ -32,7 +32,7 @@ export const capacityAssumptions = {
   /** Machines stay connected this long on the day (setup, polls, close-down). */
   connectedHours: 14,
   /**
-   * Events put on the bus per vote: voter.verified and vote.accepted, one PutEvents each. The
+   * Events put on the bus per vote: vote.accepted, and voter.verified before grants went silent. The
    * `capacity` command replaces this and the next three with the fan-out it derives from the
    * trigger table (`packages/local/src/cli/vote-fan-out.ts`).
    */
