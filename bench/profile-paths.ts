@@ -1,12 +1,15 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
+import { wholeElection } from './election';
 import { openProjectBench, verifications, votesIngested } from './paths';
 
 // Runs only the verification and vote paths of the bench, and prints what each operation cost
 // this process in CPU time and garbage-collection pauses: figures that move less than rates when
 // other work shares the machine. For a profile:
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/profile-paths.ts [--voters 5000]
-//     [--only verifications] [--redis-url redis://127.0.0.1:6379/10]
+//     [--only verifications|election] [--redis-url redis://127.0.0.1:6379/10]
+// `--only election` runs the bench's whole election alone (verify over HTTP, cast at the gateways,
+// both stores, the tally every second, 200 voters at once).
 // The Redis database named is flushed first, like the bench's own.
 const argv = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -18,8 +21,8 @@ const voters = Number(flag('voters') ?? 5_000);
 if (!Number.isInteger(voters) || voters < 1)
   throw new Error(`--voters must be a positive integer, not ${flag('voters')}`);
 const only = flag('only');
-if (only !== undefined && only !== 'verifications')
-  throw new Error(`--only takes "verifications", not ${only}`);
+if (only !== undefined && only !== 'verifications' && only !== 'election')
+  throw new Error(`--only takes "verifications" or "election", not ${only}`);
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 
 let gcMs = 0;
@@ -46,11 +49,28 @@ await admin.flushdb();
 admin.disconnect();
 const bench = await openProjectBench(redisUrl, voters);
 try {
+  if (only === 'election') {
+    const figures = await costOf('whole election, 200 voters at once', voters, () =>
+      wholeElection(bench, 0, voters, 200),
+    );
+    process.stdout.write(
+      `whole election: ${Math.round(figures.votersPerSecond).toLocaleString('en')} voters/s, CPU ${Math.round(figures.cpuMicrosPerVoter)} µs a voter, lost ${figures.lost}, tally runs ${figures.tallyRuns}\n`,
+    );
+  } else {
+    await verificationsAndVotes(only === undefined);
+  }
+} finally {
+  await bench.close();
+}
+process.exit(0);
+
+/** The verification path, then (unless only verifications were asked for) the two vote paths. */
+async function verificationsAndVotes(votes: boolean): Promise<void> {
   const verified = await costOf('verifications, 200 in flight', voters, () =>
     verifications(bench, 0, voters, 200),
   );
   if (verified.refused > 0) throw new Error(`${verified.refused} verifications were refused`);
-  if (only === undefined) {
+  if (votes) {
     // Each figure covers its own measured stretch only (not the offline casting before it).
     const half = Math.floor(verified.granted.length / 2);
     for (const from of ['publish', 'cast'] as const) {
@@ -61,7 +81,4 @@ try {
       );
     }
   }
-} finally {
-  await bench.close();
 }
-process.exit(0);
