@@ -38,9 +38,18 @@ export type TokenRefusal =
   | 'not-yet-valid'
   | 'bad-claims';
 
-/** Signs and verifies the local runtime's tokens with one ES256 key (P-256), kept in a key file. */
+// Tokens whose signature and claims were checked, by their exact text; emptied when this full.
+const TOKENS_REMEMBERED = 10_000;
+
+/**
+ * Signs and verifies the local runtime's tokens with one ES256 key (P-256), kept in a key file.
+ * A token's signature and claims are checked once: the same text carries the same signature and
+ * claims, so only its times are checked again on each later request. API Gateway's JWT authorizer
+ * does this work outside the function, so the runtime should not spend a signature check a request.
+ */
 export class LocalTokenIssuer {
   private readonly publicKey: KeyObject;
+  private readonly checked = new Map<string, VerifiedClaims>();
 
   constructor(private readonly privateKey: KeyObject) {
     this.publicKey = createPublicKey(privateKey);
@@ -98,6 +107,23 @@ export class LocalTokenIssuer {
     token: string,
     now = Date.now(),
   ): { ok: true; claims: VerifiedClaims } | { ok: false; reason: TokenRefusal } {
+    const known = this.checked.get(token);
+    if (known !== undefined) {
+      const refusal = timeRefusal(known as unknown as Record<string, unknown>, now);
+      return refusal === undefined ? { ok: true, claims: known } : { ok: false, reason: refusal };
+    }
+    const verified = this.verifyWhole(token, now);
+    if (verified.ok) {
+      if (this.checked.size >= TOKENS_REMEMBERED) this.checked.clear();
+      this.checked.set(token, verified.claims);
+    }
+    return verified;
+  }
+
+  private verifyWhole(
+    token: string,
+    now: number,
+  ): { ok: true; claims: VerifiedClaims } | { ok: false; reason: TokenRefusal } {
     const parts = token.split('.');
     if (parts.length !== 3) return { ok: false, reason: 'malformed' };
     const [head, body, signature] = parts as [string, string, string];
@@ -120,14 +146,8 @@ export class LocalTokenIssuer {
     if (!valid) return { ok: false, reason: 'bad-signature' };
     if (payload.iss !== LOCAL_ISSUER || payload.aud !== LOCAL_AUDIENCE)
       return { ok: false, reason: 'wrong-issuer' };
-    if (typeof payload.exp !== 'number' || payload.exp * 1000 <= now) return { ok: false, reason: 'expired' };
-    // A token from the future was minted by a clock that is wrong, or forged to outlive a key.
-    for (const claim of ['iat', 'nbf'] as const) {
-      const at = payload[claim];
-      if (at === undefined) continue;
-      if (typeof at !== 'number' || !Number.isFinite(at)) return { ok: false, reason: 'bad-claims' };
-      if ((at - CLOCK_SKEW_SECONDS) * 1000 > now) return { ok: false, reason: 'not-yet-valid' };
-    }
+    const refusal = timeRefusal(payload, now);
+    if (refusal !== undefined) return { ok: false, reason: refusal };
     const claims = principalClaimsSchema.safeParse(payload);
     if (!claims.success) return { ok: false, reason: 'bad-claims' };
     // An officer's token is useless without a region: refuse it rather than treat it as national.
@@ -135,6 +155,19 @@ export class LocalTokenIssuer {
       return { ok: false, reason: 'bad-claims' };
     return { ok: true, claims: payload as VerifiedClaims };
   }
+}
+
+/** Why a token's times refuse it now: expired, or issued or valid only later than the clock skew allows. */
+function timeRefusal(payload: Record<string, unknown>, now: number): TokenRefusal | undefined {
+  if (typeof payload.exp !== 'number' || payload.exp * 1000 <= now) return 'expired';
+  // A token from the future was minted by a clock that is wrong, or forged to outlive a key.
+  for (const claim of ['iat', 'nbf'] as const) {
+    const at = payload[claim];
+    if (at === undefined) continue;
+    if (typeof at !== 'number' || !Number.isFinite(at)) return 'bad-claims';
+    if ((at - CLOCK_SKEW_SECONDS) * 1000 > now) return 'not-yet-valid';
+  }
+  return undefined;
 }
 
 function b64json(value: unknown): string {
