@@ -1,8 +1,8 @@
 import { readTallies } from '@ballotstream/core';
-import type { BoothGateway } from '@ballotstream/gateway';
 import type { DemoMachine } from '@ballotstream/local/demo/seed';
+import { type BoothsWork, startBooths } from './booths';
 import { atConcurrency } from './measure';
-import { candidateOf, type GrantedBallot, gatewaysFor, type ProjectBench, storedVotes } from './paths';
+import { type GrantedBallot, type ProjectBench, storedVotes } from './paths';
 import { type CpuRate, cpuPerOp, keepAliveAgent, postJson } from './verification-floor';
 
 const TALLY_EVERY_MS = 1_000;
@@ -108,12 +108,12 @@ function tallyLoop(bench: ProjectBench, everyMs: number) {
     }
   })();
   return {
-    async stop(): Promise<number> {
+    async stop(): Promise<void> {
       running = false;
       wake?.();
       await done;
-      return runs;
     },
+    runs: () => runs,
   };
 }
 
@@ -122,11 +122,41 @@ async function countryTotal(bench: ProjectBench): Promise<number> {
   return (await readTallies(bench.runtime.deps.records, bench.election.electionId, 'country')).totalVotes;
 }
 
+/** The booths of the bench election as their own thread takes them: keys as PEM, tokens minted. */
+function boothsWork(bench: ProjectBench, from: number, voters: number, concurrency: number): BoothsWork {
+  const { election, runtime } = bench;
+  const tokens = boothTokens(bench);
+  // Voter i goes to machine (from + i) mod n, as in the other phases: rotate the list to match.
+  const n = election.machines.length;
+  const machines = election.machines.map((_, k) => election.machines[(from + k) % n]!);
+  return {
+    httpUrl: runtime.httpUrl,
+    mqttUrl: runtime.mqttUrl,
+    stage: runtime.deps.config.stage,
+    bucketMs: runtime.deps.config.bucketMs,
+    electionId: election.electionId,
+    machines: machines.map((m) => ({
+      machineId: m.machineId,
+      boothId: m.boothId,
+      constituencyId: m.constituencyId,
+      privateKeyPem: m.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+      token: tokens.get(m.machineId)!,
+      candidates: election.candidates.get(m.constituencyId)!,
+    })),
+    voters: election.voters
+      .slice(from, from + voters)
+      .map((v) => ({ ticket: v.ticket, fingerprint: v.fingerprint })),
+    concurrency,
+  };
+}
+
 /**
  * A whole election on this machine: each voter is verified over HTTP and casts at the booth's
  * gateway (signed, queued, MQTT), both regions' recorders store the vote and the tally job runs
- * every second throughout, `concurrency` voters at once. The clock stops when every verified
- * voter's vote is in both stores and counted by a tally run; counts are checked at each end.
+ * every second throughout, `concurrency` voters at once. The booths (HTTP client and gateways)
+ * run in a thread of their own, as they run on machines of their own; the CPU per voter is the
+ * whole process's, booths included. The clock stops when every verified voter's vote is in both
+ * stores and counted by a tally run; counts are checked at each end.
  */
 export async function wholeElection(
   bench: ProjectBench,
@@ -136,44 +166,35 @@ export async function wholeElection(
 ): Promise<ElectionFigures> {
   await bench.runtime.scheduler.runNow('materialiseTallies');
   const [storedBefore, talliedBefore] = await Promise.all([storedVotes(bench), countryTotal(bench)]);
-  const gateways: Map<string, BoothGateway> = await gatewaysFor(bench);
-  const verifier = httpVerifier(bench, concurrency);
+  // The booths' thread starts and connects its gateways before the clock does.
+  const booths = await startBooths(boothsWork(bench, from, voters, concurrency));
   let verified = 0;
-  try {
-    const started = performance.now();
-    const { micros, value: tallyRuns } = await cpuPerOp(voters, async () => {
-      const tally = tallyLoop(bench, TALLY_EVERY_MS);
-      await atConcurrency(voters, concurrency, async (i) => {
-        const machine = machineOf(bench, from + i);
-        const ballotToken = await verifier.verify(from + i, machine);
-        if (ballotToken === undefined) return;
-        verified++;
-        await gateways.get(machine.machineId)!.cast(ballotToken, candidateOf(bench.election, machine, i));
-      });
-      await Promise.all([...gateways.values()].map((g) => g.drained()));
+  const started = performance.now();
+  const { micros, value: tallyRuns } = await cpuPerOp(voters, async () => {
+    const tally = tallyLoop(bench, TALLY_EVERY_MS);
+    try {
+      verified = (await booths.vote()).verified;
       await bench.runtime.bus.drain();
-      const runs = await tally.stop();
-      await bench.runtime.scheduler.runNow('materialiseTallies');
-      return runs + 1;
-    });
-    const seconds = (performance.now() - started) / 1000;
-    const [storedAfter, talliedAfter] = await Promise.all([storedVotes(bench), countryTotal(bench)]);
-    const stored: [number, number] = [storedAfter[0] - storedBefore[0], storedAfter[1] - storedBefore[1]];
-    const tallied = talliedAfter - talliedBefore;
-    return {
-      voters,
-      verified,
-      refused: voters - verified,
-      stored,
-      tallied,
-      lost: verified - Math.min(stored[0], stored[1], tallied),
-      seconds,
-      votersPerSecond: Math.min(verified, ...stored, tallied) / seconds,
-      cpuMicrosPerVoter: micros,
-      tallyRuns,
-    };
-  } finally {
-    verifier.close();
-    await Promise.allSettled([...gateways.values()].map((g) => g.stop()));
-  }
+    } finally {
+      await tally.stop();
+    }
+    await bench.runtime.scheduler.runNow('materialiseTallies');
+    return tally.runs() + 1;
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const [storedAfter, talliedAfter] = await Promise.all([storedVotes(bench), countryTotal(bench)]);
+  const stored: [number, number] = [storedAfter[0] - storedBefore[0], storedAfter[1] - storedBefore[1]];
+  const tallied = talliedAfter - talliedBefore;
+  return {
+    voters,
+    verified,
+    refused: voters - verified,
+    stored,
+    tallied,
+    lost: verified - Math.min(stored[0], stored[1], tallied),
+    seconds,
+    votersPerSecond: Math.min(verified, ...stored, tallied) / seconds,
+    cpuMicrosPerVoter: micros,
+    tallyRuns,
+  };
 }

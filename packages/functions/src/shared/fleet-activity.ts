@@ -7,11 +7,14 @@ import { countRejection, logger } from './observability';
 /**
  * The local broker's `onActivity`: the same monitor the AWS presence rule feeds, run as no step
  * (the broker's, not the step whose message it saw) with the region's app or the installed one.
- * It never throws into the broker; a failure is logged and counted.
+ * It never rejects; a failure is logged and counted. It resolves once the monitor is done, so the
+ * broker can wait for it before the runtime closes the stores the monitor uses.
  */
-export function observeBrokerActivity(activity: FleetActivity, app?: App): void {
-  void (app === undefined ? currentApp() : Promise.resolve(app))
-    .then(async (app) => settle(app, await app.observeActivity(activity)))
+export function observeBrokerActivity(activity: FleetActivity, app?: App): Promise<void> {
+  return (app === undefined ? currentApp() : Promise.resolve(app))
+    .then(async (app) => {
+      await settle(app, await app.observeActivity(activity));
+    })
     .catch((error: unknown) => {
       countRejection('observeActivity', 'failed');
       logger.error('fleet monitor failed', { error });

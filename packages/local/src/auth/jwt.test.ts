@@ -36,6 +36,25 @@ describe('local bearer tokens', () => {
   });
 });
 
+describe('a token checked before', () => {
+  it('is refused once it expires, though it was accepted earlier', () => {
+    const issuer = LocalTokenIssuer.ephemeral();
+    const token = issuer.mint({ role: 'booth', subject: 'b-1', ttlSeconds: 60, now: 0 });
+    expect(issuer.verify(token, 1_000)).toMatchObject({ ok: true, claims: { sub: 'b-1' } });
+    expect(issuer.verify(token, 2_000)).toMatchObject({ ok: true, claims: { sub: 'b-1' } });
+    expect(issuer.verify(token, 61_000)).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  it('does not vouch for another token with its claims and a changed signature', () => {
+    const issuer = LocalTokenIssuer.ephemeral();
+    const token = issuer.mint({ role: 'booth', subject: 'b-1' });
+    expect(issuer.verify(token)).toMatchObject({ ok: true });
+    const [head, body, signature] = token.split('.') as [string, string, string];
+    const flipped = `${signature.slice(0, -2)}${signature.endsWith('AA') ? 'AB' : 'AA'}`;
+    expect(issuer.verify(`${head}.${body}.${flipped}`)).toEqual({ ok: false, reason: 'bad-signature' });
+  });
+});
+
 describe('tokens from the future', () => {
   const now = Date.UTC(2026, 11, 3, 9, 0);
   const skewMs = CLOCK_SKEW_SECONDS * 1000;

@@ -49,7 +49,8 @@ export interface LocalBrokerOptions {
    * is the client id (as IoT Core binds a connection to its thing); plain TCP without it.
    */
   readonly tls?: { readonly caPem: string; readonly certPem: string; readonly keyPem: string };
-  readonly onActivity?: (activity: BrokerActivity) => void;
+  /** Sees what clients do; a promise it returns is work `close` waits for before it resolves. */
+  readonly onActivity?: (activity: BrokerActivity) => unknown;
   readonly ruleRetries?: number;
   readonly clock?: () => number;
 }
@@ -75,6 +76,8 @@ export class LocalBroker {
   private server: Server | undefined;
   /** Machines whose certificates are INACTIVE (hard block): refused on connect, dropped when set. */
   private readonly inactive = new Set<string>();
+  /** Rule runs and activity observations started and not yet done: `close` waits for them. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   /** When a connect or disconnect happened: strictly in order, see `strictlyIncreasing`. */
   private readonly presenceAt: () => number;
@@ -102,7 +105,11 @@ export class LocalBroker {
 
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
     const now = this.options.clock ?? Date.now;
-    const activity = this.options.onActivity ?? (() => undefined);
+    const onActivity = this.options.onActivity;
+    const activity = (seen: BrokerActivity) => {
+      const work = onActivity?.(seen);
+      if (work instanceof Promise) this.track(work);
+    };
     const mayPublish = this.options.mayPublish ?? (() => true);
     // aedes writes a QoS 1 PUBACK before its `published` hook runs, but only after this check
     // answers: the rules run here, so a message is acknowledged only once every rule handled it.
@@ -121,7 +128,7 @@ export class LocalBroker {
         receivedAt: now(),
       };
       activity({ kind: 'published', clientId, topic: packet.topic, at: message.receivedAt });
-      void this.runRules(message).then(() => callback(null));
+      this.track(this.runRules(message).then(() => callback(null)));
     };
     const maySubscribe = this.options.maySubscribe ?? (() => true);
     const authorizeSubscribe: AuthorizeSubscribeHandler = (client, subscription, callback) => {
@@ -233,12 +240,23 @@ export class LocalBroker {
     return this.failures;
   }
 
+  /**
+   * Stops taking connections and closes every client, then waits for the rules and activity
+   * observations already started (closing the clients starts one per disconnect), so a runtime
+   * closes the stores they use only once they are done.
+   */
   async close(): Promise<void> {
     const { aedes, server } = this;
     this.aedes = undefined;
     this.server = undefined;
     if (aedes) await new Promise<void>((resolve) => aedes.close(() => resolve()));
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track(work: Promise<unknown>): void {
+    const tracked = work.finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
   }
 
   // Machines publish on a handful of topics each, so the rules of a topic are worked out once.

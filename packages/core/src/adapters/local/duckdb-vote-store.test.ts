@@ -81,6 +81,41 @@ describe('the DuckDB vote store', () => {
     await chosen.close();
   });
 
+  it('keeps the running tally of the windows it materialised across a restart, and only those', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'duckdb-kept-'));
+    const path = join(dir, 'votes.duckdb');
+    const window = 15 * 60_000;
+    const first = bucket - (bucket % window);
+    try {
+      const store = await DuckDbVoteStore.open('primary', path);
+      await store.record([
+        vote('a', 'x', first),
+        vote('b', 'y', first + window),
+        vote('c', 'x', first + 2 * window),
+      ]);
+      await store.materialise('e-1', [first, first + window], window);
+      const kept = await store.keptTotals('e-1');
+      const turnout = await store.keptTurnout('e-1', [first, first + window]);
+      await store.close();
+      const reopened = await DuckDbVoteStore.open('primary', path);
+      expect(await reopened.keptTotals('e-1')).toEqual(kept);
+      expect(await reopened.keptTurnout('e-1', [first, first + window])).toEqual(turnout);
+      // The third window was never materialised: it stays out of the running tally until it is.
+      expect(kept).toEqual([
+        { constituencyId: 'c-1', candidateId: 'x', votes: 1 },
+        { constituencyId: 'c-1', candidateId: 'y', votes: 1 },
+      ]);
+      await reopened.materialise('e-1', [first + 2 * window], window);
+      expect(await reopened.keptTotals('e-1')).toEqual([
+        { constituencyId: 'c-1', candidateId: 'x', votes: 2 },
+        { constituencyId: 'c-1', candidateId: 'y', votes: 1 },
+      ]);
+      await reopened.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   describe('keeps no arrival order on disk (docs/as-built.md, "Ballot secrecy on disk")', () => {
     const ids = Array.from({ length: 12 }, (_, i) => `v-${String(11 - i).padStart(2, '0')}`);
     // Arrival order is the reverse of vote-id order, so any trace of it is plain to see.

@@ -174,21 +174,12 @@ export class DuckDbVoteStore implements VoteStore {
           `DELETE FROM ${kept} WHERE window_start BETWEEN ? AND ? AND window_start IN (${list})`,
           [first, last, ...windows],
         );
-        // One pass over the votes for every window asked for. The width is written into the SQL
-        // (a whole number of ms): bound as a parameter, the modulus is not folded and the same
-        // count took three times as long. Windows that follow each other (the usual case: the
-        // latest ones, or a whole day) need only the bucket range, which lets DuckDB skip row
-        // groups outside it. The election is one value, so it is not a grouping key.
-        const windowOf = `bucket_start - bucket_start % ${width}`;
-        const contiguous = new Set(windows).size === Number((last - first) / width) + 1;
+        await this.countWindows(kept, electionId, windowStarts, windowMs);
+        // Which windows were ever counted is kept in the file, so a restart can count them again.
         await this.connection.run(
-          `INSERT INTO ${kept}
-           SELECT ${windowOf}, constituency_id, candidate_id, count(*)::INTEGER
-           FROM votes
-           WHERE election_id = ? AND bucket_start >= ? AND bucket_start < ?
-             ${contiguous ? '' : `AND ${windowOf} IN (${list})`}
-           GROUP BY ${windowOf}, constituency_id, candidate_id`,
-          [electionId, first, last + width, ...(contiguous ? [] : windows)],
+          `INSERT INTO materialised_windows SELECT ?, w, ? FROM unnest([${list}]::BIGINT[]) t(w)
+           WHERE w NOT IN (SELECT window_start FROM materialised_windows WHERE election_id = ?)`,
+          [electionId, width, ...windows, electionId],
         );
         await this.connection.run('COMMIT');
       } catch (error) {
@@ -324,22 +315,67 @@ export class DuckDbVoteStore implements VoteStore {
   }
 
   /**
+   * Counts the windows (all of them at once: one pass over the votes) into the kept table. The
+   * width is written into the SQL (a whole number of ms): bound as a parameter, the modulus is
+   * not folded and the same count took three times as long. Windows that follow each other (the
+   * usual case: the latest ones, or a whole day) need only the bucket range, which lets DuckDB
+   * skip row groups outside it. The election is one value, so it is not a grouping key.
+   */
+  private async countWindows(
+    kept: string,
+    electionId: string,
+    windowStarts: readonly number[],
+    windowMs: number,
+  ): Promise<void> {
+    if (windowStarts.length === 0) return;
+    const windows = windowStarts.map((w) => BigInt(w));
+    const width = BigInt(windowMs);
+    const first = BigInt(Math.min(...windowStarts));
+    const last = BigInt(Math.max(...windowStarts));
+    const windowOf = `bucket_start - bucket_start % ${width}`;
+    const contiguous = new Set(windows).size === Number((last - first) / width) + 1;
+    await this.connection.run(
+      `INSERT INTO ${kept}
+       SELECT ${windowOf}, constituency_id, candidate_id, count(*)::INTEGER
+       FROM votes
+       WHERE election_id = ? AND bucket_start >= ? AND bucket_start < ?
+         ${contiguous ? '' : `AND ${windowOf} IN (${windows.map(() => '?').join(',')})`}
+       GROUP BY ${windowOf}, constituency_id, candidate_id`,
+      [electionId, first, last + width, ...(contiguous ? [] : windows)],
+    );
+  }
+
+  /**
    * The table of an election's materialised counts, made on first use: one per election, so its
-   * rows carry no election id (a third of their width) and no query filters on one. No primary
-   * key: a window is replaced by DELETE then INSERT in one transaction, and DuckDB 1.5 corrupted
-   * its heap committing a large insert into a keyed table of a file-backed database.
+   * rows carry no election id (a third of their width) and no query filters on one. It is a
+   * temporary table, in memory: the counts are derived from the votes, and writing them into the
+   * file (its write-ahead log, then a checkpoint) took twice as long as counting them. The file
+   * keeps only which windows were counted (`materialised_windows`); the first use after opening
+   * counts those again, in one pass, so the running tally reads as before a restart (a window
+   * that took votes since is marked in the records and recounted by the next run anyway).
    */
   private async keptTable(electionId: string): Promise<string> {
-    const table = `"kept_counts:${electionId.replaceAll('"', '""')}"`;
-    if (!this.keptTables.has(table)) {
-      await this.connection.run(`CREATE TABLE IF NOT EXISTS ${table} (
-        window_start BIGINT NOT NULL,
-        constituency_id VARCHAR NOT NULL,
-        candidate_id VARCHAR NOT NULL,
-        votes INTEGER NOT NULL
-      )`);
-      this.keptTables.add(table);
+    const table = `"kept:${electionId.replaceAll('"', '""')}"`;
+    if (this.keptTables.has(table)) return table;
+    await this.connection.run(
+      `CREATE TABLE IF NOT EXISTS materialised_windows (
+        election_id VARCHAR NOT NULL, window_start BIGINT NOT NULL, window_ms BIGINT NOT NULL)`,
+    );
+    await this.connection.run(`CREATE TEMP TABLE IF NOT EXISTS ${table} (
+      window_start BIGINT NOT NULL,
+      constituency_id VARCHAR NOT NULL,
+      candidate_id VARCHAR NOT NULL,
+      votes INTEGER NOT NULL
+    )`);
+    const counted = await this.connection.runAndReadAll(
+      'SELECT window_ms, list(window_start ORDER BY window_start) FROM materialised_windows WHERE election_id = ? GROUP BY window_ms',
+      [electionId],
+    );
+    for (const [width, starts] of counted.getRows()) {
+      const windows = (starts as { items: unknown[] }).items.map(Number);
+      await this.countWindows(table, electionId, windows, Number(width));
     }
+    this.keptTables.add(table);
     return table;
   }
 
