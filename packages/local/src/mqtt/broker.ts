@@ -138,23 +138,7 @@ export class LocalBroker {
       callback(null, subscription);
     };
     const tls = this.options.tls;
-    const authenticate: AuthenticateHandler = (client, _username, _password, callback) => {
-      if (tls === undefined) return callback(null, true);
-      const socket = client.conn as unknown as TLSSocket;
-      const commonName = socket.getPeerCertificate?.()?.subject?.CN;
-      if (typeof commonName === 'string' && this.inactive.has(commonName)) {
-        // IoT Core answers an inactive certificate's CONNECT as not authorised, too.
-        return callback(Object.assign(new Error('certificate is inactive'), { returnCode: 5 }), false);
-      }
-      if (!socket.authorized || commonName !== client.id) {
-        const reason = socket.authorized
-          ? `client id is not the certificate's name ${commonName}`
-          : 'no valid certificate';
-        const error = Object.assign(new Error(reason), { returnCode: 5 });
-        return callback(error, false);
-      }
-      callback(null, true);
-    };
+    const authenticate = this.authenticator();
     const aedes = await Aedes.createBroker({
       authenticate,
       authorizeSubscribe,
@@ -186,6 +170,28 @@ export class LocalBroker {
     this.server = server;
     const scheme = tls === undefined ? 'mqtt' : 'mqtts';
     return `${scheme}://${host}:${(server.address() as AddressInfo).port}`;
+  }
+
+  /** With TLS, a client's certificate must be active and name the client id it connects as. */
+  private authenticator(): AuthenticateHandler {
+    const tls = this.options.tls;
+    return (client, _username, _password, callback) => {
+      if (tls === undefined) return callback(null, true);
+      const socket = client.conn as unknown as TLSSocket;
+      const commonName = socket.getPeerCertificate?.()?.subject?.CN;
+      if (typeof commonName === 'string' && this.inactive.has(commonName)) {
+        // IoT Core answers an inactive certificate's CONNECT as not authorised, too.
+        return callback(Object.assign(new Error('certificate is inactive'), { returnCode: 5 }), false);
+      }
+      if (!socket.authorized || commonName !== client.id) {
+        const reason = socket.authorized
+          ? `client id is not the certificate's name ${commonName}`
+          : 'no valid certificate';
+        const error = Object.assign(new Error(reason), { returnCode: 5 });
+        return callback(error, false);
+      }
+      callback(null, true);
+    };
   }
 
   /** Publishes from the cloud side (control messages to machines), retained when asked. */
