@@ -56,17 +56,21 @@ export function watchUseCases(
     /** Vote rate, burst after silence, poll hours, turnout; the batch is one stretch of the stream. */
     async votesAccepted(votes: readonly DetailOf<typeof voteAccepted>[]) {
       const at = ports.clock.now();
+      const findings: Finding[] = [];
       // The vote id counts a vote once in the shared windows, however often the queue delivers it.
-      // The batch's votes go together, so their state changes travel in one Redis pipeline rather
-      // than a round trip each; each vote is still judged on the state its own change answers.
-      const findings = await Promise.all(
-        votes.map(async (vote) => {
-          const machine = await monitors.machines.find(vote.machineId);
-          const placed = { ...vote, regionId: machine?.regionId ?? 'national' };
-          return monitors.detector.voteAccepted(placed, vote.voteId, at, await electorateOf(vote.boothId));
-        }),
-      );
-      return found(findings.flat(), at);
+      for (const vote of votes) {
+        const machine = await monitors.machines.find(vote.machineId);
+        const placed = { ...vote, regionId: machine?.regionId ?? 'national' };
+        findings.push(
+          ...(await monitors.detector.voteAccepted(
+            placed,
+            vote.voteId,
+            at,
+            await electorateOf(vote.boothId),
+          )),
+        );
+      }
+      return found(findings, at);
     },
     /** Counts visitors (voters registered elsewhere) at the booth for the turnout rule. */
     async voterVerified({ id, detail }: Delivered<DetailOf<typeof voterVerified>>) {
