@@ -31,7 +31,6 @@ describe('batch queues', () => {
         'ingestVote',
         'recordVotePrimary',
         'recordVoteSecondary',
-        'recordMachineVote',
         'watchVotesAccepted',
       ]),
     );
@@ -114,18 +113,18 @@ describe('batch queues', () => {
     );
     expect(plansFor(withBatch('ingestVote', 0, 1))).toThrow(/trigger ingestVote: batch size/);
     expect(plansFor(withBatch('ingestVote', 2.5, 1))).toThrow(/trigger ingestVote: batch size/);
-    expect(plansFor(withBatch('recordMachineVote', 100, 301))).toThrow(
-      /trigger recordMachineVote: batch windowSeconds/,
+    expect(plansFor(withBatch('watchVotesAccepted', 100, 301))).toThrow(
+      /trigger watchVotesAccepted: batch windowSeconds/,
     );
-    expect(plansFor(withBatch('recordMachineVote', 100, -1))).toThrow(
-      /trigger recordMachineVote: batch windowSeconds/,
+    expect(plansFor(withBatch('watchVotesAccepted', 100, -1))).toThrow(
+      /trigger watchVotesAccepted: batch windowSeconds/,
     );
     const oneInstance = { ...withBatch('watchVotesAccepted', 100, 1), reservedConcurrency: 1 } as Trigger;
     expect(plansFor(oneInstance)).toThrow(
       /trigger watchVotesAccepted: batch reads a queue.*reservedConcurrency 1/,
     );
-    expect(batchQueuePlans(stage, [withBatch('recordMachineVote', 10, 0)])[0]!.batchSize).toBe(10);
-    expect(batchQueuePlans(stage, [withBatch('recordMachineVote', 10_000, 1)])[0]!.batchSize).toBe(10_000);
+    expect(batchQueuePlans(stage, [withBatch('watchVotesAccepted', 10, 0)])[0]!.batchSize).toBe(10);
+    expect(batchQueuePlans(stage, [withBatch('watchVotesAccepted', 10_000, 1)])[0]!.batchSize).toBe(10_000);
   });
 });
 

@@ -26,7 +26,7 @@ function sink() {
 }
 
 const ingest = { name: 'ingestVote', publishes: [voteAccepted.type, voteRejected.type] } as const;
-const recordMachineVote = { name: 'recordMachineVote', publishes: [] } as const;
+const recordVotePrimary = { name: 'recordVotePrimary', publishes: [] } as const;
 
 const PORTS = ['clock', 'records', 'cache', 'voteStores', 'signatures', 'ticketKeys', 'pseudonyms'];
 PORTS.push('biometrics', 'voterRegistry', 'tracker', 'notifier', 'machineCommands', 'detectorState');
@@ -57,11 +57,11 @@ describe('the declared publisher', () => {
 
   it('refuses an event the step does not declare, puts nothing and counts it', async () => {
     const { put, inner } = sink();
-    await expect(declaredPublisher(inner, recordMachineVote).publish([accepted])).rejects.toBeInstanceOf(
+    await expect(declaredPublisher(inner, recordVotePrimary).publish([accepted])).rejects.toBeInstanceOf(
       UndeclaredEventError,
     );
     expect(put).toEqual([]);
-    expect(rejectionCounts().get('recordMachineVote:undeclared-event')).toBe(1);
+    expect(rejectionCounts().get('recordVotePrimary:undeclared-event')).toBe(1);
   });
 });
 
@@ -72,9 +72,9 @@ describe("a step's app", () => {
   it('publishes only what its trigger declares, through the app the context names', async () => {
     const { put, inner } = sink();
     const app = appPublishingTo(inner);
-    const machineVote = await appFor(withStep(context(), recordMachineVote, app));
+    const machineVote = await appFor(withStep(context(), recordVotePrimary, app));
     await expect(machineVote.ports.publisher.publish([accepted])).rejects.toThrow(
-      'recordMachineVote published vote.accepted',
+      'recordVotePrimary published vote.accepted',
     );
     await (await appFor(withStep(context(), ingest, app))).ports.publisher.publish([accepted]);
     expect(put).toHaveLength(1);
@@ -84,7 +84,7 @@ describe("a step's app", () => {
     const { put, inner } = sink();
     installApp(appPublishingTo(inner));
     const late = (async () => {
-      const app = await appFor(withStep(context(), recordMachineVote));
+      const app = await appFor(withStep(context(), recordVotePrimary));
       await new Promise((resolve) => setImmediate(resolve));
       return app.ports.publisher.publish([accepted]);
     })();
@@ -128,7 +128,7 @@ describe('a deployed step, told by its environment', () => {
       publishes: ['vote.accepted', 'vote.rejected'],
     });
     expect(stepOfEnvironment({ ...env })).toBe(stepOfEnvironment(env));
-    expect(stepOfEnvironment(stepEnvironment(recordMachineVote))?.publishes).toEqual([]);
+    expect(stepOfEnvironment(stepEnvironment(recordVotePrimary))?.publishes).toEqual([]);
     expect(stepOfEnvironment({})).toBeUndefined();
   });
 
@@ -147,11 +147,11 @@ describe('a deployed step, told by its environment', () => {
   it('publishes through the step its environment names when no runtime names one on the context', async () => {
     const { put, inner } = sink();
     installApp(appPublishingTo(inner));
-    Object.assign(process.env, stepEnvironment(recordMachineVote));
+    Object.assign(process.env, stepEnvironment(recordVotePrimary));
     await expect((await appFor(context())).ports.publisher.publish([accepted])).rejects.toBeInstanceOf(
       UndeclaredEventError,
     );
-    expect(rejectionCounts().get('recordMachineVote:undeclared-event')).toBe(1);
+    expect(rejectionCounts().get('recordVotePrimary:undeclared-event')).toBe(1);
     Object.assign(process.env, stepEnvironment(ingest));
     await (await appFor(context())).ports.publisher.publish([accepted]);
     expect(put).toHaveLength(1);

@@ -435,13 +435,17 @@ export const CASES: Record<string, Case> = {
 
   ingestVote: {
     expectation:
-      "accepts a signed vote from its queue batch: no failed item, vote.accepted on the bus, the vote's receipt kept",
+      "accepts a signed vote from its queue batch: no failed item, vote.accepted on the bus, the vote's receipt and its machine's last vote kept",
     async run(h, step) {
       const receipt = acceptedVote(h).receipt;
       const vote = await castable(h, 0, receipt);
       const run = await h.invoke(step, queueBatchOf([topicRuleEventOf(vote.machineId, vote)]));
       expectNoBatchFailures(run);
       expect(published(run), details(run)).toEqual(['vote.accepted']);
+      // The machine's last vote goes to the fleet table, as the machine views read it.
+      expect(run.requests.filter((r) => r.action === 'dynamodb:PutItem').map((r) => r.resource)).toEqual(
+        expect.arrayContaining([expect.stringMatching(/fleet/)]),
+      );
       recordedReceipt = receipt;
       await expectForwardedOnce(h, step, run);
     },
@@ -588,14 +592,6 @@ export const CASES: Record<string, Case> = {
     }),
     (body, h) => expect(body.machine).toMatchObject({ machineId: machine(h).machineId }),
   ),
-
-  recordMachineVote: {
-    expectation: "notes a machine's last accepted vote",
-    async run(h, step) {
-      const run = await h.invoke(step, queueBatchOf([envelopeOf(voteAccepted, acceptedVote(h), step)]));
-      expectNoBatchFailures(run);
-    },
-  },
 
   recordMachineEvent: {
     expectation: "adds a block to the machine's history",

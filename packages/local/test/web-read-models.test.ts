@@ -54,6 +54,27 @@ describe('the read models behind the citizen app and the monitoring centre', () 
     expect(answer).toEqual({ status: 200, body: { receipt: formatReceipt(code), recorded: true } });
   });
 
+  it("notes a machine's last vote (to its bucket's end) once ingest accepts it, with no subscriber", async () => {
+    const { deps } = runtime;
+    const machine = election.machines[1]!;
+    const token = await grantBallotToken(deps.records, election.electionId, machine, Date.now() + 60_000);
+    const bucketStart = Math.floor(Date.now() / deps.config.bucketMs) * deps.config.bucketMs;
+    const candidate = election.candidates.get(machine.constituencyId)![0]!;
+    const vote = signedVote(machine, election.electionId, candidate, bucketStart, token);
+    const delivery = {
+      id: 'q-2',
+      machineId: machine.machineId,
+      payload: { ok: true as const, message: vote },
+    };
+    // The acceptance reaches no bus here: only ingest itself can have written the record.
+    const published: unknown[] = [];
+    const ingest = appOf({ ...deps, publisher: { publish: async (e) => void published.push(...e) } });
+    expect(await ingest.ingestVotes([delivery])).toEqual({ failed: [], refusals: [] });
+    expect(published).toHaveLength(1);
+    const activity = await deps.records.get('fleet', recordKeys.machineActivity(machine.machineId));
+    expect(activity?.lastVoteAt).toBe(bucketStart + deps.config.bucketMs);
+  });
+
   it('keeps nothing but the code in the receipt record', async () => {
     const record = await runtime.deps.records.get(
       'ledger',

@@ -23,6 +23,7 @@ const linkValues: Record<string, unknown> = {
   [LINKS.table('registry')]: { name: 'bs-registry' },
   [LINKS.table('ballots')]: { name: 'bs-ballots' },
   [LINKS.table('ledger')]: { name: 'bs-ledger' },
+  [LINKS.table('fleet')]: { name: 'bs-fleet' },
   [LINKS.bus.primary]: { name: 'ballotstream-test', arn: 'arn:aws:events:ap-south-1:1:event-bus/b' },
 };
 // Exactly the links `stacks/` gives ingestVote's Lambda.
@@ -103,8 +104,8 @@ describe('ingestVote in AWS, with only the links its trigger plans', () => {
     const entries = events.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
     expect(entries.map((e) => e.DetailType)).toEqual(['vote.accepted']);
     expect(entries[0]!.EventBusName).toBe('ballotstream-test');
-    // The vote's mark went to the ledger table its link names.
+    // The vote's mark went to the ledger table its link names, its machine's last vote to the fleet's.
     const marks = dynamo.commandCalls(PutItemCommand).map((c) => c.args[0].input.TableName);
-    expect(marks).toEqual(['bs-ledger']);
+    expect(marks.sort()).toEqual(['bs-fleet', 'bs-ledger']);
   });
 });

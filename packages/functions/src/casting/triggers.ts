@@ -14,11 +14,11 @@ export const castingTriggers: readonly Trigger[] = [
   topicRule(voteTopic, {
     name: 'ingestVote',
     description:
-      "Each signed vote from a machine is accepted once or refused with a reason; an accepted vote's receipt is kept.",
+      "Each signed vote from a machine is accepted once or refused with a reason; an accepted vote's receipt and its machine's last vote are kept.",
     handler: 'casting/ingest-vote.handler',
     batch: voteBatches,
     publishes: [voteAccepted, voteRejected],
-    reaches: { tables: { registry: 'read', ballots: 'write', ledger: 'write' } },
+    reaches: { tables: { registry: 'read', ballots: 'write', ledger: 'write', fleet: 'write' } },
   }),
   subscribe(voteAccepted, {
     name: 'recordVotePrimary',

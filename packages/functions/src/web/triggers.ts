@@ -8,10 +8,9 @@ import {
   resultVerified,
   sosRaised,
   tallyMaterialised,
-  voteAccepted,
   voteRejected,
 } from '@ballotstream/events';
-import { http, subscribe, voteBatches } from '../trigger-builders';
+import { http, subscribe } from '../trigger-builders';
 import type { Trigger } from '../trigger-types';
 
 /** What runs the web steps, beside their handlers; `../triggers.ts` gathers every area. */
@@ -77,13 +76,6 @@ export const webTriggers: readonly Trigger[] = [
     roles: ['officer', 'admin'],
     handler: 'web/get-machine.handler',
     reaches: { tables: { registry: 'read', fleet: 'read' }, tracker: true },
-  }),
-  subscribe(voteAccepted, {
-    name: 'recordMachineVote',
-    description: 'Notes when each machine last had a vote accepted, to its time bucket, for its map state.',
-    handler: 'web/record-machine-vote.handler',
-    batch: voteBatches,
-    reaches: { tables: { fleet: 'write' } },
   }),
   subscribe(
     [

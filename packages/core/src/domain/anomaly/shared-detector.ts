@@ -1,4 +1,4 @@
-import type { DetectorState, SubjectState } from '../../ports/detector-state';
+import type { DetectorState } from '../../ports/detector-state';
 import { boothSubject, cooldownKey, type ObservedVote, type Placement, subjectOf } from './detector';
 import {
   badCredentialsRule,
@@ -86,9 +86,6 @@ export class SharedAnomalyDetector {
           ...placementFields({ ...vote, machineId: undefined }),
           ...(electorate === undefined ? {} : { electorate: String(electorate) }),
         },
-      }),
-      this.state.apply(`c:${vote.constituencyId}`, eventId, {
-        counters: { [`cand:${vote.candidateId}`]: 1 },
       }),
       this.index('machines', vote.machineId),
       this.index('booths', vote.boothId),
@@ -273,19 +270,25 @@ export class SharedAnomalyDetector {
       });
     }
     const boothStates = await Promise.all(booths.map((id) => this.state.read(`b:${id}`, [])));
-    const constituencies = new Map<string, Promise<SubjectState>>();
-    for (const { values } of boothStates) {
-      const placement = placementOf(values);
+    // A constituency's counts are its booths' (each vote counted once in its booth), summed here
+    // rather than kept as a third state change on every vote.
+    const placed = boothStates.map(({ values }) => ({
+      placement: placementOf(values),
+      cands: candidatesOf(values),
+    }));
+    const constituencies = new Map<string, Map<string, number>>();
+    for (const { placement, cands } of placed) {
       if (placement.constituencyId === undefined) continue;
-      let c = constituencies.get(placement.constituencyId);
-      if (c === undefined) {
-        c = this.state.read(`c:${placement.constituencyId}`, []);
-        constituencies.set(placement.constituencyId, c);
-      }
-      const constituency = candidatesOf((await c).values);
+      const total = constituencies.get(placement.constituencyId) ?? new Map<string, number>();
+      for (const [candidateId, votes] of cands) total.set(candidateId, (total.get(candidateId) ?? 0) + votes);
+      constituencies.set(placement.constituencyId, total);
+    }
+    for (const { placement, cands } of placed) {
+      if (placement.constituencyId === undefined) continue;
+      const constituency = constituencies.get(placement.constituencyId)!;
       found.push({
         at: now,
-        finding: boothTrendRule(boothSubject(placement), candidatesOf(values), constituency, this.m.trend),
+        finding: boothTrendRule(boothSubject(placement), cands, constituency, this.m.trend),
       });
     }
     return this.report(`sweep@${now}`, found);
