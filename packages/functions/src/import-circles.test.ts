@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sourceFiles } from '@ballotstream/core/testing';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
@@ -12,16 +13,6 @@ const options: ts.CompilerOptions = {
 };
 
 const cache = ts.createModuleResolutionCache(root, (name) => name, options);
-
-/** Every TypeScript file under a folder, tests included, outside dependencies and builds. */
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    if (['node_modules', 'dist', '.sst', '.data'].includes(entry.name)) return [];
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return /\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [path] : [];
-  });
-}
 
 /**
  * The modules a file imports or re-exports by a static declaration, type-only ones included (a

@@ -9,5 +9,6 @@ export {
 } from './external-apis-server';
 export { biometricsContract, type RegistryUnderTest, voterRegistryContract } from './external-ports-contract';
 export { recordStoreContract } from './record-store-contract';
+export { sourceFiles } from './source-files';
 export { voteStoreContract } from './vote-store-contract';
 export { voterCacheContract } from './voter-cache-contract';

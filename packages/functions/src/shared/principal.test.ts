@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sourceFiles } from '@ballotstream/core/testing';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { principalOf } from './principal';
@@ -43,16 +44,6 @@ describe('the principal of a request', () => {
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 
-/** Every TypeScript file that is not a test, under a folder, outside dependencies and builds. */
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    if (['node_modules', 'dist', '.sst', '.data'].includes(entry.name)) return [];
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sources(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
-  });
-}
-
 /**
  * The declarations of a caller (a `role` field), each with why: core's `Actor`, and the monitoring
  * centre's session, read from its own token by an app that depends on `events` alone.
@@ -61,7 +52,10 @@ const CALLER_TYPES = ['packages/core/src/domain/fleet/audit.ts', 'packages/web/a
 
 describe('the caller', () => {
   it("is one type, core's Actor (or a narrowing of it), everywhere but the web app's session", () => {
-    const files = [...sources(join(root, 'packages')), ...sources(join(root, 'stacks'))];
+    const files = [
+      ...sourceFiles(join(root, 'packages'), { tests: false }),
+      ...sourceFiles(join(root, 'stacks'), { tests: false }),
+    ];
     expect(files.length).toBeGreaterThan(100);
     const declaring = files
       .filter((file) =>

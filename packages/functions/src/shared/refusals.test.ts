@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sourceFiles } from '@ballotstream/core/testing';
 import { describe, expect, it } from 'vitest';
 import {
   statusOfHealth,
@@ -10,15 +11,6 @@ import {
 } from './refusals';
 
 const src = fileURLToPath(new URL('..', import.meta.url));
-
-/** Every source file of the functions package but tests. */
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) return sources(path);
-    return e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [path] : [];
-  });
-}
 
 describe('the one mapping of refusals to HTTP statuses', () => {
   it('answers registry refusals as the admin API documents them', () => {
@@ -49,7 +41,7 @@ describe('the one mapping of refusals to HTTP statuses', () => {
   it('leaves no handler or wrapper to choose a refusal status itself', () => {
     // A 4xx or 5xx written as a number where a response is made; 500 (a bug, not a refusal) aside.
     const chosen = /json\(\s*(?!500\b)[45]\d\d\b|status:\s*[45]\d\d\b|\?\s*200\s*:\s*[45]\d\d/;
-    const offenders = sources(src)
+    const offenders = sourceFiles(src, { tests: false })
       .filter((file) => !file.endsWith(join('shared', 'refusals.ts')))
       .filter((file) => chosen.test(readFileSync(file, 'utf8')))
       .map((file) => relative(src, file));

@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { MemoryRecordStore } from '../../adapters/local/memory-record-store';
+import { sourceFiles } from '../../testing/source-files';
 import { allItems, itemsOf, type Page, pagesOf, partitionRecords } from './pages';
 
 async function collect(from: AsyncGenerator<{ readonly sk: string }>): Promise<string[]> {
@@ -68,16 +69,6 @@ describe('the paging helper', () => {
 
 const root = fileURLToPath(new URL('../../../../../', import.meta.url));
 
-/** Every TypeScript file that is not a test, under a folder, outside dependencies and builds. */
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    if (['node_modules', 'dist', '.sst', '.data', 'testing'].includes(entry.name)) return [];
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sources(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
-  });
-}
-
 /**
  * Files with a paging loop of their own, each with why: the helper itself, and the web apps', which
  * read the API page by page and depend on `events` alone, not on `core`.
@@ -87,9 +78,9 @@ const OWN_LOOPS = ['packages/core/src/domain/shared/pages.ts', 'packages/web/app
 describe('paging loops', () => {
   it('are written once: no other file loops while a token, cursor or next page is defined', () => {
     const files = [
-      ...sources(join(root, 'packages')),
-      ...sources(join(root, 'stacks')),
-      ...sources(join(root, 'bench')),
+      ...sourceFiles(join(root, 'packages'), { tests: false, skip: ['testing'] }),
+      ...sourceFiles(join(root, 'stacks'), { tests: false, skip: ['testing'] }),
+      ...sourceFiles(join(root, 'bench'), { tests: false, skip: ['testing'] }),
     ];
     expect(files.length).toBeGreaterThan(100);
     const loop = /while\s*\(\s*[\w.]+\s*!==\s*undefined\s*\)/;
